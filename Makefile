@@ -1,0 +1,49 @@
+# The two commands of the README:
+#   make run    set everything up, load the demo content, serve on http://127.0.0.1:8000/
+#   make test   set everything up, run the tests on SQLite and on PostgreSQL
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+ADDR ?= 127.0.0.1:8000
+# The PostgreSQL server the second test run uses; pytest-django creates and
+# drops its own test database there (test_portal).
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/portal
+
+.PHONY: setup run test test-sqlite test-postgres clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 10) else "Python 3.10+ is required (found %s)" % sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+	@mkdir -p var
+
+run: setup
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo
+	@DEBUG=1 $(PY) manage.py demo_editor
+	@echo "门户地址: http://$(ADDR)/    管理后台: http://$(ADDR)/admin/"
+	DEBUG=1 $(PY) manage.py runserver $(ADDR)
+
+test: test-sqlite test-postgres
+
+test-sqlite: setup
+	$(VENV)/bin/pytest -q
+
+# Skips with a clear message when no PostgreSQL answers, except under CI,
+# where a missing server is a failure.
+test-postgres: setup
+	@if $(PY) -c "import psycopg2, sys; psycopg2.connect('$(TEST_POSTGRES_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== PostgreSQL run ($(TEST_POSTGRES_URL)) =="; \
+		DATABASE_URL=$(TEST_POSTGRES_URL) $(VENV)/bin/pytest -q; \
+	elif [ -n "$$CI" ]; then \
+		echo "PostgreSQL at $(TEST_POSTGRES_URL) does not answer: CI requires it." >&2; exit 1; \
+	else \
+		echo "SKIPPED: PostgreSQL tests — no server answers at $(TEST_POSTGRES_URL) (set TEST_POSTGRES_URL)."; \
+	fi
+
+clean:
+	rm -rf $(VENV) var/test-media .pytest_cache

@@ -1,0 +1,16 @@
+"""Essay text: parse raw 基层党建 essays into plain dataclasses. No Django here.
+
+    from articles.essay import parse
+    essay = parse(raw_text)        # Essay, or EssayError with a Chinese message
+    essay.to_dict()
+
+``cleaning`` repairs copy damage (page markers, watermark, lost line breaks),
+``numbering`` knows section and point numbers, ``parsing`` reads the
+structure, ``kinds`` guesses what a section is about.
+"""
+
+from .kinds import guess_kind
+from .model import KINDS, Essay, EssayError, EssayPoint, EssaySection
+from .parsing import parse
+
+__all__ = ["KINDS", "Essay", "EssayError", "EssayPoint", "EssaySection", "guess_kind", "parse"]

@@ -1,0 +1,481 @@
+"""``parse`` on the team's own essays (one per numbering style) and on edge cases.
+
+Each fixture essay under ``essays/`` is asserted down to every field, so a
+change in a heuristic shows exactly which structure moved.
+"""
+
+import random
+from pathlib import Path
+
+import pytest
+
+from articles.essay import Essay, EssayError, parse
+from articles.essay import parsing
+
+ESSAYS = Path(__file__).resolve().parent / "essays"
+
+
+def read(name):
+    return parse((ESSAYS / name).read_text(encoding="utf-8"))
+
+
+def outline(essay):
+    """Sections as nested tuples: easy to compare, easy to read in a failure."""
+    return [
+        (s.number, s.heading, s.kind, s.body, [(p.number, p.heading, p.body) for p in s.points])
+        for s in essay.sections
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Fixture essays
+
+
+def test_fullwidth_bracket_points_with_subtitle_lead_conclusion_and_author():
+    essay = read("01_fullwidth_paren.txt")
+    assert essay.title == "关于提升农村党支部组织力的调研报告"
+    assert essay.subtitle == "以某县三个乡镇为例"
+    assert essay.lead == (
+        "为摸清农村党支部建设底数，今年以来，县委组织部采取蹲点走访、座谈交流等方式，"
+        "对三个乡镇的四十二个村党支部开展了专题调研。现将有关情况报告如下。"
+    )
+    assert outline(essay) == [
+        ("一、", "基本情况", "situation", "近年来，全县坚持抓党建促乡村振兴，农村党支部的政治功能和组织功能持续增强。", [
+            ("(一)", "班子结构逐步优化", "通过村“两委”换届，村党支部书记平均年龄下降到四十六岁，大专以上学历占比明显提升。"),
+            ("(二)", "阵地建设基本完善", "各村均建成党群服务中心，实现了有场所议事、有资金办事。"),
+        ]),
+        ("二、", "存在的主要问题", "problems", "", [
+            ("(一)", "党员队伍老化", "部分村三年未发展党员，五十五岁以上党员占比超过六成。"),
+            ("(二)", "组织生活质量不高", "有的支部“三会一课”照本宣科，党员参与热情不高。"),
+        ]),
+        ("三、", "对策建议", "countermeasures", "", [
+            ("(一)", "拓宽发展党员渠道", "注重从返乡大学生、致富能手中发展党员，每个村每两年至少发展一名年轻党员。"),
+            ("(二)", "提高组织生活质量", "推行主题党日清单化管理，把政策宣讲与解决群众急难愁盼问题结合起来。"),
+        ]),
+    ]
+    assert essay.conclusion == "总之，提升农村党支部组织力是一项长期任务，必须久久为功、常抓不懈。"
+    assert essay.author_org == "中共某某县委组织部"
+    assert essay.warnings == []
+
+
+def test_ascii_bracket_points_with_heading_and_body_on_one_line():
+    essay = read("02_ascii_paren_inline.txt")
+    assert essay.title == "推动机关党建与业务工作深度融合的思考"
+    assert essay.subtitle == ""
+    assert essay.lead == "机关党建是推动机关各项工作的重要保证。当前，一些单位仍存在党建与业务“两张皮”的现象，需要认真研究解决。"
+    assert outline(essay) == [
+        ("一、", "融合发展的重要意义", "significance", "", [
+            ("(一)", "是落实全面从严治党的必然要求",
+             "机关是贯彻落实党中央决策部署的“最初一公里”，党建工作抓得实不实，直接关系到业务工作的成效。"),
+            ("(二)", "是提升机关效能的有效途径", "把党建优势转化为工作优势，能够激发干部干事创业的内生动力。"),
+        ]),
+        ("二、", "融合不够的表现及原因", "causes", "", [
+            ("(一)", "思想认识有偏差", "有的干部认为业务是硬任务、党建是软指标，抓党建的主动性不强。"),
+            ("(二)", "载体手段较单一", "党建活动多以开会学习为主，与中心工作结合的项目不多。"),
+        ]),
+        ("三、", "推进融合的路径", "countermeasures", "", [
+            ("(一)", "同谋划", "年初将党建任务与业务目标一并研究、一并部署。"),
+            ("(二)", "同考核", "把党建工作成效纳入处室年度考核，考核结果与评优评先挂钩。"),
+            ("(三)", "同督查", "定期开展党建与业务融合情况督查，发现问题及时整改。"),
+        ]),
+    ]
+    # Every point is one paragraph, so the extra paragraph after the last one is the conclusion.
+    assert essay.conclusion == "只有坚持党建和业务同向发力，才能真正实现以高质量党建引领机关工作高质量发展。"
+    assert essay.author_org == "某市直机关工委"
+    assert essay.warnings == []
+
+
+def test_arabic_dot_points_without_lead_or_conclusion():
+    essay = read("03_arabic_dot.txt")
+    assert (essay.title, essay.subtitle, essay.lead, essay.author_org) == ("社区党组织服务能力建设调研", "", "", "")
+    assert outline(essay) == [
+        ("一、", "社区党建的现状", "situation", "", [
+            ("1.", "组织覆盖不断扩大", "全区八十六个社区全部建立党组织，新建小区党支部同步组建。"),
+            ("2.", "服务阵地持续完善", "各社区普遍设立党员服务站，开展政策咨询、矛盾调解等服务。"),
+        ]),
+        ("二、", "存在的不足", "problems", "", [
+            ("1.", "服务力量不足", "社区工作者平均每人联系三百余户，一是人手少，二是专业化程度不高，难以满足居民多样化需求。"),
+            ("2.", "共建机制不顺", "驻区单位参与社区治理多停留在节日慰问层面。\n部分共建协议签订后缺少跟踪落实。"),
+        ]),
+        ("三、", "改进措施", "countermeasures", "", [
+            ("1.", "充实服务队伍", "通过公开招聘、党员认领岗位等方式，补齐社区工作力量。"),
+            ("2.", "完善共建机制", "建立驻区单位党组织共建清单，实行资源、需求、项目三张清单管理，定期通报履约情况。"),
+        ]),
+    ]
+    assert essay.conclusion == ""
+    assert essay.warnings == ["未找到结语"]
+
+
+def test_arabic_dun_points_are_not_mistaken_for_page_markers():
+    essay = read("04_arabic_dun.txt")
+    assert essay.title == "新时代国有企业基层党建工作的调查与思考"
+    assert essay.lead == (
+        "国有企业党组织在企业改革发展中发挥把方向、管大局、保落实的领导作用。笔者结合所在企业实际，对基层党建工作进行了调查。"
+    )
+    assert outline(essay) == [
+        ("一、", "加强国企基层党建的必要性", "significance",
+         "加强基层党建是坚持党对国有企业全面领导的根本要求，也是企业应对市场竞争的政治保障。", []),
+        ("二、", "存在的问题", "problems", "", [
+            ("1、", "党建考核指标偏软，与经营业绩挂钩不紧", ""),
+            ("2、", "一线党员教育管理难，倒班作业导致集中学习时间难以保证", ""),
+            ("3、", "党务干部交流渠道不畅，有的同志多年从事党务工作，成长空间受限", ""),
+        ]),
+        ("三、", "对策建议", "countermeasures", "", [
+            ("1、", "完善考核体系", "把党建考核结果与领导班子薪酬、任免挂钩，做到党建工作可量化、可比较。"),
+            ("2、", "创新教育方式", "利用手机学习平台开展“微党课”，把学习送到班组和车间。"),
+            ("3、", "畅通交流渠道", "推动党务干部与经营管理干部双向交流，打造复合型人才队伍。"),
+        ]),
+    ]
+    assert essay.conclusion == "综上所述，只有把党建工作融入企业生产经营全过程，才能把党的政治优势转化为企业的发展优势。"
+    assert essay.author_org == ""
+    assert not any("页码" in w for w in essay.warnings)
+
+
+def test_arabic_bracket_points_heading_only_section_and_closing_section():
+    essay = read("05_arabic_paren.txt")
+    assert essay.title == "关于加强“两新”组织党建工作的几点建议"
+    assert (essay.subtitle, essay.lead) == ("", "")
+    assert essay.author_org == "某某区委“两新”工委"
+    assert outline(essay) == [
+        ("一、", "总体情况", "situation", "", []),
+        ("二、", "主要问题", "problems", "", [
+            ("(1)", "党组织覆盖面不够广", "部分小微企业党员人数少、流动性大，难以单独建立党组织。"),
+            ("(2)", "党建工作活力不足", "有的企业党组织活动开展不经常，作用发挥不明显。"),
+        ]),
+        ("三、", "工作建议", "countermeasures", "", [
+            ("(1)", "扩大有效覆盖", "采取单独组建、联合组建、挂靠组建等方式，做到应建尽建。"),
+            ("(2)", "激发内生动力", "引导企业把党建活动与企业文化建设、员工关爱结合起来。"),
+        ]),
+    ]
+    # A last section headed 结语 is the conclusion, not a section.
+    assert essay.conclusion == "抓好“两新”组织党建，关键在于找准党建工作与企业发展的结合点。"
+    assert essay.warnings == []
+
+
+def test_damaged_essay_is_repaired():
+    essay = read("06_damaged.txt")
+    assert essay.title == "新形势下街道党工委抓党建促治理的实践与思考"
+    assert essay.subtitle == ""
+    assert essay.lead == (
+        "街道是城市治理的基本单元,街道党工委在基层治理中处于承上启下的关键位置。"
+        "近年来,某街道坚持以党建引领社区治理,取得了初步成效"
+    )
+    assert outline(essay) == [
+        ("一、", "主要做法", "situation", "街道党工委把抓党建促治理作为重点任务来推进", [
+            ("(一)", "建强网格党组织", "按照一格一支部的思路,将辖区划分为三十二个网格,每个网格配备一名专职网格员"),
+            ("(二)", "推行党员报到制度", "组织在职党员到居住地社区报到,认领服务岗位,参与垃圾分类宣传、矛盾纠纷化解等工作"),
+        ]),
+        ("二、", "存在的问题", "problems", "调研发现,街道党建引领治理仍有一些薄弱环节", [
+            ("(一)", "网格员队伍不稳定", "网格员待遇偏低,一年内流失率接近两成,一些网格长期处于空岗状态"),
+            ("(二)", "共驻共建积极性不高", "部分驻区单位认为社区事务与己无关,参与活动多为应付了事"),
+        ]),
+        ("三、", "对策建议", "countermeasures", "", [
+            ("(一)", "完善激励保障机制", "建立网格员薪酬动态调整机制,把优秀网格员纳入后备干部培养"),
+            ("(二)", "健全共建联席制度", "每季度召开一次联席会议,一是共商辖区重点事项,二是通报共建项目进展,推动资源共享"),
+        ]),
+    ]
+    assert essay.conclusion == "实践表明,只有把党的组织优势转化为治理效能,才能让群众的获得感成色更足"
+    assert essay.author_org == "某市某区某街道党工委"
+    warnings = "\n".join(essay.warnings)
+    assert "删除了第1页至第4页的页码标记" in warnings
+    assert "标题前有水印“学海无涯”,已删除" in warnings
+    assert "标题重复出现" in warnings
+    assert "缺少括号" in warnings
+    assert "作者单位“某市某区某街道党工委”粘连在正文末尾" in warnings
+
+
+def test_bracket_points_keep_third_level_items_in_their_body():
+    essay = read("07_nested_items.txt")
+    assert essay.title == "以高质量党建引领高校基层组织建设的调研"
+    assert outline(essay) == [
+        ("一、", "高校基层党建面临的新情况", "situation", "", [
+            ("(一)", "学生党员规模持续扩大", "近五年来，学生党员人数年均增长百分之八。"),
+            ("(二)", "教师党支部书记“双带头人”培育工作深入推进", "全校教师党支部书记中“双带头人”占比达到百分之九十以上。"),
+        ]),
+        ("二、", "问题产生的原因", "causes", "", [
+            ("(一)", "制度执行存在温差", "1.有的支部对发展党员程序把关不严。\n2.有的支部组织生活会批评与自我批评辣味不足。"),
+            ("(二)", "考核评价不够科学", "考核偏重台账材料，对实际成效关注不够。"),
+        ]),
+        ("三、", "对策措施", "countermeasures", "", [
+            ("(一)", "压实支部书记责任", "推行支部书记抓党建述职评议全覆盖。"),
+            ("(二)", "优化考核评价办法", "减少材料报送，增加师生满意度测评权重。"),
+        ]),
+    ]
+    # A closing "(作者系…)" line is not the conclusion; it fills the unit, with a warning.
+    assert essay.conclusion == ""
+    assert essay.author_org == "某大学党委组织部干部"
+    assert any("作者系" in w for w in essay.warnings)
+
+
+@pytest.mark.parametrize("path", sorted(ESSAYS.glob("*.txt")), ids=lambda p: p.name)
+def test_every_fixture_round_trips_through_to_dict(path):
+    essay = parse(path.read_text(encoding="utf-8"))
+    data = essay.to_dict()
+    assert list(data) == ["title", "subtitle", "author_org", "lead", "sections", "conclusion", "warnings"]
+    for section in data["sections"]:
+        assert list(section) == ["number", "heading", "kind", "body", "points"]
+        for point in section["points"]:
+            assert list(point) == ["number", "heading", "body"]
+    assert 200 <= len(path.read_text(encoding="utf-8")) <= 700
+
+
+# ---------------------------------------------------------------------------
+# Errors
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n\t\u3000\r\n", "\ufeff\u200b"])
+def test_empty_text_is_an_error(text):
+    with pytest.raises(EssayError, match="文本为空"):
+        parse(text)
+
+
+def test_none_is_an_error_not_a_type_error():
+    with pytest.raises(EssayError):
+        parse(None)
+
+
+def test_text_without_sections_is_an_error_with_a_chinese_message():
+    with pytest.raises(EssayError) as caught:
+        parse("关于基层党建工作的几点思考\n基层党建工作十分重要，必须常抓不懈。\n(一)加强学习。")
+    assert str(caught.value) == "未识别出文稿结构:找不到“一、”这样的部分标题"
+
+
+def test_essay_error_is_a_value_error():
+    assert issubclass(EssayError, ValueError)
+
+
+def test_binary_garbage_is_an_essay_error():
+    junk = random.Random(7).randbytes(20_000)
+    with pytest.raises(EssayError):
+        parse(junk)
+    with pytest.raises(EssayError):
+        parse(junk.decode("latin-1"))
+
+
+def test_bytes_are_decoded_as_utf8_or_gb18030():
+    text = "关于加强党建的思考\n一、重要意义\n基层党建很重要。"
+    assert parse(text.encode("utf-8")).sections[0].heading == "重要意义"
+    assert parse(text.encode("gb18030")).sections[0].heading == "重要意义"
+
+
+def test_random_input_never_raises_anything_but_essay_error():
+    # The inner function, so that a bug is not hidden by parse()'s safety net.
+    alphabet = "一二三四五六七八九十、.．()（）是些 \n\t。，,：:“”党建问题对策作者单位1234567890—天道酬勤"
+    rng = random.Random(2024)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
+        try:
+            result = parsing._parse(text)
+        except EssayError:
+            continue
+        assert isinstance(result, Essay)
+
+
+# ---------------------------------------------------------------------------
+# Structure edge cases
+
+
+def test_heading_only_section_and_section_without_points():
+    essay = parse("标题\n一、总体情况\n二、存在问题\n部分党员学习不够。\n有的支部活动偏少。\n三、对策\n(一)加强学习\n坚持每月集中学习。")
+    assert outline(essay) == [
+        ("一、", "总体情况", "situation", "", []),
+        ("二、", "存在问题", "problems", "部分党员学习不够。\n有的支部活动偏少。", []),
+        ("三、", "对策", "countermeasures", "", [("(一)", "加强学习", "坚持每月集中学习。")]),
+    ]
+
+
+def test_essay_without_title_warns_and_keeps_the_opening_as_lead():
+    essay = parse("根据安排，我们对全镇党建工作进行了调研，情况如下。\n一、基本情况\n全镇共有党支部二十个。")
+    assert essay.title == ""
+    assert essay.lead == "根据安排，我们对全镇党建工作进行了调研，情况如下。"
+    assert any("未找到标题" in w for w in essay.warnings)
+
+
+def test_subtitle_on_the_title_line_and_section_numbers_with_dots():
+    essay = parse("加强党员教育的实践 ——以某镇为例\n一．重要意义\n教育是基础。\n二.主要做法\n坚持每月学习。")
+    assert (essay.title, essay.subtitle) == ("加强党员教育的实践", "以某镇为例")
+    assert [(s.number, s.heading) for s in essay.sections] == [("一、", "重要意义"), ("二、", "主要做法")]
+
+
+def test_short_line_after_title_is_subtitle_and_org_line_is_author_unit():
+    essay = parse("加强党员教育的实践\n基于三个村的调查\n一、重要意义\n教育是基础。")
+    assert essay.subtitle == "基于三个村的调查"
+    essay = parse("加强党员教育的实践\n中共某某镇委员会\n一、重要意义\n教育是基础。")
+    assert (essay.subtitle, essay.author_org) == ("", "中共某某镇委员会")
+
+
+def test_byline_with_author_name_is_dropped_with_a_warning():
+    essay = parse("加强党员教育的实践\n作者：张某\n调研情况如下。\n一、重要意义\n教育是基础。")
+    assert essay.lead == "调研情况如下。"
+    assert any("张某" in w for w in essay.warnings)
+
+
+def test_section_heading_with_body_on_the_same_line_is_split():
+    essay = parse("题目\n一、基本情况。全县共有党组织三百个，党员一万名。\n二、问题：活动偏少。")
+    assert [(s.heading, s.body) for s in essay.sections] == [
+        ("基本情况", "全县共有党组织三百个，党员一万名。"),
+        ("问题", "活动偏少。"),
+    ]
+
+
+def test_quarter_enumeration_is_not_a_section():
+    essay = parse("题目\n一、基本情况\n一、二季度共开展活动十次。\n二、问题\n活动偏少。")
+    assert [s.heading for s in essay.sections] == ["基本情况", "问题"]
+    assert essay.sections[0].body == "一、二季度共开展活动十次。"
+
+
+def test_skipped_section_number_is_accepted_with_a_warning():
+    essay = parse("题目\n一、基本情况\n情况良好。\n三、对策\n加强学习。")
+    assert [s.number for s in essay.sections] == ["一、", "三、"]
+    assert any("跳到了“三、”" in w for w in essay.warnings)
+
+
+def test_out_of_order_numbers_stay_in_the_body():
+    essay = parse("题目\n一、基本情况\n(一)组织健全\n党组织全覆盖。\n(一)重复编号\n二、问题\n一、说明文字")
+    points = essay.sections[0].points
+    assert [p.heading for p in points] == ["组织健全"]
+    assert points[0].body == "党组织全覆盖。\n(一)重复编号"
+    assert essay.sections[1].body == "一、说明文字"
+
+
+def test_point_without_short_heading_keeps_its_text_as_body():
+    long_line = "加强党员教育管理，" * 10
+    essay = parse(f"题目\n一、对策\n(一){long_line}\n(二)严格组织生活。坚持三会一课。")
+    first, second = essay.sections[0].points
+    assert (first.heading, first.body) == ("", long_line)
+    assert (second.heading, second.body) == ("严格组织生活", "坚持三会一课。")
+    assert any("没有可识别的小标题" in w for w in essay.warnings)
+
+
+def test_bracket_point_glued_after_a_sentence_starts_a_new_paragraph():
+    essay = parse("题目\n一、对策\n(一)加强学习。每月学习一次。(二)严肃纪律。严格执纪问责。")
+    assert [(p.number, p.heading, p.body) for p in essay.sections[0].points] == [
+        ("(一)", "加强学习", "每月学习一次。"),
+        ("(二)", "严肃纪律", "严格执纪问责。"),
+    ]
+
+
+def test_number_alone_on_a_line_joins_its_heading():
+    essay = parse("题目\n一、\n重要意义\n(一)\n适应需要\n正文一。\n(二)\n巩固基础\n正文二。")
+    section = essay.sections[0]
+    assert section.heading == "重要意义"
+    assert [(p.number, p.heading, p.body) for p in section.points] == [
+        ("(一)", "适应需要", "正文一。"),
+        ("(二)", "巩固基础", "正文二。"),
+    ]
+
+
+def test_bare_numerals_on_their_own_lines_in_well_formatted_text():
+    essay = parse("题目\n一、重要意义\n一适应发展需要\n党建要适应新形势。\n二巩固执政基础\n党建是执政之基。")
+    section = essay.sections[0]
+    assert section.body == ""
+    assert [(p.number, p.heading, p.body) for p in section.points] == [
+        ("(一)", "适应发展需要", "党建要适应新形势。"),
+        ("(二)", "巩固执政基础", "党建是执政之基。"),
+    ]
+
+
+def test_a_single_bare_numeral_is_not_enough_for_points():
+    essay = parse("题目\n一、重要意义\n党建工作是一切工作的生命线\n我们要抓好党建一抓到底")
+    assert essay.sections[0].points == []
+
+
+def test_conclusion_opener_after_the_last_point():
+    essay = parse("题目\n一、对策\n(一)加强学习\n每月学习。\n每季考试。\n(二)严肃纪律\n严格执纪。\n总而言之，党建要常抓不懈。\n各级要高度重视。")
+    last = essay.sections[0].points[-1]
+    assert last.body == "严格执纪。"
+    assert essay.conclusion == "总而言之，党建要常抓不懈。\n各级要高度重视。"
+
+
+def test_no_conclusion_when_the_last_paragraph_may_belong_to_the_point():
+    essay = parse("题目\n一、对策\n(一)加强学习\n每月学习。\n每季考试。\n(二)严肃纪律\n严格执纪。\n强化问责。")
+    assert essay.sections[0].points[-1].body == "严格执纪。\n强化问责。"
+    assert essay.conclusion == ""
+    assert "未找到结语" in essay.warnings
+
+
+def test_author_unit_in_brackets_glued_to_conclusion():
+    essay = parse("题目\n一、对策\n(一)学习\n学。\n(二)纪律\n严。\n总之，要抓好党建。（作者单位：某县委组织部）")
+    assert essay.conclusion == "总之，要抓好党建。"
+    assert essay.author_org == "某县委组织部"
+
+
+def test_ascii_words_keep_their_spaces():
+    body = "推进 5G 网络进村入户，建设 smart party building 平台，" * 5
+    essay = parse(f"题目\n一、做法\n{body}")
+    assert essay.sections[0].body == body
+
+
+# ---------------------------------------------------------------------------
+# Size
+
+
+def _long_wellformed_essay():
+    paragraph = "基层党组织要坚持把政治建设摆在首位，持续推进学习教育常态化制度化，切实增强党员的政治意识。" * 8
+    lines = ["关于加强基层党建工作的调研报告", "为全面掌握情况，课题组开展了调研。"]
+    for section in range(1, 10):
+        lines.append(f"{'一二三四五六七八九'[section - 1]}、第{section}部分的标题")
+        for point in range(1, 41):
+            lines.append(f"（{parsing.int_to_cn(point)}）要点标题{point}")
+            lines.extend([paragraph] * 3)
+    return "\n".join(lines)
+
+
+def test_one_megabyte_wellformed_essay_parses():
+    text = _long_wellformed_essay()
+    assert len(text.encode("utf-8")) > 1_000_000
+    essay = parse(text)
+    assert len(essay.sections) == 9
+    assert all(len(section.points) == 40 for section in essay.sections)
+
+
+def test_one_megabyte_damaged_single_line_parses():
+    body = "基层党组织要坚持把政治建设摆在首位,持续推进学习教育常态化制度化,切实增强党员的政治意识" * 11
+    parts = ["学海无涯关于加强基层党建工作的调研", "关于加强基层党建工作的调研报告", "为全面掌握情况,课题组开展了调研"]
+    for section in range(1, 10):
+        parts.append(f"{'一二三四五六七八九'[section - 1]}、第{section}部分的标题 引言部分")
+        for point in range(1, 81):
+            parts[-1] += f"{parsing.int_to_cn(point)}推进要点建设"
+            parts.append(body)
+    text = "1、" + " ".join(parts)
+    assert len(text.encode("utf-8")) > 1_000_000
+    essay = parse(text)
+    assert essay.title == "关于加强基层党建工作的调研报告"
+    assert len(essay.sections) == 9
+    assert [len(section.points) for section in essay.sections] == [80] * 9
+    assert essay.sections[0].points[0].heading == "推进要点建设"
+
+
+def test_org_byline_with_a_name_under_the_title():
+    essay = parse("加强党员教育的实践\n中共某某县委组织部 张某\n一、重要意义\n教育是基础。")
+    assert (essay.subtitle, essay.author_org, essay.lead) == ("", "中共某某县委组织部", "")
+    assert any("张某" in w for w in essay.warnings)
+
+
+def test_short_lead_with_a_comma_is_not_a_subtitle():
+    essay = parse("加强党员教育的实践\n党员是党的细胞,教育是基础\n一、重要意义\n教育是基础。")
+    assert (essay.subtitle, essay.lead) == ("", "党员是党的细胞,教育是基础")
+
+
+def test_damaged_text_with_brackets_glued_to_the_previous_sentence():
+    text = (
+        "1、精品文档加强党员队伍建设的思考 加强党员队伍建设的思考 党员队伍是党的肌体的细胞,加强党员队伍建设是一项基础工程 "
+        "一、重要意义 党员是党的细胞,党员队伍的状况直接决定党的战斗力（一）夯实执政基础 党员队伍素质提高了,执政基础就更加坚实"
+        "（二）密切党群关系 党员做出表率,群众就会跟上 二、对策 （一）严把入口关 坚持标准,保证质量（二）畅通出口关 "
+        "稳妥有序做好组织处置工作 加强党员队伍建设任重道远,必须常抓不懈"
+    )
+    essay = parse(text)
+    assert essay.title == "加强党员队伍建设的思考"
+    assert essay.lead == "党员队伍是党的肌体的细胞,加强党员队伍建设是一项基础工程"
+    assert outline(essay) == [
+        ("一、", "重要意义", "significance", "党员是党的细胞,党员队伍的状况直接决定党的战斗力", [
+            ("(一)", "夯实执政基础", "党员队伍素质提高了,执政基础就更加坚实"),
+            ("(二)", "密切党群关系", "党员做出表率,群众就会跟上"),
+        ]),
+        ("二、", "对策", "countermeasures", "", [
+            ("(一)", "严把入口关", "坚持标准,保证质量"),
+            ("(二)", "畅通出口关", "稳妥有序做好组织处置工作"),
+        ]),
+    ]
+    assert essay.conclusion == "加强党员队伍建设任重道远,必须常抓不懈"
+    assert any("精品文档" in w for w in essay.warnings)

@@ -1,0 +1,192 @@
+"""Essays: an Article and its flat, ordered list of Sections.
+
+A section of level 1 is a numbered part of the essay (一、); a section of
+level 2 is a point inside it ((一)). The flat list edits well in one admin
+inline and rebuilds into a tree in one query (see ``Article.outline``).
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.richtext import RichTextField
+from topics.slugs import unique_slug
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Essays a reader may see: published, with a publish time already past.
+
+        A scheduled essay (publish time in the future) appears by itself when
+        its time comes: the filter compares with ``now`` on every query.
+        """
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def in_topic(self, topic):
+        """Essays tagged with ``topic`` or one of its children.
+
+        A subquery rather than a join, so an essay tagged with both a column
+        and one of its special topics is counted and listed once.
+        """
+        tagged = Article.topics.through.objects.filter(
+            models.Q(topic=topic) | models.Q(topic__parent=topic)
+        )
+        return self.filter(pk__in=tagged.values("article_id"))
+
+    def scheduled(self):
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def drafts(self):
+        return self.filter(status=Article.Status.DRAFT)
+
+    def for_cards(self):
+        """Just what a list card shows, with topics in one extra query."""
+        return self.defer("lead", "conclusion").prefetch_related(
+            models.Prefetch("topics", queryset=_topic_model().objects.only("id", "name", "slug"))
+        )
+
+
+def _topic_model():
+    from topics.models import Topic
+
+    return Topic
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+
+    title = models.CharField("标题", max_length=200)
+    subtitle = models.CharField("副标题", max_length=200, blank=True)
+    slug = models.SlugField(
+        "网址标识", max_length=80, unique=True, blank=True,
+        help_text="留空则按标题拼音自动生成。",
+    )
+    author = models.CharField("作者", max_length=100, blank=True)
+    author_org = models.CharField("作者单位", max_length=200, blank=True, db_index=True)
+    source = models.CharField("来源", max_length=200, blank=True)
+    responsible_editor = models.CharField("责任编辑", max_length=100, blank=True)
+    summary = models.TextField("摘要", blank=True, help_text="列表和分享时显示;留空则取导语开头。")
+    lead = RichTextField("导语", blank=True)
+    conclusion = RichTextField("结语", blank=True)
+    cover = models.ImageField("封面图", upload_to="covers/%Y/%m/", blank=True)
+    cover_thumbnail = models.ImageField(upload_to="covers/renditions/", blank=True, editable=False)
+    cover_banner = models.ImageField(upload_to="covers/renditions/", blank=True, editable=False)
+    cover_alt = models.CharField("封面图说明", max_length=200, blank=True, help_text="供读屏软件朗读的图片文字说明。")
+    topics = models.ManyToManyField("topics.Topic", verbose_name="专题", related_name="articles", blank=True)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "发布时间", null=True, blank=True,
+        help_text="可设为将来的时间:到时自动在网站上出现。",
+    )
+    is_pinned = models.BooleanField("置顶", default=False)
+    view_count = models.PositiveIntegerField("浏览次数", default=0, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="最后修改人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False,
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "文稿"
+        verbose_name_plural = "文稿"
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+            models.Index(fields=["-is_pinned", "-published_at"], name="article_pinned_pub_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, max_length=80, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def get_preview_url(self):
+        return reverse("articles:preview", kwargs={"pk": self.pk})
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def outline(self):
+        """The sections as a tree: a list of :class:`OutlineEntry`.
+
+        Uses ``self.sections.all()``, so a prefetch makes it query-free.
+        Points that come before any level-1 section hang on a headless entry.
+        """
+        entries = []
+        for section in self.sections.all():
+            if section.level == Section.Level.SECTION or not entries:
+                entries.append(OutlineEntry(section if section.level == Section.Level.SECTION else None))
+            if section.level == Section.Level.POINT:
+                entries[-1].points.append(section)
+        return entries
+
+
+@dataclass
+class OutlineEntry:
+    section: "Section | None"
+    points: list = field(default_factory=list)
+
+
+class Section(models.Model):
+    class Level(models.IntegerChoices):
+        SECTION = 1, "部分(一、)"
+        POINT = 2, "要点((一))"
+
+    class Kind(models.TextChoices):
+        SIGNIFICANCE = "significance", "重要意义"
+        SITUATION = "situation", "现状成效"
+        PROBLEMS = "problems", "存在问题"
+        CAUSES = "causes", "原因分析"
+        COUNTERMEASURES = "countermeasures", "对策建议"
+        OTHER = "other", "其他"
+
+    article = models.ForeignKey(Article, verbose_name="文稿", on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveIntegerField("顺序", default=0)
+    level = models.PositiveSmallIntegerField("层级", choices=Level.choices, default=Level.SECTION)
+    number = models.CharField("序号", max_length=20, blank=True, help_text="照原文,如“一、”或“(一)”。")
+    heading = models.CharField("标题", max_length=300)
+    kind = models.CharField(
+        "类型", max_length=20, choices=Kind.choices, default=Kind.OTHER, db_index=True,
+        help_text="在“部分”上设置;其下要点随之继承。",
+    )
+    body = RichTextField("正文", blank=True)
+
+    class Meta:
+        verbose_name = "部分或要点"
+        verbose_name_plural = "部分与要点"
+        ordering = ["article", "position", "id"]
+        indexes = [models.Index(fields=["article", "position"], name="section_article_pos_idx")]
+
+    def __str__(self):
+        return f"{self.number}{self.heading}"
+
+    @property
+    def anchor(self):
+        """A fragment id stable across edits of other sections."""
+        return f"section-{self.pk}"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#{self.anchor}"
