@@ -1,0 +1,110 @@
+"""Operations that span models: publishing, importing essays, keeping sections consistent."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article, Section
+from articles.richtext import paragraphs_to_html
+
+# Saving only these keeps a publish from overwriting an edit made in the
+# meantime from another stale copy of the row; updated_at must be listed for
+# auto_now to be written.
+_PUBLICATION_FIELDS = ["status", "published_at", "updated_by", "updated_at"]
+
+
+def publish(article, user):
+    """Publish ``article`` on behalf of ``user``.
+
+    An empty publish time becomes now; a time already set is kept, so a
+    future time means scheduled publishing (``Article.objects.published()``
+    shows the essay when its time comes). Publishing twice changes nothing
+    but ``updated_by``.
+    """
+    article.status = Article.Status.PUBLISHED
+    if article.published_at is None:
+        article.published_at = timezone.now()
+    article.updated_by = user
+    article.save(update_fields=_PUBLICATION_FIELDS)
+    return article
+
+
+def unpublish(article, user):
+    """Take ``article`` back to draft; its publish time is kept for next time."""
+    article.status = Article.Status.DRAFT
+    article.updated_by = user
+    article.save(update_fields=_PUBLICATION_FIELDS)
+    return article
+
+
+def normalize_sections(article):
+    """Renumber the sections of ``article`` 0..n-1 and propagate kinds.
+
+    The current order is (position, id), so a new section given the position
+    of an existing one lands right after it. Every point (level 2) takes the
+    kind of the nearest section (level 1) before it; points before any
+    section keep their own kind. Only changed rows are written, in one
+    ``bulk_update``. Returns the sections in order.
+    """
+    sections = list(Section.objects.filter(article=article).order_by("position", "id"))
+    changed = []
+    section_kind = None
+    for index, section in enumerate(sections):
+        dirty = False
+        if section.position != index:
+            section.position = index
+            dirty = True
+        if section.level == Section.Level.SECTION:
+            section_kind = section.kind
+        elif section_kind is not None and section.kind != section_kind:
+            section.kind = section_kind
+            dirty = True
+        if dirty:
+            changed.append(section)
+    if changed:
+        Section.objects.bulk_update(changed, ["position", "kind"])
+    return sections
+
+
+def _fit(model, field_name, value):
+    """Cut ``value`` to the column's length (parsed titles can run long)."""
+    return value[: model._meta.get_field(field_name).max_length]
+
+
+def import_essay(essay, *, topics=(), publish_now=False, user=None, source=""):
+    """Store a parsed :class:`articles.essay.Essay` as an Article with its sections.
+
+    All or nothing: the article and every section are written in one
+    transaction. The essay's plain-text paragraphs become ``<p>`` paragraphs;
+    points take the kind of their section.
+    """
+    with transaction.atomic():
+        article = Article(
+            title=_fit(Article, "title", essay.title),
+            subtitle=_fit(Article, "subtitle", essay.subtitle),
+            author_org=_fit(Article, "author_org", essay.author_org),
+            source=_fit(Article, "source", source or essay.author_org),
+            lead=paragraphs_to_html(essay.lead),
+            conclusion=paragraphs_to_html(essay.conclusion),
+            created_by=user,
+            updated_by=user,
+        )
+        article.save()
+        if topics:
+            article.topics.set(topics)
+        rows = []
+        for part in essay.sections:
+            rows.append(Section(
+                article=article, position=len(rows), level=Section.Level.SECTION,
+                number=part.number, heading=_fit(Section, "heading", part.heading), kind=part.kind,
+                body=paragraphs_to_html(part.body),
+            ))
+            for point in part.points:
+                rows.append(Section(
+                    article=article, position=len(rows), level=Section.Level.POINT,
+                    number=point.number, heading=_fit(Section, "heading", point.heading), kind=part.kind,
+                    body=paragraphs_to_html(point.body),
+                ))
+        Section.objects.bulk_create(rows)
+        if publish_now:
+            publish(article, user)
+    return article
