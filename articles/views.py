@@ -1,0 +1,181 @@
+"""The public reading site: home, essay list, essay page, staff preview, errors.
+
+Views stay thin: what a reader may see is ``Article.objects.published()``,
+lists go through ``for_cards()``, and each page runs a fixed number of
+queries however many essays, sections and topics there are (pinned by the
+query-count tests in ``articles/tests/test_views.py``).
+"""
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import Coalesce, DenseRank, ExtractYear
+from django.http import Http404, HttpResponseServerError
+from django.shortcuts import get_object_or_404, render
+from django.template import loader
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import requires_csrf_token
+
+from articles.forms import ArticleFilterForm
+from articles.models import Article
+from topics.context_processors import navigation_topics
+from topics.models import Topic
+
+ARTICLES_PER_PAGE = 10
+HOME_PINNED = 3
+HOME_LATEST = 8
+HOME_PER_TOPIC = 5
+RELATED_LIMIT = 5
+# Matches Article.slug's max_length: a longer slug cannot exist, so no query.
+SLUG_MAX_LENGTH = Article._meta.get_field("slug").max_length
+
+
+def paginate(request, queryset):
+    """The requested page; a bad ``?page=`` shows page 1 or the last page, never an error.
+
+    ``page.page_links`` holds the numbers to link, with ``…`` for the gaps.
+    """
+    paginator = Paginator(queryset, ARTICLES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.page_links = list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+    page.ellipsis = paginator.ELLIPSIS
+    return page
+
+
+def home(request):
+    published = Article.objects.published()
+    pinned = list(published.filter(is_pinned=True).for_cards()[:HOME_PINNED])
+    latest = list(published.exclude(pk__in=[a.pk for a in pinned]).for_cards()[:HOME_LATEST])
+    return render(request, "articles/home.html", {
+        "pinned": pinned,
+        "latest": latest,
+        "topic_blocks": _topic_blocks(navigation_topics(request)),
+    })
+
+
+def _topic_blocks(columns):
+    """``[(column, [latest essays of the column and its children])]`` in one query.
+
+    Each (essay, topic) row is ranked within the column it belongs to. The
+    rank is dense over (published_at, id), which is unique per essay, so an
+    essay tagged with a column and with one of its children gets the same
+    rank twice instead of taking two places; the copy is dropped here.
+    """
+    if not columns:
+        return []
+    ids = [column.pk for column in columns]
+    rows = (
+        Article.objects.published()
+        .filter(Q(topics__in=ids) | Q(topics__parent__in=ids))
+        .annotate(column_id=Coalesce("topics__parent_id", "topics__id"))
+        .annotate(rank=Window(
+            DenseRank(),
+            partition_by=[F("column_id")],
+            order_by=[F("published_at").desc(), F("id").desc()],
+        ))
+        .filter(rank__lte=HOME_PER_TOPIC)
+        .for_cards()
+    )
+    by_column = {pk: {} for pk in ids}
+    for article in rows:
+        by_column[article.column_id].setdefault(article.pk, article)
+    blocks = []
+    for column in columns:
+        essays = sorted(by_column[column.pk].values(), key=lambda a: a.rank)
+        if essays:
+            blocks.append((column, essays))
+    return blocks
+
+
+def article_list(request):
+    published = Article.objects.published()
+    form = ArticleFilterForm(
+        request.GET,
+        topics=Topic.objects.only("id", "name", "slug", "parent_id", "position"),
+        years=(
+            published.annotate(year=ExtractYear("published_at"))
+            .order_by("-year").values_list("year", flat=True).distinct()
+        ),
+        orgs=(
+            published.exclude(author_org="")
+            .order_by("author_org").values_list("author_org", flat=True).distinct()
+        ),
+    )
+    page = paginate(request, form.filter(published).for_cards())
+    return render(request, "articles/article_list.html", {"form": form, "page": page})
+
+
+def article_detail(request, slug):
+    if len(slug) > SLUG_MAX_LENGTH:
+        raise Http404("没有这篇文稿。")
+    article = get_object_or_404(
+        Article.objects.published().prefetch_related("sections", "topics"), slug=slug
+    )
+    return render(request, "articles/article_detail.html", _essay_context(article))
+
+
+@cache_control(private=True, no_store=True)
+def article_preview(request, pk):
+    """Any essay, draft or scheduled, as readers will see it: staff only."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    if not request.user.is_staff:
+        raise Http404("没有这篇文稿。")
+    article = get_object_or_404(Article.objects.prefetch_related("sections", "topics"), pk=pk)
+    context = _essay_context(article)
+    context["preview"] = True
+    return render(request, "articles/article_detail.html", context)
+
+
+def _essay_context(article):
+    topics = list(article.topics.all())
+    return {
+        "article": article,
+        "outline": article.outline(),
+        "topics": topics,
+        "previous_article": _neighbour(article, older=True),
+        "next_article": _neighbour(article, older=False),
+        "related": _related(article, topics),
+    }
+
+
+def _neighbour(article, *, older):
+    """The published essay just before (older) or after (newer) ``article``."""
+    if article.published_at is None:
+        return None
+    when, pk = article.published_at, article.pk
+    if older:
+        match = Q(published_at__lt=when) | Q(published_at=when, pk__lt=pk)
+        order = ("-published_at", "-id")
+    else:
+        match = Q(published_at__gt=when) | Q(published_at=when, pk__gt=pk)
+        order = ("published_at", "id")
+    return (
+        Article.objects.published().filter(match).order_by(*order)
+        .only("id", "title", "slug", "published_at").first()
+    )
+
+
+def _related(article, topics):
+    """Up to five published essays sharing the most topics with ``article``."""
+    if not topics:
+        return []
+    ids = [topic.pk for topic in topics]
+    return list(
+        Article.objects.published()
+        .filter(topics__in=ids).exclude(pk=article.pk)
+        .annotate(shared=Count("topics"))
+        .order_by("-shared", "-published_at", "-id")
+        .only("id", "title", "slug", "published_at")[:RELATED_LIMIT]
+    )
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+@requires_csrf_token
+def server_error(request):
+    """A standalone page: no database, no context processors, nothing that can fail again."""
+    return HttpResponseServerError(loader.get_template("500.html").render())
