@@ -1,0 +1,79 @@
+"""``manage.py load_demo``: the sample essay and the team's demo essays, with topics.
+
+Idempotent: topics are matched by name and essays by title, so a second run
+changes nothing. Publish times are set relative to the first run; one essay
+is scheduled a week ahead to show scheduled publishing.
+"""
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from articles import services
+from articles.essay import parse
+from articles.models import Article
+from topics.models import Topic
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+
+# Two levels: 栏目 → 专题. Names match the "topics" lists in the manifest.
+DEMO_TOPICS = {
+    "党建研究": ["基层组织建设", "党员教育"],
+    "工作实践": ["社区治理", "机关党建", "国企党建"],
+    "廉政建设": [],
+}
+DEMO_TOPIC_DESCRIPTIONS = {
+    "党建研究": "基层党建工作的调查研究与理论思考。",
+    "工作实践": "各领域基层党组织的做法与经验。",
+    "廉政建设": "全面从严治党、党风廉政建设与纪律教育。",
+}
+
+
+class Command(BaseCommand):
+    help = "载入演示内容:样例文稿、团队撰写的演示文稿及专题。重复运行不会产生重复数据。"
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            topics = self._ensure_topics()
+            created = self._ensure_essays(topics)
+        total = Article.objects.count()
+        self.stdout.write(f"演示内容就绪:新增 {created} 篇文稿,共 {total} 篇;专题 {len(topics)} 个。")
+
+    def _ensure_topics(self):
+        topics = {}
+        for position, (column, children) in enumerate(DEMO_TOPICS.items()):
+            parent, _ = Topic.objects.get_or_create(
+                name=column,
+                defaults={"position": position, "description": DEMO_TOPIC_DESCRIPTIONS.get(column, "")},
+            )
+            topics[column] = parent
+            for child_position, child in enumerate(children):
+                topics[child], _ = Topic.objects.get_or_create(
+                    name=child, defaults={"parent": parent, "position": child_position}
+                )
+        return topics
+
+    def _ensure_essays(self, topics):
+        manifest = json.loads((DEMO_DIR / "manifest.json").read_text(encoding="utf-8"))
+        now = timezone.now().replace(minute=0, second=0, microsecond=0)
+        created = 0
+        for entry in manifest:
+            essay = parse((DEMO_DIR / "essays" / entry["file"]).read_text(encoding="utf-8"))
+            if Article.objects.filter(title=essay.title).exists():
+                continue
+            article = services.import_essay(
+                essay, topics=[topics[name] for name in entry["topics"]], source=entry.get("source", "")
+            )
+            article.author = entry.get("author", "")
+            article.responsible_editor = entry.get("responsible_editor", "")
+            article.summary = entry.get("summary", "")
+            article.is_pinned = entry.get("pinned", False)
+            article.published_at = now - timedelta(days=entry["days_ago"])
+            article.save()
+            services.publish(article, user=None)
+            created += 1
+        return created
