@@ -56,8 +56,8 @@ class SectionInline(admin.StackedInline):
         # A row added at the bottom of the page should stay at the bottom.
         position.initial = obj.sections.count() if obj is not None and obj.pk else 0
         position.help_text = (
-            "按数字从小到大排列,保存后自动重排为 0、1、2……。"
-            "数字相同时先建的在前,所以新加的一条填某条的顺序号,就排在那一条之后。"
+            "按数字从小到大排列，保存后自动重排为 0、1、2……。"
+            "数字相同时先建的在前，所以新加的一条填某条的顺序号，就排在那一条之后。"
         )
         position.widget.attrs["style"] = "width:5em"
         return formset
@@ -88,7 +88,7 @@ class ArticleAdmin(admin.ModelAdmin):
         }),
         ("正文", {
             "fields": ("lead",),
-            "description": "导语在前;各部分与要点在下方逐条编辑,结语在其后。",
+            "description": "导语在前；各部分与要点在下方逐条编辑，结语在其后。",
         }),
         # No heading: it continues 正文 below the sections inline
         # (templates/admin/articles/article/change_form.html).
@@ -166,7 +166,7 @@ class ArticleAdmin(admin.ModelAdmin):
             try:
                 images.make_cover_renditions(obj)
             except ValidationError as error:
-                message = "文稿已保存,但封面缩略图生成失败:" + " ".join(error.messages)
+                message = "文稿已保存，但封面缩略图生成失败：" + " ".join(error.messages)
                 self.message_user(request, message, messages.WARNING)
 
     def save_related(self, request, form, formsets, change):
@@ -192,9 +192,9 @@ class ArticleAdmin(admin.ModelAdmin):
         if published:
             parts.append(f"已发布 {published} 篇文稿")
         if scheduled:
-            parts.append(f"{scheduled} 篇已设为定时发布,到发布时间自动上线")
+            parts.append(f"{scheduled} 篇已设为定时发布，到发布时间自动上线")
         if already:
-            parts.append(f"{already} 篇原本就已发布,未作改动")
+            parts.append(f"{already} 篇原本就已发布，未作改动")
         level = messages.SUCCESS if published or scheduled else messages.INFO
         self.message_user(request, ";".join(parts) + "。", level)
 
@@ -210,9 +210,9 @@ class ArticleAdmin(admin.ModelAdmin):
                 withdrawn += 1
         parts = []
         if withdrawn:
-            parts.append(f"已撤回 {withdrawn} 篇文稿,改为草稿")
+            parts.append(f"已撤回 {withdrawn} 篇文稿，改为草稿")
         if already:
-            parts.append(f"{already} 篇原本就是草稿,未作改动")
+            parts.append(f"{already} 篇原本就是草稿，未作改动")
         level = messages.SUCCESS if withdrawn else messages.INFO
         self.message_user(request, ";".join(parts) + "。", level)
 
@@ -238,7 +238,7 @@ class ArticleAdmin(admin.ModelAdmin):
             self.has_add_permission(request) or self.has_change_permission(request)
         )
         if not allowed:
-            return _upload_error("没有上传图片的权限,请以编辑身份登录。", status=403)
+            return _upload_error("没有上传图片的权限，请以编辑身份登录。", status=403)
         upload = request.FILES.get("upload")
         if upload is None:
             return _upload_error("没有收到图片文件。")

@@ -72,12 +72,12 @@ def load_image(upload) -> Image.Image:
             "不接受 SVG 矢量图(其中可能含有脚本)。请导出为 PNG 或 JPEG 后再上传。", code="svg"
         )
     not_an_image = ValidationError(
-        "无法识别的图片:文件不是图片或已损坏。只接受 %(formats)s 格式。",
+        "无法识别的图片：文件不是图片或已损坏。只接受 %(formats)s 格式。",
         code="invalid_image",
         params={"formats": FORMAT_NAMES},
     )
     too_many_pixels = ValidationError(
-        "图片尺寸过大,像素总数不能超过 %(limit)s 万。请缩小后再上传。",
+        "图片尺寸过大，像素总数不能超过 %(limit)s 万。请缩小后再上传。",
         code="too_many_pixels",
         params={"limit": MAX_PIXELS // 10_000},
     )
@@ -195,7 +195,7 @@ def make_cover_renditions(article, *, save=True):
             banner = image.copy()
             banner.thumbnail(BANNER_BOX, Image.Resampling.LANCZOS)
         except (OSError, ValueError) as exc:  # an exotic mode Pillow cannot convert
-            raise ValidationError("封面图无法转换为缩略图,请换一张 JPEG 或 PNG 图片。", code="rendition") from exc
+            raise ValidationError("封面图无法转换为缩略图，请换一张 JPEG 或 PNG 图片。", code="rendition") from exc
         stem = uuid.uuid4().hex
         width, height = THUMBNAIL_SIZE
         article.cover_thumbnail.save(f"{stem}-{width}x{height}.jpg", _jpeg(thumbnail), save=False)

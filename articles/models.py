@@ -70,7 +70,7 @@ class Article(models.Model):
     author_org = models.CharField("作者单位", max_length=200, blank=True, db_index=True)
     source = models.CharField("来源", max_length=200, blank=True)
     responsible_editor = models.CharField("责任编辑", max_length=100, blank=True)
-    summary = models.TextField("摘要", blank=True, help_text="列表和分享时显示;留空则取导语开头。")
+    summary = models.TextField("摘要", blank=True, help_text="列表和分享时显示；留空则取导语开头。")
     lead = RichTextField("导语", blank=True)
     conclusion = RichTextField("结语", blank=True)
     cover = models.ImageField("封面图", upload_to="covers/%Y/%m/", blank=True)
@@ -81,7 +81,7 @@ class Article(models.Model):
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "发布时间", null=True, blank=True,
-        help_text="可设为将来的时间:到时自动在网站上出现。",
+        help_text="可设为将来的时间：到时自动在网站上出现。",
     )
     is_pinned = models.BooleanField("置顶", default=False)
     view_count = models.PositiveIntegerField("浏览次数", default=0, editable=False)
@@ -166,11 +166,11 @@ class Section(models.Model):
     article = models.ForeignKey(Article, verbose_name="文稿", on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveIntegerField("顺序", default=0)
     level = models.PositiveSmallIntegerField("层级", choices=Level.choices, default=Level.SECTION)
-    number = models.CharField("序号", max_length=20, blank=True, help_text="照原文,如“一、”或“(一)”。")
+    number = models.CharField("序号", max_length=20, blank=True, help_text="照原文，如“一、”或“(一)”。")
     heading = models.CharField("标题", max_length=300)
     kind = models.CharField(
         "类型", max_length=20, choices=Kind.choices, default=Kind.OTHER, db_index=True,
-        help_text="在“部分”上设置;其下要点随之继承。",
+        help_text="在“部分”上设置；其下要点随之继承。",
     )
     body = RichTextField("正文", blank=True)
 

@@ -20,14 +20,14 @@ class Topic(models.Model):
     name = models.CharField("名称", max_length=50, unique=True)
     slug = models.SlugField(
         "网址标识", max_length=60, unique=True, blank=True,
-        help_text="留空则按名称拼音自动生成,只能包含字母、数字和连字符。",
+        help_text="留空则按名称拼音自动生成，只能包含字母、数字和连字符。",
     )
     description = models.TextField("简介", blank=True)
     parent = models.ForeignKey(
         "self", verbose_name="上级栏目", null=True, blank=True,
         on_delete=models.PROTECT, related_name="children",
         limit_choices_to={"parent__isnull": True},
-        help_text="留空表示栏目;选择上级栏目则为其下的专题。",
+        help_text="留空表示栏目；选择上级栏目则为其下的专题。",
     )
     position = models.PositiveIntegerField("排序", default=0, help_text="数字越小越靠前。")
     show_in_nav = models.BooleanField("显示在导航中", default=True)
@@ -48,9 +48,9 @@ class Topic(models.Model):
         if self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": "不能把专题设为自己的上级。"})
         if self.parent.parent_id is not None:
-            raise ValidationError({"parent": "专题只有两级:上级必须是栏目。"})
+            raise ValidationError({"parent": "专题只有两级：上级必须是栏目。"})
         if self.pk and self.children.exists():
-            raise ValidationError({"parent": "该栏目下已有专题,不能再设上级。"})
+            raise ValidationError({"parent": "该栏目下已有专题，不能再设上级。"})
 
     def save(self, *args, **kwargs):
         if not self.slug:

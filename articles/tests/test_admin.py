@@ -71,7 +71,7 @@ def article_data(**overrides):
     data = {
         "title": "当前基层党建工作存在的问题及对策建议", "subtitle": "", "slug": "",
         "author": "", "author_org": "海西州纪律检查委员会", "source": "", "responsible_editor": "",
-        "summary": "", "lead": "<p>基层党建工作要坚持“围绕经济抓党建,抓好党建促发展”的工作思路。</p>",
+        "summary": "", "lead": "<p>基层党建工作要坚持“围绕经济抓党建，抓好党建促发展”的工作思路。</p>",
         "conclusion": "<p>基层党组织和广大党员干部……</p>", "cover_alt": "",
         "status": "draft", "published_at_0": "", "published_at_1": "",
         **management(0),

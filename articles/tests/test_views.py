@@ -224,7 +224,7 @@ def test_list_bad_page_numbers_show_first_or_last_page(client, page, shows):
     response = client.get("/articles/", {"page": page})
     assert response.status_code == 200
     html = html_of(response)
-    assert f"第 {shows} 页,共 2 页" in html
+    assert f"第 {shows} 页，共 2 页" in html
     expected = articles[0] if shows == 1 else articles[-1]
     assert expected.get_absolute_url() in html
 
@@ -374,7 +374,7 @@ def test_essay_page_shows_every_part(client):
         source="海西州纪委",
         responsible_editor="李四",
         lead="<p>基层党建工作要坚持围绕经济抓党建。</p>",
-        conclusion="<p>基层党组织和广大党员干部,不仅是……</p>",
+        conclusion="<p>基层党组织和广大党员干部，不仅是……</p>",
         topics=[column],
     )
     add_sections(article, 3, 2)
@@ -384,8 +384,8 @@ def test_essay_page_shows_every_part(client):
     assert response.status_code == 200
     html = html_of(response)
     for text in [
-        "当前基层党建工作存在的问题及对策建议", "以海西州为例", "作者:张三",
-        "作者单位:海西州纪律检查委员会", "来源:海西州纪委", "发布时间:", "责任编辑:李四",
+        "当前基层党建工作存在的问题及对策建议", "以海西州为例", "作者：张三",
+        "作者单位：海西州纪律检查委员会", "来源：海西州纪委", "发布时间：", "责任编辑：李四",
         "基层党建工作要坚持围绕经济抓党建", "基层党组织和广大党员干部",
         "重要意义", "存在问题", "对策建议", "一、", "(二)",
     ]:
@@ -399,11 +399,11 @@ def test_essay_page_shows_every_part(client):
 def test_essay_meta_line_skips_empty_parts(client):
     article = make_article("没有作者的文稿", author="", source="", responsible_editor="", author_org="")
     html = html_of(client.get(article.get_absolute_url()))
-    assert "作者:" not in html
-    assert "来源:" not in html
-    assert "责任编辑:" not in html
-    assert "作者单位:" not in html
-    assert "发布时间:" in html
+    assert "作者：" not in html
+    assert "来源：" not in html
+    assert "责任编辑：" not in html
+    assert "作者单位：" not in html
+    assert "发布时间：" in html
 
 
 @pytest.mark.django_db
@@ -513,7 +513,7 @@ def test_preview_shows_drafts_to_staff_privately(client, django_user_model):
 
     assert response.status_code == 200
     html = html_of(response)
-    assert "预览:此文稿尚未发布" in html
+    assert "预览：此文稿尚未发布" in html
     assert "待审的草稿" in html
     assert toc_links(html) == [s.anchor for s in draft.sections.all()]
     cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
@@ -524,7 +524,7 @@ def test_preview_shows_drafts_to_staff_privately(client, django_user_model):
 def test_preview_of_a_scheduled_essay_says_when_it_goes_live(admin_client):
     scheduled = make_scheduled("定时文稿")
     html = html_of(admin_client.get(scheduled.get_preview_url()))
-    assert "预览:此文稿尚未发布" in html
+    assert "预览：此文稿尚未发布" in html
     assert "定时发布于" in html
 
 

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         password = options["password"]
         if password is None:
             if not settings.DEBUG:
-                raise CommandError("生产环境(DEBUG 关闭)不创建默认密码的账号;请用 --password 指定密码。")
+                raise CommandError("生产环境(DEBUG 关闭)不创建默认密码的账号；请用 --password 指定密码。")
             password = DEMO_PASSWORD
         group, _ = Group.objects.get_or_create(name=EDITOR_GROUP)
         group.permissions.set(
@@ -38,4 +38,4 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         user.groups.add(group)
-        self.stdout.write(f"编辑账号:用户名 {user.username}  密码 {password}")
+        self.stdout.write(f"编辑账号：用户名 {user.username}  密码 {password}")

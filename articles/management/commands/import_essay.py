@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH", help="文稿文本文件")
-        parser.add_argument("--dry-run", action="store_true", help="只解析,不写入数据库")
+        parser.add_argument("--dry-run", action="store_true", help="只解析，不写入数据库")
         parser.add_argument("--json", action="store_true", help="每个文件输出一行 JSON")
         parser.add_argument(
             "--topic", action="append", default=[], metavar="SLUG", help="给导入的文稿打上专题(可重复)"
@@ -58,20 +58,20 @@ class Command(BaseCommand):
         try:
             return file.read_bytes()
         except OSError as error:
-            raise UnreadableText(f"无法读取文件:{error.strerror}") from error
+            raise UnreadableText(f"无法读取文件：{error.strerror}") from error
 
     @staticmethod
     def _topics(slugs):
         topics = list(Topic.objects.filter(slug__in=slugs))
         missing = sorted(set(slugs) - {topic.slug for topic in topics})
         if missing:
-            raise CommandError(f"专题不存在:{', '.join(missing)}")
+            raise CommandError(f"专题不存在：{', '.join(missing)}")
         return topics
 
     @staticmethod
     def _summary(path, essay, result, dry_run):
         points = sum(len(section.points) for section in essay.sections)
         action = "解析" if dry_run else f"已导入(#{result['id']},{Article.Status(result['status']).label})"
-        lines = [f"{path}: {action}《{essay.title}》,{len(essay.sections)} 个部分,{points} 个要点"]
-        lines += [f"  注意:{warning}" for warning in essay.warnings]
+        lines = [f"{path}: {action}《{essay.title}》，{len(essay.sections)} 个部分，{points} 个要点"]
+        lines += [f"  注意：{warning}" for warning in essay.warnings]
         return "\n".join(lines)

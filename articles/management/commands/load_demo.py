@@ -34,14 +34,14 @@ DEMO_TOPIC_DESCRIPTIONS = {
 
 
 class Command(BaseCommand):
-    help = "载入演示内容:样例文稿、团队撰写的演示文稿及专题。重复运行不会产生重复数据。"
+    help = "载入演示内容：样例文稿、团队撰写的演示文稿及专题。重复运行不会产生重复数据。"
 
     def handle(self, *args, **options):
         with transaction.atomic():
             topics = self._ensure_topics()
             created = self._ensure_essays(topics)
         total = Article.objects.count()
-        self.stdout.write(f"演示内容就绪:新增 {created} 篇文稿,共 {total} 篇;专题 {len(topics)} 个。")
+        self.stdout.write(f"演示内容就绪：新增 {created} 篇文稿，共 {total} 篇；专题 {len(topics)} 个。")
 
     def _ensure_topics(self):
         topics = {}
