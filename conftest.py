@@ -17,3 +17,11 @@ def _fast_and_isolated(settings, tmp_path):
     }
     yield
     shutil.rmtree(tmp_path / "media", ignore_errors=True)
+
+
+def pytest_configure(config):
+    # WhiteNoise warns on every request when STATIC_ROOT is missing; tests
+    # serve no collected static files, an empty folder is enough.
+    from pathlib import Path
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
