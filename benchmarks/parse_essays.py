@@ -1,16 +1,19 @@
 """Print how long ``parse`` takes on large and adversarial inputs.
 
-    python -m articles.essay.benchmark
+    .venv/bin/python benchmarks/parse_essays.py
 
 Numbers about speed live here, not in tests, so that a slow machine does not
 fail the suite. Every case should stay well under a second.
 """
 
+import sys
 import time
+from pathlib import Path
 
-from .model import EssayError
-from .numbering import int_to_cn
-from .parsing import parse
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from articles.essay import EssayError, parse  # noqa: E402
+from articles.essay.numbering import int_to_cn  # noqa: E402
 
 MEGABYTE = 1_000_000
 
