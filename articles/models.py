@@ -95,6 +95,13 @@ class Article(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="最后修改人", null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+", editable=False,
     )
+    # Who knowingly published the essay while the proofreader still reported
+    # political-term findings in it, and when (see articles.proofreading).
+    political_findings_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="政治性问题确认人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False,
+    )
+    political_findings_confirmed_at = models.DateTimeField("政治性问题确认时间", null=True, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -190,3 +197,66 @@ class Section(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+
+class ProofreadingRule(models.Model):
+    """A proofreading rule editors can switch off, adjust or add.
+
+    Rules shipped with the project (``articles/essay/rules/proofreading.json``)
+    are copied in by ``manage.py sync_proofreading_rules`` (run after every
+    migrate); the engine reads the enabled rows (``articles.proofreading``).
+    """
+
+    class Category(models.TextChoices):
+        BACK_TRANSLATION = "back_translation", "回译错词"
+        POLITICAL_TERM = "political_term", "政治术语"
+        PUNCTUATION = "punctuation", "标点符号"
+        STRUCTURE = "structure", "结构编号"
+
+    class Severity(models.TextChoices):
+        POLITICAL = "political", "政治性错误"
+        HIGH = "high", "高"
+        MEDIUM = "medium", "中"
+        LOW = "low", "低"
+
+    class Origin(models.TextChoices):
+        SHIPPED = "shipped", "随系统发布"
+        EDITOR = "editor", "编辑添加"
+
+    rule_id = models.CharField("规则编号", max_length=100, unique=True)
+    # Context regexes list many alternatives (a shipped not_after is ~370
+    # characters): room to grow without another migration.
+    pattern = models.CharField("错误写法(正则表达式)", max_length=1000)
+    suggestion = models.CharField("建议改为", max_length=200, blank=True)
+    context_before = models.CharField("前文须匹配", max_length=1000, blank=True)
+    context_after = models.CharField("后文须匹配", max_length=1000, blank=True)
+    not_before = models.CharField("前文不得匹配", max_length=1000, blank=True)
+    not_after = models.CharField("后文不得匹配", max_length=1000, blank=True)
+    category = models.CharField("类别", max_length=20, choices=Category.choices)
+    severity = models.CharField("严重程度", max_length=20, choices=Severity.choices)
+    confidence = models.FloatField("把握程度", default=0.9, help_text="0 到 1 之间。")
+    explanation = models.CharField("说明", max_length=300)
+    enabled = models.BooleanField("启用", default=True)
+    note = models.TextField("备注", blank=True)
+    origin = models.CharField("来源", max_length=20, choices=Origin.choices, default=Origin.EDITOR, editable=False)
+    shipped_version = models.CharField("规则文件版本", max_length=40, blank=True, editable=False)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "校对规则"
+        verbose_name_plural = "校对规则"
+        ordering = ["category", "rule_id"]
+
+    def __str__(self):
+        return self.rule_id
+
+    def clean(self):
+        # The engine's own checks, with Chinese messages keyed by field.
+        from articles.proofreading import validate_rule_row
+
+        validate_rule_row(self)
+
+
+# The search index's models live with the search code; imported here so that
+# the app registry and migrations see them.
+from articles.search.models import SearchDocument, SearchPassage  # noqa: E402, F401

@@ -47,7 +47,7 @@ def normalise(text: str, warnings: list[str]) -> str:
     replacement_chars = text.count("\ufffd")
     if replacement_chars:
         text = text.replace("\ufffd", "")
-        warnings.append(f"删除了{replacement_chars}个无法识别的字符(�),请核对原文")
+        warnings.append(f"删除了{replacement_chars}个无法识别的字符（�），请核对原文")
     return _SPACES_RE.sub(" ", text)
 
 
@@ -96,7 +96,7 @@ def remove_page_markers(text: str, warnings: list[str]) -> str:
         previous_raw = raw
     rest = lines[pages:]
     warnings.append(
-        "删除了第1页的页码标记“1、”" if pages == 1 else f"删除了第1页至第{pages}页的页码标记(“1、”至“{pages}、”)"
+        "删除了第1页的页码标记“1、”" if pages == 1 else f"删除了第1页至第{pages}页的页码标记（“1、”至“{pages}、”）"
     )
     return "\n".join([joined, *rest])
 
@@ -154,7 +154,7 @@ def split_paragraphs(text: str, warnings: list[str]) -> list[str]:
             else:
                 paragraphs.append(part.strip())
     if space_breaks:
-        warnings.append(f"原文用空格代替换行,已按空格拆分出{space_breaks}处段落")
+        warnings.append(f"原文用空格代替换行，已按空格拆分出{space_breaks}处段落")
     return _merge_number_only([p.strip() for p in paragraphs if p.strip()])
 
 
@@ -217,8 +217,8 @@ def merge_duplicate_title(first: str, second: str, warnings: list[str]) -> str |
     elif opening.a == 0 and 0 < opening.b <= _WATERMARK_MAX:
         keep, dropped, watermark = first, second, second[: opening.b]
     if watermark:
-        warnings.append(f"标题前有水印“{watermark}”,已删除")
-    warnings.append(f"标题重复出现(另一处为“{dropped}”),已合并")
+        warnings.append(f"标题前有水印“{watermark}”，已删除")
+    warnings.append(f"标题重复出现（另一处为“{dropped}”），已合并")
     return keep
 
 
@@ -226,6 +226,6 @@ def strip_known_watermark(title: str, warnings: list[str]) -> str:
     """Remove a known slogan glued to the front of a title that appears only once."""
     for watermark in KNOWN_WATERMARKS:
         if title.startswith(watermark) and len(title) - len(watermark) >= 6:
-            warnings.append(f"标题前有水印“{watermark}”,已删除")
+            warnings.append(f"标题前有水印“{watermark}”，已删除")
             return title[len(watermark):].lstrip()
     return title

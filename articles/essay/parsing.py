@@ -6,10 +6,10 @@
   paragraph is the title when it is short (≤ 60 characters) and has no 。;
   a near-duplicate second paragraph is merged into it (watermark removed).
   Right after the title: a line starting with —— is the subtitle (stored
-  without the dashes); a short line ending in an organisation word (…组织部,
+  without the dashes); a short line ending in an organisation word (…组织部，
   …委员会, …课题组) is the author's unit; any other short line (≤ 40
-  characters, no comma or sentence end) is the subtitle. ``作者单位:…`` lines are the
-  author's unit, ``作者:…`` lines are dropped with a warning. The rest is
+  characters, no comma or sentence end) is the subtitle. ``作者单位：…`` lines are the
+  author's unit, ``作者：…`` lines are dropped with a warning. The rest is
   the lead.
 * **Sections** — paragraphs starting ``一、`` (or 一. / 一．), numbered in
   order; a number may skip ahead by up to two (with a warning), anything else
@@ -32,7 +32,7 @@
   conclusion: in well-formatted essays a trailing paragraph is as likely to
   be the last point's own closing as a conclusion, and moving it wrongly is
   worse than leaving it (the editor is warned "未找到结语").
-* **Author's unit** — ``作者单位:…`` (optionally in brackets) in the last
+* **Author's unit** — ``作者单位：…`` (optionally in brackets) in the last
   three paragraphs, even glued to the end of the conclusion, is cut out. A
   final ``(作者系…)`` line fills the unit when none was found, with a warning
   (it may include the author's post).
@@ -57,7 +57,7 @@ from .numbering import (
 )
 
 EMPTY_TEXT = "文本为空"
-NO_STRUCTURE = "未识别出文稿结构:找不到“一、”这样的部分标题"
+NO_STRUCTURE = "未识别出文稿结构：找不到“一、”这样的部分标题"
 
 HEADING_MAX = 60
 SUBTITLE_MAX = 40
@@ -116,7 +116,7 @@ def parse(text: str) -> Essay:
     except EssayError:
         raise
     except Exception as error:  # a bug must not become a 500 for the editor
-        raise EssayError(f"解析文稿时出现意外错误({type(error).__name__}),请检查文本格式") from error
+        raise EssayError(f"解析文稿时出现意外错误（{type(error).__name__}），请检查文本格式") from error
 
 
 def _parse(text) -> Essay:
@@ -175,11 +175,11 @@ def _read_front_matter(front: list[str], essay: Essay, warnings: list[str]) -> N
         if m := _AUTHOR_ORG_LINE_RE.fullmatch(paragraph):
             essay.author_org = essay.author_org or m.group(1)
         elif _BYLINE_RE.fullmatch(paragraph):
-            warnings.append(f"删除了署名行“{paragraph}”,作者姓名请在后台填写")
+            warnings.append(f"删除了署名行“{paragraph}”，作者姓名请在后台填写")
         else:
             kept.append(paragraph)
     if not kept or not cleaning.looks_like_title(kept[0]):
-        warnings.append("未找到标题" if not kept else "未找到标题(开头一段过长或含句号),开头部分全部作为导语")
+        warnings.append("未找到标题" if not kept else "未找到标题（开头一段过长或含句号），开头部分全部作为导语")
         essay.lead = "\n".join(kept)
         return
 
@@ -201,9 +201,9 @@ def _read_front_matter(front: list[str], essay: Essay, warnings: list[str]) -> N
         elif (byline := _ORG_BYLINE_RE.fullmatch(line)) and not essay.author_org:
             kept.pop(0)
             essay.author_org = byline.group(1)
-            warnings.append(f"标题下的“{line}”视为作者单位,请核对")
+            warnings.append(f"标题下的“{line}”视为作者单位，请核对")
             if byline.group(2):
-                warnings.append(f"署名“{byline.group(2)}”未保存,作者姓名请在后台填写")
+                warnings.append(f"署名“{byline.group(2)}”未保存，作者姓名请在后台填写")
         elif _looks_like_subtitle(line):
             essay.subtitle = kept.pop(0)
     essay.title = title
@@ -240,17 +240,17 @@ def _take_trailing_author(rest: list[str], have_org: bool, warnings: list[str]) 
         if bracketed:
             found = found.rstrip(")）").strip()
         found = found.rstrip("。.").strip()
-        if not found and index + 1 < len(rest):  # "作者单位:" alone, the unit on the next line
+        if not found and index + 1 < len(rest):  # "作者单位：" alone, the unit on the next line
             found = rest.pop(index + 1)
         if before:
             rest[index] = before
-            warnings.append(f"作者单位“{found}”粘连在正文末尾,已分离")
+            warnings.append(f"作者单位“{found}”粘连在正文末尾，已分离")
         else:
             del rest[index]
         return found
     if len(rest) > 1 and not have_org and (m := _AUTHOR_POST_RE.fullmatch(rest[-1])):
         rest.pop()
-        warnings.append(f"结尾的“(作者系{m.group(1)})”已作为作者单位,其中可能含职务,请核对")
+        warnings.append(f"结尾的“(作者系{m.group(1)})”已作为作者单位，其中可能含职务，请核对")
         return m.group(1)
     return ""
 
@@ -278,7 +278,7 @@ def _read_sections(paragraphs: list[str], warnings: list[str]) -> list[_Section]
         if m and ((not sections and m[0] == 1) or (sections and expected <= m[0] <= expected + 2)):
             value, rest = m
             if value != expected:
-                warnings.append(f"部分编号从“{int_to_cn(expected - 1)}、”跳到了“{int_to_cn(value)}、”,可能漏掉了内容")
+                warnings.append(f"部分编号从“{int_to_cn(expected - 1)}、”跳到了“{int_to_cn(value)}、”，可能漏掉了内容")
             section = _Section(value, "")
             split = _split_heading(rest)
             if split is None:
@@ -327,10 +327,10 @@ def _read_explicit_points(section: _Section, paragraphs: list[str], style: Point
             value, rest = m
             label = style.label(value)
             if value != expected:
-                warnings.append(f"{section.label}的要点编号跳过了“{style.label(expected)}”,可能漏掉了内容")
+                warnings.append(f"{section.label}的要点编号跳过了“{style.label(expected)}”，可能漏掉了内容")
             split = _split_heading(rest)
             if split is None or not split[0]:
-                warnings.append(f"{section.label}的要点“{label}”没有可识别的小标题,整段作为正文")
+                warnings.append(f"{section.label}的要点“{label}”没有可识别的小标题，整段作为正文")
                 split = ("", rest.strip())
             heading, first_body = split
             points.append(_Point(label, heading, [first_body] if first_body else []))
@@ -367,7 +367,7 @@ def _read_bare_points(section: _Section, paragraphs: list[str], warnings: list[s
             body = paragraphs[index + 1 :]
         section.points.append(_Point(f"({numeral})", heading, body))
     warnings.append(
-        f"{section.label}的{len(found)}个要点编号缺少括号且粘连在上一句末尾,已补全为“(一)”至“({int_to_cn(len(found))})”"
+        f"{section.label}的{len(found)}个要点编号缺少括号且粘连在上一句末尾，已补全为“(一)”至“({int_to_cn(len(found))})”"
     )
 
 
@@ -409,4 +409,4 @@ def _check_quotes(paragraphs: list[str], warnings: list[str]) -> None:
     text = "".join(paragraphs)
     opening, closing = text.count("“"), text.count("”")
     if opening != closing:
-        warnings.append(f"引号不成对(左引号{opening}个,右引号{closing}个),可能丢失了引号,请校对")
+        warnings.append(f"引号不成对（左引号{opening}个，右引号{closing}个），可能丢失了引号，请校对")

@@ -2,12 +2,16 @@
 
 import json
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from articles.models import Article, Section
+from articles.essay import Essay, EssayPoint, EssaySection
+from articles.essay.proofreading import Finding, apply_corrections
+from articles.essay.review import essay_text
+from articles.models import Article, ProofreadingRule, Section
 from topics.models import Topic
 
 WELL_FORMED = """关于加强村级党组织建设的几点思考
@@ -164,3 +168,135 @@ def test_demo_editor_refuses_a_default_password_in_production(settings):
     settings.DEBUG = False
     code, _, err = run("demo_editor")
     assert code == 1 and "--password" in err
+
+
+# --------------------------------------------------------------------------
+# import_essay: proofreading, --fix, folders
+
+
+DAMAGED = Path(__file__).resolve().parents[1] / "demo" / "essays" / "000_sample.txt"
+
+
+def essay_from_json(data):
+    return Essay(
+        title=data["title"], subtitle=data["subtitle"], author_org=data["author_org"], lead=data["lead"],
+        conclusion=data["conclusion"],
+        sections=[
+            EssaySection(
+                s["number"], s["heading"], s["kind"], s["body"],
+                [EssayPoint(p["number"], p["heading"], p["body"]) for p in s["points"]],
+            )
+            for s in data["sections"]
+        ],
+    )
+
+
+def as_finding(correction):
+    return Finding(**{key: correction[key] for key in Finding.__dataclass_fields__})
+
+
+@pytest.mark.django_db
+def test_json_lists_corrections_as_offsets_into_the_cleaned_text():
+    code, out, _ = run("import_essay", str(DAMAGED), "--dry-run", "--json")
+    assert code == 0
+    data = json.loads(out)
+    text = data["text"]
+    assert text == essay_text(essay_from_json(data)), "without --fix the fields are the text"
+    assert data["corrections"]
+    for correction in data["corrections"]:
+        assert {
+            "start", "end", "original", "suggestion", "rule", "category", "severity", "location", "explanation",
+        } <= set(correction)
+        assert text[correction["start"] : correction["end"]] == correction["original"]
+    political = [c for c in data["corrections"] if c["severity"] == "political"]
+    assert {c["original"] for c in political} == {"科学开展观"}
+    assert [c["location"]["path"] for c in political] == ["sections[2].points[1].body", "conclusion"]
+    body = data["sections"][2]["points"][1]["body"]
+    location = political[0]["location"]
+    assert body[location["start"] : location["end"]] == "科学开展观"
+
+
+@pytest.mark.django_db
+def test_fix_applies_every_fixable_correction_to_the_stored_essay():
+    code, out, _ = run("import_essay", str(DAMAGED), "--fix", "--json")
+    assert code == 0
+    data = json.loads(out)
+    fixable = [as_finding(c) for c in data["corrections"] if c["fixable"]]
+    assert len(fixable) > 20
+    fixed_text = essay_text(essay_from_json(data))
+    assert apply_corrections(data["text"], fixable) == fixed_text
+    assert "科学开展观" not in fixed_text and "科学发展观" in fixed_text
+    article = Article.objects.get(pk=data["id"])
+    assert article.lead.startswith("<p>基层党建工作要坚持“围绕经济抓党建,抓好党建促发展”的工作思路")
+    assert [(s.number, s.heading) for s in article.sections.all()][:2] == [
+        ("一、", "基层党建工作的重要意义"), ("(一)", "适应时代发展的需求"),
+    ]
+
+
+@pytest.mark.django_db
+def test_without_fix_the_stored_essay_keeps_its_words_and_the_summary_counts_findings():
+    code, out, _ = run("import_essay", str(DAMAGED))
+    assert code == 0
+    assert "校对\uff1a发现" in out and "政治性 2 处" in out and "--fix" in out
+    assert "科学开展观→科学发展观" in out
+    assert "适应时代开展的需求" in Article.objects.get().sections.values_list("heading", flat=True)
+
+
+@pytest.mark.django_db
+def test_dry_run_fix_json_prints_the_fixed_essay_and_stores_nothing():
+    code, out, _ = run("import_essay", str(DAMAGED), "--dry-run", "--fix", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["fixed"] is True and "id" not in data
+    assert "科学开展观" not in json.dumps(data["sections"], ensure_ascii=False)
+    assert Article.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_folder_imports_every_txt_file_and_sums_up_the_failures(tmp_path):
+    folder = tmp_path / "essays"
+    folder.mkdir()
+    (folder / "a.txt").write_text(WELL_FORMED, encoding="utf-8")
+    (folder / "b.txt").write_text("只有一段文字\uff0c没有部分标题。", encoding="utf-8")
+    (folder / "c.txt").write_text(WELL_FORMED.replace("几点思考", "几点体会"), encoding="utf-8")
+    (folder / "notes.md").write_text("不是文稿", encoding="utf-8")
+    code, out, err = run("import_essay", str(folder))
+    assert code == 1
+    assert "导入 2 篇\uff1b失败 1 篇\uff1a" in err
+    assert f"{folder / 'b.txt'}\uff1a未识别出文稿结构" in err
+    assert sorted(Article.objects.values_list("title", flat=True)) == [
+        "关于加强村级党组织建设的几点体会", "关于加强村级党组织建设的几点思考",
+    ]
+    assert out.index("a.txt") < out.index("c.txt")
+
+
+@pytest.mark.django_db
+def test_an_empty_folder_is_a_failure(tmp_path, essay_file):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = run("import_essay", str(empty), str(essay_file))
+    assert code == 1
+    assert "导入 1 篇\uff1b失败 1 篇\uff1a" in err and "目录中没有 .txt 文件" in err
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_several_good_files_end_with_a_clean_summary(tmp_path, essay_file):
+    other = tmp_path / "other.txt"
+    other.write_text(WELL_FORMED, encoding="utf-8")
+    code, out, err = run("import_essay", str(essay_file), str(other), "--json")
+    assert code == 0
+    assert "导入 2 篇\uff1b失败 0 篇。" in err
+    assert [json.loads(line)["title"] for line in out.splitlines()] == ["关于加强村级党组织建设的几点思考"] * 2
+
+
+@pytest.mark.django_db
+def test_a_rule_disabled_by_an_editor_is_not_applied_by_fix():
+    row = ProofreadingRule.objects.get(rule_id="political.kexue_fazhan_guan")
+    row.enabled = False
+    row.save()
+    code, out, _ = run("import_essay", str(DAMAGED), "--dry-run", "--fix", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert not any(c["rule"] == "political.kexue_fazhan_guan" for c in data["corrections"])
+    assert "科学开展观" in essay_text(essay_from_json(data))

@@ -13,7 +13,7 @@ def test_normalise_unifies_breaks_and_spaces_and_drops_invisible_characters():
 def test_normalise_reports_replacement_characters():
     warnings = []
     assert cleaning.normalise("党\ufffd\ufffd建", warnings) == "党建"
-    assert warnings == ["删除了2个无法识别的字符(�),请核对原文"]
+    assert warnings == ["删除了2个无法识别的字符（�），请核对原文"]
 
 
 def test_normalise_keeps_punctuation_as_printed():
@@ -31,7 +31,7 @@ def test_page_markers_are_removed_and_split_words_joined_without_separator():
     text = cleaning.remove_page_markers(_pages(page_one, page_two, "结尾"), warnings)
     assert text == page_one + page_two + "结尾"
     assert "社会主义市场经济" in text
-    assert warnings == ["删除了第1页至第3页的页码标记(“1、”至“3、”)"]
+    assert warnings == ["删除了第1页至第3页的页码标记（“1、”至“3、”）"]
 
 
 def test_a_page_starting_with_a_section_number_starts_a_new_line():
@@ -78,7 +78,7 @@ def test_long_lines_are_split_short_lines_are_not():
     long_line = "甲" * 60 + " " + "乙" * 60
     paragraphs = cleaning.split_paragraphs(f"加强党建 调研报告\n{long_line}", warnings)
     assert paragraphs == ["加强党建 调研报告", "甲" * 60, "乙" * 60]
-    assert warnings == ["原文用空格代替换行,已按空格拆分出1处段落"]
+    assert warnings == ["原文用空格代替换行，已按空格拆分出1处段落"]
 
 
 def test_numbers_left_alone_by_the_split_rejoin_their_text():
@@ -102,8 +102,8 @@ def test_duplicate_title_keeps_the_later_copy_and_reports_the_watermark():
     kept = cleaning.merge_duplicate_title("学海无涯乡村振兴中党建引领作用研究", "乡村振兴中党建引领的作用研究", warnings)
     assert kept == "乡村振兴中党建引领的作用研究"
     assert warnings == [
-        "标题前有水印“学海无涯”,已删除",
-        "标题重复出现(另一处为“学海无涯乡村振兴中党建引领作用研究”),已合并",
+        "标题前有水印“学海无涯”，已删除",
+        "标题重复出现（另一处为“学海无涯乡村振兴中党建引领作用研究”），已合并",
     ]
 
 
@@ -111,7 +111,7 @@ def test_duplicate_title_keeps_the_first_copy_when_the_later_one_has_the_prefix(
     warnings = []
     kept = cleaning.merge_duplicate_title("乡村振兴中党建引领作用研究", "精品范文乡村振兴中党建引领作用研究", warnings)
     assert kept == "乡村振兴中党建引领作用研究"
-    assert warnings[0] == "标题前有水印“精品范文”,已删除"
+    assert warnings[0] == "标题前有水印“精品范文”，已删除"
 
 
 def test_different_titles_are_not_merged():
@@ -123,7 +123,7 @@ def test_different_titles_are_not_merged():
 def test_known_watermark_on_a_single_title_is_removed():
     warnings = []
     assert cleaning.strip_known_watermark("天道酬勤关于加强党建的思考", warnings) == "关于加强党建的思考"
-    assert warnings == ["标题前有水印“天道酬勤”,已删除"]
+    assert warnings == ["标题前有水印“天道酬勤”，已删除"]
     assert cleaning.strip_known_watermark("天道酬勤", []) == "天道酬勤"  # nothing would be left
 
 

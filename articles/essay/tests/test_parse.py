@@ -178,7 +178,7 @@ def test_damaged_essay_is_repaired():
     assert essay.author_org == "某市某区某街道党工委"
     warnings = "\n".join(essay.warnings)
     assert "删除了第1页至第4页的页码标记" in warnings
-    assert "标题前有水印“学海无涯”,已删除" in warnings
+    assert "标题前有水印“学海无涯”，已删除" in warnings
     assert "标题重复出现" in warnings
     assert "缺少括号" in warnings
     assert "作者单位“某市某区某街道党工委”粘连在正文末尾" in warnings
@@ -237,7 +237,7 @@ def test_none_is_an_error_not_a_type_error():
 def test_text_without_sections_is_an_error_with_a_chinese_message():
     with pytest.raises(EssayError) as caught:
         parse("关于基层党建工作的几点思考\n基层党建工作十分重要，必须常抓不懈。\n(一)加强学习。")
-    assert str(caught.value) == "未识别出文稿结构:找不到“一、”这样的部分标题"
+    assert str(caught.value) == "未识别出文稿结构：找不到“一、”这样的部分标题"
 
 
 def test_essay_error_is_a_value_error():

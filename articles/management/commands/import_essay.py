@@ -1,54 +1,133 @@
 """``manage.py import_essay PATH [PATH ...]``: parse raw essays and store them as drafts.
 
-Each file is handled on its own: a file that cannot be read or parsed is
-reported (naming the file), nothing of it is stored, the others still
-import, and the command exits with status 1.
+A PATH that is a directory stands for every ``*.txt`` file in it (sorted by
+name, not recursive). Each file is handled on its own: a file that cannot be
+read or parsed is reported (naming the file), nothing of it is stored, the
+others still import, and the command exits with status 1. With more than one
+file a progress bar runs on stderr (only when stderr is a terminal) and a
+summary ends the run on stderr (``导入 N 篇；失败 M 篇：`` and each failure).
+
+Every essay is proofread with the enabled rules (``articles.proofreading``).
+``--fix`` applies every fixable suggestion before storing. ``--json`` prints
+one object per file: the essay's fields (fixed with ``--fix``), ``"text"``
+(the cleaned essay as one text, before fixes: ``articles.essay.review.essay_text``)
+and ``"corrections"`` whose ``start``/``end`` are offsets into that text;
+``"fixable"`` tells which ones ``--fix`` applies.
 """
 
 import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
-from articles import services
-from articles.models import Article
+from articles import proofreading, services
 from articles.essay import EssayError, parse
 from articles.essay.decoding import UnreadableText, decode_essay_bytes
+from articles.essay.review import essay_text, fix_essay
+from articles.models import Article, ProofreadingRule
 from topics.models import Topic
+
+_CORRECTION_KEYS = (
+    "start", "end", "original", "suggestion", "rule", "category", "severity", "explanation", "confidence",
+)
 
 
 class Command(BaseCommand):
-    help = "解析原始文稿文本并导入为草稿(或直接发布)。"
+    help = "解析原始文稿文本并导入为草稿（或直接发布）；PATH 可以是目录（导入其中全部 .txt 文件）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", metavar="PATH", help="文稿文本文件")
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="文稿文本文件，或存放 .txt 文稿的目录")
         parser.add_argument("--dry-run", action="store_true", help="只解析，不写入数据库")
-        parser.add_argument("--json", action="store_true", help="每个文件输出一行 JSON")
+        parser.add_argument("--json", action="store_true", help="每个文件输出一行 JSON（含校对结果）")
         parser.add_argument(
-            "--topic", action="append", default=[], metavar="SLUG", help="给导入的文稿打上专题(可重复)"
+            "--topic", action="append", default=[], metavar="SLUG", help="给导入的文稿打上专题（可重复）"
         )
         parser.add_argument("--publish", action="store_true", help="导入后立即发布")
+        parser.add_argument("--fix", action="store_true", help="按校对建议自动修正可修正的错误后再导入")
 
-    def handle(self, *paths, **options):
+    def handle(self, *args, **options):
         topics = self._topics(options["topic"])
-        failures = 0
-        for path in options["paths"]:
-            try:
-                essay = parse(decode_essay_bytes(self._read(path)))
-            except EssayError as error:
-                failures += 1
-                self.stderr.write(f"{path}: {error}")
-                continue
-            result = essay.to_dict()
-            if not options["dry_run"]:
-                article = services.import_essay(essay, topics=topics, publish_now=options["publish"])
-                result.update(id=article.pk, slug=article.slug, status=article.status)
-            if options["json"]:
-                self.stdout.write(json.dumps(result, ensure_ascii=False))
-            else:
-                self.stdout.write(self._summary(path, essay, result, options["dry_run"]))
+        files, failures = self._expand(options["paths"])
+        for path, reason in failures:
+            self.stderr.write(f"{path}: {reason}")
+        rules = proofreading.active_rules()  # once: the rules do not change during a run
+        many = len(files) + len(failures) > 1
+        stream = getattr(self.stderr, "_out", self.stderr)
+        bar = tqdm(
+            total=len(files), file=stream, unit="篇", desc="导入", leave=False,
+            disable=not (many and self.stderr.isatty()),
+        )
+        imported = 0
+        with bar:
+            for path in files:
+                try:
+                    output = self._import(path, topics, rules, options)
+                except EssayError as error:
+                    failures.append((path, str(error)))
+                    self._write(self.stderr, f"{path}: {error}")
+                except Exception as error:  # a database or programming error: this file only
+                    reason = f"导入时出错\uff08{type(error).__name__}\uff1a{error}\uff09"
+                    failures.append((path, reason))
+                    self._write(self.stderr, f"{path}: {reason}")
+                else:
+                    imported += 1
+                    self._write(self.stdout, output)
+                bar.update()
+        if many:
+            self.stderr.write(self._report(imported, failures, options["dry_run"]))
         if failures:
-            raise CommandError(f"{failures} 个文件未能导入(见上方说明),其余文件已处理。")
+            raise CommandError(f"{len(failures)} 个文件未能导入\uff08见上方说明\uff09\uff0c其余文件已处理。")
+
+    def _import(self, path, topics, rules, options):
+        essay = parse(decode_essay_bytes(self._read(path)))
+        findings = proofreading.proofread_essay(essay, rules)
+        text = essay_text(essay)
+        stored = fix_essay(essay, findings) if options["fix"] else essay
+        result = stored.to_dict()
+        if not options["dry_run"]:
+            article = services.import_essay(stored, topics=topics, publish_now=options["publish"])
+            result.update(id=article.pk, slug=article.slug, status=article.status)
+        if options["json"]:
+            result["text"] = text
+            result["fixed"] = options["fix"]
+            result["corrections"] = [self._correction(finding) for finding in findings]
+            return json.dumps(result, ensure_ascii=False)
+        return self._summary(path, stored, result, findings, options)
+
+    @staticmethod
+    def _correction(finding):
+        data = {key: getattr(finding, key) for key in _CORRECTION_KEYS}
+        location = finding.location
+        data.update(
+            id=finding.id,
+            fixable=finding.is_fixable,
+            location={"path": location.path, "start": location.start, "end": location.end},
+            context_before=finding.context_before,
+            context_after=finding.context_after,
+        )
+        return data
+
+    def _write(self, out, text):
+        # Lines printed while the bar runs must not be drawn over by it.
+        with tqdm.external_write_mode(file=getattr(out, "_out", out)):
+            out.write(text)
+
+    @staticmethod
+    def _expand(paths):
+        """The files to import (directories expanded) and the paths that fail already."""
+        files, failures = [], []
+        for path in paths:
+            folder = Path(path)
+            if folder.is_dir():
+                found = sorted(str(p) for p in folder.glob("*.txt") if p.is_file())
+                if found:
+                    files.extend(found)
+                else:
+                    failures.append((path, "目录中没有 .txt 文件"))
+            else:
+                files.append(path)
+        return files, failures
 
     @staticmethod
     def _read(path):
@@ -58,20 +137,47 @@ class Command(BaseCommand):
         try:
             return file.read_bytes()
         except OSError as error:
-            raise UnreadableText(f"无法读取文件：{error.strerror}") from error
+            raise UnreadableText(f"无法读取文件\uff1a{error.strerror}") from error
 
     @staticmethod
     def _topics(slugs):
         topics = list(Topic.objects.filter(slug__in=slugs))
         missing = sorted(set(slugs) - {topic.slug for topic in topics})
         if missing:
-            raise CommandError(f"专题不存在：{', '.join(missing)}")
+            raise CommandError(f"专题不存在\uff1a{'、'.join(missing)}")
         return topics
 
     @staticmethod
-    def _summary(path, essay, result, dry_run):
+    def _report(imported, failures, dry_run):
+        done = f"解析 {imported} 篇\uff08试运行\uff0c未写入数据库\uff09" if dry_run else f"导入 {imported} 篇"
+        if not failures:
+            return f"{done}\uff1b失败 0 篇。"
+        lines = [f"{done}\uff1b失败 {len(failures)} 篇\uff1a"]
+        lines += [f"  {path}\uff1a{reason}" for path, reason in failures]
+        return "\n".join(lines)
+
+    @staticmethod
+    def _summary(path, essay, result, findings, options):
         points = sum(len(section.points) for section in essay.sections)
-        action = "解析" if dry_run else f"已导入(#{result['id']},{Article.Status(result['status']).label})"
-        lines = [f"{path}: {action}《{essay.title}》，{len(essay.sections)} 个部分，{points} 个要点"]
-        lines += [f"  注意：{warning}" for warning in essay.warnings]
+        if options["dry_run"]:
+            action = "解析"
+        else:
+            action = f"已导入\uff08#{result['id']}\uff0c{Article.Status(result['status']).label}\uff09"
+        lines = [f"{path}: {action}《{essay.title}》\uff0c{len(essay.sections)} 个部分\uff0c{points} 个要点"]
+        lines += [f"  注意\uff1a{warning}" for warning in essay.warnings]
+        if findings:
+            political = [f for f in findings if f.severity == ProofreadingRule.Severity.POLITICAL]
+            fixable = sum(f.is_fixable for f in findings)
+            line = f"  校对\uff1a发现 {len(findings)} 处可能的错误\uff08政治性 {len(political)} 处\uff09"
+            if options["fix"]:
+                line += f"\uff0c已自动修正 {fixable} 处"
+            elif fixable:
+                line += f"\uff0c其中 {fixable} 处可用 --fix 自动修正"
+            lines.append(line)
+            for finding in political:
+                change = f"{finding.original}→{finding.suggestion}"
+                lines.append(
+                    f"  政治性错误\uff1a…{finding.context_before}【{change}】{finding.context_after}…"
+                    f"\uff08{finding.explanation}\uff09"
+                )
         return "\n".join(lines)

@@ -1,0 +1,21 @@
+"""``manage.py sync_proofreading_rules``: copy the shipped proofreading rules
+into the database (``migrate`` does this too). Editors' choices survive:
+see ``articles.proofreading.sync_shipped_rules``."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.proofreading import sync_shipped_rules
+
+
+class Command(BaseCommand):
+    help = "把随系统发布的校对规则同步到数据库（保留编辑的启用设置、备注和自建规则）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--file", metavar="PATH", help="规则文件（默认为随系统发布的 proofreading.json）")
+
+    def handle(self, *args, **options):
+        try:
+            report = sync_shipped_rules(options["file"])
+        except ValueError as error:
+            raise CommandError(f"规则文件无效\uff0c未作任何改动\uff1a{error}") from error
+        self.stdout.write(str(report))

@@ -1,0 +1,517 @@
+"""Proofreading in the portal: the rules editors keep in the database, and
+proofreading of imported essays and stored articles.
+
+The engine (:mod:`articles.essay.proofreading`) is pure Python and reads its
+rules from a JSON file. Here those rules live in :class:`ProofreadingRule`
+rows, so editors can switch a rule off, adjust it or add their own in the
+admin:
+
+- :func:`sync_shipped_rules` copies the shipped rule file into the table
+  (after every ``migrate``, see ``articles.signals``, and with
+  ``manage.py sync_proofreading_rules``). Editors' choices (``enabled``,
+  ``note``) and editors' own rules survive every upgrade.
+- :func:`active_rules` turns the enabled rows into engine rules, cached per
+  process and rebuilt as soon as a row changes (one small query a call), so a
+  change in the admin takes effect in every worker without a restart.
+- :func:`proofread_essay` proofreads a parsed essay (import);
+  :func:`proofread_article` a stored article, field by field, with Chinese
+  field labels and section anchors for the admin.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import asdict, dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import Count, Max, Q
+
+from articles.essay import Essay, EssayPoint, EssaySection
+from articles.essay import proofreading as engine
+from articles.essay import review
+from articles.essay.numbering import int_to_cn
+from articles.essay.review import EssayFinding
+from articles.models import ProofreadingRule, Section
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "ArticleFinding",
+    "SyncReport",
+    "active_rules",
+    "html_to_text",
+    "political_findings",
+    "proofread_article",
+    "proofread_essay",
+    "rule_from_row",
+    "sync_shipped_rules",
+    "validate_rule_row",
+]
+
+# Engine Rule attribute → ProofreadingRule field, for the fields a new
+# version of the rule file may change.
+_CONTENT_FIELDS = {
+    "pattern": "pattern",
+    "suggestion": "suggestion",
+    "context_before": "context_before",
+    "context_after": "context_after",
+    "not_before": "not_before",
+    "not_after": "not_after",
+    "category": "category",
+    "severity": "severity",
+    "confidence": "confidence",
+    "explanation": "explanation",
+}
+_REGEX_FIELDS = ("pattern", "context_before", "context_after", "not_before", "not_after")
+
+
+# --------------------------------------------------------------------------
+# Shipped rules → database
+
+
+@dataclass
+class SyncReport:
+    """What :func:`sync_shipped_rules` did, as lists of rule ids."""
+
+    version: str
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    # Shipped rules no longer in the file: switched off, kept for the record.
+    disabled: list[str] = field(default_factory=list)
+    # Editors' rules whose id the file now also uses: left as they are.
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.disabled)
+
+    def __str__(self) -> str:
+        text = (
+            f"校对规则文件版本 {self.version}\uff1a新增 {len(self.created)} 条\uff0c"
+            f"更新 {len(self.updated)} 条\uff0c未变 {len(self.unchanged)} 条\uff0c"
+            f"停用 {len(self.disabled)} 条"
+        )
+        lines = [text + "。"]
+        if self.disabled:
+            lines.append("已从规则文件中删除而停用\uff1a" + "、".join(self.disabled))
+        if self.skipped:
+            lines.append("与编辑添加的规则同名\uff0c未覆盖\uff1a" + "、".join(self.skipped))
+        return "\n".join(lines)
+
+
+def sync_shipped_rules(path: str | Path | None = None, *, using: str = DEFAULT_DB_ALIAS) -> SyncReport:
+    """Upsert the rules of the shipped rule file into :class:`ProofreadingRule`.
+
+    ``path`` defaults to ``articles/essay/rules/proofreading.json``; the file
+    is validated first (ValueError names the bad rule), nothing is written
+    when it is invalid. By ``rule_id``:
+
+    - a new rule is created (origin *shipped*, the file's version);
+    - a shipped rule whose ``shipped_version`` differs from the file's
+      version gets the file's pattern, contexts, suggestion, category,
+      severity, confidence and explanation; ``enabled`` and ``note`` are the
+      editors' and are never touched;
+    - an editor's rule (origin *editor*) is never touched, even when the file
+      uses its id (reported as ``skipped``);
+    - a shipped rule no longer in the file is disabled, not deleted, once:
+      its ``shipped_version`` is cleared to mark it retired, so an editor
+      who switches it back on is not overruled by the next sync.
+
+    Running it twice writes nothing the second time.
+    """
+    rules = engine.load_rules(path)
+    version = engine.rules_version(path)
+    _check_lengths(rules, version)
+    report = SyncReport(version=version)
+    rows = ProofreadingRule.objects.using(using)
+    with transaction.atomic(using=using):
+        existing = {row.rule_id: row for row in rows.select_for_update()}
+        new_rows = []
+        for rule in rules:
+            row = existing.get(rule.id)
+            if row is None:
+                new_rows.append(
+                    ProofreadingRule(
+                        rule_id=rule.id,
+                        origin=ProofreadingRule.Origin.SHIPPED,
+                        shipped_version=version,
+                        enabled=rule.enabled,
+                        note=rule.note,
+                        **{name: getattr(rule, attr) for attr, name in _CONTENT_FIELDS.items()},
+                    )
+                )
+                report.created.append(rule.id)
+            elif row.origin != ProofreadingRule.Origin.SHIPPED:
+                report.skipped.append(rule.id)
+            elif row.shipped_version == version:
+                report.unchanged.append(rule.id)
+            else:
+                changed = [
+                    name for attr, name in _CONTENT_FIELDS.items() if getattr(row, name) != getattr(rule, attr)
+                ]
+                for attr, name in _CONTENT_FIELDS.items():
+                    setattr(row, name, getattr(rule, attr))
+                row.shipped_version = version
+                row.save(using=using, update_fields=[*changed, "shipped_version", "updated_at"])
+                (report.updated if changed else report.unchanged).append(rule.id)
+        if new_rows:
+            rows.bulk_create(new_rows)
+        in_file = {rule.id for rule in rules}
+        for rule_id, row in sorted(existing.items()):
+            if rule_id in in_file or row.origin != ProofreadingRule.Origin.SHIPPED or not row.shipped_version:
+                continue
+            row.enabled = False
+            row.shipped_version = ""
+            row.save(using=using, update_fields=["enabled", "shipped_version", "updated_at"])
+            report.disabled.append(rule_id)
+    return report
+
+
+def _check_lengths(rules: list[engine.Rule], version: str) -> None:
+    # SQLite ignores a CharField's max_length, PostgreSQL refuses the row:
+    # check here so both fail the same way, before anything is written.
+    fields = {"rule_id": "id", **{name: attr for attr, name in _CONTENT_FIELDS.items()}}
+    if len(version) > ProofreadingRule._meta.get_field("shipped_version").max_length:
+        raise ValueError(f"rule file version {version!r} is too long")
+    for rule in rules:
+        for name, attr in fields.items():
+            limit = ProofreadingRule._meta.get_field(name).max_length
+            value = getattr(rule, attr)
+            if limit and isinstance(value, str) and len(value) > limit:
+                raise ValueError(f"rule {rule.id!r}: {attr!r} is {len(value)} characters, the column holds {limit}")
+
+
+# --------------------------------------------------------------------------
+# Database rows → engine rules
+
+
+def rule_from_row(row: ProofreadingRule) -> engine.Rule:
+    """The engine :class:`~articles.essay.proofreading.Rule` for a row (not validated)."""
+    return engine.Rule(
+        id=row.rule_id,
+        pattern=row.pattern,
+        suggestion=row.suggestion,
+        category=row.category,
+        severity=row.severity,
+        explanation=row.explanation,
+        context_before=row.context_before,
+        context_after=row.context_after,
+        not_before=row.not_before,
+        not_after=row.not_after,
+        enabled=bool(row.enabled),
+        note=row.note,
+        confidence=row.confidence,
+    )
+
+
+def validate_rule_row(row: ProofreadingRule, exclude=()) -> None:
+    """Raise ``ValidationError`` (Chinese messages, keyed by field) unless the
+    engine can use ``row``; ``ProofreadingRule.clean()`` calls this.
+
+    Errors on fields named in ``exclude`` (fields a form does not show) are
+    reported as form-wide errors naming the field, since a form cannot
+    attach an error to a field it lacks.
+    """
+    errors: dict[str, list[str]] = {}
+
+    def error(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if not row.rule_id:
+        error("rule_id", "规则编号不能为空。")
+    if not row.pattern:
+        error("pattern", "错误写法不能为空。")
+    for name in _REGEX_FIELDS:
+        value = getattr(row, name) or ""
+        if not value:
+            continue
+        try:
+            compiled = re.compile(value)
+        except re.error as problem:
+            where = f"\uff0c位置 {problem.pos}" if problem.pos is not None else ""
+            error(name, f"不是有效的正则表达式\uff08{problem.msg}{where}\uff09。")
+            continue
+        if name == "pattern" and compiled.match(""):
+            error(name, "不能匹配空字符串\uff08例如“a*”会在每个位置命中\uff09\uff0c请至少要求一个字符。")
+    if row.category and row.category not in engine.CATEGORIES:
+        error("category", "未知的类别。")
+    if row.severity and row.severity not in engine.SEVERITIES:
+        error("severity", "未知的严重程度。")
+    if row.category == ProofreadingRule.Category.POLITICAL_TERM and row.severity != ProofreadingRule.Severity.POLITICAL:
+        error("severity", "“政治术语”类规则的严重程度必须是“政治性错误”。")
+    confidence = row.confidence
+    if confidence is None or not isinstance(confidence, (int, float)) or not 0 <= confidence <= 1:
+        error("confidence", "把握程度须是 0 到 1 之间的数。")
+    if not errors:
+        try:
+            engine.validate_rule(rule_from_row(row))
+        except ValueError as problem:  # a check the engine adds later
+            error(NON_FIELD_ERRORS, f"规则无法使用\uff1a{problem}")
+    if errors:
+        exclude = set(exclude or ())
+        keyed: dict[str, list[str]] = {}
+        for name, messages in errors.items():
+            if name in exclude:
+                label = ProofreadingRule._meta.get_field(name).verbose_name
+                keyed.setdefault(NON_FIELD_ERRORS, []).extend(f"{label}\uff1a{m}" for m in messages)
+            else:
+                keyed.setdefault(name, []).extend(messages)
+        raise ValidationError(keyed)
+
+
+# (fingerprint, rules); replaced as a whole, so readers never see half a cache.
+_cache: tuple[tuple, list[engine.Rule]] | None = None
+
+
+def _fingerprint() -> tuple:
+    # One query; any save through the ORM bumps updated_at, adding or deleting
+    # a row changes the count, a bulk .update(enabled=…) the enabled count.
+    values = ProofreadingRule.objects.aggregate(
+        latest=Max("updated_at"), count=Count("id"), enabled=Count("id", filter=Q(enabled=True))
+    )
+    return values["latest"], values["count"], values["enabled"]
+
+
+def active_rules() -> list[engine.Rule]:
+    """The enabled rules as engine rules.
+
+    Costs one small query when nothing changed since the last call in this
+    process, and rebuilds the list when anything did, so an edit in the
+    admin reaches every worker process on its next proofreading. A row the
+    engine cannot use (a regex that no longer compiles…) is skipped and
+    logged, never raised. Changes made with ``QuerySet.update()`` of fields
+    other than ``enabled`` bypass ``updated_at`` and are not seen until the
+    next save; the admin and :func:`sync_shipped_rules` always save.
+    """
+    global _cache
+    fingerprint = _fingerprint()
+    cached = _cache
+    if cached is not None and cached[0] == fingerprint:
+        return list(cached[1])
+    rules = []
+    for row in ProofreadingRule.objects.filter(enabled=True).order_by("rule_id"):
+        rule = rule_from_row(row)
+        try:
+            engine.validate_rule(rule)
+        except (ValueError, TypeError) as problem:
+            logger.warning("proofreading rule %s (#%s) skipped: %s", row.rule_id, row.pk, problem)
+            continue
+        rules.append(rule)
+    _cache = (fingerprint, rules)
+    return list(rules)
+
+
+def clear_rule_cache() -> None:
+    """Forget the cached rules (tests; the fingerprint makes it unnecessary otherwise)."""
+    global _cache
+    _cache = None
+
+
+# --------------------------------------------------------------------------
+# Proofreading essays and articles
+
+
+def proofread_essay(essay: Essay, rules: list[engine.Rule] | None = None) -> list[EssayFinding]:
+    """Proofread a parsed essay with the enabled rules (``rules`` overrides)."""
+    return review.proofread_essay(essay, active_rules() if rules is None else rules)
+
+
+_BLOCK_TAGS = frozenset(
+    "p div br hr h1 h2 h3 h4 h5 h6 li ul ol blockquote figure figcaption table caption thead tbody tfoot "
+    "tr td th pre section article".split()
+)
+_HTML_SPACE = re.compile(r"[ \t\r\n\f\xa0]+")
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self._current: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BLOCK_TAGS:
+            self.flush()
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag):
+        if tag in _BLOCK_TAGS:
+            self.flush()
+
+    def handle_data(self, data):
+        self._current.append(data)
+
+    def flush(self):
+        line = _HTML_SPACE.sub(" ", "".join(self._current)).strip()
+        if line:
+            self.lines.append(line)
+        self._current = []
+
+
+def html_to_text(html: str) -> str:
+    """Stored rich text → plain text, one paragraph (block) per line.
+
+    Entities are decoded and runs of white space inside a paragraph become
+    one space; the offsets of :class:`ArticleFinding` refer to this text.
+    """
+    if not html:
+        return ""
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    parser.flush()
+    return "\n".join(parser.lines)
+
+
+@dataclass(frozen=True)
+class ArticleFinding:
+    """A finding in one field of a stored article.
+
+    ``field`` is the model field (``title``, ``subtitle``, ``lead``,
+    ``conclusion``, ``author_org``, or ``heading``/``body``/``number`` of the
+    section ``section_id``); ``start``/``end`` are offsets into the field's
+    plain text (rich text through :func:`html_to_text`). ``anchor`` is the
+    section's fragment id on the reading page and in the admin.
+    """
+
+    field: str
+    label: str
+    section_id: int | None
+    anchor: str
+    start: int
+    end: int
+    original: str
+    suggestion: str
+    rule: str
+    category: str
+    severity: str
+    explanation: str
+    confidence: float
+    context_before: str
+    context_after: str
+    fixable: bool
+
+    @property
+    def id(self) -> str:
+        where = f"section-{self.section_id}.{self.field}" if self.section_id else self.field
+        return f"{where}:{self.rule}@{self.start}"
+
+    @property
+    def severity_label(self) -> str:
+        return ProofreadingRule.Severity(self.severity).label
+
+    @property
+    def category_label(self) -> str:
+        return ProofreadingRule.Category(self.category).label
+
+    @property
+    def is_political(self) -> bool:
+        return self.severity == ProofreadingRule.Severity.POLITICAL
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, **asdict(self)}
+
+
+_TOP_LABELS = {"title": "标题", "subtitle": "副标题", "lead": "导语", "conclusion": "结语", "author_org": "作者单位"}
+_FIELD_LABELS = {"heading": "标题", "body": "正文", "number": "序号"}
+_SECTION_NUMBER = re.compile(r"\s*([一二三四五六七八九十百零〇两]+)\s*[、.．]?\s*")
+
+
+def _section_label(number: str, index: int) -> str:
+    match = _SECTION_NUMBER.fullmatch(number or "")
+    return f"第{match.group(1) if match else int_to_cn(index)}部分"
+
+
+def _point_label(number: str, index: int) -> str:
+    number = (number or "").strip()
+    if not number:
+        return f"第{index}点"
+    return number.replace("(", "\uff08").replace(")", "\uff09")
+
+
+@dataclass
+class _Place:
+    label: str
+    section: object | None  # Section row
+
+
+def _article_as_essay(article) -> tuple[Essay, dict[str, _Place]]:
+    """The article as a plain Essay, and each essay field's article place."""
+    essay = Essay(
+        title=article.title,
+        subtitle=article.subtitle,
+        author_org=article.author_org,
+        lead=html_to_text(article.lead),
+        conclusion=html_to_text(article.conclusion),
+    )
+    places: dict[str, _Place] = {name: _Place(label, None) for name, label in _TOP_LABELS.items()}
+    section_label = ""
+    for row in article.sections.all():  # prefetched sections are used as they are
+        if row.level == Section.Level.SECTION or not essay.sections:
+            if row.level == Section.Level.SECTION:
+                section_label = _section_label(row.number, len(essay.sections) + 1)
+                essay.sections.append(EssaySection(row.number, row.heading, row.kind, html_to_text(row.body)))
+                i = len(essay.sections) - 1
+                for name in _FIELD_LABELS:
+                    places[f"sections[{i}].{name}"] = _Place(f"{section_label} {_FIELD_LABELS[name]}", row)
+                continue
+            # Points before any section hang on a headless one.
+            section_label = ""
+            essay.sections.append(EssaySection("", ""))
+        i = len(essay.sections) - 1
+        points = essay.sections[i].points
+        points.append(EssayPoint(row.number, row.heading, html_to_text(row.body)))
+        j = len(points) - 1
+        prefix = section_label + _point_label(row.number, j + 1)
+        for name, label in _FIELD_LABELS.items():
+            joiner = "" if prefix.endswith("\uff09") else " "
+            places[f"sections[{i}].points[{j}].{name}"] = _Place(f"{prefix}{joiner}{label}", row)
+    return essay, places
+
+
+def proofread_article(article, rules: list[engine.Rule] | None = None) -> list[ArticleFinding]:
+    """Proofread a stored article: title, subtitle, lead, every section's and
+    point's number, heading and body, conclusion and author's unit.
+
+    Rich text is proofread as plain text (:func:`html_to_text`). Findings come
+    in reading order. Uses ``article.sections.all()``, so prefetch sections
+    when proofreading many articles. ``rules`` defaults to :func:`active_rules`.
+    """
+    essay, places = _article_as_essay(article)
+    result = []
+    for item in proofread_essay(essay, rules):
+        path = item.location.path
+        place = places[path]
+        name = path.rsplit(".", 1)[-1]
+        result.append(
+            ArticleFinding(
+                field=name,
+                label=place.label,
+                section_id=place.section.pk if place.section is not None else None,
+                anchor=place.section.anchor if place.section is not None else "",
+                start=item.location.start,
+                end=item.location.end,
+                original=item.original,
+                suggestion=item.suggestion,
+                rule=item.rule,
+                category=item.category,
+                severity=item.severity,
+                explanation=item.explanation,
+                confidence=item.confidence,
+                context_before=item.context_before,
+                context_after=item.context_after,
+                fixable=item.is_fixable,
+            )
+        )
+    return result
+
+
+def political_findings(article, rules: list[engine.Rule] | None = None) -> list[ArticleFinding]:
+    """The findings of :func:`proofread_article` whose severity is political."""
+    return [f for f in proofread_article(article, rules) if f.severity == ProofreadingRule.Severity.POLITICAL]
