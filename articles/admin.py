@@ -1,23 +1,36 @@
 """Editors' back office for essays: one page per essay, sections inline.
 
 Thin on purpose: publishing goes through :mod:`articles.services`, image
-checks and renditions through :mod:`articles.images`.
+checks and renditions through :mod:`articles.images`, proofreading through
+:mod:`articles.proofreading`, the 导入文稿 page lives in
+:mod:`articles.admin_import`.
+
+Publishing an essay that still has political-term findings (科学开展观 …)
+needs an explicit confirmation, on the change form (a checkbox) and in the
+publish action (an intermediate page); who confirmed it and when is kept on
+the article.
 """
+
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import JsonResponse
+from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from articles import images, services
-from articles.models import Article, Section
+from articles import admin_import, images, proofreading, services
+from articles.essay import Essay, EssayPoint, EssaySection
+from articles.models import Article, ProofreadingRule, Section
 from articles.storage import EditorImageStorage
 from topics.admin import TREE_ORDERING, tree_label
 from topics.models import Topic
@@ -28,10 +41,25 @@ class TopicChoiceField(forms.ModelMultipleChoiceField):
         return tree_label(topic)
 
 
+POLITICAL = ProofreadingRule.Severity.POLITICAL
+CONFIRM_POLITICAL_LABEL = "我已知悉本文仍有政治性问题，确认发布"
+# The admin's form prefix for the sections inline: the reverse accessor.
+SECTIONS_PREFIX = Section._meta.get_field("article").remote_field.get_accessor_name()
+
+
 class ArticleAdminForm(forms.ModelForm):
+    confirm_political = forms.BooleanField(
+        label=CONFIRM_POLITICAL_LABEL, required=False,
+        help_text="只在保存为“已发布”时需要；确认人和时间会记录在文稿上。",
+    )
+
     class Meta:
         model = Article
         fields = "__all__"
+
+    # The political findings of the essay as submitted: a list when the form
+    # is saved as published (checked in clean()), None otherwise.
+    political_findings = None
 
     def clean_cover(self):
         cover = self.cleaned_data.get("cover")
@@ -40,6 +68,120 @@ class ArticleAdminForm(forms.ModelForm):
         if isinstance(cover, UploadedFile):
             return images.clean_upload(cover)
         return cover
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Article.Status.PUBLISHED:
+            essay = submitted_essay(self)
+            self.political_findings = [
+                PanelFinding.from_essay_finding(finding, essay)
+                for finding in proofreading.proofread_essay(essay)
+                if finding.severity == POLITICAL
+            ]
+            if self.political_findings and not cleaned.get("confirm_political"):
+                self.add_error("confirm_political", (
+                    f"本文仍有 {len(self.political_findings)} 处政治性问题：请先修改，"
+                    f"或勾选“{CONFIRM_POLITICAL_LABEL}”后再保存为已发布。"
+                ))
+        return cleaned
+
+
+def submitted_essay(form):
+    """The essay as the change form submits it, for proofreading before saving.
+
+    The sections come from the inline's rows in the same POST (deleted and
+    empty rows left out, in the order ``services.normalize_sections`` will
+    give them); without inline data, from the stored article.
+    """
+    cleaned, html_to_text = form.cleaned_data, proofreading.html_to_text
+    essay = Essay(
+        title=cleaned.get("title") or "", subtitle=cleaned.get("subtitle") or "",
+        author_org=cleaned.get("author_org") or "",
+        lead=html_to_text(cleaned.get("lead") or ""), conclusion=html_to_text(cleaned.get("conclusion") or ""),
+    )
+    for level, number, heading, body in _submitted_sections(form):
+        if level == Section.Level.SECTION:
+            essay.sections.append(EssaySection(number, heading, body=html_to_text(body)))
+            continue
+        if not essay.sections:
+            essay.sections.append(EssaySection("", ""))  # points before any section
+        essay.sections[-1].points.append(EssayPoint(number, heading, html_to_text(body)))
+    return essay
+
+
+def _submitted_sections(form):
+    data, prefix = form.data, SECTIONS_PREFIX
+    try:
+        total = min(int(data[f"{prefix}-TOTAL_FORMS"]), 1000)
+    except (KeyError, TypeError, ValueError):
+        stored = form.instance.sections.all() if form.instance.pk else []
+        return [(row.level, row.number, row.heading, row.body) for row in stored]
+    rows = []
+    for index in range(total):
+        row = {
+            name: data.get(f"{prefix}-{index}-{name}", "")
+            for name in ("heading", "body", "number", "level", "position", "DELETE")
+        }
+        heading, body = row["heading"].strip(), row["body"]
+        if row["DELETE"] or not (heading or proofreading.html_to_text(body)):
+            continue
+        try:
+            position = int(row["position"] or 0)
+        except ValueError:
+            position = 0
+        level = Section.Level.POINT if row["level"] == str(Section.Level.POINT) else Section.Level.SECTION
+        rows.append((position, index, level, row["number"], heading, body))
+    # Ties keep the form's order, as normalize_sections' (position, id) does.
+    return [row[2:] for row in sorted(rows)]
+
+
+@dataclass
+class PanelFinding:
+    """A finding as the change page shows it (校对 panel, publish confirmation)."""
+
+    label: str
+    original: str
+    suggestion: str
+    context_before: str
+    context_after: str
+    explanation: str
+    severity: str
+    confidence: float
+    fixable: bool
+    href: str = ""  # on the change page
+    preview_href: str = ""
+
+    @property
+    def severity_label(self):
+        return admin_import.SEVERITY_LABELS.get(self.severity, self.severity)
+
+    @property
+    def confidence_percent(self):
+        return round(self.confidence * 100)
+
+    @classmethod
+    def from_article_finding(cls, finding, href="", preview_href=""):
+        return cls(
+            finding.label, finding.original, finding.suggestion, finding.context_before,
+            finding.context_after, finding.explanation, finding.severity, finding.confidence,
+            finding.fixable, href, preview_href,
+        )
+
+    @classmethod
+    def from_essay_finding(cls, finding, essay):
+        return cls(
+            admin_import.place_label(essay, finding.location.path), finding.original, finding.suggestion,
+            finding.context_before, finding.context_after, finding.explanation, finding.severity,
+            finding.confidence, finding.is_fixable,
+        )
+
+
+# Where a finding outside the sections is edited on the change page
+# (ids of the change form's inputs, and wrappers in change_form.html).
+_FIELD_ANCHORS = {
+    "title": "#id_title", "subtitle": "#id_subtitle", "author_org": "#id_author_org",
+    "lead": "#essay-lead", "conclusion": "#essay-conclusion",
+}
 
 
 class SectionInline(admin.StackedInline):
@@ -78,6 +220,7 @@ class ArticleAdmin(admin.ModelAdmin):
     filter_horizontal = ("topics",)
     readonly_fields = (
         "preview_link", "view_count", "created_at", "created_by", "updated_at", "updated_by",
+        "political_findings_confirmed_by", "political_findings_confirmed_at",
     )
     fieldsets = (
         ("基本信息", {
@@ -98,6 +241,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "fields": (
                 "status", "published_at", "is_pinned", "preview_link", "view_count",
                 ("created_by", "created_at"), ("updated_by", "updated_at"),
+                ("political_findings_confirmed_by", "political_findings_confirmed_at"),
             ),
         }),
     )
@@ -142,7 +286,7 @@ class ArticleAdmin(admin.ModelAdmin):
         if not article.pk:
             return "保存后可预览。"
         return format_html(
-            '<a href="{}" target="_blank" rel="noopener">在新窗口中预览</a>(草稿和定时发布的文稿也能看到)',
+            '<a href="{}" target="_blank" rel="noopener">在新窗口中预览</a>（草稿和定时发布的文稿也能看到）',
             article.get_preview_url(),
         )
 
@@ -150,12 +294,51 @@ class ArticleAdmin(admin.ModelAdmin):
         # Django's “在站点上查看” button only for what a reader can actually see.
         return article.get_absolute_url() if article.is_public else None
 
+    # --- proofreading on the change page ---------------------------------
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        panel = None
+        if change and obj is not None:
+            panel = self._proofreading_panel(obj, context.get("inline_admin_formsets", ()))
+            context["proofreading_panel"] = panel
+        # What the confirmation box lists: the submitted essay's political
+        # findings after a save as published, else the stored essay's.
+        if form.political_findings is not None:
+            context["political_findings"] = form.political_findings
+        elif panel is not None:
+            context["political_findings"] = [item for item in panel if item.severity == POLITICAL]
+        context["confirm_political_field"] = form["confirm_political"]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _proofreading_panel(self, article, inline_admin_formsets):
+        """The stored essay's findings, linked to the inline row or field they are in."""
+        rows = {}
+        for inline in inline_admin_formsets:
+            if inline.formset.prefix == SECTIONS_PREFIX:
+                # The rendered rows' order: Django gives row i the id "sections-i".
+                rows = {form.instance.pk: i for i, form in enumerate(inline.formset.forms) if form.instance.pk}
+        preview = article.get_preview_url()
+        items = []
+        for finding in proofreading.proofread_article(article):
+            if finding.section_id is not None:
+                row = rows.get(finding.section_id)
+                href = f"#{SECTIONS_PREFIX}-{row}" if row is not None else ""
+                preview_href = f"{preview}#{finding.anchor}"
+            else:
+                href, preview_href = _FIELD_ANCHORS.get(finding.field, ""), preview
+            items.append(PanelFinding.from_article_finding(finding, href, preview_href))
+        rank = {key: n for n, key in enumerate(admin_import.SEVERITY_LABELS)}
+        return sorted(items, key=lambda item: rank.get(item.severity, 9))  # stable: reading order within
+
     # --- saving -------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
+        if form.political_findings is not None:  # saved as published
+            _record_confirmation(obj, request.user, confirmed=bool(form.political_findings))
         super().save_model(request, obj, form, change)
         if obj.status == Article.Status.PUBLISHED and (
             "status" in form.changed_data or obj.published_at is None
@@ -177,13 +360,23 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="发布所选文稿", permissions=["change"])
     def publish_selected(self, request, queryset):
-        published = scheduled = already = 0
+        """Publish the selected drafts; political findings need a confirmation page first."""
+        articles = list(queryset.prefetch_related("sections"))
+        pending = [article for article in articles if article.status != Article.Status.PUBLISHED]
+        political = {article.pk: proofreading.political_findings(article) for article in pending}
+        flagged = [(article, political[article.pk]) for article in pending if political[article.pk]]
+        if flagged and request.POST.get("post") != "yes":
+            return self._publish_confirmation(request, articles, flagged)
+        published = scheduled = already = confirmed = 0
         with transaction.atomic():
-            for article in queryset:
+            for article in articles:
                 if article.status == Article.Status.PUBLISHED:
                     already += 1
                     continue
                 services.publish(article, request.user)
+                confirmed += bool(political[article.pk])
+                if _record_confirmation(article, request.user, confirmed=bool(political[article.pk])):
+                    article.save(update_fields=_CONFIRMATION_FIELDS)
                 if article.is_public:
                     published += 1
                 else:
@@ -193,6 +386,8 @@ class ArticleAdmin(admin.ModelAdmin):
             parts.append(f"已发布 {published} 篇文稿")
         if scheduled:
             parts.append(f"{scheduled} 篇已设为定时发布，到发布时间自动上线")
+        if confirmed:
+            parts.append(f"其中 {confirmed} 篇仍有政治性问题，已记录由您确认发布")
         if already:
             parts.append(f"{already} 篇原本就已发布，未作改动")
         level = messages.SUCCESS if published or scheduled else messages.INFO
@@ -216,7 +411,31 @@ class ArticleAdmin(admin.ModelAdmin):
         level = messages.SUCCESS if withdrawn else messages.INFO
         self.message_user(request, ";".join(parts) + "。", level)
 
-    # --- image upload for the rich-text editor --------------------------
+    def _publish_confirmation(self, request, articles, flagged):
+        """Django's intermediate-page pattern: list what needs confirming, post back with ``post=yes``."""
+        def preview_href(article, finding):
+            url = article.get_preview_url()
+            return f"{url}#{finding.anchor}" if finding.anchor else url
+
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "确认发布",
+            "opts": self.opts,
+            "articles": articles,
+            "flagged": [
+                (article, [
+                    PanelFinding.from_article_finding(finding, preview_href=preview_href(article, finding))
+                    for finding in findings
+                ])
+                for article, findings in flagged
+            ],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "action_name": "publish_selected",
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/articles/article/publish_confirmation.html", context)
+
+    # --- extra pages: import, image upload for the rich-text editor -------
 
     def get_urls(self):
         upload = path(
@@ -224,7 +443,16 @@ class ArticleAdmin(admin.ModelAdmin):
             never_cache(require_POST(self.upload_image_view)),
             name="articles_article_upload_image",
         )
-        return [upload, *super().get_urls()]
+        essay_import = path(
+            "import/",
+            self.admin_site.admin_view(self.import_view),
+            name="articles_article_import",
+        )
+        return [upload, essay_import, *super().get_urls()]
+
+    def import_view(self, request):
+        """导入文稿 (see :mod:`articles.admin_import`)."""
+        return admin_import.import_view(self, request)
 
     def upload_image_view(self, request):
         """CKEditor 5's upload endpoint for essays (``CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME``).
@@ -251,6 +479,65 @@ class ArticleAdmin(admin.ModelAdmin):
         return JsonResponse({"url": storage.url(name)})
 
 
+_CONFIRMATION_FIELDS = ["political_findings_confirmed_by", "political_findings_confirmed_at"]
+
+
+def _record_confirmation(article, user, *, confirmed):
+    """Set (or clear) who knowingly published ``article`` with political findings.
+
+    Returns True when the fields changed (the caller saves them).
+    """
+    unset = article.political_findings_confirmed_by_id is None and article.political_findings_confirmed_at is None
+    if not confirmed and unset:
+        return False
+    by, at = (user, timezone.now()) if confirmed else (None, None)
+    article.political_findings_confirmed_by, article.political_findings_confirmed_at = by, at
+    return True
+
+
 def _upload_error(message, status=400):
     return JsonResponse({"error": {"message": message}}, status=status)
 
+
+
+@admin.register(ProofreadingRule)
+class ProofreadingRuleAdmin(admin.ModelAdmin):
+    """Editors switch rules off, adjust them or add their own; the
+    proofreader picks up the change on its next run, without a restart."""
+
+    list_display = ("rule_id", "category", "severity", "pattern", "suggestion", "enabled", "origin")
+    list_display_links = ("rule_id",)
+    list_editable = ("enabled",)
+    list_filter = ("enabled", "category", "severity", "origin")
+    search_fields = ("rule_id", "pattern", "suggestion", "explanation", "note")
+    readonly_fields = ("origin", "shipped_version", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("rule_id", "enabled", "category", "severity", "confidence")}),
+        ("匹配", {
+            "fields": ("pattern", "suggestion", "context_before", "context_after", "not_before", "not_after"),
+            "description": "“错误写法”和四个上下文条件都是 Python 正则表达式；"
+                           "“前文须匹配”须紧贴在错误写法之前成立，“后文须匹配”须紧接其后成立，"
+                           "“不得匹配”的条件一旦成立就不提示。",
+        }),
+        ("说明", {"fields": ("explanation", "note")}),
+        ("来源", {"fields": ("origin", "shipped_version", "updated_at")}),
+    )
+    actions = ("enable_rules", "disable_rules")
+
+    @admin.action(description="启用所选规则", permissions=["change"])
+    def enable_rules(self, request, queryset):
+        self._set_enabled(request, queryset, True)
+
+    @admin.action(description="停用所选规则", permissions=["change"])
+    def disable_rules(self, request, queryset):
+        self._set_enabled(request, queryset, False)
+
+    def _set_enabled(self, request, queryset, enabled):
+        # Save row by row (not QuerySet.update) so updated_at moves and every
+        # worker's cached rule set notices the change.
+        rows = list(queryset.exclude(enabled=enabled))
+        for row in rows:
+            row.enabled = enabled
+            row.save(update_fields=["enabled", "updated_at"])
+        word = "启用" if enabled else "停用"
+        self.message_user(request, f"已{word} {len(rows)} 条规则。", messages.SUCCESS)

@@ -7,7 +7,11 @@ mounted because its view answers some bad images with a 500.
 
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpResponseBadRequest
+from django.template import loader
 from django.urls import include, path
+from django.views.decorators.csrf import requires_csrf_token
 
 admin.site.site_header = f"{settings.SITE_NAME} · 管理后台"
 admin.site.site_title = f"{settings.SITE_NAME}管理"
@@ -19,6 +23,26 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+
+
+@requires_csrf_token
+def bad_request(request, exception):
+    """400 in Chinese, saying why when Django refused an oversized or overfull
+    request (e.g. a pasted essay over DATA_UPLOAD_MAX_MEMORY_SIZE).
+
+    Standalone like the 500 page: no database, no context processors.
+    """
+    context = {
+        "too_big": isinstance(exception, RequestDataTooBig),
+        "too_many": isinstance(exception, (TooManyFieldsSent, TooManyFilesSent)),
+        "limit_mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024),
+        # Back to the form that was posted (same site: only the path is used).
+        "back_url": request.path if request.method == "POST" else "",
+    }
+    return HttpResponseBadRequest(loader.get_template("400.html").render(context))
+
+
+handler400 = bad_request
 handler404 = "articles.views.page_not_found"
 handler500 = "articles.views.server_error"
 

@@ -1,0 +1,228 @@
+"""Reading uploaded Word essays: text in order, Word's automatic numbering
+put back, and archives that are not honest .docx files refused before
+python-docx opens them."""
+
+import io
+import zipfile
+
+import docx
+import pytest
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+from articles import docx as essay_docx
+from articles.docx import DocxError, check_archive, docx_to_text
+from articles.essay import EssayError, parse
+
+
+def save(document):
+    stream = io.BytesIO()
+    document.save(stream)
+    return stream.getvalue()
+
+
+def zip_bytes(members, compression=zipfile.ZIP_DEFLATED):
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w", compression) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return stream.getvalue()
+
+
+def minimal_members(document_xml=b"<w:document/>"):
+    return {"[Content_Types].xml": b"<Types/>", "word/document.xml": document_xml}
+
+
+# --- text ----------------------------------------------------------------------
+
+
+def test_paragraphs_and_tables_come_out_in_document_order():
+    document = docx.Document()
+    document.add_paragraph("标题")
+    document.add_paragraph("导语第一段。")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "格一"
+    table.cell(0, 1).text = "格二"
+    document.add_paragraph("结语。")
+    assert docx_to_text(save(document)) == "标题\n导语第一段。\n格一\n格二\n结语。"
+
+
+def test_runs_tabs_and_line_breaks_are_kept_within_a_paragraph():
+    document = docx.Document()
+    paragraph = document.add_paragraph("基层")
+    paragraph.add_run("党建").bold = True
+    paragraph.add_run("\t工作")
+    paragraph.add_run().add_break()
+    paragraph.add_run("第二行")
+    assert docx_to_text(save(document)) == "基层党建\t工作\n第二行"
+
+
+def test_tracked_deletions_are_left_out_and_insertions_kept():
+    document = docx.Document()
+    paragraph = document.add_paragraph("坚持")
+    paragraph._p.append(parse_xml(
+        f'<w:del {nsdecls("w")} w:id="1" w:author="a"><w:r><w:delText>科学开展观</w:delText></w:r></w:del>'
+    ))
+    paragraph._p.append(parse_xml(
+        f'<w:ins {nsdecls("w")} w:id="2" w:author="a"><w:r><w:t>科学发展观</w:t></w:r></w:ins>'
+    ))
+    assert docx_to_text(save(document)) == "坚持科学发展观"
+
+
+def _add_numbering(document, levels):
+    """A list definition: ``levels`` is [(numFmt, lvlText)] by level; returns its numId."""
+    numbering = document.part.numbering_part.element
+    level_xml = "".join(
+        f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
+        for ilvl, (fmt, text) in enumerate(levels)
+    )
+    numbering.append(parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">{level_xml}</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    return 90
+
+
+def _numbered(document, text, num_id, ilvl):
+    paragraph = document.add_paragraph(text)
+    p_pr = paragraph._p.get_or_add_pPr()
+    p_pr.append(parse_xml(
+        f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>'
+    ))
+    return paragraph
+
+
+def test_word_automatic_chinese_numbering_is_put_back():
+    document = docx.Document()
+    num_id = _add_numbering(document, [("chineseCounting", "%1、"), ("chineseCounting", "（%2）")])
+    document.add_paragraph("基层党建工作的几点思考")
+    document.add_paragraph("基层党建工作要坚持围绕发展抓党建的思路，不断夯实党的执政根基。")
+    _numbered(document, "重要意义", num_id, 0)
+    _numbered(document, "适应时代发展的需求", num_id, 1)
+    document.add_paragraph("基层党组织是党全部工作和战斗力的基础。")
+    _numbered(document, "巩固执政地位的需求", num_id, 1)
+    document.add_paragraph("正文。")
+    _numbered(document, "存在问题", num_id, 0)
+    _numbered(document, "组织生活不规范", num_id, 1)  # restarts at (一) under 二、
+    document.add_paragraph("正文。")
+    _numbered(document, "组织建设薄弱", num_id, 1)
+    document.add_paragraph("正文。")
+    text = docx_to_text(save(document))
+    lines = text.split("\n")
+    assert lines[2] == "一、重要意义"
+    assert lines[3] == "（一）适应时代发展的需求"
+    assert lines[5] == "（二）巩固执政地位的需求"
+    assert lines[7] == "二、存在问题"
+    assert lines[8] == "（一）组织生活不规范"
+    essay = parse(text)
+    assert [section.heading for section in essay.sections] == ["重要意义", "存在问题"]
+    assert [len(section.points) for section in essay.sections] == [2, 2]
+
+
+def test_numbering_from_a_paragraph_style_is_put_back():
+    document = docx.Document()
+    document.add_paragraph("甲", style="List Number")
+    document.add_paragraph("乙", style="List Number")
+    assert docx_to_text(save(document)) == "1.甲\n2.乙"
+
+
+def test_bullets_are_not_turned_into_numbers():
+    document = docx.Document()
+    document.add_paragraph("要点", style="List Bullet")
+    assert docx_to_text(save(document)) == "要点"
+
+
+@pytest.mark.parametrize(
+    "value, fmt, expected",
+    [
+        (3, "decimal", "3"), (3, "chineseCounting", "三"), (12, "chineseCountingThousand", "十二"),
+        (2, "decimalFullWidth", "２"), (28, "lowerLetter", "bb"), (4, "upperRoman", "IV"),
+        (7, "decimalZero", "07"), (5, "unknownFormat", "5"),
+    ],
+)
+def test_number_formats(value, fmt, expected):
+    assert essay_docx._format_number(value, fmt) == expected
+
+
+# --- refused archives ----------------------------------------------------------
+
+
+def test_refusals_are_essay_errors_with_chinese_messages():
+    with pytest.raises(EssayError, match="不是有效的 .docx 文件"):
+        docx_to_text(b"plain text, not a zip")
+
+
+def test_zip_bomb_by_uncompressed_size_is_refused_before_opening(monkeypatch):
+    bomb = zip_bytes(minimal_members(b"<w:document>" + b" " * (21 * 1024 * 1024)))
+    assert len(bomb) < 100 * 1024
+    opened = []
+    monkeypatch.setattr(docx, "Document", lambda *args: opened.append(args))
+    with pytest.raises(DocxError, match="解压后超过 20 MB"):
+        docx_to_text(bomb)
+    assert not opened
+
+
+def test_zip_bomb_by_compression_ratio_is_refused():
+    with pytest.raises(DocxError, match="压缩比异常"):
+        check_archive(zip_bytes(minimal_members(b" " * (3 * 1024 * 1024))))
+
+
+def test_too_many_members_are_refused():
+    members = {f"word/media/{i}.xml": b"x" for i in range(essay_docx.MAX_MEMBERS + 1)}
+    with pytest.raises(DocxError, match="部件"):
+        check_archive(zip_bytes({**minimal_members(), **members}, zipfile.ZIP_STORED))
+
+
+def test_oversized_file_is_refused():
+    with pytest.raises(DocxError, match="文件过大"):
+        check_archive(b"PK" + b"\x00" * essay_docx.MAX_DOCX_BYTES)
+
+
+def test_old_word_format_is_explained():
+    with pytest.raises(DocxError, match="旧版 Word"):
+        check_archive(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
+
+
+def test_zip_without_a_word_document_is_refused():
+    with pytest.raises(DocxError, match="没有正文部分"):
+        check_archive(zip_bytes({"hello.txt": b"hi"}))
+
+
+def test_empty_file_is_refused():
+    with pytest.raises(DocxError, match="文件为空"):
+        docx_to_text(b"")
+
+
+def test_corrupt_document_xml_is_a_docx_error():
+    document = docx.Document()
+    document.add_paragraph("正文")
+    data = save(document)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    members = {name: source.read(name) for name in source.namelist()}
+    members["word/document.xml"] = b"<w:document><unclosed>"
+    with pytest.raises(DocxError, match="无法读取"):
+        docx_to_text(zip_bytes(members))
+
+
+def test_entities_are_not_expanded():
+    document = docx.Document()
+    document.add_paragraph("正文")
+    source = zipfile.ZipFile(io.BytesIO(save(document)))
+    members = {name: source.read(name) for name in source.namelist()}
+    xml = members["word/document.xml"].decode()
+    laughs = '<!DOCTYPE w:document [<!ENTITY a "哈哈哈哈哈哈哈哈"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    xml = xml.replace("?>", "?>" + laughs, 1).replace("正文", "正文&b;")
+    members["word/document.xml"] = xml.encode()
+    try:
+        text = docx_to_text(zip_bytes(members))
+    except DocxError:
+        return  # refusing is fine too
+    assert "哈" not in text
+
+
+def test_document_without_text_is_refused():
+    with pytest.raises(DocxError, match="没有文字"):
+        docx_to_text(save(docx.Document()))
+
+
+def test_qn_is_the_namespace_the_reader_uses():
+    # Guards the hand-written namespace in articles.docx against typos.
+    assert qn("w:p") == essay_docx._w("p")
