@@ -255,8 +255,3 @@ class ProofreadingRule(models.Model):
         from articles.proofreading import validate_rule_row
 
         validate_rule_row(self)
-
-
-# The search index's models live with the search code; imported here so that
-# the app registry and migrations see them.
-from articles.search.models import SearchDocument, SearchPassage  # noqa: E402, F401
