@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 ADDR ?= 127.0.0.1:8000
-# The PostgreSQL server the second test run uses; pytest-django creates and
-# drops its own test database there (test_portal).
+# The PostgreSQL server the second test run uses. pytest-django creates and
+# drops its own test database there, named after the run's process id
+# (test_portal_<pid>) so that two runs on one server do not collide.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/portal
 
 .PHONY: setup run test test-sqlite test-postgres clean
@@ -38,7 +39,7 @@ test-sqlite: setup
 test-postgres: setup
 	@if $(PY) -c "import psycopg2, sys; psycopg2.connect('$(TEST_POSTGRES_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== PostgreSQL run ($(TEST_POSTGRES_URL)) =="; \
-		DATABASE_URL=$(TEST_POSTGRES_URL) $(VENV)/bin/pytest -q; \
+		DATABASE_URL=$(TEST_POSTGRES_URL)_$$$$ $(VENV)/bin/pytest -q; \
 	elif [ -n "$$CI" ]; then \
 		echo "PostgreSQL at $(TEST_POSTGRES_URL) does not answer: CI requires it." >&2; exit 1; \
 	else \
