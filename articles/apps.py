@@ -8,7 +8,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = "文稿"
 
     def ready(self):
+        from articles.search import connect_signals
         from articles.signals import sync_proofreading_rules
+
+        # Keep the search index current when essays, sections or topics change.
+        connect_signals()
 
         post_migrate.connect(
             sync_proofreading_rules, sender=self, dispatch_uid="articles.sync_proofreading_rules"

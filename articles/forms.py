@@ -1,26 +1,50 @@
-"""The reader's filter form on the essay list.
+"""The reader's search and filter form on the essay list.
 
-Every choice (topic, year, author unit) is offered from what is published, so
-a value a reader did not pick from the form -- a typo, a stale link, a probe
-with NUL bytes or a megabyte of text -- fails validation in Python and never
-reaches the database. The list view then shows an empty result, not a 500.
+Every choice (topic, year, author unit, section kind) is offered from what
+is published or defined, so a value a reader did not pick from the form -- a
+typo, a stale link, a probe with NUL bytes or a megabyte of text -- fails
+validation in Python and never reaches the database. The list view then
+shows an empty result with a message, not a 500.
+
+The search words (``q``) are cleaned rather than refused: control
+characters, NUL and lone surrogates become spaces; only a query longer than
+:data:`QUERY_MAX_LENGTH` is refused, with its own message.
 """
+
+import re
 
 from django import forms
 from pypinyin import lazy_pinyin
 
-# Longer than any title a reader would type; anything beyond is not a search.
+from articles.models import Section
+
+# Longer than any search a reader would type; anything beyond is not a search.
 QUERY_MAX_LENGTH = 100
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+
+
+class SearchQueryField(forms.CharField):
+    """Search words with unprintable characters turned into spaces, before any validation."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return " ".join(_UNPRINTABLE.sub(" ", value).split())
 
 
 class ArticleFilterForm(forms.Form):
-    q = forms.CharField(
-        label="标题关键词", required=False, max_length=QUERY_MAX_LENGTH,
-        widget=forms.SearchInput(attrs={"placeholder": "输入标题中的词语", "autocomplete": "off"}),
+    q = SearchQueryField(
+        label="搜索文稿", required=False, max_length=QUERY_MAX_LENGTH,
+        error_messages={"max_length": f"搜索词不能超过 {QUERY_MAX_LENGTH} 个字，请精简后再搜索。"},
+        widget=forms.SearchInput(attrs={"placeholder": "输入词语，如：党员教育", "autocomplete": "off"}),
     )
     topic = forms.ChoiceField(label="专题", required=False)
     year = forms.TypedChoiceField(label="年份", required=False, coerce=int, empty_value=None)
     org = forms.ChoiceField(label="作者单位", required=False)
+    kind = forms.ChoiceField(
+        label="只看", required=False,
+        choices=[("", "全部内容"), *((value, label) for value, label in Section.Kind.choices)],
+        help_text="只在这一类部分中查找，如只看“对策建议”。",
+    )
 
     def __init__(self, data, *, topics, years, orgs):
         """``topics``: all topics (ordered); ``years``/``orgs``: values found on published essays."""
@@ -42,13 +66,40 @@ class ArticleFilterForm(forms.Form):
             return None
         return self.topics_by_slug.get(self.cleaned_data["topic"])
 
+    @property
+    def is_narrowed(self):
+        """A topic, year, author unit or section kind is chosen (besides any words)."""
+        return self.is_valid() and any(self.cleaned_data.get(name) for name in ("topic", "year", "org", "kind"))
+
+    @property
+    def kind_label(self):
+        kind = self.cleaned_data.get("kind", "") if self.is_valid() else ""
+        return Section.Kind(kind).label if kind else ""
+
+    @property
+    def query(self):
+        """The cleaned search words, or ``""`` (also when the form is invalid)."""
+        return self.cleaned_data.get("q", "") if self.is_valid() else ""
+
+    def search_filters(self):
+        """The choices as keyword arguments for ``articles.search.search``."""
+        data = self.cleaned_data
+        return {
+            "topic": self.selected_topic,
+            "year": data["year"],
+            "org": data["org"],
+            "kind": data["kind"],
+        }
+
     def filter(self, queryset):
-        """Narrow ``queryset`` by the valid choices; an invalid form matches nothing."""
+        """Narrow ``queryset`` by the valid choices (not the words); an invalid form matches nothing."""
         if not self.is_valid():
             return queryset.none()
         data = self.cleaned_data
-        if data["q"]:
-            queryset = queryset.filter(title__icontains=data["q"])
+        if data["kind"]:
+            queryset = queryset.filter(
+                pk__in=Section.objects.filter(kind=data["kind"]).values("article_id")
+            )
         if self.selected_topic is not None:
             queryset = queryset.in_topic(self.selected_topic)
         if data["year"] is not None:

@@ -1,9 +1,10 @@
-"""The public reading site: home, essay list, essay page, staff preview, errors.
+"""The public reading site: home, essay list and search, essay page, staff preview, errors.
 
 Views stay thin: what a reader may see is ``Article.objects.published()``,
-lists go through ``for_cards()``, and each page runs a fixed number of
-queries however many essays, sections and topics there are (pinned by the
-query-count tests in ``articles/tests/test_views.py``).
+lists go through ``for_cards()``, searches through ``articles.search``, and
+each page runs a fixed number of queries however many essays, sections and
+topics there are (pinned by the query-count tests in
+``articles/tests/test_views.py`` and ``articles/search/tests/test_search.py``).
 """
 
 from django.contrib.auth.views import redirect_to_login
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import requires_csrf_token
 
+from articles import search
 from articles.forms import ArticleFilterForm
 from articles.models import Article
 from topics.context_processors import navigation_topics
@@ -89,6 +91,7 @@ def _topic_blocks(columns):
 
 
 def article_list(request):
+    """All essays, newest first; with ``q``, the essays matching it, best first, with snippets."""
     published = Article.objects.published()
     form = ArticleFilterForm(
         request.GET,
@@ -102,8 +105,13 @@ def article_list(request):
             .order_by("author_org").values_list("author_org", flat=True).distinct()
         ),
     )
-    page = paginate(request, form.filter(published).for_cards())
-    return render(request, "articles/article_list.html", {"form": form, "page": page})
+    results = None
+    if form.query:
+        results = search.search(form.query, **form.search_filters())
+        page = paginate(request, results)
+    else:
+        page = paginate(request, form.filter(published).for_cards())
+    return render(request, "articles/article_list.html", {"form": form, "page": page, "results": results})
 
 
 def article_detail(request, slug):
