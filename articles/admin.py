@@ -9,28 +9,42 @@ Publishing an essay that still has political-term findings (科学开展观 …)
 needs an explicit confirmation, on the change form (a checkbox) and in the
 publish action (an intermediate page); who confirmed it and when is kept on
 the article.
+
+三审三校 (articles.workflow): 送审, 审核通过 and 退回修改 are POST endpoints
+of the change page; 待我审核 is a changelist filter. Every save is a revision
+(articles.revisions: 版本记录, side-by-side comparison, 恢复版本). Deleting
+moves an essay to the 回收站. The change form carries the essay's ``version``
+so that a stale copy cannot overwrite a newer one (optimistic locking), and
+shows who else has the page open (presence in the cache, heartbeat from
+``static/admin-extra/presence.js``).
 """
 
+import time
 from dataclasses import dataclass
 
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from articles import admin_import, images, proofreading, services
+from articles import admin_import, images, proofreading, revisions, services, workflow
 from articles.essay import Essay, EssayPoint, EssaySection
-from articles.models import Article, ProofreadingRule, Section
+from articles.models import Article, ArticleTransition, ProofreadingRule, Section
+from articles.search import admin_search_results
 from articles.storage import EditorImageStorage
 from topics.admin import TREE_ORDERING, tree_label
 from topics.models import Topic
@@ -53,9 +67,28 @@ class ArticleAdminForm(forms.ModelForm):
         help_text="只在保存为“已发布”时需要；确认人和时间会记录在文稿上。",
     )
 
+    # Optimistic locking: the essay's version when the page was opened.
+    lock_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
     class Meta:
         model = Article
         fields = "__all__"
+
+    # Set by clean() when the essay changed since the page was opened:
+    # {"current": version, "by": user name, "compare_url": ...}.
+    conflict = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["lock_version"].initial = self.instance.version
+        if "status" in self.fields:
+            # Review stages are entered through 送审 and the review buttons,
+            # not by picking a status (articles.workflow).
+            direct = {Article.Status.DRAFT, Article.Status.PUBLISHED, Article.Status.ARCHIVED, self.instance.status}
+            self.fields["status"].choices = [
+                choice for choice in self.fields["status"].choices if choice[0] in direct
+            ]
 
     # The political findings of the essay as submitted: a list when the form
     # is saved as published (checked in clean()), None otherwise.
@@ -71,6 +104,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._check_lock(cleaned.get("lock_version"))
         if cleaned.get("status") == Article.Status.PUBLISHED:
             essay = submitted_essay(self)
             self.political_findings = [
@@ -84,6 +118,103 @@ class ArticleAdminForm(forms.ModelForm):
                     f"或勾选“{CONFIRM_POLITICAL_LABEL}”后再保存为已发布。"
                 ))
         return cleaned
+
+
+    def _check_lock(self, opened):
+        """Refuse to overwrite an essay saved by someone else since this page was opened.
+
+        The row is read under a lock (the admin saves in one transaction), so
+        two saves of the same version cannot both pass. The form comes back
+        with the editor's text and the current version in its hidden field:
+        after merging, saving again is a deliberate overwrite. A form posted
+        without the field (API-style clients, old tests) is not checked.
+        """
+        if not self.instance.pk or opened is None:
+            return
+        current = (
+            Article.all_objects.select_for_update().filter(pk=self.instance.pk)
+            .values_list("version", "updated_by_id", "updated_at").first()
+        )
+        if current is None or current[0] == opened:
+            return
+        version, by_id, at = current
+        by_user = get_user_model().objects.filter(pk=by_id).first() if by_id else None
+        by = by_user.get_username() if by_user else ""
+        opened_revision = revisions.version_for_lock(self.instance, opened)
+        latest = revisions.versions_of(self.instance).first()
+        compare_url = revision_urls(self.instance)["history"]
+        if opened_revision is not None and latest is not None and opened_revision.pk != latest.pk:
+            compare_url = f"{revision_urls(self.instance)['compare']}?a={opened_revision.pk}&b={latest.pk}"
+        self.conflict = {"by": by or "其他人", "at": at, "compare_url": compare_url}
+        data = self.data.copy()
+        data[self.add_prefix("lock_version")] = str(version)
+        self.data = data
+        raise ValidationError(
+            f"保存失败：您打开本页之后，{by or '其他人'} 已修改并保存了这篇文稿。"
+            "为免覆盖对方的修改，本次没有保存；您填写的内容仍在下方，"
+            "请对照当前版本合并后再次保存（再次保存将以您的内容为准）。",
+            code="stale",
+        )
+
+
+def revision_urls(article):
+    return {
+        "history": reverse("admin:articles_article_revisions", args=[article.pk]),
+        "compare": reverse("admin:articles_article_revisions_compare", args=[article.pk]),
+    }
+
+
+class ReviewForm(forms.Form):
+    """The comment box of 审核通过 / 退回修改 / 送审."""
+
+    comment = forms.CharField(
+        label="审核意见", required=False, max_length=workflow.COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )
+    confirm_political = forms.BooleanField(label=CONFIRM_POLITICAL_LABEL, required=False)
+
+
+class ReviewQueueFilter(admin.SimpleListFilter):
+    """待我审核: essays waiting at a stage the current user may approve or send back."""
+
+    title = "审核"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        choices = [("mine", "待我审核"), ("all", "全部审核中")]
+        return choices if request.user.has_perm("articles.review_article") else [("all", "全部审核中")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return queryset.filter(pk__in=[a.pk for a in workflow.review_queue(request.user, queryset)])
+        if self.value() == "all":
+            return queryset.filter(status=Article.Status.IN_REVIEW)
+        return queryset
+
+
+# Presence: who has an essay's change page open, kept in the cache.
+PRESENCE_TTL = 60  # seconds without a heartbeat before someone is no longer shown
+HEARTBEAT_SECONDS = 20  # presence.js's interval (data attribute on the page)
+
+
+def _presence_key(article_id):
+    return f"articles:presence:{article_id}"
+
+
+def record_presence(article_id, user):
+    """Note that ``user`` has the essay open; returns the names of the others who do."""
+    key, now = _presence_key(article_id), time.time()
+    present = {
+        uid: entry for uid, entry in (cache.get(key) or {}).items()
+        if now - entry["seen"] < PRESENCE_TTL
+    }
+    present[user.pk] = {"name": user.get_full_name() or user.get_username(), "seen": now}
+    cache.set(key, present, PRESENCE_TTL * 2)
+    return sorted(entry["name"] for uid, entry in present.items() if uid != user.pk)
+
+
+def presence_message(names):
+    return f"{'、'.join(names)} 正在编辑此文稿" if names else ""
 
 
 def submitted_essay(form):
@@ -213,14 +344,18 @@ class ArticleAdmin(admin.ModelAdmin):
         "title", "publication_state", "published_at", "author_org", "is_pinned",
         "topic_names", "site_links",
     )
-    list_filter = ("status", "topics", "author_org", "published_at")
+    list_filter = (ReviewQueueFilter, "status", "topics", "author_org", "published_at")
     search_fields = ("title", "lead", "author", "author_org")
+
+    def get_search_results(self, request, queryset, search_term):
+        # The same Chinese word search as the reading site, drafts included.
+        return admin_search_results(queryset, search_term)
     date_hierarchy = "published_at"
     list_select_related = False  # no foreign key is shown; topics are prefetched
     filter_horizontal = ("topics",)
     readonly_fields = (
         "preview_link", "view_count", "created_at", "created_by", "updated_at", "updated_by",
-        "political_findings_confirmed_by", "political_findings_confirmed_at",
+        "political_findings_confirmed_by", "political_findings_confirmed_at", "workflow_state",
     )
     fieldsets = (
         ("基本信息", {
@@ -239,13 +374,13 @@ class ArticleAdmin(admin.ModelAdmin):
         ("封面", {"fields": ("cover", "cover_alt")}),
         ("发布", {
             "fields": (
-                "status", "published_at", "is_pinned", "preview_link", "view_count",
+                "status", "workflow_state", "published_at", "is_pinned", "preview_link", "view_count",
                 ("created_by", "created_at"), ("updated_by", "updated_at"),
                 ("political_findings_confirmed_by", "political_findings_confirmed_at"),
             ),
         }),
     )
-    actions = ["publish_selected", "unpublish_selected"]
+    actions = ["publish_selected", "unpublish_selected", "archive_selected"]
     save_on_top = True
 
     def get_queryset(self, request):
@@ -265,9 +400,36 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="状态", ordering="status")
     def publication_state(self, article):
-        if article.status == Article.Status.PUBLISHED and not article.is_public:
-            return "定时发布"
-        return article.get_status_display()
+        return workflow.status_label(article)
+
+    @admin.display(description="流程")
+    def workflow_state(self, article):
+        if not article.pk:
+            return "新文稿保存后为草稿，再送审。"
+        stages = workflow.review_stages()
+        return f"{workflow.status_label(article)}（本站审核共 {stages} 个环节）"
+
+    # --- permissions: roles (articles.workflow) ---------------------------
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or workflow.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or workflow.can_delete(request.user, obj)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # Only 管理员 set the status directly; everyone else goes through review.
+        if not self.has_publish_permission(request):
+            fields.append("status")
+        return fields
 
     @admin.display(description="专题")
     def topic_names(self, article):
@@ -309,7 +471,34 @@ class ArticleAdmin(admin.ModelAdmin):
         elif panel is not None:
             context["political_findings"] = [item for item in panel if item.severity == POLITICAL]
         context["confirm_political_field"] = form["confirm_political"]
+        context["lock_version_field"] = form["lock_version"]
+        context["lock_conflict"] = form.conflict
+        if change and obj is not None:
+            context.update(self._workflow_context(request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _workflow_context(self, request, article):
+        user = request.user
+        others = []
+        if request.method == "GET" and self.has_change_permission(request, article):
+            others = record_presence(article.pk, user)
+        actions = workflow.available_actions(user, article)
+        return {
+            "workflow_actions": actions,
+            "workflow_urls": {
+                action: reverse("admin:articles_article_workflow", args=[article.pk, action])
+                for action in actions
+            },
+            "review_form": ReviewForm() if actions else None,
+            "review_stage_label": workflow.stage_label(article.review_stage) if article.review_stage else "",
+            "transitions": article.transitions.select_related("user").order_by("-at", "-id")[:50],
+            "revisions_url": revision_urls(article)["history"],
+            "presence_names": others,
+            "presence_message": presence_message(others),
+            "presence_url": reverse("admin:articles_article_presence", args=[article.pk]),
+            "presence_interval": HEARTBEAT_SECONDS,
+            "can_edit_essay": self.has_change_permission(request, article),
+        }
 
     def _proofreading_panel(self, article, inline_admin_formsets):
         """The stored essay's findings, linked to the inline row or field they are in."""
@@ -333,9 +522,19 @@ class ArticleAdmin(admin.ModelAdmin):
 
     # --- saving -------------------------------------------------------
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        # One revision per save: the essay, its sections and topic links.
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment("新建文稿" if object_id is None else "修改文稿")
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        status_before = form.initial.get("status", Article.Status.DRAFT) if change else None
         obj.updated_by = request.user
         if form.political_findings is not None:  # saved as published
             _record_confirmation(obj, request.user, confirmed=bool(form.political_findings))
@@ -345,6 +544,12 @@ class ArticleAdmin(admin.ModelAdmin):
         ):
             # Same rule as the action: an empty publish time becomes now.
             services.publish(obj, request.user)
+        elif change and "status" in form.changed_data and obj.status != status_before:
+            # 管理员 changed the status by hand: still a step worth recording.
+            action = {
+                Article.Status.ARCHIVED: ArticleTransition.Action.ARCHIVE,
+            }.get(obj.status, ArticleTransition.Action.UNPUBLISH)
+            services.record_transition(obj, request.user, action, status_before, obj.review_stage)
         if "cover" in form.changed_data or bool(obj.cover) != bool(obj.cover_thumbnail):
             try:
                 images.make_cover_renditions(obj)
@@ -355,10 +560,24 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.normalize_sections(form.instance)
+        revisions.add_essay(form.instance)  # with the renumbered sections
+
+    def delete_model(self, request, obj):
+        services.move_to_recycle_bin(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        refused = 0
+        for article in queryset:
+            if workflow.can_delete(request.user, article):
+                services.move_to_recycle_bin(article, request.user)
+            else:
+                refused += 1
+        if refused:
+            self.message_user(request, f"有 {refused} 篇文稿不是您可以删除的，未作改动。", messages.WARNING)
 
     # --- actions ------------------------------------------------------
 
-    @admin.action(description="发布所选文稿", permissions=["change"])
+    @admin.action(description="发布所选文稿", permissions=["publish"])
     def publish_selected(self, request, queryset):
         """Publish the selected drafts; political findings need a confirmation page first."""
         articles = list(queryset.prefetch_related("sections"))
@@ -391,14 +610,14 @@ class ArticleAdmin(admin.ModelAdmin):
         if already:
             parts.append(f"{already} 篇原本就已发布，未作改动")
         level = messages.SUCCESS if published or scheduled else messages.INFO
-        self.message_user(request, ";".join(parts) + "。", level)
+        self.message_user(request, "；".join(parts) + "。", level)
 
-    @admin.action(description="撤回所选文稿", permissions=["change"])
+    @admin.action(description="撤回所选文稿", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
         withdrawn = already = 0
         with transaction.atomic():
             for article in queryset:
-                if article.status == Article.Status.DRAFT:
+                if article.status in (Article.Status.DRAFT, Article.Status.IN_REVIEW):
                     already += 1
                     continue
                 services.unpublish(article, request.user)
@@ -409,7 +628,22 @@ class ArticleAdmin(admin.ModelAdmin):
         if already:
             parts.append(f"{already} 篇原本就是草稿，未作改动")
         level = messages.SUCCESS if withdrawn else messages.INFO
-        self.message_user(request, ";".join(parts) + "。", level)
+        self.message_user(request, "；".join(parts) + "。", level)
+
+    @admin.action(description="归档所选文稿", permissions=["publish"])
+    def archive_selected(self, request, queryset):
+        archived = skipped = 0
+        with transaction.atomic():
+            for article in queryset:
+                if article.status != Article.Status.PUBLISHED:
+                    skipped += 1
+                    continue
+                services.archive(article, request.user)
+                archived += 1
+        parts = [f"已归档 {archived} 篇文稿"] if archived else []
+        if skipped:
+            parts.append(f"{skipped} 篇不是已发布状态，未作改动")
+        self.message_user(request, "；".join(parts) + "。", messages.SUCCESS if archived else messages.INFO)
 
     def _publish_confirmation(self, request, articles, flagged):
         """Django's intermediate-page pattern: list what needs confirming, post back with ``post=yes``."""
@@ -448,7 +682,188 @@ class ArticleAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(self.import_view),
             name="articles_article_import",
         )
-        return [upload, essay_import, *super().get_urls()]
+        view = self.admin_site.admin_view
+        return [
+            upload, essay_import,
+            path("recycle-bin/", view(self.recycle_bin_view), name="articles_article_recycle_bin"),
+            path(
+                "recycle-bin/<int:pk>/restore/", view(require_POST(self.recycle_restore_view)),
+                name="articles_article_recycle_restore",
+            ),
+            path(
+                "recycle-bin/<int:pk>/purge/", view(require_POST(self.recycle_purge_view)),
+                name="articles_article_recycle_purge",
+            ),
+            path(
+                "<int:pk>/workflow/<str:action>/", view(require_POST(self.workflow_view)),
+                name="articles_article_workflow",
+            ),
+            path("<int:pk>/revisions/", view(self.revisions_view), name="articles_article_revisions"),
+            path(
+                "<int:pk>/revisions/compare/", view(self.revisions_compare_view),
+                name="articles_article_revisions_compare",
+            ),
+            path(
+                "<int:pk>/revisions/<int:version_id>/restore/", view(require_POST(self.revision_restore_view)),
+                name="articles_article_revision_restore",
+            ),
+            path(
+                "<int:pk>/presence/", view(require_POST(self.presence_view)),
+                name="articles_article_presence",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        # PostgreSQL refuses NUL in text: a filter or search value holding one
+        # would end in a database error. Nobody types it; refuse it plainly.
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            return self._refuse(request, "查询参数中含有无效字符。", 400)
+        return super().changelist_view(request, extra_context)
+
+    # --- workflow, revisions, recycle bin, presence --------------------------
+
+    def _refuse(self, request, message, status):
+        context = {**self.admin_site.each_context(request), "title": "无法完成操作", "opts": self.opts,
+                   "message": message}
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/articles/article/refused.html", context, status=status)
+
+    def _visible_article(self, request, pk):
+        """The essay (not deleted) if the user may at least view it, else 404/403."""
+        article = Article.objects.filter(pk=pk).select_related("created_by").first()
+        if article is None:
+            raise Http404("文稿不存在或已删除。")
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def workflow_view(self, request, pk, action):
+        """送审 / 审核通过 / 退回修改 (POST, with an optional or required comment)."""
+        steps = {
+            ArticleTransition.Action.SUBMIT: workflow.submit,
+            ArticleTransition.Action.APPROVE: workflow.approve,
+            ArticleTransition.Action.REJECT: workflow.reject,
+        }
+        if action not in steps:
+            raise Http404("没有这个操作。")
+        article = Article.objects.filter(pk=pk).first()
+        if article is None:
+            raise Http404("文稿不存在或已删除。")
+        form = ReviewForm(request.POST)
+        if not form.is_valid():
+            return self._refuse(request, "意见填写有误：" + " ".join(
+                message for errors in form.errors.values() for message in errors
+            ), 400)
+        comment = form.cleaned_data["comment"]
+        try:
+            if action == ArticleTransition.Action.APPROVE:
+                stage = article.review_stage
+                article = workflow.approve(
+                    article, request.user, comment, confirm_political=form.cleaned_data["confirm_political"]
+                )
+                if article.status == Article.Status.IN_REVIEW:
+                    message = f"已通过{workflow.stage_label(stage)}，文稿进入{workflow.stage_label(article.review_stage)}。"
+                elif article.is_public:
+                    message = "终审通过，文稿已发布。"
+                else:
+                    message = "终审通过，文稿将在设定的发布时间自动上线。"
+            else:
+                article = steps[action](article, request.user, comment)
+                message = "已送审，等待初审。" if action == ArticleTransition.Action.SUBMIT else "已退回作者修改，意见已记录。"
+        except workflow.WorkflowError as error:
+            return self._refuse(request, error.message, error.status)
+        self.message_user(request, f"“{article.title}”{message}", messages.SUCCESS)
+        if self.has_view_or_change_permission(request, article):
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        return HttpResponseRedirect(reverse("admin:articles_article_changelist") + "?review=mine")
+
+    def revisions_view(self, request, pk):
+        """版本记录: every saved revision, with who saved it and why."""
+        article = self._visible_article(request, pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"版本记录：{article.title}", "opts": self.opts, "original": article,
+            "versions": list(revisions.versions_of(article)[:200]),
+            "can_restore": request.user.has_perm("articles.restore_article"),
+            "compare_url": revision_urls(article)["compare"],
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/articles/article/revisions.html", context)
+
+    def revisions_compare_view(self, request, pk):
+        """Two revisions side by side, marked character by character."""
+        article = self._visible_article(request, pk)
+        versions = revisions.versions_of(article)
+        try:
+            old = versions.get(pk=int(request.GET.get("a", "")))
+            new = versions.get(pk=int(request.GET.get("b", "")))
+        except (ValueError, TypeError, versions.model.DoesNotExist):
+            return self._refuse(request, "请选择这篇文稿的两个版本进行比较。", 400)
+        if old.revision.date_created > new.revision.date_created:
+            old, new = new, old
+        rows = revisions.compare(old, new)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"版本比较：{article.title}", "opts": self.opts, "original": article,
+            "old": old, "new": new, "rows": [row for row in rows if row.changed],
+            "unchanged": sum(not row.changed for row in rows),
+            "revisions_url": revision_urls(article)["history"],
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/articles/article/revisions_compare.html", context)
+
+    def revision_restore_view(self, request, pk, version_id):
+        article = self._visible_article(request, pk)
+        if not request.user.has_perm("articles.restore_article"):
+            return self._refuse(request, "只有管理员可以恢复历史版本。", 403)
+        version = revisions.versions_of(article).filter(pk=version_id).first()
+        if version is None:
+            raise Http404("没有这个版本。")
+        revisions.restore(article, version, request.user)
+        self.message_user(request, "已恢复到所选版本；恢复前的内容仍保存在版本记录中。", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def recycle_bin_view(self, request):
+        """回收站: deleted essays, newest deletion first."""
+        if not request.user.has_perm("articles.view_recycle_bin"):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "回收站", "opts": self.opts,
+            "articles": Article.all_objects.deleted().select_related("deleted_by").order_by("-deleted_at")[:500],
+            "can_restore": request.user.has_perm("articles.restore_article"),
+            "can_purge": request.user.is_superuser,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/articles/article/recycle_bin.html", context)
+
+    def recycle_restore_view(self, request, pk):
+        if not request.user.has_perm("articles.restore_article"):
+            return self._refuse(request, "只有管理员可以从回收站恢复文稿。", 403)
+        article = get_object_or_404(Article.all_objects.deleted(), pk=pk)
+        services.restore_from_recycle_bin(article, request.user)
+        self.message_user(request, f"“{article.title}”已从回收站恢复。", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def recycle_purge_view(self, request, pk):
+        if not request.user.is_superuser:
+            return self._refuse(request, "只有超级管理员可以彻底删除文稿。", 403)
+        article = get_object_or_404(Article.all_objects.deleted(), pk=pk)
+        title = article.title
+        article.delete()
+        self.message_user(request, f"“{title}”已彻底删除，无法再恢复。", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:articles_article_recycle_bin"))
+
+    def presence_view(self, request, pk):
+        """Heartbeat of presence.js: note the editor, answer who else is here."""
+        article = Article.objects.filter(pk=pk).first()
+        if article is None:
+            return JsonResponse({"error": "文稿不存在或已删除。"}, status=404)
+        if not self.has_change_permission(request, article):
+            return JsonResponse({"error": "没有修改这篇文稿的权限。"}, status=403)
+        others = record_presence(article.pk, request.user)
+        return JsonResponse({"others": others, "message": presence_message(others)})
 
     def import_view(self, request):
         """导入文稿 (see :mod:`articles.admin_import`)."""

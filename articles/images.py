@@ -60,7 +60,7 @@ def load_image(upload) -> Image.Image:
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
         raise ValidationError(
-            "图片文件太大(%(size)s),不能超过 %(limit)s。",
+            "图片文件太大（%(size)s），不能超过 %(limit)s。",
             code="file_too_large",
             params={"size": _megabytes(size), "limit": _megabytes(limit)},
         )
@@ -69,7 +69,7 @@ def load_image(upload) -> Image.Image:
     upload.seek(0)
     if _looks_like_svg(upload, head):
         raise ValidationError(
-            "不接受 SVG 矢量图(其中可能含有脚本)。请导出为 PNG 或 JPEG 后再上传。", code="svg"
+            "不接受 SVG 矢量图（其中可能含有脚本）。请导出为 PNG 或 JPEG 后再上传。", code="svg"
         )
     not_an_image = ValidationError(
         "无法识别的图片：文件不是图片或已损坏。只接受 %(formats)s 格式。",
@@ -118,8 +118,27 @@ def reencode(image: Image.Image) -> tuple[bytes, str]:
     taken with a turned phone stays upright.
     """
     source_format = image.format
-    extension = FORMATS[source_format]
     animated = getattr(image, "is_animated", False)
+    if source_format == "MPO":
+        # A JPEG with extra pictures (stereo cameras, some phones): Pillow
+        # opens it as MPO. Keep the first picture, as a plain JPEG.
+        image.seek(0)
+        source_format, animated = "JPEG", False
+    if source_format not in FORMATS:
+        raise ValidationError(
+            "无法识别的图片：只接受 %(formats)s 格式。", code="invalid_image", params={"formats": FORMAT_NAMES}
+        )
+    try:
+        return _encode(image, source_format, animated), FORMATS[source_format]
+    except (OSError, ValueError, TypeError, KeyError, SyntaxError) as exc:
+        # A mode, an EXIF block or a metadata value the encoder will not
+        # take: the editor can re-save the picture, the reader sees no 500.
+        raise ValidationError(
+            "图片无法重新编码，请另存为 JPEG 或 PNG 后再上传。", code="reencode"
+        ) from exc
+
+
+def _encode(image: Image.Image, source_format: str, animated: bool) -> bytes:
     info = {key: image.info[key] for key in _KEPT_INFO if key in image.info}
     if not animated:
         image = ImageOps.exif_transpose(image)
@@ -135,12 +154,12 @@ def reencode(image: Image.Image) -> tuple[bytes, str]:
         options = {"optimize": True}
     if animated:
         options["save_all"] = True
-    for key in ("icc_profile", "transparency", "duration", "loop", "background"):
+    for key in _KEPT_INFO:
         if key in info:
             options[key] = info[key]
     out = io.BytesIO()
     image.save(out, source_format, **options)
-    return out.getvalue(), extension
+    return out.getvalue()
 
 
 def random_name(folder: str, extension: str, suffix: str = "") -> str:

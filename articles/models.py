@@ -22,8 +22,21 @@ class ArticleQuerySet(models.QuerySet):
 
         A scheduled essay (publish time in the future) appears by itself when
         its time comes: the filter compares with ``now`` on every query.
+        An essay in the recycle bin is never published, whatever the manager.
         """
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=timezone.now(), deleted_at__isnull=True
+        )
+
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self):
+        """The recycle bin (回收站)."""
+        return self.filter(deleted_at__isnull=False)
+
+    def in_review(self):
+        return self.filter(status=Article.Status.IN_REVIEW)
 
     def in_topic(self, topic):
         """Essays tagged with ``topic`` or one of its children.
@@ -49,6 +62,17 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    """The default manager: essays in the recycle bin are left out everywhere.
+
+    ``Article.all_objects`` sees them (the recycle bin, revisions); related
+    lookups (``section.article``) use Django's plain base manager.
+    """
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 def _topic_model():
     from topics.models import Topic
 
@@ -58,7 +82,10 @@ def _topic_model():
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
+        IN_REVIEW = "review", "审核中"
+        APPROVED = "approved", "已通过审核"
         PUBLISHED = "published", "已发布"
+        ARCHIVED = "archived", "已归档"
 
     title = models.CharField("标题", max_length=200)
     subtitle = models.CharField("副标题", max_length=200, blank=True)
@@ -102,13 +129,35 @@ class Article(models.Model):
         on_delete=models.SET_NULL, related_name="+", editable=False,
     )
     political_findings_confirmed_at = models.DateTimeField("政治性问题确认时间", null=True, blank=True, editable=False)
+    # 三审三校: the stage (1..REVIEW_STAGES) an essay in review waits at; 0 otherwise.
+    review_stage = models.PositiveSmallIntegerField("审核环节", default=0, editable=False)
+    # Optimistic locking: bumped by every save (see save()); the change form
+    # carries the value it was opened with (articles.admin.ArticleAdminForm).
+    version = models.PositiveIntegerField("修改版次", default=1, editable=False)
+    # The recycle bin (回收站): a deleted essay is only marked.
+    deleted_at = models.DateTimeField("删除时间", null=True, blank=True, editable=False, db_index=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="删除人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False,
+    )
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
+    all_objects = ArticleQuerySet.as_manager()
 
     class Meta:
         verbose_name = "文稿"
         verbose_name_plural = "文稿"
         ordering = ["-published_at", "-id"]
+        default_manager_name = "objects"
+        base_manager_name = "all_objects"
+        permissions = [
+            ("edit_any_article", "可以修改任何人的文稿"),
+            ("submit_article", "可以提交文稿送审"),
+            ("review_article", "可以审核文稿（通过或退回）"),
+            ("publish_article", "可以直接发布、撤回和归档文稿"),
+            ("restore_article", "可以恢复文稿的历史版本和回收站中的文稿"),
+            ("view_recycle_bin", "可以查看回收站"),
+        ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             models.Index(fields=["-is_pinned", "-published_at"], name="article_pinned_pub_idx"),
@@ -120,7 +169,17 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Article, self.title, max_length=80, exclude_pk=self.pk)
+        if self.pk is not None:
+            # Every save of a stored essay is a new version (optimistic locking).
+            self.version = (self.version or 0) + 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version"}
         super().save(*args, **kwargs)
+
+    @property
+    def is_deleted(self):
+        return self.deleted_at is not None
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -199,6 +258,44 @@ class Section(models.Model):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
 
 
+class ArticleTransition(models.Model):
+    """One step of an essay through the workflow (articles.workflow): who, when, from, to, why."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "送审"
+        APPROVE = "approve", "审核通过"
+        REJECT = "reject", "退回修改"
+        PUBLISH = "publish", "发布"
+        UNPUBLISH = "unpublish", "撤回"
+        ARCHIVE = "archive", "归档"
+        RESTORE_REVISION = "restore_revision", "恢复版本"
+        DELETE = "delete", "移入回收站"
+        UNDELETE = "undelete", "从回收站恢复"
+
+    article = models.ForeignKey(
+        Article, verbose_name="文稿", on_delete=models.CASCADE, related_name="transitions"
+    )
+    action = models.CharField("操作", max_length=30, choices=Action.choices)
+    from_status = models.CharField("原状态", max_length=20, choices=Article.Status.choices)
+    to_status = models.CharField("新状态", max_length=20, choices=Article.Status.choices)
+    from_stage = models.PositiveSmallIntegerField("原审核环节", default=0)
+    to_stage = models.PositiveSmallIntegerField("新审核环节", default=0)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    comment = models.TextField("意见", blank=True)
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "流转记录"
+        verbose_name_plural = "流转记录"
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.article_id}: {self.from_status} → {self.to_status}"
+
+
 class ProofreadingRule(models.Model):
     """A proofreading rule editors can switch off, adjust or add.
 
@@ -255,3 +352,18 @@ class ProofreadingRule(models.Model):
         from articles.proofreading import validate_rule_row
 
         validate_rule_row(self)
+
+
+# The search index's models live with the search code; imported here so that
+# the app registry and migrations see them.
+from articles.search.models import SearchDocument, SearchPassage  # noqa: E402, F401
+
+
+# Revisions (django-reversion): an essay is stored with its sections as one
+# revision; its topic links travel in the essay's own serialized data (a
+# many-to-many field), so topics themselves are not followed and restoring an
+# essay never renames a topic. See articles/revisions.py.
+import reversion  # noqa: E402
+
+reversion.register(Section)
+reversion.register(Article, follow=["sections"])

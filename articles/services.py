@@ -1,10 +1,14 @@
-"""Operations that span models: publishing, importing essays, keeping sections consistent."""
+"""Operations that span models: publishing, importing essays, keeping sections consistent,
+the recycle bin. The review workflow (送审、审核) is in :mod:`articles.workflow`."""
 
+import reversion
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, Section
+from articles.models import Article, ArticleTransition, Section
 from articles.richtext import paragraphs_to_html
+
+Action = ArticleTransition.Action
 
 # Saving only these keeps a publish from overwriting an edit made in the
 # meantime from another stale copy of the row; updated_at must be listed for
@@ -20,19 +24,68 @@ def publish(article, user):
     shows the essay when its time comes). Publishing twice changes nothing
     but ``updated_by``.
     """
+    before = (article.status, article.review_stage)
     article.status = Article.Status.PUBLISHED
+    article.review_stage = 0
     if article.published_at is None:
         article.published_at = timezone.now()
     article.updated_by = user
-    article.save(update_fields=_PUBLICATION_FIELDS)
+    article.save(update_fields=[*_PUBLICATION_FIELDS, "review_stage"])
+    if before[0] != article.status:
+        record_transition(article, user, Action.PUBLISH, *before)
     return article
 
 
-def unpublish(article, user):
+def unpublish(article, user, comment=""):
     """Take ``article`` back to draft; its publish time is kept for next time."""
+    before = (article.status, article.review_stage)
     article.status = Article.Status.DRAFT
+    article.review_stage = 0
     article.updated_by = user
-    article.save(update_fields=_PUBLICATION_FIELDS)
+    article.save(update_fields=[*_PUBLICATION_FIELDS, "review_stage"])
+    if before[0] != article.status:
+        record_transition(article, user, Action.UNPUBLISH, *before, comment=comment)
+    return article
+
+
+def archive(article, user, comment=""):
+    """Take a published essay off the site but keep it apart from drafts (已归档)."""
+    before = (article.status, article.review_stage)
+    article.status = Article.Status.ARCHIVED
+    article.review_stage = 0
+    article.updated_by = user
+    article.save(update_fields=[*_PUBLICATION_FIELDS, "review_stage"])
+    record_transition(article, user, Action.ARCHIVE, *before, comment=comment)
+    return article
+
+
+def record_transition(article, user, action, from_status, from_stage=0, *, comment=""):
+    """Write down one step of ``article`` (who, when, from, to, comment)."""
+    return ArticleTransition.objects.create(
+        article=article, user=user if user is not None and user.is_authenticated else None,
+        action=action, from_status=from_status, from_stage=from_stage,
+        to_status=article.status, to_stage=article.review_stage, comment=comment,
+    )
+
+
+def move_to_recycle_bin(article, user):
+    """Delete an essay the way editors mean it: it leaves every list, and can come back."""
+    with transaction.atomic():
+        article.deleted_at = timezone.now()
+        article.deleted_by = user
+        article.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+        record_transition(article, user, Action.DELETE, article.status, article.review_stage)
+    return article
+
+
+def restore_from_recycle_bin(article, user):
+    """Bring an essay back from the recycle bin, as it was (a published one goes back online)."""
+    with transaction.atomic():
+        article.deleted_at = None
+        article.deleted_by = None
+        article.updated_by = user
+        article.save(update_fields=["deleted_at", "deleted_by", "updated_by", "updated_at"])
+        record_transition(article, user, Action.UNDELETE, article.status, article.review_stage)
     return article
 
 
@@ -74,10 +127,15 @@ def import_essay(essay, *, topics=(), publish_now=False, user=None, source=""):
     """Store a parsed :class:`articles.essay.Essay` as an Article with its sections.
 
     All or nothing: the article and every section are written in one
-    transaction. The essay's plain-text paragraphs become ``<p>`` paragraphs;
-    points take the kind of their section.
+    transaction, and become the essay's first revision (inside an enclosing
+    ``reversion.create_revision()`` they join that one). The essay's
+    plain-text paragraphs become ``<p>`` paragraphs; points take the kind of
+    their section.
     """
-    with transaction.atomic():
+    with transaction.atomic(), reversion.create_revision():
+        if user is not None:
+            reversion.set_user(user)
+        reversion.set_comment("导入文稿")
         article = Article(
             title=_fit(Article, "title", essay.title),
             subtitle=_fit(Article, "subtitle", essay.subtitle),
@@ -107,4 +165,7 @@ def import_essay(essay, *, topics=(), publish_now=False, user=None, source=""):
         Section.objects.bulk_create(rows)
         if publish_now:
             publish(article, user)
+        from articles import revisions  # revisions builds on services
+
+        revisions.add_essay(article)
     return article

@@ -5,6 +5,7 @@ only in environment variables (see the configuration table in README.md).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,12 +48,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_ckeditor_5",
+    "csp",
+    "axes",
+    "reversion",
     "topics",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -61,7 +67,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.StoredHeadersMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# 三审三校: how many review stages an essay passes before it is published (1 to 3).
+REVIEW_STAGES = min(max(int(os.environ.get("REVIEW_STAGES", "3")), 1), 3)
 
 ROOT_URLCONF = "config.urls"
 
@@ -108,9 +120,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Editors' accounts publish under the committee's name: 10 characters at
+# least (Django's default is 8), not like the user name, not a common or an
+# all-digit password.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -144,15 +159,97 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMAGE_UPLOAD_MAX_BYTES = 8 * 1024 * 1024
 
+# ---------------------------------------------------------------- security
+# The admin lives under ADMIN_URL ("admin/" unless set): a path of its own
+# keeps the login page out of the way of scripts that try /admin/ everywhere.
+ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip().strip("/") + "/"
+if ADMIN_URL == "/":
+    raise ImproperlyConfigured("ADMIN_URL must not be empty (e.g. ADMIN_URL=guanli/).")
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # CKEditor 5's upload adapter reads the CSRF cookie.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    # Production is served over HTTPS behind a proxy that sets
+    # X-Forwarded-Proto. SECURE_COOKIES=0 is for a plain-HTTP test run only:
+    # it also turns off the redirect to HTTPS.
+    SECURE_COOKIES = env_bool("SECURE_COOKIES", True)
+    SESSION_COOKIE_SECURE = SECURE_COOKIES
+    CSRF_COOKIE_SECURE = SECURE_COOKIES
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE_COOKIES)
+    # HSTS is only ever sent on HTTPS responses. One year, subdomains
+    # included, eligible for the browsers' preload list (SECURE_HSTS_PRELOAD=0
+    # to leave that out; `check --deploy` then warns about it).
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# Content-Security-Policy (django-csp 4 format; config.middleware picks the
+# admin policy under ADMIN_URL). The reading site runs no inline script and
+# no inline style, loads everything from this site and can be framed by no one.
+_CSP_COMMON = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "upgrade-insecure-requests": not DEBUG and env_bool("SECURE_COOKIES", True),
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_COMMON}
+# The admin: CKEditor 5 and Django's admin widgets write inline styles, and a
+# picture pasted into the editor is shown from a blob:/data: URL until it is
+# uploaded. Scripts are still files from this site only.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **_CSP_COMMON,
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+    }
+}
+
+# Browser features no page of this site uses, switched off for every page
+# (config.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
+        "fullscreen", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer",
+        "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for
+# one user name from one address, that pair is locked out for
+# AXES_COOLOFF_MINUTES; a successful login clears the count. By name *and*
+# address, because a committee office shares one public address and one
+# mistyping colleague must not lock everyone out.
+AUTHENTICATION_BACKENDS = [
+    "config.middleware.AxesBackend",  # first: refuses locked-out logins
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "config.middleware.axes_username"
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind a reverse proxy the client address is in X-Forwarded-For; set
+# AXES_PROXY_COUNT to the number of proxies in front of the app.
+if os.environ.get("AXES_PROXY_COUNT"):
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_PROXY_COUNT"])
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 # Site identity shown in the header, the footer and the page title.
 SITE_NAME = os.environ.get("SITE_NAME", "基层党建文稿")

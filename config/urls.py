@@ -1,4 +1,5 @@
-"""Top-level URLs: the admin and the reading site.
+"""Top-level URLs: the admin (under ``settings.ADMIN_URL``, "admin/" by default)
+and the reading site.
 
 CKEditor uploads go to the article admin's own endpoint
 (``admin:articles_article_upload_image``); django_ckeditor_5's URLs are not
@@ -18,7 +19,7 @@ admin.site.site_title = f"{settings.SITE_NAME}管理"
 admin.site.index_title = "内容管理"
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("topics/", include("topics.urls")),
     path("", include("articles.urls")),
 ]

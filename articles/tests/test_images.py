@@ -268,3 +268,121 @@ def test_a_damaged_stored_cover_gives_a_validation_error_not_a_crash(db, setting
     article.cover = "covers/broken.jpg"
     with pytest.raises(ValidationError):
         images.make_cover_renditions(article)
+
+
+# --- hostile files ------------------------------------------------------------------
+
+
+def test_a_file_that_only_starts_like_a_gif_is_refused():
+    with pytest.raises(ValidationError) as error:
+        images.load_image(upload(b"GIF89a<script>alert(1)</script>" + b"\0" * 64, name="a.gif", content_type="image/gif"))
+    assert error.value.code == "invalid_image"
+
+
+@pytest.mark.parametrize(
+    "data, name",
+    [
+        (b"<!doctype html><script>alert(1)</script>", "photo.jpg"),
+        (b"\xff\xd8\xff\xe0<html><script>alert(1)</script>", "photo.jpg"),
+        (b"\x89PNG\r\n\x1a\n<script>alert(1)</script>", "photo.png"),
+        (b"RIFF\x10\x00\x00\x00WEBPVP8 <script>", "photo.webp"),
+        (b"PK\x03\x04" + b"\0" * 60, "photo.png"),
+    ],
+    ids=["html", "jpeg-magic-then-html", "png-magic-then-script", "webp-magic-then-script", "zip"],
+)
+def test_a_file_lying_about_its_type_is_refused(data, name):
+    with pytest.raises(ValidationError):
+        images.load_image(upload(data, name=name, content_type="image/jpeg"))
+
+
+@pytest.mark.parametrize("animated", [False, True], ids=["still", "animated"])
+def test_a_gif_javascript_polyglot_loses_its_script(animated):
+    # Script in a GIF comment block and after the trailer: a browser told
+    # to run the file as a script would find it; the stored copy has neither.
+    frames = [Image.new("RGB", (16, 16), color) for color in ("red", "green", "blue")[: 3 if animated else 1]]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=animated, append_images=frames[1:], comment=b"*/=alert(document.domain)//")
+    data = out.getvalue() + b"\n<script>alert(2)</script>"
+    assert b"alert" in data
+
+    stored, extension = images.reencode(images.load_image(upload(data, name="a.gif", content_type="image/gif")))
+
+    assert extension == "gif"
+    assert b"alert" not in stored and b"<script" not in stored
+    assert Image.open(io.BytesIO(stored)).n_frames == len(frames)
+
+
+def test_text_hidden_in_jpeg_and_png_metadata_is_dropped():
+    from PIL import PngImagePlugin
+
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Comment", "<script>alert(1)</script>")
+    png = image_bytes("PNG", pnginfo=text)
+    jpeg = image_bytes("JPEG", comment=b"<script>alert(1)</script>")
+    for data, name in ((png, "a.png"), (jpeg, "a.jpg")):
+        assert b"<script>" in data
+        stored, _ = images.reencode(images.load_image(upload(data, name=name)))
+        assert b"<script>" not in stored
+
+
+def test_a_png_named_jpg_is_stored_as_the_png_it_is():
+    # Decided: the content decides, not the name or the browser's type. The
+    # stored file is a PNG with a .png name, served as image/png.
+    cleaned = images.clean_upload(upload(image_bytes("PNG"), name="photo.jpg", content_type="image/jpeg"))
+    assert cleaned.name.endswith(".png")
+    assert Image.open(io.BytesIO(cleaned.read())).format == "PNG"
+
+
+def test_a_multi_picture_jpeg_is_stored_as_its_first_picture():
+    # MPO (stereo cameras, some phones) opens as a JPEG variant; it used to
+    # fail with a KeyError (a 500 in the upload endpoint).
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), "red").save(out, "MPO", save_all=True, append_images=[Image.new("RGB", (32, 24), "blue")])
+
+    stored, extension = images.reencode(images.load_image(upload(out.getvalue(), name="stereo.jpg")))
+
+    assert extension == "jpg"
+    reopened = Image.open(io.BytesIO(stored))
+    assert reopened.format == "JPEG" and reopened.size == (32, 24)
+    assert reopened.getpixel((16, 12))[0] > 200  # the first (red) picture
+
+
+def test_a_corrupt_exif_block_does_not_stop_the_upload():
+    broken_exif = b"Exif\x00\x00II*\x00\xff\xff\xff\x7f not a real directory"
+    data = image_bytes("JPEG", exif=broken_exif)
+    stored, extension = images.reencode(images.load_image(upload(data, name="a.jpg")))
+    assert extension == "jpg" and b"not a real directory" not in stored
+
+
+@pytest.mark.parametrize("size", [(200_000, 300), (300, 200_000)], ids=["wide", "tall"])
+def test_a_huge_strip_is_refused_for_its_pixel_count(size):
+    with pytest.raises(ValidationError) as error:
+        images.load_image(upload(png_header_only(*size)))
+    assert error.value.code == "too_many_pixels"
+
+
+def test_an_animation_is_refused_when_all_its_frames_together_are_too_many_pixels():
+    frames = [Image.new("L", (2000, 2000), 10 * index) for index in range(13)]  # 52 megapixels
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:])
+    with pytest.raises(ValidationError) as error:
+        images.load_image(upload(out.getvalue(), name="a.gif"))
+    assert error.value.code == "too_many_pixels"
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "GIF", "WEBP"])
+def test_a_truncated_image_is_refused(fmt):
+    data = image_bytes(fmt, size=(300, 200), color=None)
+    with pytest.raises(ValidationError) as error:
+        images.load_image(upload(data[: len(data) // 2], name=f"cut.{fmt.lower()}"))
+    assert error.value.code == "invalid_image"
+
+
+def test_an_image_the_encoder_cannot_write_back_is_a_validation_error(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("cannot write mode")
+
+    monkeypatch.setattr(images, "_encode", refuse)
+    with pytest.raises(ValidationError) as error:
+        images.reencode(images.load_image(upload(image_bytes("PNG"))))
+    assert error.value.code == "reencode"

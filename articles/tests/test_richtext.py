@@ -107,6 +107,41 @@ XSS_VECTORS = {
     "figure style and class": '<figure class="image evil" style="position:fixed"><img src="/media/a.png"></figure>',
     "a target": '<a href="https://ok.example" target="_blank" rel="opener">x</a>',
     "nested quotes in alt": '<img src="/media/a.png" alt="&quot; onerror=&quot;alert(1)">',
+    # Entity and whitespace tricks not covered above.
+    "a javascript padded decimal entities": (
+        '<a href="&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114&#0000105'
+        '&#0000112&#0000116&#0000058alert(1)">x</a>'
+    ),
+    "a javascript decimal colon no semicolon": '<a href="javascript&#58alert(1)">x</a>',
+    "a javascript named newline": '<a href="jav&NewLine;ascript&colon;alert(1)">x</a>',
+    "a javascript named tab": '<a href="java&Tab;script:alert(1)">x</a>',
+    "a javascript entity newline": '<a href="jav&#x0A;ascript:alert(1)">x</a>',
+    "a data leading space": '<a href=" data:text/html,<script>alert(1)</script>">x</a>',
+    "a data uppercase": '<a href="DATA:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+    "img srcset": '<img src="/media/a.png" srcset="javascript:alert(1) 1x">',
+    "input image": '<input type="image" src="javascript:alert(1)">',
+    "isindex": '<isindex action="javascript:alert(1)" type="image">',
+    "td background": '<table><tr><td background="javascript:alert(1)">x</td></tr></table>',
+    "a id name class style": '<a href="https://ok.example" style="x" class="evil" id="x" name="y">x</a>',
+    "script nested angle": "<<script>script>alert(1)<</script>/script>",
+    "script with nul": "<scr\x00ipt>alert(1)</script>",
+    # Mutation XSS: markup that a second parse (the browser's) would rebuild
+    # differently from the sanitiser's first parse.
+    "mxss svg p style": '<svg></p><style><a id="</style><img src=1 onerror=alert(1)>">',
+    "mxss math mglyph textarea": (
+        '<math><mi><mglyph><svg><mtext><textarea><path id="</textarea><img onerror=alert(1) src=1>">'
+    ),
+    "mxss nested form math": "<form><math><mtext></form><form><mglyph><style></math><img src onerror=alert(1)>",
+    "mxss noscript style": "<noscript><style></noscript><img src=x onerror=alert(1)>",
+    "mxss xmp": "<xmp><img src=x onerror=alert(1)></xmp>",
+    "mxss plaintext": "<plaintext><img src=x onerror=alert(1)>",
+    "mxss title": "<title><img src=x onerror=alert(1)></title>",
+    "mxss select template": "<select><template><img src=x onerror=alert(1)></template></select>",
+    "mxss table caption svg": "<table><caption><svg><style><img src=x onerror=alert(1)></style></svg></caption></table>",
+    "mxss backtick attribute": "<img src=`/media/a.png` onerror=`alert(1)`>",
+    "svg use data": '<svg><use href="data:image/svg+xml;base64,PHN2ZyBpZD0neCc+PC9zdmc+#x"></use></svg>',
+    "svg foreignobject": "<svg><foreignObject><iframe srcdoc=\"<script>alert(1)</script>\"></iframe></foreignObject></svg>",
+    "math maction": '<math><maction actiontype="statusline" xlink:href="javascript:alert(1)">x</maction></math>',
 }
 
 
@@ -193,3 +228,31 @@ def test_an_image_whose_source_was_refused_is_dropped_with_its_other_attributes(
 
 def test_a_media_path_that_climbs_out_of_media_is_refused():
     assert "img" not in sanitize('<img src="/media/../admin/x.png" alt="x">')
+
+
+# Known gaps, pinned so that the fix is noticed (strict xfail: once
+# articles.richtext refuses these, the tests pass and the markers must go).
+# Current browsers read both as harmless relative URLs; they are recorded
+# because nothing an editor writes looks like them.
+
+
+@pytest.mark.xfail(strict=True, reason="sanitize keeps hrefs with Unicode spaces or controls before the scheme")
+@pytest.mark.parametrize(
+    "vector",
+    [
+        '<a href="\u2028javascript:alert(1)">x</a>',
+        '<a href="&#xA0;javascript:alert(1)">x</a>',
+        '<a href="\u1680javascript:alert(1)">x</a>',
+        '<a href="\x01java\x03script:alert(1)">x</a>',
+    ],
+    ids=["line-separator", "nbsp", "ogham-space", "embedded-control"],
+)
+def test_sanitize_drops_links_with_hidden_characters_before_the_scheme(vector):
+    assert "href" not in sanitize(vector)
+
+
+@pytest.mark.xfail(strict=True, reason="_is_local_media does not decode %2e%2e path segments")
+def test_a_percent_encoded_climb_out_of_media_is_refused():
+    # A browser resolves /media/%2e%2e/admin/x.png to /admin/x.png.
+    assert "img" not in sanitize('<img src="/media/%2e%2e/admin/x.png" alt="x">')
+

@@ -9,11 +9,12 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
+import reversion
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from articles import services
+from articles import revisions, services
 from articles.essay import parse
 from articles.models import Article
 from topics.models import Topic
@@ -65,15 +66,20 @@ class Command(BaseCommand):
             essay = parse((DEMO_DIR / "essays" / entry["file"]).read_text(encoding="utf-8"))
             if Article.objects.filter(title=essay.title).exists():
                 continue
-            article = services.import_essay(
-                essay, topics=[topics[name] for name in entry["topics"]], source=entry.get("source", "")
-            )
-            article.author = entry.get("author", "")
-            article.responsible_editor = entry.get("responsible_editor", "")
-            article.summary = entry.get("summary", "")
-            article.is_pinned = entry.get("pinned", False)
-            article.published_at = now - timedelta(days=entry["days_ago"])
-            article.save()
-            services.publish(article, user=None)
+            # Each essay is its own first revision (articles.revisions), the
+            # manifest's details included.
+            with reversion.create_revision():
+                reversion.set_comment("载入演示内容")
+                article = services.import_essay(
+                    essay, topics=[topics[name] for name in entry["topics"]], source=entry.get("source", "")
+                )
+                article.author = entry.get("author", "")
+                article.responsible_editor = entry.get("responsible_editor", "")
+                article.summary = entry.get("summary", "")
+                article.is_pinned = entry.get("pinned", False)
+                article.published_at = now - timedelta(days=entry["days_ago"])
+                article.save()
+                services.publish(article, user=None)
+                revisions.add_essay(article)
             created += 1
         return created

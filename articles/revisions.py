@@ -1,0 +1,177 @@
+"""Revisions of essays (django-reversion): recording, reading, comparing, restoring.
+
+An essay, its sections and its topic links are one revision: ``Article`` is
+registered following ``sections`` (``articles/models.py``), and the topic
+links are the essay's many-to-many field, serialized with it. django-reversion
+rather than django-simple-history because simple-history keeps one history
+table per model with no notion of "these rows were saved together", so an
+essay and its twenty sections could not be shown, compared or restored as
+the one document an editor saved.
+
+The comparison is by character (``difflib.SequenceMatcher``): Chinese has no
+spaces, so a word diff would mark whole paragraphs as changed.
+"""
+
+import difflib
+from dataclasses import dataclass, field
+
+import reversion
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from reversion.models import Version
+
+from articles import services
+from articles.models import Article, ArticleTransition, Section
+from articles.proofreading import html_to_text
+
+# Fields that belong to the workflow, not to the text: restoring an old
+# revision brings back what was written, never an old status or lock.
+WORKFLOW_FIELDS = (
+    "status", "review_stage", "published_at", "deleted_at", "deleted_by_id", "view_count",
+    "political_findings_confirmed_by_id", "political_findings_confirmed_at",
+    "created_at", "created_by_id", "version", "is_pinned",
+)
+
+
+def add_essay(article):
+    """Put ``article`` and all its current sections in the open revision.
+
+    Needed after ``bulk_create``/``bulk_update`` (no signals) and after
+    ``normalize_sections``: reversion serializes an object when it is added,
+    so sections saved before renumbering would be stored with old positions.
+    """
+    if not reversion.is_active():
+        return
+    reversion.add_to_revision(article)
+    for section in Section.objects.filter(article=article):
+        reversion.add_to_revision(section)
+
+
+def versions_of(article):
+    """The essay's revisions, newest first (``reversion.models.Version`` rows)."""
+    return Version.objects.get_for_object(article).select_related("revision__user")
+
+
+def version_for_lock(article, lock_version):
+    """The revision saved with the essay's ``version`` counter at ``lock_version``, if any."""
+    for version in versions_of(article)[:50]:
+        if version.field_dict.get("version") == lock_version:
+            return version
+    return None
+
+
+@dataclass
+class Snapshot:
+    """An essay as a revision stored it, as plain text for comparing."""
+
+    fields: dict
+    sections: list = field(default_factory=list)  # [(label, heading, body)]
+
+    @classmethod
+    def from_version(cls, version):
+        data = version.field_dict
+        topic_ids = data.get("topics") or []
+        from topics.models import Topic
+
+        names = dict(Topic.objects.filter(pk__in=topic_ids).values_list("pk", "name"))
+        fields = {
+            "标题": data.get("title", ""),
+            "副标题": data.get("subtitle", ""),
+            "作者": data.get("author", ""),
+            "作者单位": data.get("author_org", ""),
+            "来源": data.get("source", ""),
+            "摘要": data.get("summary", ""),
+            "导语": html_to_text(data.get("lead", "")),
+            "结语": html_to_text(data.get("conclusion", "")),
+            "专题": "、".join(names.get(int(pk), f"（已删除的专题 {pk}）") for pk in topic_ids),
+        }
+        rows = []
+        section_type = ContentType.objects.get_for_model(Section)
+        for other in version.revision.version_set.filter(content_type=section_type):
+            section = other.field_dict
+            if str(section.get("article_id")) != str(version.object_id):
+                continue  # a revision saved with another essay
+            rows.append((section.get("position", 0), int(other.object_id), section))
+        sections = [
+            (f"{section.get('number', '')}", section.get("heading", ""), html_to_text(section.get("body", "")))
+            for _, _, section in sorted(rows, key=lambda row: row[:2])
+        ]
+        return cls(fields, sections)
+
+
+@dataclass
+class DiffRow:
+    label: str
+    old_html: str
+    new_html: str
+    changed: bool
+
+
+def char_diff(old, new):
+    """Two HTML fragments marking, character by character, what was removed and added."""
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    left, right = [], []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            left.append(format_html("{}", old[i1:i2]))
+            right.append(format_html("{}", new[j1:j2]))
+            continue
+        if i2 > i1:
+            left.append(format_html("<del>{}</del>", old[i1:i2]))
+        if j2 > j1:
+            right.append(format_html("<ins>{}</ins>", new[j1:j2]))
+    join = lambda parts: format_html_join("", "{}", ((part,) for part in parts))  # noqa: E731
+    return join(left), join(right)
+
+
+def compare(old_version, new_version):
+    """Side-by-side rows for two revisions of one essay: every field, then section by section."""
+    old, new = Snapshot.from_version(old_version), Snapshot.from_version(new_version)
+    rows = []
+
+    def add(label, a, b):
+        left, right = char_diff(a, b)
+        rows.append(DiffRow(label, left, right, a != b))
+
+    for label in old.fields:
+        if label == "结语":
+            continue
+        add(label, old.fields[label], new.fields.get(label, ""))
+    for index in range(max(len(old.sections), len(new.sections))):
+        a = old.sections[index] if index < len(old.sections) else ("", "", "")
+        b = new.sections[index] if index < len(new.sections) else ("", "", "")
+        add(f"第 {index + 1} 条 标题", a[0] + a[1], b[0] + b[1])
+        add(f"第 {index + 1} 条 正文", a[2], b[2])
+    add("结语", old.fields["结语"], new.fields["结语"])
+    return rows
+
+
+def restore(article, version, user):
+    """Bring the essay's text back to ``version``: fields, sections and topic links.
+
+    The workflow state (status, publish time, recycle bin, lock counter…) stays
+    as it is now; the restored text is saved as a new revision, sections are
+    renumbered, and the step is recorded as 恢复版本.
+    """
+    if version.object_id != str(article.pk) or version.content_type.model_class() is not Article:
+        raise ValueError("该版本不属于这篇文稿。")
+    with transaction.atomic(), reversion.create_revision():
+        current = Article.objects.select_for_update().get(pk=article.pk)
+        kept = {name: getattr(current, name) for name in WORKFLOW_FIELDS}
+        version.revision.revert(delete=True)
+        Article.all_objects.filter(pk=article.pk).update(**kept)
+        restored = Article.all_objects.get(pk=article.pk)
+        restored.updated_by = user
+        restored.save()
+        services.normalize_sections(restored)
+        comment = f"恢复到 {timezone.localtime(version.revision.date_created):%Y-%m-%d %H:%M} 的版本"
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+        add_essay(restored)
+        services.record_transition(
+            restored, user, ArticleTransition.Action.RESTORE_REVISION, restored.status, restored.review_stage,
+            comment=comment,
+        )
+    return restored

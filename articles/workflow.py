@@ -1,0 +1,248 @@
+"""三审三校: how an essay moves from draft to the reader, and who may move it.
+
+    draft ──submit──▶ review(1) ──approve──▶ review(2) … review(N) ──approve──▶ approved ──▶ published
+      ▲                  │ reject (with a comment)                                        │
+      └──────────────────┘◀──────────────────── unpublish ◀──────────────────────────────┤
+                                                                                  archive ▼
+                                                                                      archived
+
+N is ``settings.REVIEW_STAGES`` (1 to 3). The last approval (终审) publishes
+the essay at its publish time (``services.publish``: empty means now, a
+future time means scheduled); "approved" is recorded as its own step so the
+history reads 终审通过 → 发布. 管理员 (``publish_article``) may also publish,
+unpublish and archive directly: that is the existing 发布所选文稿 action.
+
+A small explicit table rather than a state-machine library (django-fsm-2):
+the number of stages is a setting, and the rules that matter are not about
+states but about people (not your own essay, not two stages of one essay),
+which need the transition history anyway. Every step is an
+:class:`~articles.models.ArticleTransition` row.
+
+Roles are Django groups created by migration ``0021_roles``; the functions
+here check permissions, never group names, so a superuser or a custom group
+works the same way.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from articles import proofreading, services
+from articles.models import Article, ArticleTransition
+
+Status = Article.Status
+Action = ArticleTransition.Action
+
+# Group names (created by the data migration) and what each may do.
+AUTHOR, EDITOR, REVIEWER, ADMINISTRATOR = "撰稿人", "编辑", "审核人", "管理员"
+ROLES = (AUTHOR, EDITOR, REVIEWER, ADMINISTRATOR)
+
+# Which status an action starts from.
+TRANSITIONS = {
+    Action.SUBMIT: {Status.DRAFT},
+    Action.APPROVE: {Status.IN_REVIEW},
+    Action.REJECT: {Status.IN_REVIEW},
+    Action.PUBLISH: {Status.DRAFT, Status.IN_REVIEW, Status.APPROVED, Status.ARCHIVED},
+    Action.UNPUBLISH: {Status.PUBLISHED, Status.APPROVED, Status.ARCHIVED},
+    Action.ARCHIVE: {Status.PUBLISHED},
+}
+
+COMMENT_MAX_LENGTH = 2000
+
+
+class WorkflowError(Exception):
+    """A refused step, with a message for people (Chinese) and an HTTP status for clients."""
+
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def review_stages():
+    return min(max(int(getattr(settings, "REVIEW_STAGES", 3)), 1), 3)
+
+
+def stage_label(stage, stages=None):
+    """初审 / 复审 / 终审, whatever the number of stages (the last is always 终审)."""
+    stages = stages or review_stages()
+    if stage >= stages:
+        return "终审"
+    return "初审" if stage == 1 else "复审"
+
+
+def status_label(article):
+    if article.status == Status.IN_REVIEW:
+        return f"审核中（{stage_label(article.review_stage)}）"
+    if article.status == Status.PUBLISHED and not article.is_public:
+        return "定时发布"
+    return article.get_status_display()
+
+
+# --- who may do what --------------------------------------------------------
+
+
+def _is_owner(user, article):
+    return article.created_by_id is not None and article.created_by_id == user.pk
+
+
+def can_edit(user, article):
+    """Editing the text: 编辑 and 管理员 any essay, 撰稿人 their own drafts."""
+    if article.is_deleted or not user.has_perm("articles.change_article"):
+        return False
+    if user.has_perm("articles.edit_any_article"):
+        return True
+    return _is_owner(user, article) and article.status == Status.DRAFT
+
+
+def can_delete(user, article):
+    if not user.has_perm("articles.delete_article"):
+        return False
+    if user.has_perm("articles.edit_any_article"):
+        return True
+    return _is_owner(user, article) and article.status == Status.DRAFT
+
+
+def submit_refusal(user, article):
+    """Why ``user`` may not send ``article`` to review, or None."""
+    if not user.has_perm("articles.submit_article"):
+        return WorkflowError("您没有送审文稿的权限。", 403)
+    if not user.has_perm("articles.edit_any_article") and not _is_owner(user, article):
+        return WorkflowError("只能送审自己撰写的文稿。", 403)
+    if article.status not in TRANSITIONS[Action.SUBMIT]:
+        return WorkflowError(f"文稿当前状态为“{status_label(article)}”，只有草稿可以送审。", 409)
+    return None
+
+
+def approvers_this_round(article):
+    """Who approved a stage since the essay was last sent to review."""
+    approvers = set()
+    for step in article.transitions.order_by("at", "id").only("action", "user_id"):
+        if step.action == Action.SUBMIT:
+            approvers = set()
+        elif step.action == Action.APPROVE and step.user_id is not None:
+            approvers.add(step.user_id)
+    return approvers
+
+
+def review_refusal(user, article, *, approvers=None):
+    """Why ``user`` may not approve or reject ``article`` now, or None."""
+    if not user.has_perm("articles.review_article"):
+        return WorkflowError("您没有审核文稿的权限。", 403)
+    if article.status != Status.IN_REVIEW:
+        return WorkflowError(f"文稿当前状态为“{status_label(article)}”，不在审核中。", 409)
+    if _is_owner(user, article):
+        return WorkflowError("不能审核自己撰写的文稿。", 403)
+    approvers = approvers_this_round(article) if approvers is None else approvers
+    if user.pk in approvers:
+        return WorkflowError("您已审核通过本文的上一环节，同一文稿的不同审核环节须由不同的人完成。", 403)
+    return None
+
+
+def publish_refusal(user, article, action=Action.PUBLISH):
+    if not user.has_perm("articles.publish_article"):
+        return WorkflowError("只有管理员可以直接发布、撤回或归档文稿。", 403)
+    if article.status not in TRANSITIONS[action]:
+        return WorkflowError(f"文稿当前状态为“{status_label(article)}”，不能执行此操作。", 409)
+    return None
+
+
+def review_queue(user, queryset=None):
+    """待我审核: essays in review at a stage ``user`` may act on."""
+    if not user.has_perm("articles.review_article"):
+        return Article.objects.none()
+    queryset = Article.objects.in_review() if queryset is None else queryset.filter(status=Status.IN_REVIEW)
+    candidates = list(queryset.exclude(created_by=user).order_by("updated_at", "id"))
+    return [article for article in candidates if review_refusal(user, article) is None]
+
+
+# --- the steps ----------------------------------------------------------------
+
+
+def _clean_comment(comment):
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise WorkflowError(f"意见不能超过 {COMMENT_MAX_LENGTH} 字。")
+    return comment
+
+
+def _raise(refusal):
+    if refusal is not None:
+        raise refusal
+
+
+def _locked(article):
+    """Re-read the row under a lock: two reviewers clicking at once act one after the other."""
+    fresh = Article.objects.select_for_update().filter(pk=article.pk).first()
+    if fresh is None:
+        raise WorkflowError("文稿不存在或已删除。", 404)
+    return fresh
+
+
+def _step(article, user, action, status, stage, comment):
+    before = (article.status, article.review_stage)
+    article.status, article.review_stage, article.updated_by = status, stage, user
+    article.save(update_fields=["status", "review_stage", "updated_by", "updated_at"])
+    return services.record_transition(article, user, action, *before, comment=comment)
+
+
+def submit(article, user, comment=""):
+    """送审: draft → review at stage 1."""
+    comment = _clean_comment(comment)
+    with transaction.atomic():
+        article = _locked(article)
+        _raise(submit_refusal(user, article))
+        _step(article, user, Action.SUBMIT, Status.IN_REVIEW, 1, comment)
+    return article
+
+
+def approve(article, user, comment="", *, confirm_political=False):
+    """审核通过: on to the next stage, or — at 终审 — approved and published at its publish time.
+
+    The last stage publishes, so it needs the same explicit confirmation as
+    publishing when the proofreader still reports political-term findings.
+    """
+    comment = _clean_comment(comment)
+    with transaction.atomic():
+        article = _locked(article)
+        _raise(review_refusal(user, article))
+        stage, stages = article.review_stage, review_stages()
+        if stage < stages:
+            _step(article, user, Action.APPROVE, Status.IN_REVIEW, stage + 1, comment)
+            return article
+        findings = proofreading.political_findings(article)
+        if findings and not confirm_political:
+            raise WorkflowError(
+                f"本文仍有 {len(findings)} 处政治性问题：请退回修改，或勾选“我已知悉本文仍有政治性问题，确认发布”后再终审通过。"
+            )
+        _step(article, user, Action.APPROVE, Status.APPROVED, 0, comment)
+        if findings:
+            article.political_findings_confirmed_by = user
+            article.political_findings_confirmed_at = timezone.now()
+            article.save(update_fields=["political_findings_confirmed_by", "political_findings_confirmed_at"])
+        services.publish(article, user)
+    return article
+
+
+def reject(article, user, comment):
+    """退回修改: back to draft, with the reviewer's reason (required)."""
+    comment = _clean_comment(comment)
+    if not comment:
+        raise WorkflowError("退回时请填写意见，告诉作者需要修改什么。")
+    with transaction.atomic():
+        article = _locked(article)
+        _raise(review_refusal(user, article))
+        _step(article, user, Action.REJECT, Status.DRAFT, 0, comment)
+    return article
+
+
+def available_actions(user, article):
+    """The workflow buttons the change page shows ``user`` for ``article``."""
+    actions = []
+    if article.is_deleted:
+        return actions
+    if submit_refusal(user, article) is None:
+        actions.append(Action.SUBMIT)
+    if review_refusal(user, article) is None:
+        actions += [Action.APPROVE, Action.REJECT]
+    return actions
