@@ -125,10 +125,11 @@ def article_detail(request, slug):
 
 @cache_control(private=True, no_store=True)
 def article_preview(request, pk):
-    """Any essay, draft or scheduled, as readers will see it: staff only."""
+    """Any essay, draft or scheduled, as readers will see it: for staff who
+    may view essays in the admin (a staff member without that right sees 404)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-    if not request.user.is_staff:
+    if not (request.user.is_staff and request.user.has_perm("articles.view_article")):
         raise Http404("没有这篇文稿。")
     article = get_object_or_404(Article.objects.prefetch_related("sections", "topics"), pk=pk)
     context = _essay_context(article)

@@ -517,8 +517,18 @@ def test_preview_is_404_for_logged_in_non_staff(client, django_user_model):
 
 
 @pytest.mark.django_db
+def test_preview_is_404_for_staff_without_the_right_to_view_essays(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("clerk", password="x", is_staff=True))
+    assert client.get(make_draft("他人的草稿").get_preview_url()).status_code == 404
+
+
+@pytest.mark.django_db
 def test_preview_shows_drafts_to_staff_privately(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("editor", password="x", is_staff=True))
+    from django.contrib.auth.models import Permission
+
+    editor = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="view_article"))
+    client.force_login(editor)
     draft = make_draft("待审的草稿", topics=[make_topic()])
     add_sections(draft, 2, 1)
 
