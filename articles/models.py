@@ -356,7 +356,7 @@ class ProofreadingRule(models.Model):
 
 # The search index's models live with the search code; imported here so that
 # the app registry and migrations see them.
-from articles.search.models import SearchDocument, SearchPassage  # noqa: E402, F401
+from articles.search.models import SearchDocument, SearchImpact, SearchPassage  # noqa: E402, F401
 
 
 # Revisions (django-reversion): an essay is stored with its sections as one

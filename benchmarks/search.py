@@ -258,7 +258,7 @@ def _log(message):
     print(message, file=sys.stderr, flush=True)
 
 
-def run_child(backend, size, postgres_url, baseline_queries, passes):
+def run_child(backend, size, postgres_url, baseline_queries, passes, reuse=False, rebuild_index=True):
     database_url = (
         f"{postgres_url}/{BENCH_DATABASE}" if backend == "postgresql" else f"sqlite:///{SQLITE_PATH}"
     )
@@ -270,16 +270,42 @@ def run_child(backend, size, postgres_url, baseline_queries, passes):
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from django.db.models import Q
 
-    from articles.models import Article, Section
-    from articles.search import rebuild, search
-    from topics.models import Topic
+    from articles.models import Article
+    from articles.search import rebuild
 
     result = {"backend": backend, "size": size}
     call_command("migrate", verbosity=0)
+    planted_at = {size // 3 + i * 7: term for i, term in enumerate(PLANTED)}
+    if reuse and Article.all_objects.count() == size:
+        _log(f"  [{backend} {size}] reusing the {size} essays already generated")
+        result["generate_seconds"] = 0.0
+    else:
+        _generate(backend, size, planted_at, result)
+    planted_ids = {
+        term: Article.objects.get(slug=f"bench-{number}").pk for number, term in planted_at.items()
+    }
 
-    # -- generate and load
+    # -- build the index
+    started = time.perf_counter()
+    done = rebuild(batch_size=500, progress=None) if rebuild_index else Article.objects.count()
+    result["index_seconds"] = time.perf_counter() - started
+    result["indexed"] = done
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    result["analyze_seconds"] = time.perf_counter() - started
+    _log(f"  [{backend} {size}] indexed {done} essays in {result['index_seconds']:.1f} s")
+    _measure(backend, result, planted_ids, baseline_queries, passes)
+
+
+def _generate(backend, size, planted_at, result):
+    """Generate ``size`` essays and load them with raw multi-row inserts."""
+    from django.db import connection
+
+    from articles.models import Article, Section
+    from topics.models import Topic
+
     started = time.perf_counter()
     generator = EssayGenerator()
     topics = []
@@ -292,7 +318,6 @@ def run_child(backend, size, postgres_url, baseline_queries, passes):
             ))
     span = (datetime(LAST_YEAR, 12, 31, tzinfo=dt_timezone.utc) - datetime(FIRST_YEAR, 1, 1, tzinfo=dt_timezone.utc))
     rng = random.Random(7)
-    planted_at = {size // 3 + i * 7: term for i, term in enumerate(PLANTED)}
     # Raw multi-row inserts: the generated HTML is already clean, and the
     # ORM's per-field work (sanitising every rich-text field) would triple
     # the load time without measuring anything about search.
@@ -304,6 +329,12 @@ def run_child(backend, size, postgres_url, baseline_queries, passes):
     ]
     existing = {f.column for f in Article._meta.concrete_fields}
     article_columns = [c for c in article_columns if c in existing]
+    # Later columns with plain defaults (review stage, version, ...).
+    defaults = {
+        f.column: f.get_default() for f in Article._meta.concrete_fields
+        if f.column not in article_columns and f.column != "id" and not f.null and f.has_default()
+    }
+    article_columns += list(defaults)
     section_columns = ["article_id", "position", "level", "number", "heading", "kind", "body"]
     through = Article.topics.through
     moment = connection.ops.adapt_datetimefield_value
@@ -324,6 +355,7 @@ def run_child(backend, size, postgres_url, baseline_queries, passes):
                 "conclusion": _paragraphs(essay["conclusion"]), "cover": "", "cover_thumbnail": "",
                 "cover_banner": "", "cover_alt": "", "status": status, "published_at": moment(published_at),
                 "is_pinned": False, "view_count": 0, "created_at": moment(now), "updated_at": moment(now),
+                **defaults,
             }
             article_id = next_id
             next_id += 1
@@ -347,20 +379,14 @@ def run_child(backend, size, postgres_url, baseline_queries, passes):
                 " (SELECT max(id) FROM articles_article))"
             )
     result["generate_seconds"] = time.perf_counter() - started
-    planted_ids = {
-        term: Article.objects.get(slug=f"bench-{number}").pk for number, term in planted_at.items()
-    }
 
-    # -- build the index
-    started = time.perf_counter()
-    done = rebuild(batch_size=500, progress=None)
-    result["index_seconds"] = time.perf_counter() - started
-    result["indexed"] = done
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    result["analyze_seconds"] = time.perf_counter() - started
-    _log(f"  [{backend} {size}] indexed {done} essays in {result['index_seconds']:.1f} s")
+
+def _measure(backend, result, planted_ids, baseline_queries, passes):
+    from django.db import connection
+    from django.db.models import Q
+
+    from articles.models import Article, Section
+    from articles.search import search
 
     # -- queries
     def run_query(query):
@@ -459,7 +485,14 @@ def _postgres_admin(postgres_url, statement):
         connection.close()
 
 
-def prepare(backend, postgres_url):
+def prepare(backend, postgres_url, reuse=False):
+    if reuse:  # the child keeps the essays when there are as many as asked for
+        if backend == "postgresql":
+            try:
+                _postgres_admin(postgres_url, f"CREATE DATABASE {BENCH_DATABASE}")
+            except Exception:  # it exists already
+                pass
+        return
     if backend == "postgresql":
         _postgres_admin(postgres_url, f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
         _postgres_admin(postgres_url, f"CREATE DATABASE {BENCH_DATABASE}")
@@ -564,6 +597,10 @@ def main():
     parser.add_argument("--passes", type=int, default=3, help="timed passes over the queries (after one warm-up)")
     parser.add_argument("--baseline-queries", type=int, default=5, help="queries per group for the naive scan")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    parser.add_argument("--reuse", action="store_true",
+                        help="reuse the essays of a kept database of the same size (implies --keep)")
+    parser.add_argument("--no-rebuild", action="store_true",
+                        help="with --reuse: keep the search index too (to time queries only)")
     parser.add_argument("--segmenters", action="store_true", help="only compare jieba and rjieba")
     parser.add_argument("--child", nargs=2, metavar=("BACKEND", "SIZE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -572,19 +609,22 @@ def main():
         compare_segmenters()
         return
     if args.child:
-        run_child(args.child[0], int(args.child[1]), args.postgres, args.baseline_queries, args.passes)
+        run_child(args.child[0], int(args.child[1]), args.postgres, args.baseline_queries, args.passes,
+                  reuse=args.reuse, rebuild_index=not args.no_rebuild)
         return
+    args.keep = args.keep or args.reuse
 
     results = []
     for size in args.sizes:
         for backend in args.backends:
             _log(f"== {backend}, {size:,} essays")
-            prepare(backend, args.postgres)
+            prepare(backend, args.postgres, reuse=args.reuse)
             started = time.perf_counter()
             try:
                 completed = subprocess.run(
                     [sys.executable, __file__, "--child", backend, str(size), "--postgres", args.postgres,
-                     "--passes", str(args.passes), "--baseline-queries", str(args.baseline_queries)],
+                     "--passes", str(args.passes), "--baseline-queries", str(args.baseline_queries)]
+                    + (["--reuse"] if args.reuse else []) + (["--no-rebuild"] if args.no_rebuild else []),
                     stdout=subprocess.PIPE, text=True, check=True,
                 )
             finally:

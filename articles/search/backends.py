@@ -12,18 +12,16 @@ headings 0.4, summary/lead/conclusion 0.2, bodies 0.1); SQLite with FTS5's
 **Bounded work.** A word found in nearly every essay (党建 on this site)
 cannot be ranked over 100,000 essays within a page view: ``ts_rank_cd``
 must read each candidate's whole vector back from TOAST (10-30 µs each).
-So for such words PostgreSQL ranks a *pool* of candidates:
-
-- the :data:`HEAD_POOL` best, by the small title-and-headings vector kept
-  in the row, of the title/heading matches among the newest
-  :data:`HEAD_SCAN` essays;
-- the first :data:`RECENT_POOL` matches among the newest
-  :data:`RECENT_WINDOW` essays.
-
-When the newest essays hold fewer than :data:`RECENT_MINIMUM` matches (a
-word of an earlier period, 科学发展观), every match is ranked after all
-(the exact plan below): slower, but the walks never cross the whole table.
-The list then holds the best of those, and the count shown is the
+So for such words PostgreSQL ranks a *pool* of candidates: for each word
+of the query, the :data:`CHAMPIONS` essays most about it, found by one walk
+of the impact index (``SearchImpact``: per essay, the words it is most
+about, scored when it is indexed; see :mod:`articles.search.impacts`).
+Only the candidates that match the whole query are ranked. When fewer than
+:data:`RECENT_MINIMUM` do (the query's words are each common but seldom
+together), the first :data:`RECENT_POOL` matches among the newest
+:data:`RECENT_WINDOW` essays join them; when that is still too few, every
+match is ranked (the exact plan below).
+The list then holds the best of the pool, and the count shown is the
 planner's estimate ("约 N 篇"); the page suggests narrowing the search.
 With no more than :data:`PostgresBackend.EXACT_LIMIT` matches (estimated)
 every match is ranked and counted exactly. SQLite ranks every match with
@@ -42,8 +40,7 @@ from django.db import connections
 from articles.search.segmentation import ParsedQuery
 
 POOL_SIZE = 1000
-HEAD_SCAN = 5000
-HEAD_POOL = 200
+CHAMPIONS = 300
 RECENT_POOL = 200
 RECENT_WINDOW = 1000
 RECENT_MINIMUM = 20
@@ -98,6 +95,8 @@ def quote(token: str, quote_char: str) -> str:
 
 class Backend:
     vendor = ""
+    # Whether the index keeps SearchImpact rows (champion lists) for this backend.
+    uses_impacts = False
 
     def __init__(self, alias="default"):
         self.alias = alias
@@ -154,20 +153,22 @@ class PostgresBackend(Backend):
     """
 
     vendor = "postgresql"
+    uses_impacts = True
     EXACT_LIMIT = 1000
-    # As created by migration 0010; rebuilt in one pass after a bulk load,
-    # which is many times faster than updating them row by row.
-    _GIN_INDEXES = {
+    # As created by migrations 0010 and 0022; rebuilt in one pass after a
+    # bulk load, which is many times faster than updating them row by row.
+    _BULK_INDEXES = {
         "search_doc_vector_gin": "articles_searchdocument USING gin (vector)",
         "search_doc_head_gin": "articles_searchdocument USING gin (head_vector)",
         "search_passage_vector_gin": "articles_searchpassage USING gin (vector)",
+        "search_impact_term_idx": "articles_searchimpact (term, impact DESC)",
     }
     _PHRASE = "strpos({column}, %s) > 0"
     _QUERY = "to_tsquery('simple'::regconfig, %s)"
 
     @contextmanager
     def bulk_load(self):
-        self._execute(*(f"DROP INDEX IF EXISTS {name}" for name in self._GIN_INDEXES))
+        self._execute(*(f"DROP INDEX IF EXISTS {name}" for name in self._BULK_INDEXES))
         try:
             yield
         finally:
@@ -175,10 +176,11 @@ class PostgresBackend(Backend):
                 # Inside a transaction, deferred foreign-key checks must run
                 # before an index can be built on the table.
                 "SET CONSTRAINTS ALL IMMEDIATE",
-                *(f"CREATE INDEX IF NOT EXISTS {name} ON {target}" for name, target in self._GIN_INDEXES.items()),
+                *(f"CREATE INDEX IF NOT EXISTS {name} ON {target}" for name, target in self._BULK_INDEXES.items()),
                 "SET CONSTRAINTS ALL DEFERRED",
                 "ANALYZE articles_searchdocument",
                 "ANALYZE articles_searchpassage",
+                "ANALYZE articles_searchimpact",
             )
 
     @staticmethod
@@ -231,7 +233,9 @@ class PostgresBackend(Backend):
             """
             params = [*narrow_params, pool_size]
         elif (estimate := self.estimate(query)) <= self.EXACT_LIMIT or not (
-            pooled := self._pooled(query, narrow, narrow_params, pool_size)
+            pooled := self._pooled(
+                parsed, query, (where + kind, where_params + kind_params), (phrase, phrase_params), pool_size,
+            )
         ):
             sql, params = self._exact(query, narrow, narrow_params, pool_size)
         else:
@@ -253,39 +257,49 @@ class PostgresBackend(Backend):
         """
         return sql, [query, query, *narrow_params, pool_size]
 
-    def _pooled(self, query, narrow, narrow_params, pool_size):
-        """The pool for a very common word, or ``None`` when the newest essays hold few matches.
+    def _pooled(self, parsed, query, narrow, phrase, pool_size):
+        """The pool for a very common word, or ``None`` when too few candidates match the query.
 
-        Both walks stay within the newest :data:`RECENT_WINDOW` and
-        :data:`HEAD_SCAN` essays, so a word common only in old essays (科学发展观)
-        costs a bounded walk and then the exact plan, never a walk through
-        the whole table.
+        ``narrow`` and ``phrase`` are ``(sql, params)`` about ``d``: the
+        conditions (cheap, checked while walking) and the quoted phrases
+        (which read the text, so only checked on candidates).
         """
+        narrow_sql, narrow_params = narrow
+        phrase_sql, phrase_params = phrase
         order = "d.published_at DESC, d.article_id DESC"
-        newest = f"(SELECT * FROM articles_searchdocument d WHERE TRUE{narrow} ORDER BY {order} LIMIT %s)"
-        sql = f"""
-            WITH head AS (
-                SELECT d.article_id, {self._rank("d.head_vector")} AS head_rank
-                FROM {newest} d WHERE d.head_vector @@ {self._QUERY}
-            ), best_head AS (
-                SELECT article_id FROM head ORDER BY head_rank DESC LIMIT %s
-            ), recent AS (
-                SELECT d.article_id FROM {newest} d WHERE d.vector @@ {self._QUERY} LIMIT %s
-            )
-            SELECT d.article_id, {self._rank("d.vector")} AS rank, (SELECT count(*) FROM recent)
-            FROM articles_searchdocument d
-            WHERE d.article_id IN (SELECT article_id FROM best_head UNION SELECT article_id FROM recent)
-            ORDER BY rank DESC, {order}
-        """
-        params = [
-            query, *narrow_params, HEAD_SCAN, query, min(HEAD_POOL, pool_size),
-            *narrow_params, RECENT_WINDOW, query, min(RECENT_POOL, pool_size),
-            query,
-        ]
-        rows = self._fetch(sql, params)
-        if not rows or rows[0][2] < RECENT_MINIMUM:
+        walks, params = [], []
+        for term in impact_terms(parsed):
+            walks.append(f"""(
+                SELECT i.article_id FROM articles_searchimpact i
+                JOIN articles_searchdocument d ON d.article_id = i.article_id
+                WHERE i.term = %s{narrow_sql} ORDER BY i.impact DESC LIMIT %s
+            )""")
+            params += [term, *narrow_params, CHAMPIONS]
+        rows = []
+        if walks:
+            rows = self._rank_candidates(" UNION ".join(walks), params, query, phrase_sql, phrase_params)
+        if len(rows) < RECENT_MINIMUM:
+            newest = f"(SELECT * FROM articles_searchdocument d WHERE TRUE{narrow_sql} ORDER BY {order} LIMIT %s)"
+            recent = f"SELECT d.article_id FROM {newest} d WHERE d.vector @@ {self._QUERY} LIMIT %s"
+            recent_params = [*narrow_params, RECENT_WINDOW, query, min(RECENT_POOL, pool_size)]
+            if walks:
+                recent = f"{' UNION '.join(walks)} UNION ({recent})"
+                recent_params = params + recent_params
+            rows = self._rank_candidates(recent, recent_params, query, phrase_sql, phrase_params)
+        if len(rows) < RECENT_MINIMUM:
             return None
-        return [(article_id, float(rank)) for article_id, rank, _ in rows]
+        return rows
+
+    def _rank_candidates(self, candidates, params, query, phrase_sql, phrase_params):
+        """``[(article_id, rank)]`` of the essays of subquery ``candidates`` that match ``query``, best first."""
+        sql = f"""
+            SELECT d.article_id, {self._rank("d.vector")} AS rank
+            FROM articles_searchdocument d
+            WHERE d.article_id IN ({candidates}) AND d.vector @@ {self._QUERY}{phrase_sql}
+            ORDER BY rank DESC, d.published_at DESC, d.article_id DESC
+        """
+        rows = self._fetch(sql, [query, *params, query, *phrase_params])
+        return [(article_id, float(rank)) for article_id, rank in rows]
 
     def matching_sql(self, parsed):
         query = self.tsquery(parsed) if parsed.clauses else ""
@@ -445,6 +459,17 @@ class ScanBackend(Backend):
     def matching_sql(self, parsed):
         match, params = self._filter(parsed, "d.text")
         return f"SELECT d.article_id FROM articles_searchdocument d WHERE {match}", params
+
+
+def impact_terms(parsed: ParsedQuery) -> list[str]:
+    """The query's words that can have champion lists: every token but prefixes (党*)."""
+    terms = []
+    for clause in parsed.clauses:
+        for group in clause.alternatives:
+            for token in group:
+                if not token.prefix and token.text not in terms:
+                    terms.append(token.text)
+    return terms
 
 
 def _like_escape(text):

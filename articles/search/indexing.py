@@ -13,7 +13,8 @@ from django.db import transaction
 
 from articles.models import Article
 from articles.search.backends import get_backend
-from articles.search.models import SearchDocument, SearchPassage
+from articles.search.impacts import impacts as impacts_of
+from articles.search.models import SearchDocument, SearchImpact, SearchPassage
 from articles.search.segmentation import Segmenter, get_segmenter, index_tokens_of
 
 # Block elements end a line: words on either side are not run together.
@@ -53,7 +54,7 @@ def title_prefix(title: str, subtitle: str) -> str:
 
 
 def build(article, sections, topic_names, segmenter: Segmenter | None = None):
-    """``(SearchDocument, [SearchPassage])`` for ``article``, unsaved.
+    """``(SearchDocument, [SearchPassage], [SearchImpact])`` for ``article``, unsaved.
 
     ``sections`` in order; ``topic_names`` the names of its topics, indexed
     with the headings (an essay tagged 党风廉政建设 is found by that name).
@@ -81,14 +82,16 @@ def build(article, sections, topic_names, segmenter: Segmenter | None = None):
         texts.append(_join(headings[index], bodies[index]))
         kind_tokens += section_heading_tokens[index] + section_body_tokens[index]
 
+    heading_tokens = [t for part in section_heading_tokens for t in part] + topic_tokens
+    body_tokens = [t for part in section_body_tokens for t in part]
     document = SearchDocument(
         article_id=article.pk,
         status=article.status,
         published_at=article.published_at,
         title_tokens=" ".join(title_tokens),
-        heading_tokens=" ".join([t for part in section_heading_tokens for t in part] + topic_tokens),
+        heading_tokens=" ".join(heading_tokens),
         lead_tokens=" ".join(lead_tokens),
-        body_tokens=" ".join(t for part in section_body_tokens for t in part),
+        body_tokens=" ".join(body_tokens),
         text=title_prefix(article.title, article.subtitle) + _join(
             summary, lead, *(_join(h, b) for h, b in zip(headings, bodies, strict=True)), conclusion,
         ),
@@ -97,7 +100,11 @@ def build(article, sections, topic_names, segmenter: Segmenter | None = None):
         SearchPassage(article_id=article.pk, kind=kind, tokens=" ".join(kind_tokens), text=_join(*texts))
         for kind, (texts, kind_tokens) in by_kind.items()
     ]
-    return document, passages
+    impacts = [
+        SearchImpact(article_id=article.pk, term=term, impact=impact)
+        for term, impact in impacts_of(title_tokens, heading_tokens, lead_tokens, body_tokens)
+    ]
+    return document, passages, impacts
 
 
 def _with_relations(queryset):
@@ -115,18 +122,22 @@ def index_article(article_or_id) -> SearchDocument | None:
     if article is None:
         remove_article(article_id)
         return None
-    document, passages = build(
+    document, passages, impacts = build(
         article, list(article.sections.all()), [topic.name for topic in article.topics.all()]
     )
     with transaction.atomic():
         document.save()
         SearchPassage.objects.filter(article_id=article_id).delete()
         SearchPassage.objects.bulk_create(passages)
+        SearchImpact.objects.filter(article_id=article_id).delete()
+        if get_backend().uses_impacts:
+            SearchImpact.objects.bulk_create(impacts)
     return document
 
 
 def remove_article(article_id) -> None:
     """Drop an essay's search rows (nothing happens if there are none)."""
+    SearchImpact.objects.filter(article_id=article_id).delete()
     SearchPassage.objects.filter(article_id=article_id).delete()
     SearchDocument.objects.filter(article_id=article_id).delete()
 
@@ -140,15 +151,17 @@ def rebuild(batch_size: int = 500, progress=None) -> int:
     """
     segmenter = get_segmenter()
     SearchDocument.objects.exclude(article__in=Article.objects.all()).delete()
+    SearchImpact.objects.exclude(article__in=Article.objects.all()).delete()
+    backend = get_backend()
     if SearchDocument.objects.exists() or SearchPassage.objects.exists():
-        return _rebuild(segmenter, batch_size, progress)
+        return _rebuild(segmenter, batch_size, progress, backend.uses_impacts)
     # An empty index (a new database, a benchmark): nobody is searching yet,
     # so let the database build its full-text index once, at the end.
-    with get_backend().bulk_load():
-        return _rebuild(segmenter, batch_size, progress)
+    with backend.bulk_load():
+        return _rebuild(segmenter, batch_size, progress, backend.uses_impacts)
 
 
-def _rebuild(segmenter, batch_size, progress):
+def _rebuild(segmenter, batch_size, progress, with_impacts):
     done = 0
     last_id = 0
     while True:
@@ -157,19 +170,23 @@ def _rebuild(segmenter, batch_size, progress):
         )[:batch_size])
         if not batch:
             break
-        documents, passages = [], []
+        documents, passages, impacts = [], [], []
         for article in batch:
-            document, article_passages = build(
+            document, article_passages, article_impacts = build(
                 article, list(article.sections.all()), [t.name for t in article.topics.all()], segmenter
             )
             documents.append(document)
             passages.extend(article_passages)
+            impacts.extend(article_impacts)
         ids = [article.pk for article in batch]
         with transaction.atomic():
+            SearchImpact.objects.filter(article_id__in=ids).delete()
             SearchPassage.objects.filter(article_id__in=ids).delete()
             SearchDocument.objects.filter(article_id__in=ids).delete()
             SearchDocument.objects.bulk_create(documents)
             SearchPassage.objects.bulk_create(passages)
+            if with_impacts:
+                SearchImpact.objects.bulk_create(impacts, batch_size=5000)
         done += len(batch)
         last_id = batch[-1].pk
         if progress is not None:

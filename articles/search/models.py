@@ -73,3 +73,25 @@ class SearchPassage(models.Model):
 
     def __str__(self):
         return f"搜索段落 {self.article_id}/{self.kind}"
+
+
+class SearchImpact(models.Model):
+    """One of the words an essay is most about, with its impact (see ``articles.search.impacts``).
+
+    Written on PostgreSQL only, where it lets a search for a very common word
+    find the essays that lead its list by one index walk.
+    """
+
+    article = models.ForeignKey(
+        "articles.Article", verbose_name="文稿", on_delete=models.CASCADE, related_name="search_impacts",
+    )
+    term = models.CharField("词", max_length=32)
+    impact = models.FloatField("权重")
+
+    class Meta:
+        verbose_name = "搜索词权重"
+        verbose_name_plural = "搜索词权重"
+        indexes = [models.Index(fields=["term", "-impact"], name="search_impact_term_idx")]
+
+    def __str__(self):
+        return f"{self.term} {self.impact} ({self.article_id})"

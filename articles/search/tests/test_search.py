@@ -287,18 +287,28 @@ def test_more_matches_than_the_pool_are_flagged():
 def test_the_plan_for_many_matches_ranks_like_the_exact_one_when_the_pool_holds_everything(monkeypatch):
     column = make_topic("党建研究")
     for n in range(6):
-        essay(f"网格化管理{n}" if n % 2 else f"关于工作{n}", "推进网格化管理。" * (n + 1), topics=[column])
+        essay(
+            f"网格化管理{n}" if n % 2 else f"关于工作{n}", "推进网格化管理。" * (n + 1), topics=[column],
+            kind=Section.Kind.COUNTERMEASURES if n % 3 == 0 else Section.Kind.OTHER,
+        )
     make_draft("网格化管理草稿")
     make_article("网格化管理的“对策”", sections=1)
+    # Every essay that uses a word is among its champions (normally only
+    # those that use it more than once).
+    monkeypatch.setattr("articles.search.impacts.MINIMUM_WEIGHT", 1)
     rebuild()
     queries = ["网格化管理", "网格化管理 推进", '"推进网格化"', "网格"]
     exact = {q: ids(search(q)) for q in queries}
-    exact_kind = ids(search("网格化管理", kind=Section.Kind.SIGNIFICANCE, topic=column))
+    exact_kind = ids(search("网格化管理", kind=Section.Kind.COUNTERMEASURES, topic=column))
+    assert len(exact_kind) == 2 and all(exact.values())
     monkeypatch.setattr(PostgresBackend, "EXACT_LIMIT", -1)
     monkeypatch.setattr("articles.search.backends.RECENT_MINIMUM", 1)
-    assert {q: ids(search(q)) for q in queries} == exact
-    assert ids(search("网格化管理", kind=Section.Kind.SIGNIFICANCE, topic=column)) == exact_kind
-    assert exact["网格化管理"]
+    monkeypatch.setattr(PostgresBackend, "_exact", None)  # the pool must answer alone
+    # The champions alone, then (with no champions) the newest essays alone.
+    for champions in (300, 0):
+        monkeypatch.setattr("articles.search.backends.CHAMPIONS", champions)
+        assert {q: ids(search(q)) for q in queries} == exact, champions
+        assert ids(search("网格化管理", kind=Section.Kind.COUNTERMEASURES, topic=column)) == exact_kind
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan for many matches")
@@ -315,6 +325,38 @@ def test_a_common_word_of_old_essays_falls_back_to_the_exact_plan(monkeypatch):
     results = search("科学发展观")
     assert not results.estimated and results.total == 2
     assert ids(results)[0] == planted.pk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan for many matches")
+@pytest.mark.django_db
+def test_the_essay_most_about_a_common_word_leads_even_when_it_is_old(monkeypatch):
+    old = timezone.now() - timedelta(days=4000)
+    planted = essay("网格化管理的探索", "网格化管理。" * 6, published_at=old)
+    for n in range(8):
+        essay(f"社区工作{n}", "我们推进网格化管理，也做好其他工作。")
+    rebuild()
+    monkeypatch.setattr(PostgresBackend, "EXACT_LIMIT", -1)
+    monkeypatch.setattr("articles.search.backends.RECENT_MINIMUM", 1)
+    monkeypatch.setattr("articles.search.backends.RECENT_WINDOW", 3)
+    monkeypatch.setattr(PostgresBackend, "_exact", None)  # the champions must answer alone
+    results = search("网格化管理")
+    assert results.estimated
+    assert ids(results)[0] == planted.pk
+
+
+@pytest.mark.django_db
+def test_impacts_are_kept_on_postgresql_only_and_follow_the_essay():
+    from articles.search.models import SearchImpact
+
+    article = essay("网格化管理的探索", "网格化管理。" * 3)
+    rebuild()
+    terms = set(SearchImpact.objects.filter(article=article).values_list("term", flat=True))
+    if connection.vendor == "postgresql":
+        assert "网格化管理" in terms
+    else:
+        assert terms == set()
+    article.delete()
+    assert not SearchImpact.objects.filter(article_id=article.pk).exists()
 
 
 @pytest.mark.django_db
@@ -672,10 +714,11 @@ def test_many_matches_show_an_estimated_count(client, monkeypatch):
     monkeypatch.setattr(PostgresBackend, "EXACT_LIMIT", -1)
     monkeypatch.setattr("articles.search.backends.RECENT_POOL", 2)
     monkeypatch.setattr("articles.search.backends.RECENT_MINIMUM", 1)
-    monkeypatch.setattr("articles.search.backends.HEAD_POOL", 2)
+    monkeypatch.setattr("articles.search.backends.CHAMPIONS", 1)
     monkeypatch.setattr(PostgresBackend, "estimate", lambda self, query: 98_731)
     results = search("网格化管理")
     assert results.more and results.estimated and results.total == 99_000
-    assert 2 <= results.count() <= 4
+    # One champion per word of the query (网格化管理, and its parts 网格化, 管理).
+    assert 1 <= results.count() <= 3
     html = html_of(client.get("/articles/", {"q": "网格化管理"}))
     assert "约 99,000 篇" in html and "符合条件的文稿很多" in html
