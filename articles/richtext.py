@@ -5,7 +5,8 @@ goes through :func:`sanitize` when it is saved (see :class:`RichTextField`).
 """
 
 import re
-from urllib.parse import urlsplit
+import unicodedata
+from urllib.parse import unquote, urlsplit
 
 import nh3
 from django.conf import settings
@@ -31,18 +32,42 @@ _IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 
 
 def _is_local_media(url: str) -> bool:
-    """Images may only come from this site's media (no hot-linking, no data: URLs)."""
+    """Images may only come from this site's media (no hot-linking, no data: URLs).
+
+    The path is checked as a browser resolves it: percent-decoded, with
+    backslashes read as slashes (``/media/%2e%2e/admin/x.png`` climbs out).
+    """
+    if _has_hidden_characters(url):
+        return False
     parts = urlsplit(url)
+    path = unquote(parts.path).replace("\\", "/")
     return (
         not parts.scheme
         and not parts.netloc
-        and parts.path.startswith(settings.MEDIA_URL)
-        and ".." not in parts.path.split("/")
+        and path.startswith(settings.MEDIA_URL)
+        and ".." not in path.split("/")
     )
+
+
+def _has_hidden_characters(text: str) -> bool:
+    """Control, format or space characters in ``text`` (ASCII blanks at its ends are fine)."""
+    return any(unicodedata.category(char)[0] in "CZ" for char in text.strip(" \t\n\r\f"))
+
+
+def _hides_its_scheme(url: str) -> bool:
+    """Hidden characters before the scheme's colon: ``\u2028javascript:``, ``java\x03script:``.
+
+    Browsers skip some of them, so such a link could run script; nothing an
+    editor links to looks like that.
+    """
+    head, colon, _ = url.partition(":")
+    return bool(colon) and _has_hidden_characters(head)
 
 
 def _filter_attribute(tag: str, attribute: str, value: str):
     if tag == "img" and attribute == "src" and not _is_local_media(value):
+        return None
+    if tag == "a" and attribute == "href" and _hides_its_scheme(value):
         return None
     if attribute in {"width", "height", "colspan", "rowspan", "start"} and not value.isdigit():
         return None

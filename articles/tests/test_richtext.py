@@ -230,13 +230,11 @@ def test_a_media_path_that_climbs_out_of_media_is_refused():
     assert "img" not in sanitize('<img src="/media/../admin/x.png" alt="x">')
 
 
-# Known gaps, pinned so that the fix is noticed (strict xfail: once
-# articles.richtext refuses these, the tests pass and the markers must go).
-# Current browsers read both as harmless relative URLs; they are recorded
-# because nothing an editor writes looks like them.
+# Hidden characters before a scheme, and percent-encoded climbs: current
+# browsers read most of them as harmless relative URLs, but nothing an editor
+# writes looks like them, so they are refused.
 
 
-@pytest.mark.xfail(strict=True, reason="sanitize keeps hrefs with Unicode spaces or controls before the scheme")
 @pytest.mark.parametrize(
     "vector",
     [
@@ -251,8 +249,14 @@ def test_sanitize_drops_links_with_hidden_characters_before_the_scheme(vector):
     assert "href" not in sanitize(vector)
 
 
-@pytest.mark.xfail(strict=True, reason="_is_local_media does not decode %2e%2e path segments")
+def test_ordinary_links_and_media_paths_with_encoded_characters_are_kept():
+    assert 'href="https://example.org/a b"' in sanitize('<a href="https://example.org/a b">x</a>')
+    assert 'href="/articles/?q=%E5%85%9A"' in sanitize('<a href="/articles/?q=%E5%85%9A">x</a>')
+    assert 'src="/media/uploads/a%20b.png"' in sanitize('<img src="/media/uploads/a%20b.png" alt="x">')
+
+
 def test_a_percent_encoded_climb_out_of_media_is_refused():
     # A browser resolves /media/%2e%2e/admin/x.png to /admin/x.png.
     assert "img" not in sanitize('<img src="/media/%2e%2e/admin/x.png" alt="x">')
+    assert "img" not in sanitize('<img src="/media/..%5cadmin/x.png" alt="x">')
 
