@@ -454,6 +454,7 @@ def _measure(backend, result, planted_ids, baseline_queries, passes):
             cursor.execute(
                 "SELECT pg_total_relation_size('articles_searchdocument')"
                 " + pg_total_relation_size('articles_searchpassage')"
+                " + pg_total_relation_size('articles_searchimpact')"
             )
             result["index_bytes"] = cursor.fetchone()[0]
     else:

@@ -40,7 +40,7 @@ from django.db import connections
 from articles.search.segmentation import ParsedQuery
 
 POOL_SIZE = 1000
-CHAMPIONS = 300
+CHAMPIONS = 100
 RECENT_POOL = 200
 RECENT_WINDOW = 1000
 RECENT_MINIMUM = 20
