@@ -225,7 +225,7 @@ def test_phone_layout(live_server, browser, site):
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     page.locator(".back-to-top").wait_for(state="visible")
     page.locator(".back-to-top").click()
-    page.wait_for_function("window.scrollY < 50")
+    page.wait_for_function("() => window.scrollY < 50")
     for url in ("/", "/articles/", site["column"].get_absolute_url()):
         page.goto(live_server.url + url)
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, url
@@ -267,7 +267,7 @@ def test_editor_flow(live_server, browser):
         page.keyboard.type(body)
 
     page.locator("#id_status").select_option("published")
-    page.locator("input[name=_save]").click()
+    page.locator("input[name=_save]").first.click()
     page.wait_for_url(re.compile(re.escape(reverse("admin:articles_article_changelist"))))
     article = Article.objects.get(title="浏览器里写的基层党建文稿")
     assert article.is_public
