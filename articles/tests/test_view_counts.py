@@ -153,3 +153,8 @@ def test_home_lists_the_most_read_essays(client):
     assert block.index(popular.title) < block.index(second.title)
     assert "500 次阅读" in block
     assert quiet.title not in block and draft.title not in block
+
+
+@pytest.mark.parametrize("pk", ["99999999999999999999999", "9223372036854775808", "0"])
+def test_an_impossible_essay_number_is_404(client, pk):
+    assert client.post(f"/articles/{pk}/view/").status_code == 404

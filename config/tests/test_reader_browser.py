@@ -136,6 +136,11 @@ def test_reader_flow(live_server, browser, site):
 
     article = site["article"]
     page = open_page(browser, viewport={"width": 1280, "height": 800})
+    # Record what would be read aloud instead of speaking it.
+    page.add_init_script(
+        "window.__spoken = [];"
+        "if (window.speechSynthesis) { window.speechSynthesis.speak = u => window.__spoken.push([u.lang, u.text]); }"
+    )
     page.goto(live_server.url + "/")
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
 
@@ -192,6 +197,16 @@ def test_reader_flow(live_server, browser, site):
     assert size() > before * 1.2
     page.get_by_role("button", name="长辈模式").click()
     assert page.locator("html").get_attribute("data-elder") is None
+
+    # 朗读全文 reads the essay in Chinese with the browser's speech synthesis.
+    if page.evaluate("'speechSynthesis' in window"):
+        page.get_by_role("button", name="朗读全文").click()
+        spoken = page.evaluate("window.__spoken")
+        assert spoken[0] == ["zh-CN", article.title]
+        assert any("加强基层党组织建设" in text for _, text in spoken)
+        assert page.get_by_role("button", name="暂停朗读").get_attribute("aria-pressed") == "true"
+        page.get_by_role("button", name="停止朗读").click()
+        assert page.get_by_role("button", name="朗读全文").is_visible()
 
     # 打印本页 and 朗读 are offered; the share panel holds the link and a QR code that loads.
     assert page.get_by_role("button", name="打印本页").is_visible()
