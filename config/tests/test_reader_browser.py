@@ -212,8 +212,9 @@ def test_reader_flow(live_server, browser, site):
     assert page.get_by_role("button", name="打印本页").is_visible()
     page.locator(".share__summary").click()
     assert page.locator("#share-url").input_value().endswith(article.get_absolute_url())
-    qr_width = page.locator(".share__qr img").evaluate("img => img.complete && img.naturalWidth")
-    assert qr_width and qr_width > 50
+    # The QR code loads lazily once the panel is open: wait for it, then check it is a real picture.
+    page.wait_for_function("() => { const img = document.querySelector('.share__qr img'); return img.complete && img.naturalWidth > 0; }")
+    assert page.locator(".share__qr img").evaluate("img => img.naturalWidth") > 50
     page.emulate_media(media="print")
     assert page.locator(".site-nav").is_hidden()
     assert page.locator("nav.toc").is_visible()
