@@ -19,8 +19,17 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed node_modules/.installed
 	@mkdir -p var
+
+# axe-core for the accessibility tests (package.json pins it). Without npm the
+# browser accessibility checks skip with a message (they fail under CI).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: the axe-core accessibility checks will be skipped."; \
+	fi
 
 run: setup
 	DEBUG=1 $(PY) manage.py migrate --noinput

@@ -41,7 +41,7 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from articles import admin_import, images, proofreading, revisions, services, workflow
+from articles import admin_import, images, proofreading, revisions, richtext, services, workflow
 from articles.essay import Essay, EssayPoint, EssaySection
 from articles.models import Article, ArticleTransition, ProofreadingRule, Section
 from articles.search import admin_search_results
@@ -94,6 +94,12 @@ class ArticleAdminForm(forms.ModelForm):
     # is saved as published (checked in clean()), None otherwise.
     political_findings = None
 
+    def clean_lead(self):
+        return _require_alt_text(self.cleaned_data.get("lead"))
+
+    def clean_conclusion(self):
+        return _require_alt_text(self.cleaned_data.get("conclusion"))
+
     def clean_cover(self):
         cover = self.cleaned_data.get("cover")
         # Only a new upload is checked; the stored cover (a FieldFile) or the
@@ -105,6 +111,8 @@ class ArticleAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         self._check_lock(cleaned.get("lock_version"))
+        if cleaned.get("cover") and not (cleaned.get("cover_alt") or "").strip() and "cover_alt" in self.fields:
+            self.add_error("cover_alt", "请填写封面图说明：用一句话写明图片内容，供视障读者的读屏软件朗读。")
         if cleaned.get("status") == Article.Status.PUBLISHED:
             essay = submitted_essay(self)
             self.political_findings = [
@@ -315,8 +323,22 @@ _FIELD_ANCHORS = {
 }
 
 
+def _require_alt_text(html):
+    """Rich text whose every image has alternative text, or a ValidationError in Chinese."""
+    missing = richtext.images_without_alt(html or "")
+    if missing:
+        raise ValidationError(richtext.MISSING_ALT_MESSAGE.format(count=missing), code="missing_alt")
+    return html
+
+
+class SectionForm(forms.ModelForm):
+    def clean_body(self):
+        return _require_alt_text(self.cleaned_data.get("body"))
+
+
 class SectionInline(admin.StackedInline):
     model = Section
+    form = SectionForm
     extra = 0
     fields = (("position", "level", "kind", "number"), "heading", "body")
     ordering = ("position", "id")

@@ -96,6 +96,25 @@ def sanitize(html: str) -> str:
     return _IMG_WITHOUT_SRC.sub("", cleaned).strip()
 
 
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ALT = re.compile(r"""\salt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+MISSING_ALT_MESSAGE = (
+    "有 {count} 张图片缺少文字说明（替代文本）。请在编辑器中点击图片，"
+    "再点击图片工具栏上的“替换文本”按钮，写明图片内容（供视障读者的读屏软件朗读），然后保存。"
+)
+
+
+def images_without_alt(html: str) -> int:
+    """How many ``<img>`` in ``html`` have no alternative text (missing, empty or blank)."""
+    missing = 0
+    for tag in _IMG_TAG.findall(html or ""):
+        match = _ALT.search(tag)
+        text = next((group for group in match.groups() if group is not None), "") if match else ""
+        if not text.strip():
+            missing += 1
+    return missing
+
+
 class RichTextField(CKEditor5Field):
     """A CKEditor 5 field whose value is sanitised on every save."""
 

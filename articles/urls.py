@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import views
+from articles import feeds, reader, views
 
 app_name = "articles"
 
@@ -9,4 +9,8 @@ urlpatterns = [
     path("articles/", views.article_list, name="list"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
     path("preview/<int:pk>/", views.article_preview, name="preview"),
+    path("articles/<int:pk>/view/", reader.count_view, name="count_view"),
+    path("articles/<slug:slug>/qr.<str:fmt>", reader.qr_code, name="qr"),
+    path("feed/rss/", feeds.LatestEssaysFeed(), name="feed_rss"),
+    path("feed/atom/", feeds.LatestEssaysAtomFeed(), name="feed_atom"),
 ]

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import requires_csrf_token
 
-from articles import search
+from articles import search, seo, viewcounts
 from articles.forms import ArticleFilterForm
 from articles.models import Article
 from topics.context_processors import navigation_topics
@@ -28,6 +28,7 @@ ARTICLES_PER_PAGE = 10
 HOME_PINNED = 3
 HOME_LATEST = 8
 HOME_PER_TOPIC = 5
+HOME_POPULAR = 5
 RELATED_LIMIT = 5
 # Matches Article.slug's max_length: a longer slug cannot exist, so no query.
 SLUG_MAX_LENGTH = Article._meta.get_field("slug").max_length
@@ -53,7 +54,17 @@ def home(request):
         "pinned": pinned,
         "latest": latest,
         "topic_blocks": _topic_blocks(navigation_topics(request)),
+        "popular": _popular(published),
     })
+
+
+def _popular(published):
+    """热门: the most read essays by their stored counts (views still pending in
+    the cache join at the next flush, a few minutes at most)."""
+    return list(
+        published.filter(view_count__gt=0).order_by("-view_count", "-published_at", "-id")
+        .only("id", "title", "slug", "published_at", "view_count")[:HOME_POPULAR]
+    )
 
 
 def _topic_blocks(columns):
@@ -120,7 +131,7 @@ def article_detail(request, slug):
     article = get_object_or_404(
         Article.objects.published().prefetch_related("sections", "topics"), slug=slug
     )
-    return render(request, "articles/article_detail.html", _essay_context(article))
+    return render(request, "articles/article_detail.html", _essay_context(article, request))
 
 
 @cache_control(private=True, no_store=True)
@@ -132,15 +143,20 @@ def article_preview(request, pk):
     if not (request.user.is_staff and request.user.has_perm("articles.view_article")):
         raise Http404("没有这篇文稿。")
     article = get_object_or_404(Article.objects.prefetch_related("sections", "topics"), pk=pk)
-    context = _essay_context(article)
+    context = _essay_context(article, request)
     context["preview"] = True
     return render(request, "articles/article_detail.html", context)
 
 
-def _essay_context(article):
+def _essay_context(article, request):
     topics = list(article.topics.all())
     return {
         "article": article,
+        "view_count": viewcounts.displayed_count(article),
+        "description": seo.description(article),
+        "json_ld": seo.json_ld(article, request, topics),
+        "share_url": request.build_absolute_uri(article.get_absolute_url()),
+        "cover_url": request.build_absolute_uri(article.cover_banner.url) if article.cover_banner else "",
         "outline": article.outline(),
         "topics": topics,
         "previous_article": _neighbour(article, older=True),

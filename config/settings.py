@@ -295,3 +295,19 @@ CKEDITOR_5_CONFIGS = {
 # articles.storage.EditorImageStorage, whichever endpoint receives them.
 CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "admin:articles_article_upload_image"
 CKEDITOR_5_FILE_STORAGE = "articles.storage.EditorImageStorage"
+
+# ---------------------------------------------------------------- reader experience
+# Site settings editable in the admin (footer, 备案号, 网站标识码) and the
+# sitemap framework (sitemap.xml).
+INSTALLED_APPS += ["django.contrib.sitemaps", "siteinfo"]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("siteinfo.context_processors.site_info")
+
+# View counts (articles/viewcounts.py): counted in the cache from a beacon and
+# written to the database in batches, when this many views are pending or the
+# oldest pending view is this old (and by `manage.py flush_view_counts`).
+VIEW_COUNT_FLUSH_EVERY = int(os.environ.get("VIEW_COUNT_FLUSH_EVERY", 50))
+VIEW_COUNT_FLUSH_SECONDS = int(os.environ.get("VIEW_COUNT_FLUSH_SECONDS", 300))
+# One client (address + browser) counts once per essay in this window, and
+# may send at most VIEW_COUNT_RATE_LIMIT beacons a minute.
+VIEW_COUNT_DEDUP_SECONDS = int(os.environ.get("VIEW_COUNT_DEDUP_SECONDS", 1800))
+VIEW_COUNT_RATE_LIMIT = int(os.environ.get("VIEW_COUNT_RATE_LIMIT", 30))

@@ -8,11 +8,15 @@ mounted because its view answers some bad images with a 500.
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpResponseBadRequest
 from django.template import loader
 from django.urls import include, path
 from django.views.decorators.csrf import requires_csrf_token
+
+from articles.reader import robots_txt
+from articles.sitemaps import SITEMAPS
 
 admin.site.site_header = f"{settings.SITE_NAME} · 管理后台"
 admin.site.site_title = f"{settings.SITE_NAME}管理"
@@ -22,6 +26,11 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("topics/", include("topics.urls")),
     path("", include("articles.urls")),
+]
+# Reader discovery: sitemap.xml and robots.txt (articles/sitemaps.py, articles/reader.py).
+urlpatterns += [
+    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
 ]
 
 

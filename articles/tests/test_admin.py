@@ -303,7 +303,7 @@ def cover_file(data, name):
 
 
 def test_cover_upload_is_reencoded_and_gets_renditions(admin_client, django_capture_on_commit_callbacks):
-    data = article_data(cover=cover_file(jpeg_with_gps(size=(1600, 900)), "我家楼下.jpg"))
+    data = article_data(cover=cover_file(jpeg_with_gps(size=(1600, 900)), "我家楼下.jpg"), cover_alt="党群服务中心外景")
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(ADD, data)
     assert response.status_code == 302, errors_of(response)
@@ -319,7 +319,7 @@ def test_cover_upload_is_reencoded_and_gets_renditions(admin_client, django_capt
 
 def test_clearing_the_cover_clears_the_renditions(admin_client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(ADD, article_data(cover=cover_file(image_bytes("PNG", size=(800, 450)), "c.png")))
+        admin_client.post(ADD, article_data(cover=cover_file(image_bytes("PNG", size=(800, 450)), "c.png"), cover_alt="封面"))
     article = Article.objects.get()
     storage, thumbnail = article.cover_thumbnail.storage, article.cover_thumbnail.name
     assert storage.exists(thumbnail)

@@ -5,6 +5,11 @@
  * 1. On phones, the table of contents starts folded so the essay comes first;
  *    on wide screens (where it is a side column) it stays open.
  * 2. While reading, the table of contents marks the part being read.
+ * 3. Reader tools: 字号 and 长辈模式 (stored in localStorage; prefs.js applies
+ *    them before the first paint), 朗读 with the browser's speech synthesis,
+ *    打印本页, copy the essay's link, reading progress, back to top.
+ * 4. On an essay page, one view is reported with a beacon (the count must not
+ *    depend on the page being rendered by Django: pages may be cached).
  */
 (function () {
   "use strict";
@@ -59,12 +64,230 @@
     headings.forEach(function (heading) { observer.observe(heading); });
   }
 
+  var root = document.documentElement;
+
+  function store(name, value) {
+    try {
+      if (value === null) {
+        window.localStorage.removeItem(name);
+      } else {
+        window.localStorage.setItem(name, value);
+      }
+    } catch (error) {
+      // No storage: the choice holds for this page only.
+    }
+  }
+
+  function readerTools() {
+    var tools = document.querySelector("[data-reader-tools]");
+    if (!tools) {
+      return;
+    }
+    var sizeButtons = tools.querySelectorAll("[data-font-size]");
+    var elder = tools.querySelector("[data-elder-toggle]");
+    function show() {
+      var size = root.getAttribute("data-font-size") || "medium";
+      sizeButtons.forEach(function (button) {
+        button.setAttribute("aria-pressed", String(button.getAttribute("data-font-size") === size));
+      });
+      elder.setAttribute("aria-pressed", String(root.hasAttribute("data-elder")));
+    }
+    sizeButtons.forEach(function (button) {
+      button.addEventListener("click", function () {
+        var size = button.getAttribute("data-font-size");
+        if (size === "medium") {
+          root.removeAttribute("data-font-size");
+          store("reader.fontSize", null);
+        } else {
+          root.setAttribute("data-font-size", size);
+          store("reader.fontSize", size);
+        }
+        show();
+      });
+    });
+    elder.addEventListener("click", function () {
+      if (root.hasAttribute("data-elder")) {
+        root.removeAttribute("data-elder");
+        store("reader.elder", null);
+      } else {
+        root.setAttribute("data-elder", "");
+        store("reader.elder", "1");
+      }
+      show();
+    });
+    show();
+    tools.hidden = false;
+  }
+
+  function essayText() {
+    var parts = [];
+    document.querySelectorAll(
+      ".essay__title, .essay__subtitle, .essay__lead, .essay__body h2, .essay__body h3, .essay__body .rich, .essay__unit"
+    ).forEach(function (element) {
+      var text = element.textContent.replace(/\s+/g, " ").trim();
+      if (text) {
+        parts.push(text);
+      }
+    });
+    return parts;
+  }
+
+  function readAloud() {
+    var start = document.querySelector("[data-speak]");
+    var stop = document.querySelector("[data-speak-stop]");
+    if (!start || !("speechSynthesis" in window) || !("SpeechSynthesisUtterance" in window)) {
+      return;
+    }
+    var synth = window.speechSynthesis;
+    var state = "idle";
+    function show(next) {
+      state = next;
+      start.textContent = state === "speaking" ? "暂停朗读" : state === "paused" ? "继续朗读" : "朗读全文";
+      start.setAttribute("aria-pressed", String(state === "speaking"));
+      stop.hidden = state === "idle";
+    }
+    function chineseVoice() {
+      var voices = synth.getVoices();
+      for (var i = 0; i < voices.length; i++) {
+        if (/^zh(-|_)?(CN|Hans)?/i.test(voices[i].lang)) {
+          return voices[i];
+        }
+      }
+      return null;
+    }
+    start.addEventListener("click", function () {
+      if (state === "speaking") {
+        synth.pause();
+        show("paused");
+        return;
+      }
+      if (state === "paused") {
+        synth.resume();
+        show("speaking");
+        return;
+      }
+      synth.cancel();
+      var parts = essayText();
+      var voice = chineseVoice();
+      parts.forEach(function (text, index) {
+        // One utterance per paragraph: long utterances are cut off by some engines.
+        var utterance = new SpeechSynthesisUtterance(text);
+        utterance.lang = "zh-CN";
+        if (voice) {
+          utterance.voice = voice;
+        }
+        if (index === parts.length - 1) {
+          utterance.onend = function () { show("idle"); };
+        }
+        synth.speak(utterance);
+      });
+      show("speaking");
+    });
+    stop.addEventListener("click", function () {
+      synth.cancel();
+      show("idle");
+      start.focus();
+    });
+    window.addEventListener("pagehide", function () { synth.cancel(); });
+    start.hidden = false;
+  }
+
+  function printing() {
+    var button = document.querySelector("[data-print]");
+    // The printed essay carries its whole table of contents.
+    window.addEventListener("beforeprint", function () {
+      document.querySelectorAll(".toc details").forEach(function (details) {
+        details.setAttribute("data-was-open", String(details.open));
+        details.open = true;
+      });
+    });
+    window.addEventListener("afterprint", function () {
+      document.querySelectorAll(".toc details[data-was-open]").forEach(function (details) {
+        details.open = details.getAttribute("data-was-open") === "true";
+        details.removeAttribute("data-was-open");
+      });
+    });
+    if (button && window.print) {
+      button.addEventListener("click", function () { window.print(); });
+      button.hidden = false;
+    }
+  }
+
+  function copyLinks() {
+    document.querySelectorAll("[data-copy]").forEach(function (button) {
+      var input = document.getElementById(button.getAttribute("data-copy"));
+      var status = button.closest(".share__panel").querySelector(".share__status");
+      button.addEventListener("click", function () {
+        function done(ok) {
+          status.textContent = ok ? "链接已复制，可以粘贴到微信等处分享。" : "未能自动复制，请长按或选中链接后手动复制。";
+        }
+        input.select();
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(input.value).then(function () { done(true); }, function () {
+            done(document.execCommand && document.execCommand("copy"));
+          });
+        } else {
+          done(document.execCommand && document.execCommand("copy"));
+        }
+      });
+      button.hidden = false;
+    });
+  }
+
+  function scrolling() {
+    var progress = document.querySelector(".reading-progress");
+    var essay = document.querySelector(".essay__body");
+    var backToTop = document.querySelector(".back-to-top");
+    var waiting = false;
+    function update() {
+      waiting = false;
+      if (progress && essay) {
+        var box = essay.getBoundingClientRect();
+        var span = box.height - window.innerHeight;
+        var done = span > 0 ? (-box.top / span) : (box.top < window.innerHeight ? 1 : 0);
+        progress.value = Math.round(Math.min(Math.max(done, 0), 1) * 100);
+      }
+      if (backToTop) {
+        backToTop.hidden = window.scrollY < window.innerHeight;
+      }
+    }
+    if (progress) {
+      progress.hidden = false;
+    }
+    window.addEventListener("scroll", function () {
+      if (!waiting) {
+        waiting = true;
+        window.requestAnimationFrame(update);
+      }
+    }, { passive: true });
+    update();
+  }
+
+  function countView() {
+    var essay = document.querySelector("[data-view-url]");
+    if (!essay) {
+      return;
+    }
+    var url = essay.getAttribute("data-view-url");
+    if (navigator.sendBeacon) {
+      navigator.sendBeacon(url);
+    } else if (window.fetch) {
+      window.fetch(url, { method: "POST", keepalive: true, credentials: "omit" });
+    }
+  }
+
   function start() {
     foldTablesOfContents();
     if (wide.addEventListener) {
       wide.addEventListener("change", foldTablesOfContents);
     }
     markCurrentSection();
+    readerTools();
+    readAloud();
+    printing();
+    copyLinks();
+    scrolling();
+    countView();
   }
 
   if (document.readyState === "loading") {

@@ -1,0 +1,109 @@
+"""RSS 2.0 and Atom feeds: the latest essays, and the latest essays of one topic.
+
+Every feed goes through ``Article.objects.published()``, so a draft or a
+scheduled essay never appears in a feed reader.
+"""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from articles.models import Article
+from topics.models import Topic
+
+FEED_ITEMS = 20
+SLUG_MAX_LENGTH = Topic._meta.get_field("slug").max_length
+
+
+class _EssayItems:
+    """What one essay looks like in any of the feeds."""
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        # Plain text summary; readers follow the link for the essay itself.
+        if item.summary:
+            return item.summary
+        from django.utils.html import strip_tags
+
+        return strip_tags(item.lead)[:200]
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.author or item.author_org or None
+
+    def item_categories(self, item):
+        return [topic.name for topic in item.topics.all()]
+
+
+class LatestEssaysFeed(_EssayItems, Feed):
+    feed_type = Rss201rev2Feed
+    language = "zh-cn"
+
+    def title(self):
+        return f"{settings.SITE_NAME} · 最新文稿"
+
+    def description(self):
+        return f"{settings.SITE_NAME}最新发布的基层党建工作文稿。"
+
+    def link(self):
+        return reverse("articles:home")
+
+    def feed_url(self):
+        return reverse("articles:feed_rss")
+
+    def items(self):
+        return Article.objects.published().for_cards()[:FEED_ITEMS]
+
+
+class LatestEssaysAtomFeed(LatestEssaysFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestEssaysFeed.description
+
+    def feed_url(self):
+        return reverse("articles:feed_atom")
+
+
+class TopicEssaysFeed(_EssayItems, Feed):
+    feed_type = Rss201rev2Feed
+    language = "zh-cn"
+
+    def get_object(self, request, slug):
+        if len(slug) > SLUG_MAX_LENGTH:
+            from django.http import Http404
+
+            raise Http404("没有这个专题。")
+        return get_object_or_404(Topic, slug=slug)
+
+    def title(self, topic):
+        return f"{settings.SITE_NAME} · {topic.name}"
+
+    def description(self, topic):
+        return topic.description or f"{settings.SITE_NAME}“{topic.name}”专题的最新文稿。"
+
+    def link(self, topic):
+        return topic.get_absolute_url()
+
+    def feed_url(self, topic):
+        return reverse("topics:feed_rss", args=[topic.slug])
+
+    def items(self, topic):
+        return Article.objects.published().in_topic(topic).for_cards()[:FEED_ITEMS]
+
+
+class TopicEssaysAtomFeed(TopicEssaysFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, topic):
+        return self.description(topic)
+
+    def feed_url(self, topic):
+        return reverse("topics:feed_atom", args=[topic.slug])

@@ -1,0 +1,141 @@
+"""Essay view counts, counted in the cache and written to the database in batches.
+
+A reader's browser reports a view with a beacon (``static/js/site.js`` posts
+to :func:`articles.views.count_view`), so counting does not depend on the
+essay page being rendered by Django: whole pages may be cached by Django or
+a proxy in front of it. Each view adds one to a per-essay counter in the
+cache and to a global pending total; the counters are moved into
+``Article.view_count`` with one ``UPDATE ... SET view_count = view_count + n``
+per essay when the pending total or the age of the oldest pending view passes
+a threshold (checked inside the beacon's request, under a cache lock), and by
+``manage.py flush_view_counts``.
+
+With the local-memory cache (one process, development) the counters live in
+that process; production shares them through Redis (``REDIS_URL``). A lost
+cache loses at most one batch of views, never the stored counts.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F
+
+from articles.models import Article
+
+PREFIX = "viewcounts:"
+PENDING_TOTAL = PREFIX + "pending"
+OLDEST = PREFIX + "oldest"
+LOCK = PREFIX + "lock"
+LOCK_SECONDS = 60
+# Pending counters outlive any sensible flush interval by far.
+COUNTER_SECONDS = 7 * 24 * 3600
+
+
+def _key(article_id):
+    return f"{PREFIX}article:{article_id}"
+
+
+def client_fingerprint(request):
+    """A short hash of the client's address and browser: no personal data is kept."""
+    raw = "{}|{}".format(request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_USER_AGENT", "")[:300])
+    return hashlib.blake2s(raw.encode("utf-8", "replace"), digest_size=12).hexdigest()
+
+
+def allow_client(fingerprint):
+    """False once a client has sent more than VIEW_COUNT_RATE_LIMIT beacons this minute."""
+    key = f"{PREFIX}rate:{fingerprint}:{int(time.time() // 60)}"
+    cache.add(key, 0, 120)
+    try:
+        return cache.incr(key) <= settings.VIEW_COUNT_RATE_LIMIT
+    except ValueError:  # expired between add and incr
+        return True
+
+
+def record_view(article_id, fingerprint=None):
+    """Count one view of ``article_id``; a repeat from the same client within
+    VIEW_COUNT_DEDUP_SECONDS is ignored. Returns True when it was counted.
+
+    May flush the pending counts to the database (see :func:`maybe_flush`).
+    """
+    if fingerprint is not None:
+        seen = f"{PREFIX}seen:{article_id}:{fingerprint}"
+        if not cache.add(seen, 1, settings.VIEW_COUNT_DEDUP_SECONDS):
+            return False
+    _incr(_key(article_id))
+    _incr(PENDING_TOTAL)
+    cache.add(OLDEST, time.time(), COUNTER_SECONDS)
+    maybe_flush()
+    return True
+
+
+def _incr(key):
+    cache.add(key, 0, COUNTER_SECONDS)
+    try:
+        return cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, COUNTER_SECONDS)
+        return 1
+
+
+def pending(article_id):
+    return cache.get(_key(article_id)) or 0
+
+
+def displayed_count(article):
+    """What readers see: the stored count plus the views not yet flushed."""
+    return (article.view_count or 0) + pending(article.pk)
+
+
+def flush_due():
+    total = cache.get(PENDING_TOTAL) or 0
+    if total <= 0:
+        return False
+    if total >= settings.VIEW_COUNT_FLUSH_EVERY:
+        return True
+    oldest = cache.get(OLDEST)
+    return oldest is not None and time.time() - oldest >= settings.VIEW_COUNT_FLUSH_SECONDS
+
+
+def maybe_flush():
+    """Flush when due and no other worker is flushing. Returns the views written."""
+    if not flush_due():
+        return 0
+    return flush()
+
+
+def flush():
+    """Move every pending count into ``Article.view_count``; returns how many views were written.
+
+    Only one worker flushes at a time (a cache lock). Counters are read, written
+    to the database and then decremented by what was written, so views that
+    arrive during the flush stay pending for the next one.
+    """
+    if not cache.add(LOCK, 1, LOCK_SECONDS):
+        return 0
+    try:
+        total = cache.get(PENDING_TOTAL) or 0
+        cache.delete(OLDEST)
+        ids = list(Article.objects.published().values_list("pk", flat=True))
+        written = 0
+        for key, count in cache.get_many([_key(pk) for pk in ids]).items():
+            if not count:
+                continue
+            article_id = int(key.rsplit(":", 1)[1])
+            Article.all_objects.filter(pk=article_id).update(view_count=F("view_count") + count)
+            _decr_at_least_to_zero(key, count)
+            written += count
+        # Views of essays unpublished meanwhile are dropped with the total.
+        _decr_at_least_to_zero(PENDING_TOTAL, total)
+        return written
+    finally:
+        cache.delete(LOCK)
+
+
+def _decr_at_least_to_zero(key, amount):
+    try:
+        if cache.decr(key, amount) < 0:
+            cache.set(key, 0, COUNTER_SECONDS)
+    except ValueError:
+        pass

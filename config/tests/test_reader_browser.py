@@ -1,0 +1,297 @@
+"""The reading site in a real browser: accessibility (axe-core), the reader's
+flow and the editor's flow, under the site's strict CSP.
+
+Drives Debian's chromium (/usr/bin/chromium, never a downloaded browser)
+through Playwright against pytest-django's live server. Where chromium,
+Playwright or axe-core (``npm ci``, run by ``make setup``) is missing the
+tests skip with the reason, except under CI (``CI`` set), where that is a
+failure. A failing test leaves a screenshot in test-artifacts/.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+AXE = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = settings.BASE_DIR / "test-artifacts"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _missing(reason):
+    if os.environ.get("CI"):
+        pytest.fail(f"CI requires the browser tests: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def browser(request):
+    if not CHROMIUM.exists():
+        _missing(f"no chromium at {CHROMIUM}: install Debian's chromium package to run the browser tests")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("Playwright is not installed (requirements-dev.txt)")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            browser.pages_opened = []
+            try:
+                yield browser
+            finally:
+                report = getattr(request.node, "report_call", None)
+                if report is not None and report.failed:
+                    ARTIFACTS.mkdir(exist_ok=True)
+                    for n, page in enumerate(browser.pages_opened):
+                        if not page.is_closed():
+                            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{n}.png"), full_page=True)
+                browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def open_page(browser, **options):
+    context = browser.new_context(locale="zh-CN", **options)
+    context.add_init_script(
+        "window.__csp = [];"
+        "document.addEventListener('securitypolicyviolation', e =>"
+        " window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    browser.pages_opened.append(page)
+    return page
+
+
+@pytest.fixture
+def site():
+    from articles.search import rebuild as index_everything
+    from articles.tests.factories import make_article, make_topic
+    from siteinfo.models import SiteSettings
+
+    SiteSettings.objects.create(organizer="中共某某县委组织部", icp_number="青ICP备00000000号-1",
+                                site_id_code="6300000001")
+    column = make_topic("理论学习")
+    child = make_topic("党史学习教育", parent=column)
+    article = make_article(
+        "当前基层党建工作存在的问题及对策建议", topics=[column, child], sections=3, points=3,
+        author="张三", source="某某县委组织部", responsible_editor="李四", view_count=30,
+        lead="<p>" + "基层党建工作要坚持围绕经济抓党建、抓好党建促发展的工作思路。" * 8 + "</p>",
+    )
+    for section in article.sections.all():
+        section.body = "<p>" + "加强基层党组织建设，发挥战斗堡垒作用和党员先锋模范作用。" * 12 + "</p>"
+        section.save()
+    others = [make_article(f"基层党建工作文稿第{n}篇", topics=[column]) for n in range(1, 4)]
+    index_everything()
+    return {"column": column, "child": child, "article": article, "others": others}
+
+
+def axe_violations(page):
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["target"][0] for n in v["nodes"][:3])
+        for v in result if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_violations(live_server, browser, site, scheme):
+    if not AXE.exists():
+        _missing(f"axe-core is not installed at {AXE}: run `npm ci` (make setup does)")
+    # axe is injected as a script of its own, which the site's CSP would refuse.
+    page = open_page(browser, bypass_csp=True, color_scheme=scheme)
+    pages = {
+        "首页": "/",
+        "列表": "/articles/",
+        "文稿": site["article"].get_absolute_url(),
+        "专题": site["column"].get_absolute_url(),
+        "搜索": "/articles/?q=基层党建",
+        "专题索引": "/topics/",
+    }
+    found = {}
+    for name, url in pages.items():
+        assert page.goto(live_server.url + url).status == 200, url
+        found[name] = axe_violations(page)
+    # 长辈模式 with large type on the essay page as well.
+    page.evaluate("() => { localStorage.setItem('reader.elder', '1'); localStorage.setItem('reader.fontSize', 'large'); }")
+    page.goto(live_server.url + site["article"].get_absolute_url())
+    found["文稿(长辈模式)"] = axe_violations(page)
+    assert {name: v for name, v in found.items() if v} == {}
+
+
+def test_reader_flow(live_server, browser, site):
+    from articles import viewcounts
+
+    article = site["article"]
+    page = open_page(browser, viewport={"width": 1280, "height": 800})
+    # Record what would be read aloud instead of speaking it.
+    page.add_init_script(
+        "window.__spoken = [];"
+        "if (window.speechSynthesis) { window.speechSynthesis.speak = u => window.__spoken.push([u.lang, u.text]); }"
+    )
+    page.goto(live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+
+    # The skip link is the first stop of the keyboard and leads to #main.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "跳到正文"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+
+    # Home → topic → essay.
+    page.locator(".site-nav").get_by_role("link", name="理论学习").click()
+    page.wait_for_url(re.compile(re.escape(site["column"].get_absolute_url()) + "$"))
+    with page.expect_request(lambda request: request.url.endswith(f"/articles/{article.pk}/view/")) as beacon:
+        page.get_by_role("link", name=article.title).first.click()
+        page.wait_for_url(re.compile(re.escape(article.get_absolute_url()) + "$"))
+    assert beacon.value.method == "POST"
+    beacon.value.response()  # the beacon has been answered
+    assert viewcounts.pending(article.pk) == 1
+    assert "浏览次数：30" in page.locator(".essay__meta").inner_text()
+
+    # The table of contents is a sticky side column: jump to the third part.
+    toc = page.locator("nav.toc")
+    assert toc.locator("details").evaluate("d => d.open")
+    third = article.sections.filter(level=1).order_by("position")[2]
+    toc.locator(f"a[href='#{third.anchor}']").click()
+    assert page.evaluate("location.hash") == f"#{third.anchor}"
+    # (Scrolling is smooth: wait until the heading has arrived at the top.)
+    page.wait_for_function(
+        "id => { const top = document.getElementById(id).getBoundingClientRect().top; return top >= 0 && top < 200; }",
+        arg=third.anchor,
+    )
+    assert toc.evaluate("e => getComputedStyle(e).position") == "sticky"
+    assert toc.evaluate("e => e.getBoundingClientRect().top") >= 0  # still on screen
+    # The reading-progress bar has moved on.
+    page.wait_for_function("() => document.querySelector('.reading-progress').value > 0")
+
+    # 字号 大: larger essay text, remembered on the next page before it is drawn.
+    size = lambda: page.locator(".essay__body .rich").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    before = size()
+    page.get_by_role("button", name="大", exact=True).click()
+    assert page.get_by_role("button", name="大", exact=True).get_attribute("aria-pressed") == "true"
+    assert size() > before
+    page.add_init_script(
+        "document.addEventListener('DOMContentLoaded', () => {"
+        " window.__sizeAtLoad = document.documentElement.getAttribute('data-font-size'); });"
+    )
+    page.reload()
+    assert page.evaluate("window.__sizeAtLoad") == "large"
+    assert size() > before
+
+    # 长辈模式 on and off.
+    page.get_by_role("button", name="长辈模式").click()
+    assert page.locator("html").get_attribute("data-elder") == ""
+    assert size() > before * 1.2
+    page.get_by_role("button", name="长辈模式").click()
+    assert page.locator("html").get_attribute("data-elder") is None
+
+    # 朗读全文 reads the essay in Chinese with the browser's speech synthesis.
+    if page.evaluate("'speechSynthesis' in window"):
+        page.get_by_role("button", name="朗读全文").click()
+        spoken = page.evaluate("window.__spoken")
+        assert spoken[0] == ["zh-CN", article.title]
+        assert any("加强基层党组织建设" in text for _, text in spoken)
+        assert page.get_by_role("button", name="暂停朗读").get_attribute("aria-pressed") == "true"
+        page.get_by_role("button", name="停止朗读").click()
+        assert page.get_by_role("button", name="朗读全文").is_visible()
+
+    # 打印本页 and 朗读 are offered; the share panel holds the link and a QR code that loads.
+    assert page.get_by_role("button", name="打印本页").is_visible()
+    page.locator(".share__summary").click()
+    assert page.locator("#share-url").input_value().endswith(article.get_absolute_url())
+    # The QR code loads lazily once the panel is open: wait for it, then check it is a real picture.
+    page.wait_for_function("() => { const img = document.querySelector('.share__qr img'); return img.complete && img.naturalWidth > 0; }")
+    assert page.locator(".share__qr img").evaluate("img => img.naturalWidth") > 50
+    page.emulate_media(media="print")
+    assert page.locator(".site-nav").is_hidden()
+    assert page.locator("nav.toc").is_visible()
+    page.emulate_media(media="screen")
+
+    # Search from the header.
+    page.locator("#site-search-q").fill("基层党建")
+    page.locator("#site-search-q").press("Enter")
+    page.wait_for_url(re.compile(r"/articles/\?q="))
+    assert page.locator(".search-result").count() >= 1
+
+    assert page.evaluate("window.__csp") == []  # JSON-LD data block and all: no CSP report
+    assert page.errors == []
+
+
+def test_phone_layout(live_server, browser, site):
+    page = open_page(browser, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    page.goto(live_server.url + site["article"].get_absolute_url())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    details = page.locator("nav.toc details")
+    assert details.evaluate("d => d.open") is False  # folded so the essay comes first
+    page.locator(".toc__summary").click()
+    assert details.evaluate("d => d.open") is True
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.locator(".back-to-top").wait_for(state="visible")
+    page.locator(".back-to-top").click()
+    page.wait_for_function("() => window.scrollY < 50")
+    for url in ("/", "/articles/", site["column"].get_absolute_url()):
+        page.goto(live_server.url + url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, url
+    assert page.evaluate("window.__csp") == []
+
+
+def test_editor_flow(live_server, browser):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from articles.models import Article
+
+    get_user_model().objects.create_superuser("zongbian", "zongbian@example.cn", "dangjian-test-2026")
+    page = open_page(browser, viewport={"width": 1280, "height": 900})
+    page.goto(live_server.url + reverse("admin:login"))
+    page.locator("#id_username").fill("zongbian")
+    page.locator("#id_password").fill("dangjian-test-2026")
+    page.locator("input[type=submit]").click()
+    page.wait_for_url(re.compile(re.escape(reverse("admin:index")) + "$"))
+
+    page.goto(live_server.url + reverse("admin:articles_article_add"))
+    page.locator("#id_title").fill("浏览器里写的基层党建文稿")
+    lead = page.locator("#essay-lead .ck-editor__editable")
+    lead.wait_for(state="visible", timeout=20_000)
+    lead.click()
+    page.keyboard.type("这是导语。")
+
+    add_row = page.locator(".add-row a")
+    for n, (level, heading, body) in enumerate([
+        ("1", "一、加强组织建设", "组织建设是基础。"),
+        ("2", "(一)健全组织体系", "把支部建在网格上。"),
+    ]):
+        add_row.click()
+        page.locator(f"#id_sections-{n}-level").select_option(level)
+        page.locator(f"#id_sections-{n}-heading").fill(heading)
+        editor = page.locator(f"#sections-{n} .ck-editor__editable")
+        editor.wait_for(state="visible", timeout=20_000)
+        editor.click()
+        page.keyboard.type(body)
+
+    page.locator("#id_status").select_option("published")
+    page.locator("input[name=_save]").first.click()
+    page.wait_for_url(re.compile(re.escape(reverse("admin:articles_article_changelist"))))
+    article = Article.objects.get(title="浏览器里写的基层党建文稿")
+    assert article.is_public
+
+    page.goto(live_server.url + article.get_absolute_url())
+    assert page.locator("h1").inner_text() == "浏览器里写的基层党建文稿"
+    assert "组织建设是基础。" in page.locator(".essay__body").inner_text()
+    assert page.locator("nav.toc").get_by_role("link", name="(一)健全组织体系").count() == 1
+    page.goto(live_server.url + "/")
+    assert page.get_by_role("link", name="浏览器里写的基层党建文稿").count() >= 1
+    assert page.errors == []

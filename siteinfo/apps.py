@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class SiteinfoConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "siteinfo"
+    verbose_name = "网站信息"
+
+    def ready(self):
+        from siteinfo import signals  # noqa: F401  (cache invalidation)
