@@ -134,11 +134,11 @@ def test_unknown_topic_is_refused_before_anything_is_stored(essay_file):
 @pytest.mark.django_db
 def test_load_demo_loads_the_sample_essay_structured_and_twice_changes_nothing():
     run("load_demo")
-    sample = Article.objects.get(title="当前基层党建工作存在的问题及对策建议")
-    assert sample.author_org == "海西州纪律检查委员会"
+    sample = Article.objects.get(title="新形势下基层党组织建设面临的问题及对策")
+    assert sample.author_org == "临河区委组织部"
     outline = sample.outline()
     assert [entry.section.kind for entry in outline] == ["significance", "problems", "countermeasures"]
-    assert [len(entry.points) for entry in outline] == [3, 3, 5]
+    assert [len(entry.points) for entry in outline] == [3, 3, 4]
     assert sample.is_public and sample.topics.exists()
     assert Article.objects.scheduled().count() == 1
     assert Article.objects.published().count() >= 6
@@ -174,7 +174,7 @@ def test_demo_editor_refuses_a_default_password_in_production(settings):
 # import_essay: proofreading, --fix, folders
 
 
-DAMAGED = Path(__file__).resolve().parents[1] / "demo" / "essays" / "000_sample.txt"
+DAMAGED = Path(__file__).resolve().parents[1] / "demo" / "essays" / "000_jiceng_zuzhi_wenti_duice.txt"
 
 
 def essay_from_json(data):
@@ -210,8 +210,8 @@ def test_json_lists_corrections_as_offsets_into_the_cleaned_text():
         assert text[correction["start"] : correction["end"]] == correction["original"]
     political = [c for c in data["corrections"] if c["severity"] == "political"]
     assert {c["original"] for c in political} == {"科学开展观"}
-    assert [c["location"]["path"] for c in political] == ["sections[2].points[1].body", "conclusion"]
-    body = data["sections"][2]["points"][1]["body"]
+    assert [c["location"]["path"] for c in political] == ["sections[2].points[0].body", "conclusion"]
+    body = data["sections"][2]["points"][0]["body"]
     location = political[0]["location"]
     assert body[location["start"] : location["end"]] == "科学开展观"
 
@@ -227,9 +227,9 @@ def test_fix_applies_every_fixable_correction_to_the_stored_essay():
     assert apply_corrections(data["text"], fixable) == fixed_text
     assert "科学开展观" not in fixed_text and "科学发展观" in fixed_text
     article = Article.objects.get(pk=data["id"])
-    assert article.lead.startswith("<p>基层党建工作要坚持“围绕经济抓党建,抓好党建促发展”的工作思路")
-    assert [(s.number, s.heading) for s in article.sections.all()][:2] == [
-        ("一、", "基层党建工作的重要意义"), ("(一)", "适应时代发展的需求"),
+    assert article.lead.startswith("<p>基层党组织是党的全部工作和战斗力的根底。近年来,我区坚持“大抓基层、大抓支部”的鲜明导向")
+    assert [(s.number, s.heading) for s in article.sections.all()][:3] == [
+        ("一、", "加强基层党组织建设的重要意义"), ("(一)", "推动改革开展的现实需要"), ("(二)", "巩固党的执政基础的必然要求"),
     ]
 
 
@@ -239,7 +239,7 @@ def test_without_fix_the_stored_essay_keeps_its_words_and_the_summary_counts_fin
     assert code == 0
     assert "校对\uff1a发现" in out and "政治性 2 处" in out and "--fix" in out
     assert "科学开展观→科学发展观" in out
-    assert "适应时代开展的需求" in Article.objects.get().sections.values_list("heading", flat=True)
+    assert "稳固党的执政根底的必然要求" in Article.objects.get().sections.values_list("heading", flat=True)
 
 
 @pytest.mark.django_db

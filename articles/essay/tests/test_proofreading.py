@@ -20,7 +20,6 @@ from articles.essay.proofreading import (
 
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLE_PATHS = (
-    ROOT / "articles" / "demo" / "essays" / "000_sample.txt",
     ROOT.parent / "shared" / "corpus" / "000_732e1f7d4a6dfbca.txt",
 )
 GOLD_PATH = ROOT / "benchmarks" / "proofreading" / "sample_gold.json"

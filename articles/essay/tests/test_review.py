@@ -17,7 +17,7 @@ from articles.essay.review import (
     proofread_essay,
 )
 
-SAMPLE = Path(__file__).resolve().parents[2] / "demo" / "essays" / "000_sample.txt"
+SAMPLE = Path(__file__).resolve().parents[2] / "demo" / "essays" / "000_jiceng_zuzhi_wenti_duice.txt"
 
 
 def make_essay():

@@ -1,7 +1,7 @@
 """The sample essay from the corpus: damaged text that must come out clean and whole.
 
-The project's own copy (``articles/demo/essays/000_sample.txt``) is preferred;
-the shared corpus next to the repository is the fallback.
+The essay is not ours to ship: it is read from the shared corpus next to the
+repository (``../shared``), and these tests skip in a clone without it.
 """
 
 import re
@@ -12,10 +12,7 @@ import pytest
 from articles.essay import parse
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-CANDIDATES = (
-    REPO_ROOT / "articles" / "demo" / "essays" / "000_sample.txt",
-    REPO_ROOT.parent / "shared" / "corpus" / "000_732e1f7d4a6dfbca.txt",
-)
+CANDIDATES = (REPO_ROOT.parent / "shared" / "corpus" / "000_732e1f7d4a6dfbca.txt",)
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +20,7 @@ def essay():
     for path in CANDIDATES:
         if path.is_file():
             return parse(path.read_text(encoding="utf-8"))
-    pytest.skip("../shared is absent and articles/demo/essays/000_sample.txt does not exist")
+    pytest.skip("../shared/corpus is absent: the sample essay is not part of the project")
 
 
 def _all_text(essay):
