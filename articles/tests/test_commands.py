@@ -132,14 +132,16 @@ def test_unknown_topic_is_refused_before_anything_is_stored(essay_file):
 
 
 @pytest.mark.django_db
-def test_load_demo_loads_the_sample_essay_structured_and_twice_changes_nothing():
+def test_load_demo_loads_the_damaged_essay_as_a_structured_draft_and_twice_changes_nothing():
     run("load_demo")
     sample = Article.objects.get(title="新形势下基层党组织建设面临的问题及对策")
     assert sample.author_org == "临河区委组织部"
     outline = sample.outline()
     assert [entry.section.kind for entry in outline] == ["significance", "problems", "countermeasures"]
     assert [len(entry.points) for entry in outline] == [3, 3, 4]
-    assert sample.is_public and sample.topics.exists()
+    # Pasted in damaged, it waits for an editor: never published as it came.
+    assert sample.status == Article.Status.DRAFT and not sample.is_public and sample.topics.exists()
+    assert "科学开展观" in sample.sections.get(number="(一)", kind="countermeasures").body
     assert Article.objects.scheduled().count() == 1
     assert Article.objects.published().count() >= 6
     before = sorted(Article.objects.values_list("id", "title", "published_at", "updated_at"))

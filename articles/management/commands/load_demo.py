@@ -1,4 +1,8 @@
-"""``manage.py load_demo``: the sample essay and the team's demo essays, with topics.
+"""``manage.py load_demo``: the team's demo essays, with topics.
+
+The essays are published, except those the manifest marks ``"draft": true``:
+the essay pasted in damaged stays a draft, the way an import arrives, so an
+editor opening it sees what proofreading suspects before anything is public.
 
 Idempotent: topics are matched by name and essays by title, so a second run
 changes nothing. Publish times are set relative to the first run; one essay
@@ -35,7 +39,7 @@ DEMO_TOPIC_DESCRIPTIONS = {
 
 
 class Command(BaseCommand):
-    help = "载入演示内容：样例文稿、团队撰写的演示文稿及专题。重复运行不会产生重复数据。"
+    help = "载入演示内容：团队撰写的演示文稿（含一篇待校对的受损草稿）及专题。重复运行不会产生重复数据。"
 
     def handle(self, *args, **options):
         with transaction.atomic():
@@ -77,9 +81,11 @@ class Command(BaseCommand):
                 article.responsible_editor = entry.get("responsible_editor", "")
                 article.summary = entry.get("summary", "")
                 article.is_pinned = entry.get("pinned", False)
-                article.published_at = now - timedelta(days=entry["days_ago"])
+                if not entry.get("draft"):
+                    article.published_at = now - timedelta(days=entry["days_ago"])
                 article.save()
-                services.publish(article, user=None)
+                if not entry.get("draft"):
+                    services.publish(article, user=None)
                 revisions.add_essay(article)
             created += 1
         return created
