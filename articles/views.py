@@ -19,6 +19,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import requires_csrf_token
 
 from articles import search, seo, viewcounts
+from config.pagecache import public_page
 from articles.forms import ArticleFilterForm
 from articles.models import Article
 from topics.context_processors import navigation_topics
@@ -46,6 +47,7 @@ def paginate(request, queryset):
     return page
 
 
+@public_page
 def home(request):
     published = Article.objects.published()
     pinned = list(published.filter(is_pinned=True).for_cards()[:HOME_PINNED])
@@ -101,6 +103,7 @@ def _topic_blocks(columns):
     return blocks
 
 
+@public_page(params=["q", "topic", "year", "org", "kind", "page"])
 def article_list(request):
     """All essays, newest first; with ``q``, the essays matching it, best first, with snippets."""
     published = Article.objects.published()
@@ -125,6 +128,7 @@ def article_list(request):
     return render(request, "articles/article_list.html", {"form": form, "page": page, "results": results})
 
 
+@public_page
 def article_detail(request, slug):
     if len(slug) > SLUG_MAX_LENGTH:
         raise Http404("没有这篇文稿。")

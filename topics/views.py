@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 
 from articles.models import Article
 from articles.views import paginate
+from config.pagecache import public_page
 from topics.models import Topic
 
 
@@ -25,6 +26,7 @@ def _published_count():
     return Subquery(tagged)
 
 
+@public_page
 def topic_index(request):
     topics = list(Topic.objects.annotate(article_count=_published_count()))
     children = {}
@@ -37,6 +39,7 @@ def topic_index(request):
     return render(request, "topics/topic_index.html", {"columns": columns})
 
 
+@public_page(params=["page"])
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
     children = list(topic.children.annotate(article_count=_published_count()))
