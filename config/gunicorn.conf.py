@@ -1,0 +1,70 @@
+"""gunicorn's configuration: ``gunicorn -c config/gunicorn.conf.py config.wsgi``.
+
+Every value can be overridden from the environment (``GUNICORN_WORKERS``,
+``GUNICORN_BIND`` …) so the systemd unit, the benchmark and docker-compose
+share this file.
+
+Sync workers: the portal's requests are short and CPU-bound (a cached page
+is a cache read; a rendered page is a few milliseconds of templates and a
+handful of queries), and nginx in front buffers slow clients, which is the
+case sync workers are made for. ``GUNICORN_WORKER_CLASS=gthread`` with
+``GUNICORN_THREADS`` is there for deployments without a buffering proxy.
+
+The application is loaded in the master before forking (``preload_app``),
+with the search segmenter's dictionary (the largest object a worker holds),
+so workers share those pages copy-on-write instead of each building its own.
+"""
+
+import multiprocessing
+import os
+
+
+def _int(name, default):
+    return int(os.environ.get(name, default))
+
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# (2 x cores) + 1, the usual figure for sync workers, capped so a large host
+# does not open more database connections than PostgreSQL allows.
+workers = _int("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 17))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = _int("GUNICORN_THREADS", 1)
+# A request taking 30 s is a bug (a rendered page takes milliseconds; an
+# import of a long .docx a second or two): kill it rather than queue behind it.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Recycle workers now and then: bounds the effect of any slow leak.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 20000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 2000)
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
+
+# Access log in the combined format plus the time taken (microseconds), to
+# stdout unless told (systemd's journal keeps it). "-" is stdout; "" turns it off.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(D)sus'
+# nginx on the same host passes the client's address and scheme.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+proc_name = "portal"
+
+
+def on_starting(server):
+    """Build the search segmenter in the master (preload_app): workers inherit it."""
+    if not preload_app:
+        return
+    try:
+        from articles.search.segmentation import get_segmenter
+
+        get_segmenter()
+    except Exception as error:  # noqa: BLE001 - a worker builds it on first use instead
+        server.log.warning("segmenter not preloaded: %s", error)
+
+
+def post_fork(server, worker):
+    """Connections opened in the master (none should be) must not be shared by workers."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection.close()
