@@ -187,7 +187,7 @@ def memoize(name, compute, *key, timeout=None):
         return stored[1]
     value = compute()
     try:
-        _cache().set(cache_key, (generation, value), timeout or settings.PAGE_CACHE_SECONDS)
+        _cache().set(cache_key, (generation, value), timeout or settings.FRAGMENT_CACHE_SECONDS)
     except Exception:  # noqa: BLE001
         pass
     return value

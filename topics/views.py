@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 
 from articles.models import Article
 from articles.views import paginate
-from config.pagecache import public_page
+from config.pagecache import memoize, public_page
 from topics.models import Topic
 
 
@@ -28,7 +28,7 @@ def _published_count():
 
 @public_page
 def topic_index(request):
-    topics = list(Topic.objects.annotate(article_count=_published_count()))
+    topics = memoize("topic_index", lambda: list(Topic.objects.annotate(article_count=_published_count())))
     children = {}
     for topic in topics:
         if topic.parent_id is not None:
@@ -42,8 +42,11 @@ def topic_index(request):
 @public_page(params=["page"])
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
-    children = list(topic.children.annotate(article_count=_published_count()))
-    page = paginate(request, Article.objects.published().in_topic(topic).for_cards())
+    # Counts change only with the essays: kept for the cache generation.
+    children = memoize(
+        "topic_children", lambda: list(topic.children.annotate(article_count=_published_count())), topic.pk
+    )
+    page = paginate(request, Article.objects.published().in_topic(topic).for_cards(), count_key=("topic", topic.pk))
     return render(request, "topics/topic_detail.html", {
         "topic": topic,
         "children": children,
