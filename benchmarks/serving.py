@@ -174,7 +174,11 @@ def start_gunicorn(env, port):
         [str(GUNICORN), "-c", str(ROOT / "config" / "gunicorn.conf.py"), "config.wsgi"],
         env=env, cwd=ROOT, start_new_session=True,
     )
-    wait_for(f"http://127.0.0.1:{port}/healthz", process)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/healthz", process)
+    except BaseException:
+        stop(process)
+        raise
     return process
 
 
@@ -219,7 +223,11 @@ def start_nginx(prefix, ceiling_root):
         [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")],
         start_new_session=True,
     )
-    wait_for(f"http://127.0.0.1:{CEILING_PORT}/", process)
+    try:
+        wait_for(f"http://127.0.0.1:{CEILING_PORT}/", process)
+    except BaseException:
+        stop(process)
+        raise
     return process
 
 
@@ -328,6 +336,9 @@ def main():
     results = []
     processes = []
     prefix = Path(tempfile.mkdtemp(prefix="portal-bench-nginx-"))
+    # nginx's workers run as an unprivileged user when started by root: they
+    # must reach the ceiling file and the cache under the prefix.
+    prefix.chmod(0o755)
     try:
         common = dict(workers=args.workers, worker_class=args.worker_class, threads=args.threads)
         cached_env = bench_env(args.postgres, page_cache=True, redis_db=args.redis_db, port=APP_PORT, **common)
