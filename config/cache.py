@@ -38,7 +38,24 @@ def caches_from(redis_url, *, key_prefix="portal"):
 
 
 class _ResilientClient(RedisCacheClient):
-    """``RedisCacheClient`` whose calls answer like an empty cache when Redis fails."""
+    """``RedisCacheClient`` whose calls answer like an empty cache when Redis fails.
+
+    It also keeps its ``redis.Redis`` objects: Django's client builds a new one
+    (with its table of response callbacks) for every cache call, a good part
+    of the cost of serving a cached page. The object is thread-safe and the
+    connection pool beneath it resets itself after a fork.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return client
 
     def _safely(self, name, default, *args):
         try:

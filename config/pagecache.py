@@ -44,8 +44,10 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils.http import http_date, parse_http_date_safe
@@ -211,6 +213,32 @@ def _normalised_query(request, params):
     return "&".join(parts)
 
 
+_resolved = {}
+_RESOLVED_MAX = 4096
+
+
+def _params_for(path):
+    """The ``public_page`` parameters of the view at ``path`` (None: not a public page), remembered per process."""
+    try:
+        return _resolved[path]
+    except KeyError:
+        pass
+    try:
+        params = getattr(resolve(path).func, "public_page_params", None)
+    except Resolver404:
+        params = None
+    if len(_resolved) >= _RESOLVED_MAX:
+        _resolved.clear()  # hostile paths cannot grow it without bound
+    _resolved[path] = params
+    return params
+
+
+@receiver(setting_changed)
+def _forget_resolved(setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _resolved.clear()
+
+
 def _is_int(value):
     try:
         int(value)
@@ -259,11 +287,7 @@ class PageCacheMiddleware:
             return None  # a signed-in editor: always the live page
         if settings.SECURE_SSL_REDIRECT and not request.is_secure():
             return None  # SecurityMiddleware redirects it
-        try:
-            match = resolve(path)
-        except Resolver404:
-            return None
-        params = getattr(match.func, "public_page_params", None)
+        params = _params_for(path)
         if params is None:
             return None
         query = _normalised_query(request, params)
@@ -316,8 +340,12 @@ class PageCacheMiddleware:
                 if name in headers:
                     response[name] = headers[name]
         else:
-            response = HttpResponse(b"" if request.method == "HEAD" else body, headers=headers)
-            response["Content-Length"] = str(len(body))
+            response = HttpResponse(b"" if request.method == "HEAD" else body)
+            # The stored headers were validated when the page was rendered:
+            # copied in as they are (ResponseHeaders' own storage) rather than
+            # checked again one by one on every hit.
+            response.headers._store = {name.lower(): (name, value) for name, value in headers.items()}
+            response.headers._store["content-length"] = ("Content-Length", str(len(body)))
         _add_validators(response, etag, last_modified)
         response["X-Page-Cache"] = "hit"
         return response
