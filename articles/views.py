@@ -136,7 +136,9 @@ def article_list(request):
     else:
         page = paginate(
             request, form.filter(published).for_cards(),
-            count_key=None if form.is_narrowed else ("list",),
+            # Only the plain list of every essay shares its count (an invalid
+            # form lists nothing and must not store its zero).
+            count_key=("list",) if form.is_valid() and not form.is_narrowed else None,
         )
     return render(request, "articles/article_list.html", {"form": form, "page": page, "results": results})
 

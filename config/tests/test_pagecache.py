@@ -296,3 +296,23 @@ def test_a_redis_that_is_down_never_makes_an_error_page(client):
         article.title = "改过的标题"
         article.save()
         assert "改过的标题" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_an_invalid_filter_does_not_poison_the_shared_count(client):
+    for _ in range(12):
+        make_article()
+    assert client.get("/articles/", {"year": "abc"}).status_code == 200
+    response = client.get("/articles/")
+    assert 'href="?page=2"' in response.content.decode()
+
+
+def test_cached_essay_pages_still_count_views(client):
+    from articles import viewcounts
+
+    article = make_article()
+    client.get(article.get_absolute_url())
+    response = client.get(article.get_absolute_url())
+    assert response["X-Page-Cache"] == "hit"
+    assert f'data-view-url="/articles/{article.pk}/view/"' in response.content.decode()
+    assert client.post(f"/articles/{article.pk}/view/").status_code == 204
+    assert viewcounts.pending(article.pk) == 1
