@@ -38,17 +38,20 @@ RELATED_LIMIT = 5
 SLUG_MAX_LENGTH = Article._meta.get_field("slug").max_length
 
 
-def paginate(request, queryset, count_key=None):
+def paginate(request, queryset, count_key=None, count=None):
     """The requested page; a bad ``?page=`` shows page 1 or the last page, never an error.
 
     ``page.page_links`` holds the numbers to link, with ``…`` for the gaps.
     With ``count_key``, the number of essays is kept for the cache generation
-    (config.pagecache.memoize) instead of counted on every page.
+    (config.pagecache.memoize) instead of counted on every page; ``count``
+    gives it when the caller already knows it.
     """
     paginator = Paginator(queryset, ARTICLES_PER_PAGE)
-    if count_key is not None:
+    if count is None and count_key is not None:
+        count = memoize("count", queryset.count, *count_key)
+    if count is not None:
         # Paginator.count is a cached_property: set its value.
-        paginator.__dict__["count"] = memoize("count", queryset.count, *count_key)
+        paginator.__dict__["count"] = count
     page = paginator.get_page(request.GET.get("page"))
     page.page_links = list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
     page.ellipsis = paginator.ELLIPSIS

@@ -16,8 +16,8 @@ SITE_SETTINGS = 1
 # The first page of a cache generation also reads when the next scheduled
 # essay is due (config/pagecache.py); later pages of the generation do not.
 PAGE_GENERATION = 1
-INDEX_QUERIES = 2 + SITE_SETTINGS + PAGE_GENERATION  # nav topics; all topics with their published counts
-DETAIL_QUERIES = 6 + SITE_SETTINGS + PAGE_GENERATION  # nav; topic (+ parent); children with counts; count; page; topics of the page
+INDEX_QUERIES = 3 + SITE_SETTINGS + PAGE_GENERATION  # nav topics; all topics; published counts of every topic (one UNION)
+DETAIL_QUERIES = 6 + SITE_SETTINGS + PAGE_GENERATION  # nav; topic (+ parent); children; published counts (also the page count); page; topics of the page
 
 
 def html_of(response):
