@@ -74,7 +74,7 @@ def child(essays, show_plans):
         print(f"\n== {name} ({path}): HTTP {status}, {len(captured)} queries")
         for query in captured.captured_queries:
             sql = query["sql"]
-            if not sql.lstrip().upper().startswith("SELECT"):
+            if not sql.lstrip(" (").upper().startswith("SELECT"):
                 continue
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
