@@ -316,3 +316,15 @@ def test_cached_essay_pages_still_count_views(client):
     assert f'data-view-url="/articles/{article.pk}/view/"' in response.content.decode()
     assert client.post(f"/articles/{article.pk}/view/").status_code == 204
     assert viewcounts.pending(article.pk) == 1
+
+
+def test_renumbering_sections_in_bulk_invalidates(client):
+    from articles import services
+
+    article = make_article()
+    first = make_section(article, "第一部分", position=5)
+    make_section(article, "第二部分", position=9)
+    client.get(article.get_absolute_url())
+    services.normalize_sections(article)  # bulk_update: no signals
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert first.pk
