@@ -226,17 +226,38 @@ def _neighbour(article, *, older):
 
 
 def _related(article, topics):
-    """Up to five published essays sharing the most topics with ``article``."""
+    """Up to five published essays sharing the most topics with ``article``, newest first among equals.
+
+    Three small queries rather than one count over every essay of those
+    topics (0.2 s at 100,000 essays): the essays sharing two topics or more,
+    from the topic links alone, and which of them are published; then the
+    newest essays sharing any, an index walk down the reading order, to fill
+    the list.
+    """
     if not topics:
         return []
     ids = [topic.pk for topic in topics]
-    return list(
-        Article.objects.published()
-        .filter(topics__in=ids).exclude(pk=article.pk)
-        .annotate(shared=Count("topics"))
-        .order_by("-shared", "-published_at", "-id")
-        .only("id", "title", "slug", "published_at")[:RELATED_LIMIT]
+    fields = ("id", "title", "slug", "published_at")
+    published = Article.objects.published().exclude(pk=article.pk)
+    links = Article.topics.through.objects.filter(topic_id__in=ids).order_by()
+    # Read from the links alone (an index-only scan of (topic_id, article_id)),
+    # then looked up by id: joined in one query, PostgreSQL misjudged the
+    # number of candidates and scanned every essay.
+    shared = dict(
+        links.values("article_id").annotate(n=Count("topic_id")).filter(n__gt=1).values_list("article_id", "n")
     )
+    chosen = sorted(
+        published.filter(pk__in=list(shared)).only(*fields),
+        key=lambda essay: (-shared[essay.pk], -essay.published_at.timestamp(), -essay.pk),
+    )[:RELATED_LIMIT]
+    newest = published.filter(pk__in=links.values("article_id")).order_by("-published_at", "-id").only(*fields)
+    seen = {essay.pk for essay in chosen}
+    for essay in newest[:RELATED_LIMIT * 2]:
+        if len(chosen) >= RELATED_LIMIT:
+            break
+        if essay.pk not in seen:
+            chosen.append(essay)
+    return chosen
 
 
 def page_not_found(request, exception):

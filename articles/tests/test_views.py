@@ -46,7 +46,7 @@ SEARCH_QUERIES = LIST_QUERIES + (connection.vendor == "postgresql")
 # Essays made in a test are indexed with index_everything(): the index is
 # otherwise updated on commit, which a test's transaction never reaches
 # (articles/search/tests/test_search.py tests that path).
-DETAIL_QUERIES = 7 + SITE_SETTINGS + PAGE_GENERATION  # nav; essay; sections; topics; previous; next; related
+DETAIL_QUERIES = 9 + SITE_SETTINGS + PAGE_GENERATION  # nav; essay; sections; topics; previous; next; related (three)
 
 # Hostile values for query parameters: NUL bytes, very long text, SQL- and
 # template-looking text, markup, bidi controls, odd numbers.
