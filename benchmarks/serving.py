@@ -11,7 +11,7 @@ What it does, on loopback:
    essays (the generator of benchmarks/search.py), its search index built
    and ANALYZEd; kept between runs (``--fresh`` rebuilds it);
 2. ``collectstatic`` (WhiteNoise's compressed, hashed files) into var/;
-3. gunicorn with config/gunicorn.conf.py (``--workers`` sync workers,
+3. gunicorn with config/gunicorn.conf.py (``--workers`` gthread workers of ``--threads`` threads,
    DEBUG off, Redis as the cache on database ``--redis-db``), once with the
    page cache and once without it (PAGE_CACHE_SECONDS=0: every request is
    rendered, the figure for pages no cache helps);
@@ -136,7 +136,7 @@ def article_path(postgres_url):
 # ---------------------------------------------------------------- processes
 
 
-def bench_env(postgres_url, *, page_cache, redis_db, workers=2, worker_class="sync", threads=1, port=APP_PORT):
+def bench_env(postgres_url, *, page_cache, redis_db, workers=2, worker_class="gthread", threads=4, port=APP_PORT):
     env = dict(os.environ)
     env.update({
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -297,8 +297,8 @@ def main():
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--worker-class", default="sync")
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--worker-class", default="gthread", help="as config/gunicorn.conf.py (sync for the classic model)")
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--pages", nargs="+", default=list(PAGES), choices=list(PAGES))
     parser.add_argument("--states", nargs="+", default=["uncached", "cold", "warm"],
                         choices=["uncached", "cold", "warm"])
