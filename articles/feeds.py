@@ -20,6 +20,9 @@ SLUG_MAX_LENGTH = Topic._meta.get_field("slug").max_length
 class _EssayItems:
     """What one essay looks like in any of the feeds."""
 
+    # Cached whole for anonymous readers (config.pagecache.public_page).
+    public_page_params = ()
+
     def item_title(self, item):
         return item.title
 

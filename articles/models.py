@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -161,6 +162,23 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             models.Index(fields=["-is_pinned", "-published_at"], name="article_pinned_pub_idx"),
+            # The public pages' orderings over published essays only (partial
+            # indexes: drafts and the recycle bin take no room): the reading
+            # order of every list, feed, sitemap and the previous/next walk;
+            # 置顶 on the home page; 热门 by view count.
+            models.Index(
+                F("published_at").desc(), F("id").desc(), name="article_public_order_idx",
+                condition=models.Q(status="published", deleted_at__isnull=True),
+            ),
+            models.Index(
+                F("published_at").desc(), F("id").desc(), name="article_public_pinned_idx",
+                condition=models.Q(status="published", deleted_at__isnull=True, is_pinned=True),
+            ),
+            models.Index(
+                F("view_count").desc(), F("published_at").desc(), F("id").desc(),
+                name="article_public_popular_idx",
+                condition=models.Q(status="published", deleted_at__isnull=True, view_count__gt=0),
+            ),
         ]
 
     def __str__(self):

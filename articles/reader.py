@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from articles import viewcounts
 from articles.models import Article
 from articles.views import SLUG_MAX_LENGTH
+from config.pagecache import public_page
 
 QR_FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 
@@ -57,6 +58,7 @@ def qr_code(request, slug, fmt):
     return HttpResponse(out.getvalue(), content_type=QR_FORMATS[fmt])
 
 
+@public_page
 @require_GET
 def robots_txt(request):
     lines = [

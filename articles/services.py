@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleTransition, Section
 from articles.richtext import paragraphs_to_html
+from config import pagecache
 
 Action = ArticleTransition.Action
 
@@ -115,6 +116,8 @@ def normalize_sections(article):
             changed.append(section)
     if changed:
         Section.objects.bulk_update(changed, ["position", "kind"])
+        # bulk_update sends no signal: cached pages must still go stale.
+        pagecache.invalidate()
     return sections
 
 
@@ -163,6 +166,7 @@ def import_essay(essay, *, topics=(), publish_now=False, user=None, source=""):
                     body=paragraphs_to_html(point.body),
                 ))
         Section.objects.bulk_create(rows)
+        pagecache.invalidate()  # bulk_create sends no signal
         if publish_now:
             publish(article, user)
         from articles import revisions  # revisions builds on services

@@ -7,6 +7,9 @@ topics there are (pinned by the query-count tests in
 ``articles/tests/test_views.py`` and ``articles/search/tests/test_search.py``).
 """
 
+import hashlib
+
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, Window
@@ -19,7 +22,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import requires_csrf_token
 
 from articles import search, seo, viewcounts
-from articles.forms import ArticleFilterForm
+from config.pagecache import memoize, public_page
+from articles.forms import ArticleFilterForm, sorted_orgs
 from articles.models import Article
 from topics.context_processors import navigation_topics
 from topics.models import Topic
@@ -34,27 +38,37 @@ RELATED_LIMIT = 5
 SLUG_MAX_LENGTH = Article._meta.get_field("slug").max_length
 
 
-def paginate(request, queryset):
+def paginate(request, queryset, count_key=None, count=None):
     """The requested page; a bad ``?page=`` shows page 1 or the last page, never an error.
 
     ``page.page_links`` holds the numbers to link, with ``…`` for the gaps.
+    With ``count_key``, the number of essays is kept for the cache generation
+    (config.pagecache.memoize) instead of counted on every page; ``count``
+    gives it when the caller already knows it.
     """
     paginator = Paginator(queryset, ARTICLES_PER_PAGE)
+    if count is None and count_key is not None:
+        count = memoize("count", queryset.count, *count_key)
+    if count is not None:
+        # Paginator.count is a cached_property: set its value.
+        paginator.__dict__["count"] = count
     page = paginator.get_page(request.GET.get("page"))
     page.page_links = list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
     page.ellipsis = paginator.ELLIPSIS
     return page
 
 
+@public_page
 def home(request):
     published = Article.objects.published()
     pinned = list(published.filter(is_pinned=True).for_cards()[:HOME_PINNED])
     latest = list(published.exclude(pk__in=[a.pk for a in pinned]).for_cards()[:HOME_LATEST])
+    columns = navigation_topics(request)
     return render(request, "articles/home.html", {
         "pinned": pinned,
         "latest": latest,
-        "topic_blocks": _topic_blocks(navigation_topics(request)),
-        "popular": _popular(published),
+        "topic_blocks": memoize("topic_blocks", lambda: _topic_blocks(columns)),
+        "popular": memoize("popular", lambda: _popular(published)),
     })
 
 
@@ -101,30 +115,38 @@ def _topic_blocks(columns):
     return blocks
 
 
+@public_page(params=["q", "topic", "year", "org", "kind", "page"])
 def article_list(request):
     """All essays, newest first; with ``q``, the essays matching it, best first, with snippets."""
     published = Article.objects.published()
+    # The choices change only with the essays: kept for the cache generation.
     form = ArticleFilterForm(
         request.GET,
-        topics=Topic.objects.only("id", "name", "slug", "parent_id", "position"),
-        years=(
+        topics=memoize("filter_topics", lambda: list(Topic.objects.only("id", "name", "slug", "parent_id", "position"))),
+        years=memoize("filter_years", lambda: list(
             published.annotate(year=ExtractYear("published_at"))
             .order_by("-year").values_list("year", flat=True).distinct()
-        ),
-        orgs=(
+        )),
+        orgs=memoize("filter_orgs", lambda: sorted_orgs(
             published.exclude(author_org="")
             .order_by("author_org").values_list("author_org", flat=True).distinct()
-        ),
+        )),
     )
     results = None
     if form.query:
         results = search.search(form.query, **form.search_filters())
         page = paginate(request, results)
     else:
-        page = paginate(request, form.filter(published).for_cards())
+        page = paginate(
+            request, form.filter(published).for_cards(),
+            # Only the plain list of every essay shares its count (an invalid
+            # form lists nothing and must not store its zero).
+            count_key=("list",) if form.is_valid() and not form.is_narrowed else None,
+        )
     return render(request, "articles/article_list.html", {"form": form, "page": page, "results": results})
 
 
+@public_page
 def article_detail(request, slug):
     if len(slug) > SLUG_MAX_LENGTH:
         raise Http404("没有这篇文稿。")
@@ -148,10 +170,24 @@ def article_preview(request, pk):
     return render(request, "articles/article_detail.html", context)
 
 
+def body_version(article):
+    """A hash of everything the essay's cached body fragment shows: its sections,
+    conclusion and author unit. An edit anywhere gives a new fragment."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (article.conclusion, article.author_org):
+        digest.update(part.encode() + b"\x00")
+    for section in article.sections.all():
+        for part in (section.pk, section.position, section.level, section.number, section.heading, section.kind, section.body):
+            digest.update(str(part).encode() + b"\x00")
+    return digest.hexdigest()
+
+
 def _essay_context(article, request):
     topics = list(article.topics.all())
     return {
         "article": article,
+        "body_version": body_version(article),
+        "fragment_seconds": settings.FRAGMENT_CACHE_SECONDS,
         "view_count": viewcounts.displayed_count(article),
         "description": seo.description(article),
         "json_ld": seo.json_ld(article, request, topics),
@@ -159,22 +195,29 @@ def _essay_context(article, request):
         "cover_url": request.build_absolute_uri(article.cover_banner.url) if article.cover_banner else "",
         "outline": article.outline(),
         "topics": topics,
-        "previous_article": _neighbour(article, older=True),
-        "next_article": _neighbour(article, older=False),
-        "related": _related(article, topics),
+        # Kept for the cache generation: the neighbours and related essays
+        # change only when some essay does.
+        "previous_article": memoize("previous", lambda: _neighbour(article, older=True), article.pk),
+        "next_article": memoize("next", lambda: _neighbour(article, older=False), article.pk),
+        "related": memoize("related", lambda: _related(article, topics), article.pk),
     }
 
 
 def _neighbour(article, *, older):
-    """The published essay just before (older) or after (newer) ``article``."""
+    """The published essay just before (older) or after (newer) ``article``.
+
+    An index walk from the essay's place in the reading order
+    (``article_public_order_idx``): the range condition on ``published_at``
+    lets the database start there, the tie-break on ``id`` is a filter.
+    """
     if article.published_at is None:
         return None
     when, pk = article.published_at, article.pk
     if older:
-        match = Q(published_at__lt=when) | Q(published_at=when, pk__lt=pk)
+        match = Q(published_at__lte=when) & (Q(published_at__lt=when) | Q(pk__lt=pk))
         order = ("-published_at", "-id")
     else:
-        match = Q(published_at__gt=when) | Q(published_at=when, pk__gt=pk)
+        match = Q(published_at__gte=when) & (Q(published_at__gt=when) | Q(pk__gt=pk))
         order = ("published_at", "id")
     return (
         Article.objects.published().filter(match).order_by(*order)
@@ -183,17 +226,38 @@ def _neighbour(article, *, older):
 
 
 def _related(article, topics):
-    """Up to five published essays sharing the most topics with ``article``."""
+    """Up to five published essays sharing the most topics with ``article``, newest first among equals.
+
+    Three small queries rather than one count over every essay of those
+    topics (0.2 s at 100,000 essays): the essays sharing two topics or more,
+    from the topic links alone, and which of them are published; then the
+    newest essays sharing any, an index walk down the reading order, to fill
+    the list.
+    """
     if not topics:
         return []
     ids = [topic.pk for topic in topics]
-    return list(
-        Article.objects.published()
-        .filter(topics__in=ids).exclude(pk=article.pk)
-        .annotate(shared=Count("topics"))
-        .order_by("-shared", "-published_at", "-id")
-        .only("id", "title", "slug", "published_at")[:RELATED_LIMIT]
+    fields = ("id", "title", "slug", "published_at")
+    published = Article.objects.published().exclude(pk=article.pk)
+    links = Article.topics.through.objects.filter(topic_id__in=ids).order_by()
+    # Read from the links alone (an index-only scan of (topic_id, article_id)),
+    # then looked up by id: joined in one query, PostgreSQL misjudged the
+    # number of candidates and scanned every essay.
+    shared = dict(
+        links.values("article_id").annotate(n=Count("topic_id")).filter(n__gt=1).values_list("article_id", "n")
     )
+    chosen = sorted(
+        published.filter(pk__in=list(shared)).only(*fields),
+        key=lambda essay: (-shared[essay.pk], -essay.published_at.timestamp(), -essay.pk),
+    )[:RELATED_LIMIT]
+    newest = published.filter(pk__in=links.values("article_id")).order_by("-published_at", "-id").only(*fields)
+    seen = {essay.pk for essay in chosen}
+    for essay in newest[:RELATED_LIMIT * 2]:
+        if len(chosen) >= RELATED_LIMIT:
+            break
+        if essay.pk not in seen:
+            chosen.append(essay)
+    return chosen
 
 
 def page_not_found(request, exception):

@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.cache import caches_from
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -56,6 +58,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached anonymous page is answered before any other middleware
+    # runs (config/pagecache.py); the stored response carries their headers.
+    "config.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
@@ -101,24 +106,39 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite:///var/portal.sqlite3")
 if DATABASE_URL.startswith("sqlite:///") and not DATABASE_URL.startswith("sqlite:////"):
     # A relative SQLite path is taken from the project root, not the cwd.
     DATABASE_URL = "sqlite:///" + str(BASE_DIR / DATABASE_URL[len("sqlite:///"):])
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+# Persistent connections (CONN_MAX_AGE seconds, 600 unless set; 0 closes
+# each request's connection), checked before reuse so that a restarted
+# PostgreSQL costs no failed request.
+CONN_MAX_AGE = int(os.environ.get("CONN_MAX_AGE", 600))
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# A read replica (streaming replication of the primary): public pages read
+# from it, everything else from the primary (config/routers.py).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Local memory by default (one process); Redis shared by every worker and
+# host in production (REDIS_URL=redis://127.0.0.1:6379/0). See config/cache.py.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "portal",
-        }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = caches_from(REDIS_URL)
+
+# Whole anonymous pages are cached for PAGE_CACHE_SECONDS (0 turns the page
+# cache off) and invalidated on every change (config/pagecache.py); browsers
+# and the proxy in front may keep a page PAGE_CACHE_BROWSER_SECONDS.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 600))
+PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", 10))
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", 600))
 
 # Editors' accounts publish under the committee's name: 10 characters at
 # least (Django's default is 8), not like the user name, not a common or an
@@ -181,6 +201,8 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = SECURE_COOKIES
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE_COOKIES)
+    # The load balancer's health check speaks plain HTTP to the app.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     # HSTS is only ever sent on HTTPS responses. One year, subdomains
     # included, eligible for the browsers' preload list (SECURE_HSTS_PRELOAD=0
     # to leave that out; `check --deploy` then warns about it).

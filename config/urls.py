@@ -17,6 +17,8 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from articles.reader import robots_txt
 from articles.sitemaps import SITEMAPS
+from config.health import healthz
+from config.pagecache import public_page
 
 admin.site.site_header = f"{settings.SITE_NAME} · 管理后台"
 admin.site.site_title = f"{settings.SITE_NAME}管理"
@@ -29,8 +31,10 @@ urlpatterns = [
 ]
 # Reader discovery: sitemap.xml and robots.txt (articles/sitemaps.py, articles/reader.py).
 urlpatterns += [
-    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", public_page(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    # For the load balancer and monitoring: database and cache status (config/health.py).
+    path("healthz", healthz, name="healthz"),
 ]
 
 

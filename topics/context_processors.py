@@ -15,9 +15,12 @@ def navigation_topics(request):
     """Top-level topics shown in the navigation, as a list (one query per request)."""
     topics = getattr(request, _CACHE_ATTRIBUTE, None)
     if topics is None:
+        from config.pagecache import memoize
         from topics.models import Topic
 
-        topics = list(Topic.objects.in_navigation().only("id", "name", "slug", "position"))
+        topics = memoize(
+            "nav_topics", lambda: list(Topic.objects.in_navigation().only("id", "name", "slug", "position"))
+        )
         setattr(request, _CACHE_ATTRIBUTE, topics)
     return topics
 

@@ -1,7 +1,6 @@
 """Readable ASCII slugs for Chinese names: the pinyin of the name."""
 
 from django.utils.text import slugify
-from pypinyin import Style, lazy_pinyin
 
 
 def pinyin_slug(text: str, max_length: int = 60) -> str:
@@ -10,6 +9,8 @@ def pinyin_slug(text: str, max_length: int = 60) -> str:
     >>> pinyin_slug("基层党建")
     'ji-ceng-dang-jian'
     """
+    from pypinyin import Style, lazy_pinyin  # noqa: PLC0415 - large dictionaries: load on first use
+
     syllables = [slugify(s) for s in lazy_pinyin(text, style=Style.NORMAL, errors="default")]
     slug = ""
     for syllable in filter(None, syllables):

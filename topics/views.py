@@ -1,32 +1,51 @@
 """Topic pages of the reading site: the index of columns and one topic's essays."""
 
-from django.db.models import Func, OuterRef, Q, Subquery
+from django.db.models import Count, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 
 from articles.models import Article
 from articles.views import paginate
+from config.pagecache import memoize, public_page
 from topics.models import Topic
 
 
-def _published_count():
-    """Published essays tagged with the outer topic or one of its children.
+def published_counts():
+    """``{topic id: published essays}``: for a special topic the essays tagged
+    with it, for a column those tagged with it or one of its topics (each
+    essay once, as the column's page lists them).
 
-    A correlated subquery counting distinct essays, so a column's number
-    matches what its page lists, even when an essay carries both the column
-    and one of its special topics.
+    One query over the topic links: direct counts per topic and distinct
+    counts per column, in a UNION. The correlated subquery per topic it
+    replaces took 4.5 s on the topic index at 100,000 essays (benchmarks/explain.py).
     """
-    tagged = (
-        Article.objects.published()
-        .filter(Q(topics=OuterRef("pk")) | Q(topics__parent=OuterRef("pk")))
-        .order_by()
-        .annotate(n=Func("id", function="COUNT", template="%(function)s(DISTINCT %(expressions)s)"))
-        .values("n")
+    links = Article.topics.through.objects.filter(article_id__in=Article.objects.published().values("pk")).order_by()
+    direct = (
+        links.values("topic_id").annotate(kind=Value("topic"), n=Count("article_id"))
+        .values_list("kind", "topic_id", "n")
     )
-    return Subquery(tagged)
+    columns = (
+        links.annotate(column=Coalesce("topic__parent_id", "topic_id")).values("column")
+        .annotate(kind=Value("column"), n=Count("article_id", distinct=True))
+        .values_list("kind", "column", "n")
+    )
+    counts = {}
+    parents = {}
+    for kind, topic_id, n in direct.union(columns, all=True):
+        (parents if kind == "column" else counts)[topic_id] = n
+    counts.update(parents)  # a column's own count includes its topics' essays
+    return counts
 
 
+def _with_counts(topics, counts):
+    for topic in topics:
+        topic.article_count = counts.get(topic.pk, 0)
+    return topics
+
+
+@public_page
 def topic_index(request):
-    topics = list(Topic.objects.annotate(article_count=_published_count()))
+    topics = _with_counts(list(Topic.objects.all()), memoize("topic_counts", published_counts))
     children = {}
     for topic in topics:
         if topic.parent_id is not None:
@@ -37,10 +56,13 @@ def topic_index(request):
     return render(request, "topics/topic_index.html", {"columns": columns})
 
 
+@public_page(params=["page"])
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
-    children = list(topic.children.annotate(article_count=_published_count()))
-    page = paginate(request, Article.objects.published().in_topic(topic).for_cards())
+    # Counts change only with the essays: kept for the cache generation.
+    counts = memoize("topic_counts", published_counts)
+    children = _with_counts(list(topic.children.all()), counts)
+    page = paginate(request, Article.objects.published().in_topic(topic).for_cards(), count=counts.get(topic.pk, 0))
     return render(request, "topics/topic_detail.html", {
         "topic": topic,
         "children": children,
