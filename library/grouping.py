@@ -260,13 +260,31 @@ def group(vectors, seeds=(), *, join=JOIN_THRESHOLD, merge=MERGE_THRESHOLD, prog
         groups.append(
             Group(
                 members=tuple(items),
-                top_words=tuple(_top(total, LABEL_WORDS)),
+                top_words=label_words(total),
                 central=_central(items, total, vectors),
                 key=cluster.key,
             )
         )
     groups.sort(key=lambda g: (-len(g.members), g.members[:1]))
     return groups
+
+
+def label_words(total, count=LABEL_WORDS):
+    """The heaviest words of a centroid, one of each family: 重要性 rather than 重要 and 重要性."""
+    chosen = []
+    for word in sorted(total, key=lambda t: (-total[t], t)):
+        family = [taken for taken in chosen if word in taken or taken in word]
+        if family:
+            taken = family[0]
+            # The longer word is the more telling one when it weighs nearly as much.
+            if len(word) > len(taken) and total[word] >= 0.6 * total[taken]:
+                chosen[chosen.index(taken)] = word
+            continue
+        if len(chosen) < count:
+            chosen.append(word)
+        elif total[word] < 0.6 * min(total[taken] for taken in chosen):
+            break
+    return tuple(chosen)
 
 
 def _central(items, total, vectors):

@@ -1,0 +1,122 @@
+"""The public 问题库 and 对策库: theme indexes, theme pages, item permalinks, export.
+
+Only items of published essays appear (``LibraryItem.objects.public()``).
+Views are thin: filtering is the form's (``library.forms``), counting is
+``library.queries``'s, files are ``library.export``'s.
+"""
+
+import re
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+
+from library import charts, export, queries
+from library.forms import LibraryFilterForm
+from library.models import Library, LibraryItem, Theme
+from library.staticfiles import echarts_available
+
+THEMES_PER_PAGE = 20
+CHART_THEMES = 15
+# Larger ids overflow the database's integer (an error, not "not found").
+MAX_ID = 2**63 - 1
+_ITEM_KEY = re.compile(r"(\d{1,18})-(\d{1,4})")
+
+TITLES = {Library.PROBLEMS: "问题库", Library.COUNTERMEASURES: "对策库"}
+OTHER = {Library.PROBLEMS: Library.COUNTERMEASURES, Library.COUNTERMEASURES: Library.PROBLEMS}
+
+
+def _paginate(request, rows):
+    paginator = Paginator(rows, THEMES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.page_links = list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+    page.ellipsis = paginator.ELLIPSIS
+    return page
+
+
+def theme_index(request, library):
+    form = LibraryFilterForm.for_request(request)
+    items = form.filter_items(LibraryItem.objects.public().of_library(library))
+    rows = queries.theme_rows(items, sort=form.ordering)
+    page = _paginate(request, rows)
+    queries.attach_themes(page.object_list)
+    chart = sorted(rows, key=lambda row: (-row["essays"], row["theme_id"]))[:CHART_THEMES]
+    queries.attach_themes(chart)
+    return render(request, "library/theme_index.html", {
+        "library": library,
+        "echarts_available": echarts_available(),
+        "title": TITLES[library],
+        "other_title": TITLES[OTHER[library]],
+        "form": form,
+        "page": page,
+        "charts": [charts.chart(
+            "themes-chart", f"{TITLES[library]}：提出最多的主题（前 {CHART_THEMES} 个，按文稿数）",
+            [(row["theme"].label, row["essays"], row["theme"].get_absolute_url()) for row in chart],
+            label_heading="主题", kind="hbar",
+        )] if chart else [],
+        "totals": queries.totals(items),
+    })
+
+
+def theme_detail(request, library, pk):
+    if pk > MAX_ID:
+        raise Http404("没有这个主题。")
+    theme = get_object_or_404(Theme, pk=pk, library=library)
+    items = list(
+        LibraryItem.objects.public().filter(theme=theme)
+        .select_related("article").order_by("-article__published_at", "article_id", "position", "ordinal")
+    )
+    if not items:
+        raise Http404("这个主题下暂时没有已发布的条目。")
+    article_ids = {item.article_id for item in items}
+    by_year = queries.by_year(items)
+    by_unit = queries.by_unit(items)
+    return render(request, "library/theme_detail.html", {
+        "library": library,
+        "echarts_available": echarts_available(),
+        "title": TITLES[library],
+        "other_title": TITLES[OTHER[library]],
+        "theme": theme,
+        "items": items,
+        "essay_count": len(article_ids),
+        "by_topic": queries.by_topic(article_ids),
+        "by_year": by_year,
+        "by_unit": by_unit,
+        "charts": [
+            charts.chart(
+                "years-chart", "历年提出这一主题的文稿数", [(f"{y}年", n, "") for y, n in by_year],
+                label_heading="年份", kind="line",
+            ),
+            charts.chart(
+                "units-chart", "提出这一主题的作者单位（前 15 个）", [(u, n, "") for u, n in by_unit[:15]],
+                label_heading="作者单位", kind="hbar",
+            ),
+        ],
+        "linked": queries.linked_items(theme, items),
+        "related_themes": queries.related_themes(theme, article_ids),
+    })
+
+
+def item_permalink(request, key):
+    """An item's stable address: opens its essay at the point it is in."""
+    match = _ITEM_KEY.fullmatch(key)
+    if not match:
+        raise Http404("没有这个条目。")
+    if int(match[1]) > MAX_ID:
+        raise Http404("没有这个条目。")
+    item = get_object_or_404(
+        LibraryItem.objects.public().select_related("article"), section_id=int(match[1]), ordinal=int(match[2])
+    )
+    return HttpResponseRedirect(item.essay_url())
+
+
+def export_items(request, library, fmt):
+    form = LibraryFilterForm.for_request(request)
+    items = form.filter_items(LibraryItem.objects.public().of_library(library))
+    theme = request.GET.get("theme", "")
+    if theme:
+        if not theme.isascii() or not theme.isdigit() or len(theme) > 18:
+            items = items.none()
+        else:
+            items = items.filter(theme_id=int(theme))
+    return export.response(items, fmt=fmt, title=TITLES[library], request=request)
