@@ -38,7 +38,8 @@ MERGE_THRESHOLD = 0.30
 # Terms kept in a centroid (and indexed for candidate look-up).
 CENTROID_TERMS = 40
 INDEX_TERMS = 12
-QUERY_TERMS = 8
+# Clusters scored exactly per item, out of those sharing its terms.
+SHORTLIST = 6
 LABEL_WORDS = 4
 
 # Words every item of the genre has: weight nothing for telling themes apart.
@@ -145,11 +146,15 @@ class _Index:
         for term in self.terms.pop(cluster_id, ()):
             self.postings[term].discard(cluster_id)
 
-    def candidates(self, vector):
-        found = set()
-        for term in _top(vector, QUERY_TERMS):
-            found |= self.postings.get(term, set())
-        return found
+    def candidates(self, vector, keep=SHORTLIST):
+        """The clusters sharing the most weight of ``vector``'s terms among their top terms (a shortlist)."""
+        overlap = defaultdict(float)
+        for term, weight in vector.items():
+            for cluster_id in self.postings.get(term, ()):
+                overlap[cluster_id] += weight
+        if len(overlap) <= keep:
+            return set(overlap)
+        return set(sorted(overlap, key=lambda c: (-overlap[c], c))[:keep])
 
 
 def _best(vector, candidates, clusters, centroids):

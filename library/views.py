@@ -17,6 +17,7 @@ from library.models import Library, LibraryItem, Theme
 from library.staticfiles import echarts_available
 
 THEMES_PER_PAGE = 20
+ITEMS_PER_PAGE = 50
 CHART_THEMES = 15
 # Larger ids overflow the database's integer (an error, not "not found").
 MAX_ID = 2**63 - 1
@@ -37,7 +38,12 @@ def _paginate(request, rows):
 def theme_index(request, library):
     form = LibraryFilterForm.for_request(request)
     items = form.filter_items(LibraryItem.objects.public().of_library(library))
-    rows = queries.theme_rows(items, sort=form.ordering)
+    if form.is_valid() and not form.is_filtered:
+        rows = queries.stored_theme_rows(library, sort=form.ordering)
+        totals = queries.stored_totals(library)
+    else:
+        rows = queries.theme_rows(items, sort=form.ordering)
+        totals = queries.totals(items)
     page = _paginate(request, rows)
     queries.attach_themes(page.object_list)
     chart = sorted(rows, key=lambda row: (-row["essays"], row["theme_id"]))[:CHART_THEMES]
@@ -54,7 +60,7 @@ def theme_index(request, library):
             [(row["theme"].label, row["essays"], row["theme"].get_absolute_url()) for row in chart],
             label_heading="主题", kind="hbar",
         )] if chart else [],
-        "totals": queries.totals(items),
+        "totals": totals,
     })
 
 
@@ -62,13 +68,18 @@ def theme_detail(request, library, pk):
     if pk > MAX_ID:
         raise Http404("没有这个主题。")
     theme = get_object_or_404(Theme, pk=pk, library=library)
-    items = list(
-        LibraryItem.objects.public().filter(theme=theme)
-        .select_related("article").order_by("-article__published_at", "article_id", "position", "ordinal")
-    )
-    if not items:
+    items = LibraryItem.objects.public().filter(theme=theme)
+    totals = queries.totals(items)
+    if not totals["items"]:
         raise Http404("这个主题下暂时没有已发布的条目。")
-    article_ids = {item.article_id for item in items}
+    paginator = Paginator(
+        items.select_related("article").order_by("-article__published_at", "article_id", "position", "ordinal"),
+        ITEMS_PER_PAGE,
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    page.page_links = list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+    page.ellipsis = paginator.ELLIPSIS
+    article_ids = items.values("article_id")
     by_year = queries.by_year(items)
     by_unit = queries.by_unit(items)
     return render(request, "library/theme_detail.html", {
@@ -77,11 +88,11 @@ def theme_detail(request, library, pk):
         "title": TITLES[library],
         "other_title": TITLES[OTHER[library]],
         "theme": theme,
-        "items": items,
-        "essay_count": len(article_ids),
+        "page": page,
+        "item_count": totals["items"],
+        "essay_count": totals["essays"],
+        "unit_count": len(by_unit),
         "by_topic": queries.by_topic(article_ids),
-        "by_year": by_year,
-        "by_unit": by_unit,
         "charts": [
             charts.chart(
                 "years-chart", "历年提出这一主题的文稿数", [(f"{y}年", n, "") for y, n in by_year],
@@ -92,7 +103,7 @@ def theme_detail(request, library, pk):
                 label_heading="作者单位", kind="hbar",
             ),
         ],
-        "linked": queries.linked_items(theme, items),
+        "linked": queries.linked_items(theme),
         "related_themes": queries.related_themes(theme, article_ids),
     })
 
