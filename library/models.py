@@ -93,7 +93,7 @@ class Theme(models.Model):
 class LibraryItem(models.Model):
     article = models.ForeignKey(Article, verbose_name="文稿", on_delete=models.CASCADE, related_name="library_items")
     section = models.ForeignKey(Section, verbose_name="要点", on_delete=models.CASCADE, related_name="library_items")
-    kind = models.CharField("类型", max_length=20, choices=Kind.choices, db_index=True)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     position = models.PositiveIntegerField("顺序", default=0)
     ordinal = models.PositiveSmallIntegerField("要点内序号", default=0, help_text="0 为整个要点；1、2…为“一是、二是…”。")
     heading = models.CharField("标题", max_length=300)
@@ -112,6 +112,9 @@ class LibraryItem(models.Model):
         verbose_name_plural = "条目"
         ordering = ["article", "position", "ordinal"]
         constraints = [models.UniqueConstraint(fields=["section", "ordinal"], name="library_item_section_ordinal")]
+        # No index on kind alone: half the items share each kind, and with one
+        # the database would scan it rather than look up the filtered essays.
+        indexes = [models.Index(fields=["article", "kind"], name="library_item_article_kind_idx")]
 
     def __str__(self):
         return self.heading

@@ -4,9 +4,11 @@ Each function runs a fixed number of queries whatever the number of themes
 on the page.
 """
 
+import uuid
+from collections import Counter
+
+from django.core.cache import cache
 from django.db.models import Count, Max, Q
-from django.db.models.functions import ExtractYear
-from pypinyin import lazy_pinyin
 
 from articles.models import Article
 from library.models import COUNTERMEASURE_KINDS, CountermeasureLink, LibraryItem, Theme
@@ -69,27 +71,24 @@ def totals(items):
     return items.aggregate(items=Count("id"), essays=Count("article_id", distinct=True))
 
 
-def by_year(items):
-    """``[(year, essays)]`` oldest first, for a queryset of items."""
-    rows = (
-        items.annotate(year=ExtractYear("article__published_at")).values("year")
-        .annotate(n=Count("article_id", distinct=True)).order_by("year")
-    )
-    return [(row["year"], row["n"]) for row in rows]
+def essay_stats(items):
+    """``(essays, by_year, by_unit)`` for a queryset of items, from one query over their essays.
 
+    ``by_year``: ``[(year, essays)]`` oldest first; ``by_unit``: ``[(unit, essays)]``
+    most first (unnamed units left out). Years are counted in Python: on
+    SQLite, extracting a local year in SQL is a Python function per row anyway.
+    """
+    from django.utils import timezone
 
-def by_unit(items):
-    """``[(unit, essays)]``, most first (unnamed units left out), for a queryset of items."""
-    rows = (
-        items.exclude(article__author_org="").values("article__author_org")
-        .annotate(n=Count("article_id", distinct=True)).order_by()
-    )
-    pairs = [(row["article__author_org"], row["n"]) for row in rows]
-    return sorted(pairs, key=lambda pair: (-pair[1], lazy_pinyin(pair[0])))
+    rows = set(items.values_list("article_id", "article__published_at", "article__author_org").order_by())
+    years = Counter(timezone.localtime(published).year for _, published, _ in rows if published)
+    units = Counter(org for _, _, org in rows if org)
+    by_unit = sorted(units.items(), key=lambda pair: (-pair[1], pair[0]))
+    return [article_id for article_id, _, _ in rows], sorted(years.items()), by_unit
 
 
 def by_topic(article_ids):
-    """``[(topic, essays)]`` most first; ``article_ids`` a list or a subquery."""
+    """``[(topic, essays)]`` most first."""
     rows = (
         Article.topics.through.objects.filter(article_id__in=article_ids)
         .values("topic_id").annotate(n=Count("article_id", distinct=True)).order_by("-n", "topic_id")
@@ -97,6 +96,45 @@ def by_topic(article_ids):
     rows = list(rows)
     topics = Topic.objects.in_bulk([row["topic_id"] for row in rows])
     return [(topics[row["topic_id"]], row["n"]) for row in rows if row["topic_id"] in topics]
+
+
+VERSION_KEY = "library:version"
+STATS_SECONDS = 600
+# Beyond this many essays, pass a subquery rather than a list of ids.
+MAX_LISTED_IDS = 5000
+
+
+def bump_version():
+    """Called after each regroup: cached theme statistics are recomputed on next view."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def theme_stats(theme, items):
+    """A theme page's counts (essays, years, units, topics, related themes), cached until the next regroup.
+
+    Counting the essays behind a theme of two thousand items is most of the
+    page's work; the figures change only when essays are (un)published, and
+    every such change is followed by a regroup, which bumps the version.
+    The cache also expires after :data:`STATS_SECONDS` (scheduled essays
+    becoming public trigger nothing).
+    """
+    version = cache.get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, None)
+    key = f"library:theme-stats:{theme.pk}:{version}"
+    stats = cache.get(key)
+    if stats is None:
+        article_ids, by_year, by_unit = essay_stats(items)
+        essays = len(article_ids)
+        if essays > MAX_LISTED_IDS:
+            article_ids = items.values("article_id")
+        stats = {
+            "essays": essays,
+            "by_year": by_year,
+            "by_unit": by_unit,
+            "by_topic": by_topic(article_ids),
+            "related_themes": related_themes(theme, article_ids),
+        }
+        cache.set(key, stats, STATS_SECONDS)
+    return stats
 
 
 def linked_items(theme, limit=30):
@@ -134,7 +172,8 @@ def related_themes(theme, article_ids, limit=10):
     """
     other_kinds = ("problems", "causes") if theme.library == "countermeasures" else COUNTERMEASURE_KINDS
     rows = list(
-        LibraryItem.objects.public().filter(article_id__in=article_ids, kind__in=other_kinds, theme__isnull=False)
+        # The essays are public already (they come from the theme's public items).
+        LibraryItem.objects.filter(article_id__in=article_ids, kind__in=other_kinds, theme__isnull=False)
         .values("theme_id").annotate(n=Count("article_id", distinct=True)).order_by("-n", "theme_id")[:limit]
     )
     themes = Theme.objects.in_bulk([row["theme_id"] for row in rows])

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 
 from articles.models import Article, Section
-from library import grouping
+from library import grouping, queries
 from library.extraction import first_sentence, plain_text, split_items
 from library.forms import CHOICES_KEY
 from library.models import (
@@ -269,6 +269,8 @@ def refresh_counts():
         theme.unit_count = row.get("units", 0)
         theme.latest_at = row.get("latest")
     Theme.objects.bulk_update(themes, ["item_count", "essay_count", "unit_count", "latest_at"], batch_size=BATCH)
+    # Cached theme statistics are stale now (regrouping, or an editor's merge, split or move).
+    queries.bump_version()
 
 
 def suggest_links(rows, vectors):

@@ -37,7 +37,7 @@ def _paginate(request, rows):
 
 def theme_index(request, library):
     form = LibraryFilterForm.for_request(request)
-    items = form.filter_items(LibraryItem.objects.public().of_library(library))
+    items = form.filter_items(LibraryItem.objects.of_library(library))
     if form.is_valid() and not form.is_filtered:
         rows = queries.stored_theme_rows(library, sort=form.ordering)
         totals = queries.stored_totals(library)
@@ -69,19 +69,17 @@ def theme_detail(request, library, pk):
         raise Http404("没有这个主题。")
     theme = get_object_or_404(Theme, pk=pk, library=library)
     items = LibraryItem.objects.public().filter(theme=theme)
-    totals = queries.totals(items)
-    if not totals["items"]:
-        raise Http404("这个主题下暂时没有已发布的条目。")
     paginator = Paginator(
         items.select_related("article").order_by("-article__published_at", "article_id", "position", "ordinal"),
         ITEMS_PER_PAGE,
     )
+    if not paginator.count:
+        raise Http404("这个主题下暂时没有已发布的条目。")
     page = paginator.get_page(request.GET.get("page"))
     page.page_links = list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
     page.ellipsis = paginator.ELLIPSIS
-    article_ids = items.values("article_id")
-    by_year = queries.by_year(items)
-    by_unit = queries.by_unit(items)
+    stats = queries.theme_stats(theme, items)
+    by_year, by_unit = stats["by_year"], stats["by_unit"]
     return render(request, "library/theme_detail.html", {
         "library": library,
         "echarts_available": echarts_available(),
@@ -89,10 +87,10 @@ def theme_detail(request, library, pk):
         "other_title": TITLES[OTHER[library]],
         "theme": theme,
         "page": page,
-        "item_count": totals["items"],
-        "essay_count": totals["essays"],
+        "item_count": paginator.count,
+        "essay_count": stats["essays"],
         "unit_count": len(by_unit),
-        "by_topic": queries.by_topic(article_ids),
+        "by_topic": stats["by_topic"],
         "charts": [
             charts.chart(
                 "years-chart", "历年提出这一主题的文稿数", [(f"{y}年", n, "") for y, n in by_year],
@@ -104,7 +102,7 @@ def theme_detail(request, library, pk):
             ),
         ],
         "linked": queries.linked_items(theme),
-        "related_themes": queries.related_themes(theme, article_ids),
+        "related_themes": stats["related_themes"],
     })
 
 
@@ -123,7 +121,7 @@ def item_permalink(request, key):
 
 def export_items(request, library, fmt):
     form = LibraryFilterForm.for_request(request)
-    items = form.filter_items(LibraryItem.objects.public().of_library(library))
+    items = form.filter_items(LibraryItem.objects.of_library(library))
     theme = request.GET.get("theme", "")
     if theme:
         if not theme.isascii() or not theme.isdigit() or len(theme) > 18:

@@ -233,3 +233,30 @@ def test_index_runs_a_fixed_number_of_queries(client, library, django_assert_max
     regroup()
     with django_assert_max_num_queries(14):
         assert client.get(PROBLEMS).status_code == 200
+
+
+def test_theme_page_paginates_its_items(client):
+    from library import views
+
+    for _ in range(4):
+        make_essay(problems=[ATTITUDE[0]])
+    regroup()
+    theme = theme_of(ATTITUDE[0])
+    original = views.ITEMS_PER_PAGE
+    views.ITEMS_PER_PAGE = 3
+    try:
+        first = html(client.get(theme.get_absolute_url()))
+        second = html(client.get(theme.get_absolute_url(), {"page": 2}))
+    finally:
+        views.ITEMS_PER_PAGE = original
+    assert first.count('class="item"') == 3 and second.count('class="item"') == 1
+    assert "共 4 条" in first and 'rel="next"' in first
+
+
+def test_theme_statistics_follow_an_editors_merge(client, library):
+    from library import services
+
+    attitude, organization = theme_of(ATTITUDE[0]), theme_of(ORGANIZATION[0])
+    assert "<strong>3</strong> 篇文稿提出，共 3 条" in html(client.get(attitude.get_absolute_url()))
+    merged = services.merge_themes([attitude, organization])
+    assert "<strong>3</strong> 篇文稿提出，共 6 条" in html(client.get(merged.get_absolute_url()))
