@@ -98,6 +98,8 @@ def by_topic(article_ids):
     return [(topics[row["topic_id"]], row["n"]) for row in rows if row["topic_id"] in topics]
 
 
+# What an item's listing shows of its essay (not the long lead and conclusion).
+ESSAY_FIELDS = ("title", "slug", "author_org", "status", "published_at", "deleted_at")
 VERSION_KEY = "library:version"
 STATS_SECONDS = 600
 # Beyond this many essays, pass a subquery rather than a list of ids.
@@ -150,11 +152,15 @@ def linked_items(theme, limit=30):
         other = "countermeasure"
     links = (
         links.exclude(status=CountermeasureLink.Status.REJECTED)
-        .select_related(f"{other}__article", f"{other}__theme")
+        .select_related(f"{other}__article")
+        .only(
+            "status", "score", f"{other}__heading", f"{other}__section_id", f"{other}__ordinal",
+            *(f"{other}__article__{name}" for name in ESSAY_FIELDS),
+        )
         .order_by("status", "-score", "id")
     )
     seen, result = set(), []
-    for link in links[: limit * 4]:
+    for link in links[: limit * 2]:
         item = getattr(link, other)
         if item.pk not in seen and item.article.is_public and item.article.deleted_at is None:
             seen.add(item.pk)
