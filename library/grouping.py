@@ -210,33 +210,25 @@ def group(vectors, seeds=(), *, join=JOIN_THRESHOLD, merge=MERGE_THRESHOLD, prog
         if progress and n % step == 0:
             progress(step)
 
-    # 2. Merge close centroids, largest themes first so small ones fold into them.
-    order = sorted(clusters, key=lambda c: (-len(clusters[c].members), c))
-    for cluster_id in order:
-        cluster = clusters.get(cluster_id)
-        if cluster is None:
-            continue
-        centroid = cluster.centroid()
-        candidates = index.candidates(centroid) - {cluster_id}
-        if cluster.key is not None:
-            candidates = {c for c in candidates if clusters[c].key is None}
-        target_id, score = _best(centroid, candidates, clusters, centroids)
-        if target_id is None or score < merge:
-            continue
-        target = clusters[target_id]
-        if target.key is None and cluster.key is not None:
-            continue  # a seed absorbs auto themes, never the other way round
-        if len(target.members) < len(cluster.members) and target.key is None and cluster.key is None:
-            cluster_id, target_id, cluster, target = target_id, cluster_id, target, cluster
-        target.members.extend(cluster.members)
-        target.fixed |= cluster.fixed
-        _add(target.total, cluster.total)
-        target.total = _trim(target.total)
-        centroids.pop(target_id, None)
-        index.update(target_id, target)
-        index.remove(cluster_id)
-        del clusters[cluster_id]
-        centroids.pop(cluster_id, None)
+    # 2. Merge close centroids.
+    _merge_pass(clusters, index, centroids, merge)
+
+    # 2b. Reweight: a word spread evenly over many themes (a filler such as
+    # 影响了党组织的凝聚力, an opening such as 部分党组织) says nothing about
+    # which theme an item belongs to. Each weight is scaled by how
+    # concentrated its word is in one theme, then themes are rebuilt, merged
+    # again (variants that only their filler kept apart now meet) and items
+    # reassigned below.
+    vectors = _reweighted(vectors, clusters)
+    index = _Index()
+    centroids = {}
+    for cluster_id, cluster in clusters.items():
+        cluster.total = {}
+        for i in cluster.members:
+            _add(cluster.total, vectors[i])
+        cluster.total = _trim(cluster.total)
+        index.update(cluster_id, cluster)
+    _merge_pass(clusters, index, centroids, merge)
 
     # 3. One reassignment pass of free items to their nearest centroid.
     final = {cluster_id: cluster.centroid() for cluster_id, cluster in clusters.items()}
@@ -290,6 +282,57 @@ def label_words(total, count=LABEL_WORDS):
         elif total[word] < 0.6 * min(total[taken] for taken in chosen):
             break
     return tuple(chosen)
+
+
+def _merge_pass(clusters, index, centroids, merge):
+    """Merge clusters whose centroids are close, largest first so small ones fold into them."""
+    order = sorted(clusters, key=lambda c: (-len(clusters[c].members), c))
+    for cluster_id in order:
+        cluster = clusters.get(cluster_id)
+        if cluster is None:
+            continue
+        centroid = cluster.centroid()
+        candidates = index.candidates(centroid) - {cluster_id}
+        if cluster.key is not None:
+            candidates = {c for c in candidates if clusters[c].key is None}
+        target_id, score = _best(centroid, candidates, clusters, centroids)
+        if target_id is None or score < merge:
+            continue
+        target = clusters[target_id]
+        if target.key is None and cluster.key is not None:
+            continue  # a seed absorbs auto themes, never the other way round
+        if len(target.members) < len(cluster.members) and target.key is None and cluster.key is None:
+            cluster_id, target_id, cluster, target = target_id, cluster_id, target, cluster
+        target.members.extend(cluster.members)
+        target.fixed |= cluster.fixed
+        _add(target.total, cluster.total)
+        target.total = _trim(target.total)
+        centroids.pop(target_id, None)
+        index.update(target_id, target)
+        index.remove(cluster_id)
+        del clusters[cluster_id]
+        centroids.pop(cluster_id, None)
+
+
+
+def _reweighted(vectors, clusters):
+    """``vectors`` with each term's weight times its concentration (share in its commonest cluster)."""
+    per_cluster = defaultdict(Counter)
+    for cluster_id, cluster in clusters.items():
+        for i in cluster.members:
+            for term in vectors[i]:
+                per_cluster[term][cluster_id] += 1
+    concentration = {}
+    for term, counts in per_cluster.items():
+        total = sum(counts.values())
+        # A word seen once or twice is concentrated by chance: keep it as it was.
+        concentration[term] = max(counts.values()) / total if total > 2 else 1.0
+    result = []
+    for vector in vectors:
+        weighted = {t: w * concentration.get(t, 1.0) for t, w in vector.items()}
+        norm = math.sqrt(sum(w * w for w in weighted.values())) or 1.0
+        result.append({t: w / norm for t, w in weighted.items()} if weighted else {})
+    return result
 
 
 def _central(items, total, vectors):

@@ -104,3 +104,13 @@ def test_best_matches_suggests_the_problem_a_countermeasure_answers():
     matches = best_matches(vectors[-1], vectors[:3])
     assert matches and matches[0][0] == 1
     assert best_matches({}, problems) == []
+
+
+def test_reweighting_keeps_concentrated_words_and_damps_spread_ones():
+    from library.grouping import Cluster, _reweighted
+
+    vectors = [{"甲": 0.6, "噪": 0.8}, {"甲": 0.6, "噪": 0.8}, {"乙": 0.6, "噪": 0.8}, {"乙": 0.6, "噪": 0.8}]
+    clusters = {0: Cluster(members=[0, 1]), 1: Cluster(members=[2, 3])}
+    weighted = _reweighted(vectors, clusters)
+    assert weighted[0]["甲"] > weighted[0]["噪"]
+    assert abs(sum(w * w for w in weighted[0].values()) - 1) < 1e-9
