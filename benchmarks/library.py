@@ -46,6 +46,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+# The search benchmark's raw multi-row INSERT and database admin helpers.
+from benchmarks.search import _insert, _postgres_admin  # noqa: E402  (after the path is set)
+
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432"
 BENCH_DATABASE = "portal_bench_library"
 SQLITE_PATH = ROOT / "var" / "bench-library.sqlite3"
@@ -215,19 +218,6 @@ class Generator:
         }
 
 
-def _insert(connection, table, columns, rows, chunk=500):
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    chunk = max(1, min(chunk, 30000 // len(columns)))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), chunk):
-            part = rows[start:start + chunk]
-            placeholders = ", ".join("(" + ", ".join(["%s"] * len(columns)) + ")" for _ in part)
-            cursor.execute(
-                f"INSERT INTO {connection.ops.quote_name(table)} ({names}) VALUES {placeholders}",
-                [value for row in part for value in row],
-            )
-
-
 def _log(message):
     print(message, file=sys.stderr, flush=True)
 
@@ -390,16 +380,8 @@ def run_child(backend, size, postgres_url, join, merge):
     print(json.dumps(result, ensure_ascii=False))
 
 
-def _postgres_admin(postgres_url, statement):
-    import psycopg2
-
-    connection = psycopg2.connect(f"{postgres_url}/postgres", connect_timeout=5)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
-    finally:
-        connection.close()
+def _sqlite_files():
+    return [Path(f"{SQLITE_PATH}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
 
 
 def prepare(backend, postgres_url):
@@ -408,8 +390,7 @@ def prepare(backend, postgres_url):
         _postgres_admin(postgres_url, f"CREATE DATABASE {BENCH_DATABASE}")
     else:
         SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+        cleanup(backend, postgres_url, keep=False)
 
 
 def cleanup(backend, postgres_url, keep):
@@ -418,8 +399,8 @@ def cleanup(backend, postgres_url, keep):
     if backend == "postgresql":
         _postgres_admin(postgres_url, f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
     else:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+        for path in _sqlite_files():
+            path.unlink(missing_ok=True)
 
 
 def format_results(results):
