@@ -100,10 +100,17 @@ def _worker():
         while True:
             time.sleep(DEBOUNCE_SECONDS)
             if not cache.get(DIRTY_KEY):
-                break
+                cache.delete(LOCK_KEY)
+                # A change that came between the check and the release found
+                # the lock taken and started nothing: take it back for it.
+                if not cache.get(DIRTY_KEY) or not cache.add(LOCK_KEY, True, LOCK_SECONDS):
+                    break
+                continue
             cache.delete(DIRTY_KEY)
             close_old_connections()
             _regroup_logged()
-    finally:
+    except BaseException:
         cache.delete(LOCK_KEY)
+        raise
+    finally:
         connections.close_all()

@@ -217,3 +217,25 @@ def test_thread_mode_starts_one_worker(settings, monkeypatch):
     tasks.run_or_start()
     assert len(started) == 1
     tasks.cache.delete(tasks.LOCK_KEY)
+
+
+def test_the_worker_regroups_while_changes_come_and_then_releases_the_lock(settings, monkeypatch):
+    from library import tasks
+
+    settings.LIBRARY_REGROUP_MODE = "thread"
+    monkeypatch.setattr(tasks, "DEBOUNCE_SECONDS", 0)
+    monkeypatch.setattr(tasks.connections, "close_all", lambda: None)
+    monkeypatch.setattr(tasks, "close_old_connections", lambda: None)
+    runs = []
+
+    def regroup_and_change_once():
+        runs.append(1)
+        if len(runs) == 1:
+            tasks.cache.set(tasks.DIRTY_KEY, True)  # an essay published during the regroup
+
+    monkeypatch.setattr(tasks, "_regroup_logged", regroup_and_change_once)
+    tasks.cache.set(tasks.DIRTY_KEY, True)
+    tasks.cache.add(tasks.LOCK_KEY, True)
+    tasks._worker()
+    assert len(runs) == 2
+    assert tasks.cache.get(tasks.LOCK_KEY) is None
