@@ -34,6 +34,7 @@ node_modules/.installed: package.json package-lock.json
 run: setup
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py regroup_items
 	@DEBUG=1 $(PY) manage.py demo_editor
 	@echo "门户地址: http://$(ADDR)/    管理后台: http://$(ADDR)/admin/"
 	DEBUG=1 $(PY) manage.py runserver $(ADDR)

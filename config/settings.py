@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "reversion",
     "topics",
     "articles",
+    "library",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +161,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # ECharts for the 问题库/对策库 charts: only echarts.min.js from node_modules.
+    "library.staticfiles.EChartsFinder",
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
@@ -333,3 +340,10 @@ VIEW_COUNT_FLUSH_SECONDS = int(os.environ.get("VIEW_COUNT_FLUSH_SECONDS", 300))
 # may send at most VIEW_COUNT_RATE_LIMIT beacons a minute.
 VIEW_COUNT_DEDUP_SECONDS = int(os.environ.get("VIEW_COUNT_DEDUP_SECONDS", 1800))
 VIEW_COUNT_RATE_LIMIT = int(os.environ.get("VIEW_COUNT_RATE_LIMIT", 30))
+
+# 问题库/对策库: how regrouping runs after essays change (library.tasks):
+# "thread" (background thread, default), "sync" (tests) or "off" (cron runs
+# `manage.py regroup_items`).
+LIBRARY_REGROUP_MODE = os.environ.get("LIBRARY_REGROUP_MODE", "thread")
+if LIBRARY_REGROUP_MODE not in {"thread", "sync", "off"}:
+    raise ImproperlyConfigured("LIBRARY_REGROUP_MODE must be thread, sync or off.")

@@ -27,6 +27,7 @@ admin.site.index_title = "内容管理"
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("topics/", include("topics.urls")),
+    path("library/", include("library.urls")),
     path("", include("articles.urls")),
 ]
 # Reader discovery: sitemap.xml and robots.txt (articles/sitemaps.py, articles/reader.py).

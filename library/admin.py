@@ -1,0 +1,156 @@
+"""The library in the admin: editors rename, merge and split themes, move items
+and decide the suggested countermeasure links. Every change goes through
+``library.services``, which marks it as the editor's so regrouping keeps it.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from library import services
+from library.models import CountermeasureLink, LibraryItem, Theme
+
+
+class ItemInline(admin.TabularInline):
+    model = LibraryItem
+    fields = ["heading", "kind", "article", "locked_by_editor"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = _("本主题的条目（点“修改”可移到其他主题）")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "library", "essay_count", "item_count", "unit_count", "pinned", "latest_at"]
+    list_filter = ["library", "pinned"]
+    search_fields = ["custom_label", "auto_label", "top_words"]
+    fields = ["custom_label", "auto_label", "top_words", "library", "pinned", "essay_count", "item_count", "unit_count", "public_link"]
+    readonly_fields = ["auto_label", "top_words", "library", "pinned", "essay_count", "item_count", "unit_count", "public_link"]
+    inlines = [ItemInline]
+    actions = ["merge_selected"]
+
+    def has_add_permission(self, request):
+        return False  # themes come from regrouping, merging and splitting
+
+    @admin.display(description=_("网站上的页面"))
+    def public_link(self, obj):
+        if obj.pk is None or not obj.item_count:
+            return "—"
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), obj.get_absolute_url())
+
+    def save_model(self, request, obj, form, change):
+        if "custom_label" in form.changed_data:
+            if obj.custom_label.strip():
+                services.rename_theme(obj, obj.custom_label)
+            else:
+                obj.save(update_fields=["custom_label", "updated_at"])  # back to the automatic name
+        else:
+            obj.save()
+
+    @admin.action(description=_("合并所选主题（并入条目最多的一个）"), permissions=["change"])
+    def merge_selected(self, request, queryset):
+        try:
+            target = services.merge_themes(list(queryset))
+        except services.LibraryError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return None
+        self.message_user(request, f"已合并为主题“{target.label}”，重新归类时将保留。", messages.SUCCESS)
+        return None
+
+
+class ItemForm(forms.ModelForm):
+    class Meta:
+        model = LibraryItem
+        fields = ["theme"]
+
+    def clean_theme(self):
+        theme = self.cleaned_data["theme"]
+        if theme is not None and theme.library != ("countermeasures" if self.instance.kind == "countermeasures" else "problems"):
+            raise forms.ValidationError("条目只能移到同一个库（问题库或对策库）的主题中。")
+        return theme
+
+
+@admin.register(LibraryItem)
+class LibraryItemAdmin(admin.ModelAdmin):
+    form = ItemForm
+    list_display = ["heading", "kind", "theme", "article", "locked_by_editor"]
+    list_filter = ["kind", "locked_by_editor"]
+    search_fields = ["heading", "text", "article__title"]
+    list_select_related = ["theme", "article"]
+    autocomplete_fields = ["theme"]
+    fields = ["theme", "heading", "text", "kind", "article", "section", "ordinal", "locked_by_editor"]
+    readonly_fields = ["heading", "text", "kind", "article", "section", "ordinal", "locked_by_editor"]
+    actions = ["split_selected"]
+
+    def has_add_permission(self, request):
+        return False  # items come from essays
+
+    def save_model(self, request, obj, form, change):
+        if "theme" in form.changed_data and obj.theme is not None:
+            services.move_item(obj, obj.theme)
+            self.message_user(request, f"已移到主题“{obj.theme.label}”，重新归类时将保留。", messages.SUCCESS)
+        else:
+            obj.save()
+
+    @admin.action(description=_("把所选条目拆分为新主题"), permissions=["change"])
+    def split_selected(self, request, queryset):
+        try:
+            with transaction.atomic():
+                theme = services.split_theme(queryset.select_related("theme"))
+        except services.LibraryError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return None
+        self.message_user(request, f"已拆分出新主题“{theme.label}”，可在“主题”中为它改名。", messages.SUCCESS)
+        return None
+
+
+class LinkForm(forms.ModelForm):
+    class Meta:
+        model = CountermeasureLink
+        fields = ["problem", "countermeasure", "status"]
+
+    def clean(self):
+        data = super().clean()
+        problem, countermeasure = data.get("problem"), data.get("countermeasure")
+        if problem and countermeasure:
+            if problem.article_id != countermeasure.article_id:
+                raise forms.ValidationError("只能关联同一篇文稿中的问题和对策。")
+            if problem.kind == "countermeasures" or countermeasure.kind != "countermeasures":
+                raise forms.ValidationError("请在“问题”中选问题或原因条目，在“对策”中选对策条目。")
+        return data
+
+
+@admin.register(CountermeasureLink)
+class CountermeasureLinkAdmin(admin.ModelAdmin):
+    form = LinkForm
+    list_display = ["countermeasure", "problem", "score_display", "status", "essay"]
+    list_filter = ["status"]
+    search_fields = ["problem__heading", "countermeasure__heading", "problem__article__title"]
+    list_select_related = ["problem__article", "countermeasure"]
+    autocomplete_fields = ["problem", "countermeasure"]
+    actions = ["confirm_selected", "reject_selected"]
+
+    @admin.display(description=_("相似度"), ordering="score")
+    def score_display(self, obj):
+        return f"{obj.score:.2f}"
+
+    @admin.display(description=_("文稿"))
+    def essay(self, obj):
+        return obj.problem.article
+
+    @admin.action(description=_("确认所选关联"), permissions=["change"])
+    def confirm_selected(self, request, queryset):
+        count = services.decide_links(list(queryset), CountermeasureLink.Status.CONFIRMED)
+        self.message_user(request, f"已确认 {count} 条关联。", messages.SUCCESS)
+
+    @admin.action(description=_("否决所选关联（重新归类时不再建议）"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        count = services.decide_links(list(queryset), CountermeasureLink.Status.REJECTED)
+        self.message_user(request, f"已否决 {count} 条关联。", messages.SUCCESS)

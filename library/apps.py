@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class LibraryConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "library"
+    verbose_name = "问题库与对策库"
+
+    def ready(self):
+        from library.signals import connect_signals
+
+        # Regroup in the background after essays are published or edited.
+        connect_signals()

@@ -1,0 +1,350 @@
+"""Group similar items into themes. No Django here.
+
+Method (measured in ``benchmarks/library.py``):
+
+1. Each text is segmented with the search segmenter (rjieba and the field's
+   dictionary, ``articles.search.segmentation``): words and their inner
+   dictionary words, search stopwords out, plus the genre's own filler words
+   (:data:`GENRE_STOPWORDS`: 问题, 工作, 加强 … are in every item).
+2. TF-IDF weights (sublinear term frequency, smoothed IDF), L2-normalised
+   sparse vectors as plain dicts. numpy would not help much here: the
+   vectors have a dozen terms out of tens of thousands.
+3. Leader clustering: items in order join the most similar theme centroid
+   when the cosine reaches :data:`JOIN_THRESHOLD`, otherwise start a theme.
+   Candidates come from an inverted index over each centroid's top terms, so
+   an item is compared with a few themes, not all (sub-quadratic).
+4. A merge pass joins themes whose centroids are close
+   (:data:`MERGE_THRESHOLD`): the same theme worded differently by essays
+   that happened to start separate themes. Then one reassignment pass moves
+   each free item to its nearest centroid, which undoes the order effects
+   of step 3.
+5. A theme is labelled by its top centroid words and its most central item
+   (the item closest to the centroid).
+
+Editors' choices enter as *seeds*: groups of items that must stay together
+under a given key (a theme an editor renamed, merged or split, an item an
+editor moved). Seeds are never merged with each other and their fixed items
+never move; free items may join them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+JOIN_THRESHOLD = 0.30
+MERGE_THRESHOLD = 0.30
+# Terms kept in a centroid (and indexed for candidate look-up).
+CENTROID_TERMS = 40
+INDEX_TERMS = 12
+# Clusters scored exactly per item, out of those sharing its terms.
+SHORTLIST = 6
+LABEL_WORDS = 4
+
+# Words every item of the genre has: weight nothing for telling themes apart.
+GENRE_STOPWORDS = frozenset(
+    "问题 工作 存在 方面 情况 一定 有的 一是 二是 三是 四是 五是 进一步 不断 切实 积极 "
+    "加强 推进 提高 提升 做好 坚持 注重 着力 有效 持续 全面 主要 当前 目前 部分 一些 "
+    "没有 不够 比较 较为 仍然 还有 存在着 需要 必须 应当 进行 开展 实现 做到 相关 "
+    "党建 基层 建设 发展 我们 自己 同时 工作者".split()
+)
+
+
+@dataclass
+class Cluster:
+    key: object = None  # the seed's key (an editor's theme), or None for a new theme
+    members: list = field(default_factory=list)  # item indices
+    fixed: set = field(default_factory=set)  # indices an editor placed here
+    total: dict = field(default_factory=dict)  # sum of member vectors (top terms kept)
+
+    def centroid(self):
+        norm = math.sqrt(sum(w * w for w in self.total.values())) or 1.0
+        return {t: w / norm for t, w in self.total.items()}
+
+
+@dataclass(frozen=True)
+class Group:
+    """A theme found: its item indices, label words, central item and seed key (if any)."""
+
+    members: tuple
+    top_words: tuple
+    central: int
+    key: object = None
+
+
+def tokenize(texts, segmenter=None):
+    """Tokens of each text for grouping: search index tokens minus genre filler and single characters."""
+    from articles.search.segmentation import index_tokens_of  # pure Python, no Django
+
+    return [
+        [token for token in tokens if len(token) > 1 and token not in GENRE_STOPWORDS and not token.isdigit()]
+        for tokens in index_tokens_of(texts, segmenter)
+    ]
+
+
+def tfidf(token_lists):
+    """L2-normalised TF-IDF dict vectors, one per token list (empty dict for no tokens)."""
+    df = Counter()
+    for tokens in token_lists:
+        df.update(set(tokens))
+    n = len(token_lists)
+    idf = {term: math.log((1 + n) / (1 + count)) + 1.0 for term, count in df.items()}
+    vectors = []
+    for tokens in token_lists:
+        counts = Counter(tokens)
+        vector = {term: (1.0 + math.log(c)) * idf[term] for term, c in counts.items()}
+        norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+        vectors.append({term: w / norm for term, w in vector.items()})
+    return vectors
+
+
+def cosine(a, b):
+    """Cosine of two L2-normalised dict vectors (or any dicts: dot product over norms)."""
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(w * b.get(t, 0.0) for t, w in a.items())
+    if not dot:
+        return 0.0
+    na = math.sqrt(sum(w * w for w in a.values()))
+    nb = math.sqrt(sum(w * w for w in b.values()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def _top(vector, count):
+    return sorted(vector, key=vector.get, reverse=True)[:count]
+
+
+def _add(total, vector):
+    for term, weight in vector.items():
+        total[term] = total.get(term, 0.0) + weight
+
+
+def _trim(total):
+    if len(total) > CENTROID_TERMS * 2:
+        keep = _top(total, CENTROID_TERMS)
+        return {term: total[term] for term in keep}
+    return total
+
+
+class _Index:
+    """Inverted index: term → clusters whose centroid has it among their top terms."""
+
+    def __init__(self):
+        self.postings = defaultdict(set)
+        self.terms = {}
+
+    def update(self, cluster_id, cluster):
+        for term in self.terms.get(cluster_id, ()):
+            self.postings[term].discard(cluster_id)
+        terms = _top(cluster.total, INDEX_TERMS)
+        self.terms[cluster_id] = terms
+        for term in terms:
+            self.postings[term].add(cluster_id)
+
+    def remove(self, cluster_id):
+        for term in self.terms.pop(cluster_id, ()):
+            self.postings[term].discard(cluster_id)
+
+    def candidates(self, vector, keep=SHORTLIST):
+        """The clusters sharing the most weight of ``vector``'s terms among their top terms (a shortlist)."""
+        overlap = defaultdict(float)
+        for term, weight in vector.items():
+            for cluster_id in self.postings.get(term, ()):
+                overlap[cluster_id] += weight
+        if len(overlap) <= keep:
+            return set(overlap)
+        return set(sorted(overlap, key=lambda c: (-overlap[c], c))[:keep])
+
+
+def _best(vector, candidates, clusters, centroids):
+    best_id, best_score = None, 0.0
+    for cluster_id in candidates:
+        centroid = centroids.get(cluster_id)
+        if centroid is None:
+            centroid = centroids[cluster_id] = clusters[cluster_id].centroid()
+        score = sum(w * centroid.get(t, 0.0) for t, w in vector.items())
+        if score > best_score or (score == best_score and best_id is not None and cluster_id < best_id):
+            best_id, best_score = cluster_id, score
+    return best_id, best_score
+
+
+def group(vectors, seeds=(), *, join=JOIN_THRESHOLD, merge=MERGE_THRESHOLD, progress=None):
+    """Group ``vectors`` (from :func:`tfidf`) into :class:`Group` s.
+
+    ``seeds``: ``(key, indices)`` pairs an editor fixed. ``progress``: called
+    with the number of items handled since the last call (for a progress bar).
+    Items with an empty vector (no words) are left out of every group.
+    """
+    clusters, index, centroids = {}, _Index(), {}
+    fixed = set()
+    for key, indices in seeds:
+        cluster = Cluster(key=key)
+        for i in indices:
+            if i in fixed:
+                continue
+            fixed.add(i)
+            cluster.members.append(i)
+            cluster.fixed.add(i)
+            _add(cluster.total, vectors[i])
+        cluster.total = _trim(cluster.total)
+        cluster_id = len(clusters)
+        clusters[cluster_id] = cluster
+        index.update(cluster_id, cluster)
+
+    free = [i for i, vector in enumerate(vectors) if vector and i not in fixed]
+    step = max(1, len(free) // 100)
+    # 1. Leader clustering.
+    for n, i in enumerate(free, start=1):
+        vector = vectors[i]
+        cluster_id, score = _best(vector, index.candidates(vector), clusters, centroids)
+        if cluster_id is None or score < join:
+            cluster_id = len(clusters)
+            clusters[cluster_id] = Cluster()
+        cluster = clusters[cluster_id]
+        cluster.members.append(i)
+        _add(cluster.total, vector)
+        cluster.total = _trim(cluster.total)
+        centroids.pop(cluster_id, None)
+        index.update(cluster_id, cluster)
+        if progress and n % step == 0:
+            progress(step)
+
+    # 2. Merge close centroids.
+    _merge_pass(clusters, index, centroids, merge)
+
+    # 2b. Reweight: a word spread evenly over many themes (a filler such as
+    # 影响了党组织的凝聚力, an opening such as 部分党组织) says nothing about
+    # which theme an item belongs to. Each weight is scaled by how
+    # concentrated its word is in one theme, then themes are rebuilt, merged
+    # again (variants that only their filler kept apart now meet) and items
+    # reassigned below.
+    vectors = _reweighted(vectors, clusters)
+    index = _Index()
+    centroids = {}
+    for cluster_id, cluster in clusters.items():
+        cluster.total = {}
+        for i in cluster.members:
+            _add(cluster.total, vectors[i])
+        cluster.total = _trim(cluster.total)
+        index.update(cluster_id, cluster)
+    _merge_pass(clusters, index, centroids, merge)
+
+    # 3. One reassignment pass of free items to their nearest centroid.
+    final = {cluster_id: cluster.centroid() for cluster_id, cluster in clusters.items()}
+    assignment = {}
+    for cluster_id, cluster in clusters.items():
+        for i in cluster.members:
+            if i not in cluster.fixed:
+                vector = vectors[i]
+                candidates = index.candidates(vector) | {cluster_id}
+                best_id, _ = _best(vector, candidates, clusters, final)
+                assignment[i] = best_id if best_id is not None else cluster_id
+    members = defaultdict(list)
+    for cluster_id, cluster in clusters.items():
+        members[cluster_id].extend(sorted(cluster.fixed))
+    for i, cluster_id in assignment.items():
+        members[cluster_id].append(i)
+
+    groups = []
+    for cluster_id, cluster in clusters.items():
+        items = sorted(members.get(cluster_id, ()))
+        if not items and cluster.key is None:
+            continue
+        total = {}
+        for i in items:
+            _add(total, vectors[i])
+        groups.append(
+            Group(
+                members=tuple(items),
+                top_words=label_words(total),
+                central=_central(items, total, vectors),
+                key=cluster.key,
+            )
+        )
+    groups.sort(key=lambda g: (-len(g.members), g.members[:1]))
+    return groups
+
+
+def label_words(total, count=LABEL_WORDS):
+    """The heaviest words of a centroid, one of each family: 重要性 rather than 重要 and 重要性."""
+    chosen = []
+    for word in sorted(total, key=lambda t: (-total[t], t)):
+        family = [taken for taken in chosen if word in taken or taken in word]
+        if family:
+            taken = family[0]
+            # The longer word is the more telling one when it weighs nearly as much.
+            if len(word) > len(taken) and total[word] >= 0.6 * total[taken]:
+                chosen[chosen.index(taken)] = word
+            continue
+        if len(chosen) < count:
+            chosen.append(word)
+        elif total[word] < 0.6 * min(total[taken] for taken in chosen):
+            break
+    return tuple(chosen)
+
+
+def _merge_pass(clusters, index, centroids, merge):
+    """Merge clusters whose centroids are close, largest first so small ones fold into them."""
+    order = sorted(clusters, key=lambda c: (-len(clusters[c].members), c))
+    for cluster_id in order:
+        cluster = clusters.get(cluster_id)
+        if cluster is None:
+            continue
+        centroid = cluster.centroid()
+        candidates = index.candidates(centroid) - {cluster_id}
+        if cluster.key is not None:
+            candidates = {c for c in candidates if clusters[c].key is None}
+        target_id, score = _best(centroid, candidates, clusters, centroids)
+        if target_id is None or score < merge:
+            continue
+        target = clusters[target_id]
+        if target.key is None and cluster.key is not None:
+            continue  # a seed absorbs auto themes, never the other way round
+        if len(target.members) < len(cluster.members) and target.key is None and cluster.key is None:
+            cluster_id, target_id, cluster, target = target_id, cluster_id, target, cluster
+        target.members.extend(cluster.members)
+        target.fixed |= cluster.fixed
+        _add(target.total, cluster.total)
+        target.total = _trim(target.total)
+        centroids.pop(target_id, None)
+        index.update(target_id, target)
+        index.remove(cluster_id)
+        del clusters[cluster_id]
+        centroids.pop(cluster_id, None)
+
+
+
+def _reweighted(vectors, clusters):
+    """``vectors`` with each term's weight times its concentration (share in its commonest cluster)."""
+    per_cluster = defaultdict(Counter)
+    for cluster_id, cluster in clusters.items():
+        for i in cluster.members:
+            for term in vectors[i]:
+                per_cluster[term][cluster_id] += 1
+    concentration = {}
+    for term, counts in per_cluster.items():
+        total = sum(counts.values())
+        # A word seen once or twice is concentrated by chance: keep it as it was.
+        concentration[term] = max(counts.values()) / total if total > 2 else 1.0
+    result = []
+    for vector in vectors:
+        weighted = {t: w * concentration.get(t, 1.0) for t, w in vector.items()}
+        norm = math.sqrt(sum(w * w for w in weighted.values())) or 1.0
+        result.append({t: w / norm for t, w in weighted.items()} if weighted else {})
+    return result
+
+
+def _central(items, total, vectors):
+    """The member most similar to the group's centroid (-1 for an empty group)."""
+    if not items:
+        return -1
+    return max(items, key=lambda i: (sum(w * total.get(t, 0.0) for t, w in vectors[i].items()), -i))
+
+
+def best_matches(source, targets, *, threshold=0.15, limit=3):
+    """Indices of ``targets`` (vectors) most similar to ``source``, best first: ``[(index, score)]``."""
+    scored = [(i, cosine(source, vector)) for i, vector in enumerate(targets)]
+    scored = [(i, score) for i, score in scored if score >= threshold]
+    scored.sort(key=lambda pair: (-pair[1], pair[0]))
+    return scored[:limit]

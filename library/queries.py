@@ -1,0 +1,186 @@
+"""Counting for the library's pages: per theme, per year, per unit, per topic.
+
+Each function runs a fixed number of queries whatever the number of themes
+on the page.
+"""
+
+import uuid
+from collections import Counter
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
+
+from articles.models import Article
+from library.models import COUNTERMEASURE_KINDS, CountermeasureLink, LibraryItem, Theme
+from topics.models import Topic
+
+
+def theme_rows(items, *, sort):
+    """One dict per theme among ``items``: theme_id, items, essays, units, latest; sorted."""
+    rows = list(
+        items.filter(theme__isnull=False).values("theme_id").annotate(
+            items=Count("id"),
+            essays=Count("article_id", distinct=True),
+            units=Count("article__author_org", distinct=True, filter=~Q(article__author_org="")),
+            latest=Max("article__published_at"),
+        ).order_by()
+    )
+    if sort == "newest":
+        rows.sort(key=lambda row: (row["latest"], row["essays"], -row["theme_id"]), reverse=True)
+    else:
+        rows.sort(key=lambda row: (-row["essays"], -row["items"], row["theme_id"]))
+    return rows
+
+
+def stored_theme_rows(library, *, sort):
+    """:func:`theme_rows` of the unfiltered library, from the counts regrouping stores on each theme.
+
+    One indexed query instead of counting every item on every visit; the
+    counts are as fresh as the last regroup (which follows every publish).
+    """
+    themes = Theme.objects.filter(library=library, item_count__gt=0).select_related(None)
+    order = ["-latest_at", "-essay_count", "-id"] if sort == "newest" else ["-essay_count", "-item_count", "id"]
+    return [
+        {
+            "theme_id": theme.pk, "theme": theme, "items": theme.item_count, "essays": theme.essay_count,
+            "units": theme.unit_count, "latest": theme.latest_at,
+        }
+        for theme in themes.order_by(*order)
+    ]
+
+
+def stored_totals(library):
+    from django.db.models import Sum
+
+    themes = Theme.objects.filter(library=library)
+    items = themes.aggregate(n=Sum("item_count"))["n"] or 0
+    return {"items": items, "essays": None}
+
+
+def attach_themes(rows):
+    """Put each row's :class:`Theme` (with its central item) in ``row["theme"]``: one query."""
+    missing = [row["theme_id"] for row in rows if "theme" not in row]
+    themes = Theme.objects.in_bulk(missing) if missing else {}
+    for row in rows:
+        if "theme" not in row:
+            row["theme"] = themes.get(row["theme_id"]) or Theme(pk=row["theme_id"])
+    return rows
+
+
+def totals(items):
+    return items.aggregate(items=Count("id"), essays=Count("article_id", distinct=True))
+
+
+def essay_stats(items):
+    """``(essays, by_year, by_unit)`` for a queryset of items, from one query over their essays.
+
+    ``by_year``: ``[(year, essays)]`` oldest first; ``by_unit``: ``[(unit, essays)]``
+    most first (unnamed units left out). Years are counted in Python: on
+    SQLite, extracting a local year in SQL is a Python function per row anyway.
+    """
+    from django.utils import timezone
+
+    rows = set(items.values_list("article_id", "article__published_at", "article__author_org").order_by())
+    years = Counter(timezone.localtime(published).year for _, published, _ in rows if published)
+    units = Counter(org for _, _, org in rows if org)
+    by_unit = sorted(units.items(), key=lambda pair: (-pair[1], pair[0]))
+    return [article_id for article_id, _, _ in rows], sorted(years.items()), by_unit
+
+
+def by_topic(article_ids):
+    """``[(topic, essays)]`` most first."""
+    rows = (
+        Article.topics.through.objects.filter(article_id__in=article_ids)
+        .values("topic_id").annotate(n=Count("article_id", distinct=True)).order_by("-n", "topic_id")
+    )
+    rows = list(rows)
+    topics = Topic.objects.in_bulk([row["topic_id"] for row in rows])
+    return [(topics[row["topic_id"]], row["n"]) for row in rows if row["topic_id"] in topics]
+
+
+# What an item's listing shows of its essay (not the long lead and conclusion).
+ESSAY_FIELDS = ("title", "slug", "author_org", "status", "published_at", "deleted_at")
+VERSION_KEY = "library:version"
+STATS_SECONDS = 600
+# Beyond this many essays, pass a subquery rather than a list of ids.
+MAX_LISTED_IDS = 5000
+
+
+def bump_version():
+    """Called after each regroup: cached theme statistics are recomputed on next view."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def theme_stats(theme, items):
+    """A theme page's counts (essays, years, units, topics, related themes), cached until the next regroup.
+
+    Counting the essays behind a theme of two thousand items is most of the
+    page's work; the figures change only when essays are (un)published, and
+    every such change is followed by a regroup, which bumps the version.
+    The cache also expires after :data:`STATS_SECONDS` (scheduled essays
+    becoming public trigger nothing).
+    """
+    version = cache.get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, None)
+    key = f"library:theme-stats:{theme.pk}:{version}"
+    stats = cache.get(key)
+    if stats is None:
+        article_ids, by_year, by_unit = essay_stats(items)
+        essays = len(article_ids)
+        if essays > MAX_LISTED_IDS:
+            article_ids = items.values("article_id")
+        stats = {
+            "essays": essays,
+            "by_year": by_year,
+            "by_unit": by_unit,
+            "by_topic": by_topic(article_ids),
+            "related_themes": related_themes(theme, article_ids),
+        }
+        cache.set(key, stats, STATS_SECONDS)
+    return stats
+
+
+def linked_items(theme, limit=30):
+    """Items of the other library linked to this theme's items: confirmed first, rejected never.
+
+    Links join items of one essay, so checking that essay is public is enough.
+    """
+    if theme.library == "countermeasures":
+        links = CountermeasureLink.objects.filter(countermeasure__theme=theme)
+        other = "problem"
+    else:
+        links = CountermeasureLink.objects.filter(problem__theme=theme)
+        other = "countermeasure"
+    links = (
+        links.exclude(status=CountermeasureLink.Status.REJECTED)
+        .select_related(f"{other}__article")
+        .only(
+            "status", "score", f"{other}__heading", f"{other}__section_id", f"{other}__ordinal",
+            *(f"{other}__article__{name}" for name in ESSAY_FIELDS),
+        )
+        .order_by("status", "-score", "id")
+    )
+    seen, result = set(), []
+    for link in links[: limit * 2]:
+        item = getattr(link, other)
+        if item.pk not in seen and item.article.is_public and item.article.deleted_at is None:
+            seen.add(item.pk)
+            result.append((item, link))
+            if len(result) == limit:
+                break
+    return result
+
+
+def related_themes(theme, article_ids, limit=10):
+    """Themes of the other library raised by the same essays: ``[(theme, essays)]``.
+
+    For a problem theme: the countermeasures essays raising that problem
+    propose, in this essay and elsewhere.
+    """
+    other_kinds = ("problems", "causes") if theme.library == "countermeasures" else COUNTERMEASURE_KINDS
+    rows = list(
+        # The essays are public already (they come from the theme's public items).
+        LibraryItem.objects.filter(article_id__in=article_ids, kind__in=other_kinds, theme__isnull=False)
+        .values("theme_id").annotate(n=Count("article_id", distinct=True)).order_by("-n", "theme_id")[:limit]
+    )
+    themes = Theme.objects.in_bulk([row["theme_id"] for row in rows])
+    return [(themes[row["theme_id"]], row["n"]) for row in rows if row["theme_id"] in themes]

@@ -1,0 +1,305 @@
+"""Rebuild the library: items from published essays, themes, suggested links.
+
+:func:`regroup` is the one entry point (the ``regroup_items`` command, the
+background thread after publishing, the benchmark). It
+
+1. syncs :class:`LibraryItem` rows with the points of published essays
+   (keyed by section and ordinal, so an item keeps its id and permalink
+   while its point exists; items of unpublished essays go);
+2. groups each library's items (``library.grouping``) with editors' pinned
+   themes and moved items as seeds;
+3. matches each automatic group to the previous automatic theme holding most
+   of its items, so theme ids (and URLs) stay stable across regroups;
+4. refreshes labels and counts and suggests countermeasure links within each
+   essay, keeping every link an editor confirmed or rejected.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Max, Q
+
+from articles.models import Article, Section
+from library import grouping, queries
+from library.extraction import first_sentence, plain_text, split_items
+from library.forms import CHOICES_KEY
+from library.models import (
+    COUNTERMEASURE_KINDS,
+    CountermeasureLink,
+    Kind,
+    Library,
+    LibraryItem,
+    Theme,
+    library_of,
+)
+
+logger = logging.getLogger(__name__)
+
+LIBRARY_KINDS = {Kind.PROBLEMS.value, Kind.CAUSES.value, Kind.COUNTERMEASURES.value}
+# A suggested link needs at least this cosine between problem and countermeasure.
+LINK_THRESHOLD = 0.12
+LINKS_PER_COUNTERMEASURE = 2
+BATCH = 2000
+
+
+@dataclass
+class Report:
+    items: int = 0
+    themes: int = 0
+    links: int = 0
+    seconds: float = 0.0
+
+    def __str__(self):
+        return f"条目 {self.items} 条，主题 {self.themes} 个，建议关联 {self.links} 条，用时 {self.seconds:.1f} 秒。"
+
+
+def desired_items(sections):
+    """The items of one essay's ordered sections: ``[(section, kind, ordinal, heading, text)]``.
+
+    Points of a problems/causes/countermeasures section (the point's own kind
+    if set, else its section's); a section of such a kind without points is
+    split itself.
+    """
+    result = []
+    parent_kind, has_points, current = None, False, None
+
+    def flush_section():
+        if current is not None and not has_points and current.kind in LIBRARY_KINDS:
+            result.extend(_items_of(current, current.kind))
+
+    for section in sections:
+        if section.level == Section.Level.SECTION:
+            flush_section()
+            current, parent_kind, has_points = section, section.kind, False
+            continue
+        has_points = True
+        kind = section.kind if section.kind in LIBRARY_KINDS else parent_kind
+        if kind in LIBRARY_KINDS:
+            result.extend(_items_of(section, kind))
+    flush_section()
+    return result
+
+
+def _items_of(section, kind):
+    text = plain_text(section.body)
+    parts = split_items(text)
+    heading = (section.heading or "").strip()
+    if not parts:
+        return [(section, kind, 0, heading[:300] or "（无标题）", "")] if heading else []
+    rows = []
+    for part in parts:
+        if part.ordinal == 0:
+            rows.append((section, kind, 0, heading[:300] or first_sentence(part.text), part.text))
+        else:
+            rows.append((section, kind, part.ordinal, first_sentence(part.text)[:300], part.text))
+    return rows
+
+
+def sync_items(progress=None):
+    """Make the item rows match the points of published (and scheduled) essays; returns the number of items."""
+    # Scheduled essays too: their items appear by themselves when the time
+    # comes (every page filters with LibraryItem.objects.public()).
+    published = Article.objects.filter(status=Article.Status.PUBLISHED).values_list("pk", flat=True)
+    sections = (
+        Section.objects.filter(article__in=published)
+        .only("id", "article_id", "level", "kind", "heading", "body", "position")
+        .order_by("article_id", "position", "id")
+    )
+    existing = {
+        (row["section_id"], row["ordinal"]): row
+        for row in LibraryItem.objects.values("id", "section_id", "ordinal", "kind", "heading", "text", "position")
+    }
+    wanted, create, update = set(), [], []
+
+    def handle(article_sections):
+        for position, (section, kind, ordinal, heading, text) in enumerate(desired_items(article_sections)):
+            key = (section.pk, ordinal)
+            wanted.add(key)
+            old = existing.get(key)
+            if old is None:
+                create.append(LibraryItem(
+                    article_id=section.article_id, section_id=section.pk, kind=kind, position=position,
+                    ordinal=ordinal, heading=heading, text=text,
+                ))
+            elif (old["kind"], old["heading"], old["text"], old["position"]) != (kind, heading, text, position):
+                update.append(LibraryItem(id=old["id"], kind=kind, heading=heading, text=text, position=position))
+
+    article_id, batch = None, []
+    for section in sections.iterator(chunk_size=BATCH):
+        if section.article_id != article_id and batch:
+            handle(batch)
+            batch = []
+        article_id = section.article_id
+        batch.append(section)
+    if batch:
+        handle(batch)
+
+    stale = [row["id"] for key, row in existing.items() if key not in wanted]
+    with transaction.atomic():
+        for start in range(0, len(stale), BATCH):
+            LibraryItem.objects.filter(pk__in=stale[start:start + BATCH]).delete()
+        LibraryItem.objects.bulk_create(create, batch_size=BATCH)
+        LibraryItem.objects.bulk_update(update, ["kind", "heading", "text", "position"], batch_size=BATCH)
+    return len(wanted)
+
+
+def regroup(progress=None):
+    """Rebuild items, themes and suggested links. ``progress(n)`` is called as items are grouped."""
+    started = time.perf_counter()
+    report = Report()
+    report.items = sync_items()
+    rows = list(
+        LibraryItem.objects.order_by("article_id", "position", "ordinal").values_list(
+            "id", "article_id", "kind", "heading", "text", "theme_id", "locked_by_editor"
+        )
+    )
+    vectors = grouping.tfidf(grouping.tokenize([f"{heading}。{text}" for _, _, _, heading, text, _, _ in rows]))
+    by_library = defaultdict(list)
+    for index, row in enumerate(rows):
+        by_library[library_of(row[2])].append(index)
+
+    assignments = {}  # item id -> theme id
+    theme_updates = {}
+    for library in (Library.PROBLEMS, Library.COUNTERMEASURES):
+        indices = by_library.get(library, [])
+        assigned, updates = _regroup_library(library, indices, rows, vectors, progress)
+        assignments.update(assigned)
+        theme_updates.update(updates)
+
+    with transaction.atomic():
+        # One UPDATE per theme (in chunks): much faster than bulk_update's CASE WHEN.
+        moved = defaultdict(list)
+        for row in rows:
+            if assignments.get(row[0]) != row[5]:
+                moved[assignments.get(row[0])].append(row[0])
+        for theme_id, ids in moved.items():
+            for start in range(0, len(ids), 900):
+                LibraryItem.objects.filter(pk__in=ids[start:start + 900]).update(theme_id=theme_id)
+        # Automatic themes left without items go; an editor's theme stays even when empty.
+        Theme.objects.filter(pinned=False).exclude(pk__in=set(assignments.values())).delete()
+        themes = list(Theme.objects.filter(pk__in=theme_updates))
+        for theme in themes:
+            theme.auto_label, theme.top_words, theme.central_item_id = theme_updates[theme.pk]
+        Theme.objects.bulk_update(themes, ["auto_label", "top_words", "central_item"], batch_size=BATCH)
+        refresh_counts()
+    report.themes = Theme.objects.count()
+    report.links = suggest_links(rows, vectors)
+    cache.delete(CHOICES_KEY)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _regroup_library(library, indices, rows, vectors, progress):
+    pinned = {theme.pk for theme in Theme.objects.filter(library=library, pinned=True)}
+    local_vectors = [vectors[i] for i in indices]
+    seeds = defaultdict(list)
+    for local, i in enumerate(indices):
+        theme_id, locked = rows[i][5], rows[i][6]
+        if theme_id in pinned and locked:
+            seeds[theme_id].append(local)
+    seed_list = [(theme_id, seeds.get(theme_id, [])) for theme_id in sorted(pinned)]
+    groups = grouping.group(local_vectors, seed_list, progress=progress)
+
+    # Match automatic groups to the previous automatic theme with most of their items.
+    previous = defaultdict(Counter)
+    for number, group in enumerate(groups):
+        if group.key is None:
+            for local in group.members:
+                theme_id = rows[indices[local]][5]
+                if theme_id is not None and theme_id not in pinned:
+                    previous[number][theme_id] += 1
+    candidates = sorted(
+        ((count, number, theme_id) for number, counter in previous.items() for theme_id, count in counter.items()),
+        reverse=True,
+    )
+    existing_auto = set(Theme.objects.filter(library=library, pinned=False).values_list("pk", flat=True))
+    sizes = Counter(rows[i][5] for i in indices)
+    theme_of_group, used = {}, set()
+    for count, number, theme_id in candidates:
+        if number in theme_of_group or theme_id in used or theme_id not in existing_auto:
+            continue
+        # Reuse only when the group keeps a fair share of the old theme.
+        if count * 2 >= len(groups[number].members) or count * 2 >= sizes[theme_id]:
+            theme_of_group[number] = theme_id
+            used.add(theme_id)
+    new_numbers = [n for n, g in enumerate(groups) if g.key is None and n not in theme_of_group and g.members]
+    created = Theme.objects.bulk_create([Theme(library=library) for _ in new_numbers], batch_size=BATCH)
+    for number, theme in zip(new_numbers, created):
+        theme_of_group[number] = theme.pk
+
+    assigned, updates = {}, {}
+    for number, group in enumerate(groups):
+        theme_id = group.key if group.key is not None else theme_of_group.get(number)
+        if theme_id is None:
+            continue
+        for local in group.members:
+            assigned[rows[indices[local]][0]] = theme_id
+        central = rows[indices[group.central]] if group.central >= 0 else None
+        updates[theme_id] = (
+            (central[3][:200] if central else ""),
+            " ".join(group.top_words)[:200],
+            central[0] if central else None,
+        )
+    return assigned, updates
+
+
+def refresh_counts():
+    """Denormalised counts of every theme, over items of published essays."""
+    public = LibraryItem.objects.public().filter(theme__isnull=False)
+    stats = {
+        row["theme_id"]: row
+        for row in public.values("theme_id").annotate(
+            items=Count("id"),
+            essays=Count("article_id", distinct=True),
+            units=Count("article__author_org", distinct=True, filter=~Q(article__author_org="")),
+            latest=Max("article__published_at"),
+        )
+    }
+    themes = list(Theme.objects.only("id"))
+    for theme in themes:
+        row = stats.get(theme.pk, {})
+        theme.item_count = row.get("items", 0)
+        theme.essay_count = row.get("essays", 0)
+        theme.unit_count = row.get("units", 0)
+        theme.latest_at = row.get("latest")
+    Theme.objects.bulk_update(themes, ["item_count", "essay_count", "unit_count", "latest_at"], batch_size=BATCH)
+    # Cached theme statistics are stale now (regrouping, or an editor's merge, split or move).
+    queries.bump_version()
+
+
+def suggest_links(rows, vectors):
+    """Suggest, within each essay, the problems each countermeasure answers best.
+
+    Links an editor confirmed or rejected are kept as they are; earlier
+    suggestions not suggested again go. Returns the number of suggestions.
+    """
+    by_article = defaultdict(lambda: ([], []))
+    for index, row in enumerate(rows):
+        problems, countermeasures = by_article[row[1]]
+        (countermeasures if row[2] in COUNTERMEASURE_KINDS else problems).append(index)
+    decided = set(
+        CountermeasureLink.objects.exclude(status=CountermeasureLink.Status.SUGGESTED)
+        .values_list("problem_id", "countermeasure_id")
+    )
+    suggestions = []
+    for problems, countermeasures in by_article.values():
+        if not problems or not countermeasures:
+            continue
+        problem_vectors = [vectors[i] for i in problems]
+        for c in countermeasures:
+            for local, score in grouping.best_matches(
+                vectors[c], problem_vectors, threshold=LINK_THRESHOLD, limit=LINKS_PER_COUNTERMEASURE
+            ):
+                pair = (rows[problems[local]][0], rows[c][0])
+                if pair not in decided:
+                    suggestions.append(CountermeasureLink(problem_id=pair[0], countermeasure_id=pair[1], score=score))
+    with transaction.atomic():
+        CountermeasureLink.objects.filter(status=CountermeasureLink.Status.SUGGESTED).delete()
+        CountermeasureLink.objects.bulk_create(suggestions, batch_size=BATCH)
+    return len(suggestions)

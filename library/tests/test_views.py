@@ -1,0 +1,262 @@
+"""The public 问题库/对策库 pages, their filters, charts, permalinks and hostile input."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from articles.tests.factories import make_draft, make_topic
+from articles.tests.test_views import NASTY_VALUES, RAW_QUERY_STRINGS
+from library.models import LibraryItem, Theme
+from library.regrouping import regroup
+from library.tests.factories import ATTITUDE, ORGANIZATION, STUDY, make_essay
+
+pytestmark = pytest.mark.django_db
+
+PROBLEMS = "/library/problems/"
+COUNTERMEASURES = "/library/countermeasures/"
+PARAMETERS = ["topic", "org", "year", "sort", "page"]
+# A lone surrogate cannot be sent by the test client as a str: see the raw query strings.
+EXTRA_HOSTILE = ["'\"<script>", "a" * 20000, "🇨🇳" * 50, "\x00\x01", "../../etc/passwd"]
+
+
+@pytest.fixture(autouse=True)
+def _regroup_by_hand(settings):
+    settings.LIBRARY_REGROUP_MODE = "off"
+
+
+@pytest.fixture
+def library():
+    column = make_topic("组织建设")
+    essays = [
+        make_essay(
+            problems=[ATTITUDE[i], ORGANIZATION[i]], countermeasures=STUDY,
+            author_org=f"第{i}党委", topics=[column] if i < 2 else [],
+        )
+        for i in range(3)
+    ]
+    regroup()
+    return {"column": column, "essays": essays}
+
+
+def html(response):
+    return response.content.decode()
+
+
+def theme_of(heading):
+    return LibraryItem.objects.filter(heading=heading).first().theme
+
+
+def test_problem_index_lists_themes_with_counts(client, library):
+    response = client.get(PROBLEMS)
+    assert response.status_code == 200
+    page = html(response)
+    assert "<h1>问题库</h1>" in page
+    attitude = theme_of(ATTITUDE[0])
+    assert attitude.get_absolute_url() in page
+    assert "<strong>3</strong> 篇文稿提出" in page
+    assert "来自 <strong>3</strong> 个单位" in page
+    # Countermeasures are not in the problem library.
+    assert theme_of(STUDY[0]).get_absolute_url() not in page
+
+
+def test_countermeasure_index_lists_countermeasure_themes(client, library):
+    page = html(client.get(COUNTERMEASURES))
+    assert "<h1>对策库</h1>" in page
+    assert theme_of(STUDY[0]).get_absolute_url() in page
+    assert theme_of(ATTITUDE[0]).get_absolute_url() not in page
+
+
+def test_header_links_to_both_libraries(client, library):
+    page = html(client.get("/"))
+    assert f'href="{PROBLEMS}"' in page and ">问题库<" in page
+    assert f'href="{COUNTERMEASURES}"' in page and ">对策库<" in page
+
+
+def test_filters_by_unit_topic_and_year(client, library):
+    page = html(client.get(PROBLEMS, {"org": "第2党委"}))
+    assert "<strong>1</strong> 篇文稿提出" in page
+    page = html(client.get(PROBLEMS, {"topic": library["column"].slug}))
+    assert "<strong>2</strong> 篇文稿提出" in page
+    year = library["essays"][0].published_at.year
+    assert "<strong>3</strong> 篇文稿提出" in html(client.get(PROBLEMS, {"year": year}))
+
+
+def test_filters_matching_nothing_say_so(client, library):
+    other = make_topic("空专题")
+    response = client.get(PROBLEMS, {"topic": other.slug})
+    assert response.status_code == 200
+    assert "没有符合这些条件的主题" in html(response)
+
+
+def test_invalid_filters_show_a_message_not_an_error(client, library):
+    response = client.get(PROBLEMS, {"year": "1900", "org": "不存在的单位"})
+    assert response.status_code == 200
+    assert "筛选条件无效" in html(response)
+
+
+def test_sorting_most_raised_and_newest(client, library):
+    newest = make_essay(problems=["村级活动阵地建设滞后，场所设施陈旧"], published_at=timezone.now())
+    regroup()
+    new_theme = theme_of("村级活动阵地建设滞后，场所设施陈旧")
+    attitude = theme_of(ATTITUDE[0])
+    most = html(client.get(PROBLEMS, {"sort": "most"}))
+    assert most.index(attitude.get_absolute_url()) < most.index(new_theme.get_absolute_url())
+    latest = html(client.get(PROBLEMS, {"sort": "newest"}))
+    assert newest.published_at
+    assert latest.index(new_theme.get_absolute_url()) < latest.index(attitude.get_absolute_url())
+
+
+def test_index_chart_has_data_and_an_accessible_table(client, library):
+    page = html(client.get(PROBLEMS))
+    assert 'id="themes-chart-data" type="application/json"' in page
+    assert "<caption>问题库：提出最多的主题" in page
+    assert '<th scope="col">主题</th>' in page and '<th scope="row">' in page
+    assert "js/library-charts.js" in page
+    assert "<script>" not in page  # no inline script (CSP)
+
+
+def test_theme_page_lists_every_item_with_links_to_the_essay_point(client, library):
+    theme = theme_of(ATTITUDE[0])
+    response = client.get(theme.get_absolute_url())
+    assert response.status_code == 200
+    page = html(response)
+    for essay in library["essays"]:
+        item = LibraryItem.objects.get(article=essay, theme=theme)
+        assert f'href="{essay.get_absolute_url()}#section-{item.section_id}"' in page
+        assert item.get_absolute_url() in page
+    assert "第0党委" in page and "组织建设" in page
+    assert 'id="years-chart-data"' in page and 'id="units-chart-data"' in page
+    assert "历年提出这一主题的文稿数" in page
+
+
+def test_theme_page_shows_linked_and_related_countermeasures(client, library):
+    theme = theme_of(ORGANIZATION[0])
+    page = html(client.get(theme.get_absolute_url()))
+    assert STUDY[1] in page  # linked (suggested) countermeasure
+    assert theme_of(STUDY[1]).get_absolute_url() in page  # proposed by the same essays
+    countermeasure_page = html(client.get(theme_of(STUDY[1]).get_absolute_url()))
+    assert ORGANIZATION[0] in countermeasure_page
+
+
+def test_the_essay_page_has_the_anchor_the_permalink_opens(client, library):
+    item = LibraryItem.objects.get(heading=ATTITUDE[0])
+    response = client.get(item.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"] == item.essay_url()
+    essay_page = html(client.get(item.article.get_absolute_url()))
+    assert f'id="section-{item.section_id}"' in essay_page
+
+
+def test_one_item_theme_page(client):
+    make_essay(problems=["村级活动阵地建设滞后"])
+    regroup()
+    theme = Theme.objects.get()
+    page = html(client.get(theme.get_absolute_url()))
+    assert "<strong>1</strong> 篇文稿提出" in page
+    assert "暂无关联的条目" in page
+
+
+def test_empty_library(client):
+    for url in (PROBLEMS, COUNTERMEASURES):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "暂无内容" in html(response)
+        assert "themes-chart-data" not in html(response)
+
+
+def test_essay_without_problems_section(client):
+    make_essay(countermeasures=STUDY)
+    regroup()
+    assert "暂无内容" in html(client.get(PROBLEMS))
+    assert STUDY[0] in html(client.get(COUNTERMEASURES)) or theme_of(STUDY[0]).label in html(client.get(COUNTERMEASURES))
+
+
+def test_only_published_essays_appear(client, library):
+    draft = make_draft()
+    theme = theme_of(ATTITUDE[0])
+    item = LibraryItem.objects.get(heading=ATTITUDE[0])
+    essay = item.article
+    essay.status = Article.Status.DRAFT
+    essay.save()
+    # Before any regroup the items still exist, yet nothing of the draft is shown.
+    page = html(client.get(theme.get_absolute_url()))
+    assert essay.get_absolute_url() not in page
+    assert client.get(item.get_absolute_url()).status_code == 404
+    assert essay.title not in client.get(reverse("library:problems_csv")).content.decode("utf-8-sig")
+    assert draft.title not in html(client.get(PROBLEMS))
+
+
+def test_a_theme_with_no_published_items_is_404(client, library):
+    Article.objects.update(status=Article.Status.DRAFT)
+    theme = theme_of(ATTITUDE[0])
+    assert client.get(theme.get_absolute_url()).status_code == 404
+
+
+def test_a_theme_of_the_other_library_is_404(client, library):
+    theme = theme_of(ATTITUDE[0])
+    assert client.get(f"{COUNTERMEASURES}{theme.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("path", [
+    "/library/problems/99999999999999999999999/", "/library/problems/0/", "/library/items/1-0/",
+    "/library/items/99999999999999999999999-0/", "/library/items/..%2F..%2Fetc%2Fpasswd/",
+    "/library/items/%00/", "/library/items/1-99999/", "/library/problems/%F0%9F%98%80/",
+])
+def test_malformed_urls_are_404(client, library, path):
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("url", [PROBLEMS, COUNTERMEASURES, "/library/problems/export.csv"])
+@pytest.mark.parametrize("value", NASTY_VALUES + EXTRA_HOSTILE, ids=range(len(NASTY_VALUES) + len(EXTRA_HOSTILE)))
+def test_hostile_values_in_every_parameter(client, url, value):
+    make_essay(problems=ATTITUDE[:1])
+    regroup()
+    response = client.get(url, dict.fromkeys([*PARAMETERS, "theme"], value))
+    assert response.status_code in (200, 400)
+    page = response.content.decode("utf-8", "replace")
+    assert "<script>alert" not in page and "<img src=x" not in page
+
+
+@pytest.mark.parametrize("query_string", RAW_QUERY_STRINGS + [
+    "theme=%ED%A0%80", "sort=%00", "theme=1e9",
+    "&".join(f"{name}=%ED%A0%80" for name in [*PARAMETERS, "theme"]),
+])
+def test_hostile_raw_query_strings(client, query_string):
+    for url in (PROBLEMS, "/library/problems/export.xlsx"):
+        assert client.get(f"{url}?{query_string}").status_code in (200, 400)
+
+
+def test_index_runs_a_fixed_number_of_queries(client, library, django_assert_max_num_queries):
+    for i in range(5):
+        make_essay(problems=[f"第{i}个不同的问题：经费保障不足{i}"])
+    regroup()
+    with django_assert_max_num_queries(14):
+        assert client.get(PROBLEMS).status_code == 200
+
+
+def test_theme_page_paginates_its_items(client):
+    from library import views
+
+    for _ in range(4):
+        make_essay(problems=[ATTITUDE[0]])
+    regroup()
+    theme = theme_of(ATTITUDE[0])
+    original = views.ITEMS_PER_PAGE
+    views.ITEMS_PER_PAGE = 3
+    try:
+        first = html(client.get(theme.get_absolute_url()))
+        second = html(client.get(theme.get_absolute_url(), {"page": 2}))
+    finally:
+        views.ITEMS_PER_PAGE = original
+    assert first.count('class="item"') == 3 and second.count('class="item"') == 1
+    assert "共 4 条" in first and 'rel="next"' in first
+
+
+def test_theme_statistics_follow_an_editors_merge(client, library):
+    from library import services
+
+    attitude, organization = theme_of(ATTITUDE[0]), theme_of(ORGANIZATION[0])
+    assert "<strong>3</strong> 篇文稿提出，共 3 条" in html(client.get(attitude.get_absolute_url()))
+    merged = services.merge_themes([attitude, organization])
+    assert "<strong>3</strong> 篇文稿提出，共 6 条" in html(client.get(merged.get_absolute_url()))

@@ -1,0 +1,140 @@
+"""The public 问题库 and 对策库: theme indexes, theme pages, item permalinks, export.
+
+Only items of published essays appear (``LibraryItem.objects.public()``).
+Views are thin: filtering is the form's (``library.forms``), counting is
+``library.queries``'s, files are ``library.export``'s.
+"""
+
+import re
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+
+from library import charts, export, queries
+from library.forms import LibraryFilterForm
+from library.models import Library, LibraryItem, Theme
+from library.staticfiles import echarts_available
+
+THEMES_PER_PAGE = 20
+ITEMS_PER_PAGE = 50
+CHART_THEMES = 15
+# Larger ids overflow the database's integer (an error, not "not found").
+MAX_ID = 2**63 - 1
+_ITEM_KEY = re.compile(r"(\d{1,18})-(\d{1,4})")
+
+TITLES = {Library.PROBLEMS: "问题库", Library.COUNTERMEASURES: "对策库"}
+OTHER = {Library.PROBLEMS: Library.COUNTERMEASURES, Library.COUNTERMEASURES: Library.PROBLEMS}
+
+
+def _paginate(request, rows, per_page, count=None):
+    """The requested page (a bad ``?page=`` shows the first or last); ``count`` if already known."""
+    paginator = Paginator(rows, per_page)
+    if count is not None:
+        paginator.count = count
+    page = paginator.get_page(request.GET.get("page"))
+    page.page_links = list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+    page.ellipsis = paginator.ELLIPSIS
+    return page
+
+
+def _context(library, **context):
+    """What every library page's template needs, plus ``context``."""
+    return {
+        "library": library,
+        "echarts_available": echarts_available(),
+        "title": TITLES[library],
+        "other_title": TITLES[OTHER[library]],
+        **context,
+    }
+
+
+def theme_index(request, library):
+    form = LibraryFilterForm.for_request(request)
+    items = form.filter_items(LibraryItem.objects.of_library(library))
+    if form.is_valid() and not form.is_filtered:
+        rows = queries.stored_theme_rows(library, sort=form.ordering)
+        totals = queries.stored_totals(library)
+    else:
+        rows = queries.theme_rows(items, sort=form.ordering)
+        totals = queries.totals(items)
+    page = _paginate(request, rows, THEMES_PER_PAGE)
+    queries.attach_themes(page.object_list)
+    chart = sorted(rows, key=lambda row: (-row["essays"], row["theme_id"]))[:CHART_THEMES]
+    queries.attach_themes(chart)
+    return render(request, "library/theme_index.html", _context(
+        library,
+        form=form,
+        page=page,
+        charts=[charts.chart(
+            "themes-chart", f"{TITLES[library]}：提出最多的主题（前 {CHART_THEMES} 个，按文稿数）",
+            [(row["theme"].label, row["essays"], row["theme"].get_absolute_url()) for row in chart],
+            label_heading="主题", kind="hbar",
+        )] if chart else [],
+        totals=totals,
+    ))
+
+
+def theme_detail(request, library, pk):
+    if pk > MAX_ID:
+        raise Http404("没有这个主题。")
+    theme = get_object_or_404(Theme, pk=pk, library=library)
+    items = LibraryItem.objects.public().filter(theme=theme)
+    # The count regrouping stored saves counting two thousand items per visit;
+    # it lags a publish only until the regroup that follows it.
+    if not theme.item_count or not items.exists():
+        raise Http404("这个主题下暂时没有已发布的条目。")
+    listed = (
+        items.select_related("article")
+        .only("article_id", "section_id", "kind", "ordinal", "heading", "text", *(f"article__{f}" for f in queries.ESSAY_FIELDS))
+        .order_by("-article__published_at", "article_id", "position", "ordinal")
+    )
+    page = _paginate(request, listed, ITEMS_PER_PAGE, count=theme.item_count)
+    stats = queries.theme_stats(theme, items)
+    by_year, by_unit = stats["by_year"], stats["by_unit"]
+    return render(request, "library/theme_detail.html", _context(
+        library,
+        theme=theme,
+        page=page,
+        item_count=theme.item_count,
+        essay_count=stats["essays"],
+        unit_count=len(by_unit),
+        by_topic=stats["by_topic"],
+        charts=[
+            charts.chart(
+                "years-chart", "历年提出这一主题的文稿数", [(f"{y}年", n, "") for y, n in by_year],
+                label_heading="年份", kind="line",
+            ),
+            charts.chart(
+                "units-chart", "提出这一主题的作者单位（前 15 个）", [(u, n, "") for u, n in by_unit[:15]],
+                label_heading="作者单位", kind="hbar",
+            ),
+        ],
+        linked=queries.linked_items(theme),
+        related_themes=stats["related_themes"],
+    ))
+
+
+def item_permalink(request, key):
+    """An item's stable address: opens its essay at the point it is in."""
+    match = _ITEM_KEY.fullmatch(key)
+    if not match:
+        raise Http404("没有这个条目。")
+    if int(match[1]) > MAX_ID:
+        raise Http404("没有这个条目。")
+    item = get_object_or_404(
+        LibraryItem.objects.public().select_related("article"), section_id=int(match[1]), ordinal=int(match[2])
+    )
+    return HttpResponseRedirect(item.essay_url())
+
+
+def export_items(request, library, fmt):
+    form = LibraryFilterForm.for_request(request)
+    items = form.filter_items(LibraryItem.objects.of_library(library))
+    theme = request.GET.get("theme", "")
+    if theme:
+        if not theme.isascii() or not theme.isdigit() or len(theme) > 18:
+            items = items.none()
+        else:
+            items = items.filter(theme_id=int(theme))
+    return export.response(items, fmt=fmt, title=TITLES[library], request=request)
