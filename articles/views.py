@@ -22,9 +22,9 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import requires_csrf_token
 
 from articles import search, seo, viewcounts
-from config.pagecache import memoize, public_page
 from articles.forms import ArticleFilterForm, sorted_orgs
 from articles.models import Article
+from config.pagecache import memoize, public_page
 from topics.context_processors import navigation_topics
 from topics.models import Topic
 
@@ -38,7 +38,7 @@ RELATED_LIMIT = 5
 SLUG_MAX_LENGTH = Article._meta.get_field("slug").max_length
 
 
-def paginate(request, queryset, count_key=None, count=None):
+def paginate(request, queryset, count_key=None, count=None, per_page=ARTICLES_PER_PAGE):
     """The requested page; a bad ``?page=`` shows page 1 or the last page, never an error.
 
     ``page.page_links`` holds the numbers to link, with ``…`` for the gaps.
@@ -46,7 +46,7 @@ def paginate(request, queryset, count_key=None, count=None):
     (config.pagecache.memoize) instead of counted on every page; ``count``
     gives it when the caller already knows it.
     """
-    paginator = Paginator(queryset, ARTICLES_PER_PAGE)
+    paginator = Paginator(queryset, per_page)
     if count is None and count_key is not None:
         count = memoize("count", queryset.count, *count_key)
     if count is not None:

@@ -7,10 +7,10 @@ Views are thin: filtering is the form's (``library.forms``), counting is
 
 import re
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 
+from articles.views import paginate
 from library import charts, export, queries
 from library.forms import LibraryFilterForm
 from library.models import Library, LibraryItem, Theme
@@ -25,17 +25,6 @@ _ITEM_KEY = re.compile(r"(\d{1,18})-(\d{1,4})")
 
 TITLES = {Library.PROBLEMS: "问题库", Library.COUNTERMEASURES: "对策库"}
 OTHER = {Library.PROBLEMS: Library.COUNTERMEASURES, Library.COUNTERMEASURES: Library.PROBLEMS}
-
-
-def _paginate(request, rows, per_page, count=None):
-    """The requested page (a bad ``?page=`` shows the first or last); ``count`` if already known."""
-    paginator = Paginator(rows, per_page)
-    if count is not None:
-        paginator.count = count
-    page = paginator.get_page(request.GET.get("page"))
-    page.page_links = list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
-    page.ellipsis = paginator.ELLIPSIS
-    return page
 
 
 def _context(library, **context):
@@ -58,7 +47,7 @@ def theme_index(request, library):
     else:
         rows = queries.theme_rows(items, sort=form.ordering)
         totals = queries.totals(items)
-    page = _paginate(request, rows, THEMES_PER_PAGE)
+    page = paginate(request, rows, per_page=THEMES_PER_PAGE)
     queries.attach_themes(page.object_list)
     chart = sorted(rows, key=lambda row: (-row["essays"], row["theme_id"]))[:CHART_THEMES]
     queries.attach_themes(chart)
@@ -89,7 +78,7 @@ def theme_detail(request, library, pk):
         .only("article_id", "section_id", "kind", "ordinal", "heading", "text", *(f"article__{f}" for f in queries.ESSAY_FIELDS))
         .order_by("-article__published_at", "article_id", "position", "ordinal")
     )
-    page = _paginate(request, listed, ITEMS_PER_PAGE, count=theme.item_count)
+    page = paginate(request, listed, count=theme.item_count, per_page=ITEMS_PER_PAGE)
     stats = queries.theme_stats(theme, items)
     by_year, by_unit = stats["by_year"], stats["by_unit"]
     return render(request, "library/theme_detail.html", _context(
