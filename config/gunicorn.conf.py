@@ -59,22 +59,21 @@ proc_name = "portal"
 def on_starting(server):
     """Load the large read-only data in the master (preload_app): workers share it.
 
-    The search segmenter's dictionary and pypinyin's (author units are sorted
-    by pinyin on the list page) are the bulk of a worker's memory. After
-    loading, ``gc.freeze()`` moves every object to the permanent generation,
-    so the workers' garbage collector never writes to (and so never copies)
-    those shared pages.
+    The search segmenter's dictionary is the largest part of a worker's
+    memory. After loading, ``gc.freeze()`` moves every object to the
+    permanent generation, so the workers' garbage collector never writes to
+    (and so never copies) those shared pages. (pypinyin is not loaded at all: author units are
+    sorted by ``articles.collation``, which needs no dictionary; only slugs,
+    made in the admin and by imports, use pypinyin.)
     """
     if not preload_app:
         return
     try:
-        from articles.forms import sorted_orgs
         from articles.search.segmentation import get_segmenter
 
         get_segmenter()
-        sorted_orgs(["党建"])
-    except Exception as error:  # noqa: BLE001 - a worker loads them on first use instead
-        server.log.warning("dictionaries not preloaded: %s", error)
+    except Exception as error:  # noqa: BLE001 - a worker loads it on first use instead
+        server.log.warning("search dictionary not preloaded: %s", error)
     import gc
 
     gc.collect()

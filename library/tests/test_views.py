@@ -7,6 +7,7 @@ from django.utils import timezone
 from articles.models import Article
 from articles.tests.factories import make_draft, make_topic
 from articles.tests.test_views import NASTY_VALUES, RAW_QUERY_STRINGS
+from library.forms import filter_choices
 from library.models import LibraryItem, Theme
 from library.regrouping import regroup
 from library.tests.factories import ATTITUDE, ORGANIZATION, STUDY, make_essay
@@ -80,6 +81,17 @@ def test_filters_by_unit_topic_and_year(client, library):
     assert "<strong>2</strong> 篇文稿提出" in page
     year = library["essays"][0].published_at.year
     assert "<strong>3</strong> 篇文稿提出" in html(client.get(PROBLEMS, {"year": year}))
+
+
+def test_units_are_offered_in_the_essay_lists_order(client):
+    for org in ("重庆市委", "西宁市委", "安徽省委", "北京市委"):
+        make_essay(problems=[ATTITUDE[0]], author_org=org)
+    regroup()
+
+    assert filter_choices()[1] == ["安徽省委", "北京市委", "西宁市委", "重庆市委"]
+    page = html(client.get(PROBLEMS))
+    positions = [page.index(f'<option value="{org}">') for org in ("安徽省委", "北京市委", "西宁市委", "重庆市委")]
+    assert positions == sorted(positions)
 
 
 def test_filters_matching_nothing_say_so(client, library):
