@@ -33,6 +33,21 @@ class ArticlesConfig(AppConfig):
         pagecache.register(Section)
         pagecache.register_schedule(next_scheduled_publish)
 
+        # Stored essay pages (articles/renditions.py) show the sections and the
+        # topics' names: changes to those that do not save the essay drop them.
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+        from articles import renditions
+        from topics.models import Topic
+
+        post_save.connect(renditions.section_changed, sender=Section, dispatch_uid="renditions:section:save")
+        post_delete.connect(renditions.section_changed, sender=Section, dispatch_uid="renditions:section:delete")
+        m2m_changed.connect(
+            renditions.topics_of_essay_changed, sender=Article.topics.through, dispatch_uid="renditions:topics"
+        )
+        post_save.connect(renditions.topic_changed, sender=Topic, dispatch_uid="renditions:topic:save")
+        pre_delete.connect(renditions.topic_changed, sender=Topic, dispatch_uid="renditions:topic:delete")
+
         post_migrate.connect(
             sync_proofreading_rules, sender=self, dispatch_uid="articles.sync_proofreading_rules"
         )

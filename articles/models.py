@@ -228,6 +228,33 @@ class Article(models.Model):
         return entries
 
 
+class EssayRendition(models.Model):
+    """An essay's public page as rendered HTML, stored once per version of the essay.
+
+    The "published static page" of Chinese government CMSs, kept dynamic:
+    the parts that depend on other essays or on the request (navigation,
+    footer, previous/next, related essays, view count, the site's address)
+    are placeholders filled on every request (see ``articles.renditions``).
+    """
+
+    article = models.OneToOneField(
+        Article, verbose_name="文稿", primary_key=True, on_delete=models.CASCADE, related_name="rendition",
+    )
+    html = models.TextField("页面")
+    # The templates, code and settings the page was rendered with (articles.renditions.code_version).
+    code_version = models.CharField("程序版本", max_length=32)
+    # Article.version when rendered: any later save of the essay makes the page stale.
+    article_version = models.PositiveIntegerField("文稿版次")
+    rendered_at = models.DateTimeField("生成时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "文稿页面"
+        verbose_name_plural = "文稿页面"
+
+    def __str__(self):
+        return f"{self.article_id} v{self.article_version}"
+
+
 @dataclass
 class OutlineEntry:
     section: "Section | None"

@@ -5,6 +5,7 @@ import reversion
 from django.db import transaction
 from django.utils import timezone
 
+from articles import renditions
 from articles.models import Article, ArticleTransition, Section
 from articles.richtext import paragraphs_to_html
 from config import pagecache
@@ -116,8 +117,9 @@ def normalize_sections(article):
             changed.append(section)
     if changed:
         Section.objects.bulk_update(changed, ["position", "kind"])
-        # bulk_update sends no signal: cached pages must still go stale.
+        # bulk_update sends no signal: cached and stored pages must still go stale.
         pagecache.invalidate()
+        renditions.forget([article.pk])
     return sections
 
 

@@ -33,7 +33,7 @@ LOCK_SECONDS = 60
 COUNTER_SECONDS = 7 * 24 * 3600
 
 
-def _key(article_id):
+def pending_key(article_id):
     return f"{PREFIX}article:{article_id}"
 
 
@@ -63,7 +63,7 @@ def record_view(article_id, fingerprint=None):
         seen = f"{PREFIX}seen:{article_id}:{fingerprint}"
         if not cache.add(seen, 1, settings.VIEW_COUNT_DEDUP_SECONDS):
             return False
-    _incr(_key(article_id))
+    _incr(pending_key(article_id))
     _incr(PENDING_TOTAL)
     cache.add(OLDEST, time.time(), COUNTER_SECONDS)
     maybe_flush()
@@ -80,7 +80,7 @@ def _incr(key):
 
 
 def pending(article_id):
-    return cache.get(_key(article_id)) or 0
+    return cache.get(pending_key(article_id)) or 0
 
 
 def displayed_count(article):
@@ -119,7 +119,7 @@ def flush():
         cache.delete(OLDEST)
         ids = list(Article.objects.published().values_list("pk", flat=True))
         written = 0
-        for key, count in cache.get_many([_key(pk) for pk in ids]).items():
+        for key, count in cache.get_many([pending_key(pk) for pk in ids]).items():
             if not count:
                 continue
             article_id = int(key.rsplit(":", 1)[1])

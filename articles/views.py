@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import requires_csrf_token
 
-from articles import search, seo, viewcounts
+from articles import renditions, search, seo, viewcounts
 from articles.forms import ArticleFilterForm, sorted_orgs
 from articles.models import Article
 from config.pagecache import memoize, public_page
@@ -150,10 +150,8 @@ def article_list(request):
 def article_detail(request, slug):
     if len(slug) > SLUG_MAX_LENGTH:
         raise Http404("没有这篇文稿。")
-    article = get_object_or_404(
-        Article.objects.published().prefetch_related("sections", "topics"), slug=slug
-    )
-    return render(request, "articles/article_detail.html", _essay_context(article, request))
+    # Served from the essay's stored page, its open parts filled in (articles/renditions.py).
+    return renditions.essay_page(request, slug)
 
 
 @cache_control(private=True, no_store=True)
@@ -165,7 +163,7 @@ def article_preview(request, pk):
     if not (request.user.is_staff and request.user.has_perm("articles.view_article")):
         raise Http404("没有这篇文稿。")
     article = get_object_or_404(Article.objects.prefetch_related("sections", "topics"), pk=pk)
-    context = _essay_context(article, request)
+    context = essay_context(article, request)
     context["preview"] = True
     return render(request, "articles/article_detail.html", context)
 
@@ -182,7 +180,7 @@ def body_version(article):
     return digest.hexdigest()
 
 
-def _essay_context(article, request):
+def essay_context(article, request):
     topics = list(article.topics.all())
     return {
         "article": article,

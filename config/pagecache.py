@@ -67,7 +67,9 @@ _current = contextvars.ContextVar("pagecache_generation", default=None)
 
 
 def _cache():
-    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+    # The default cache, shared with the rest of the site (view counts read
+    # through ``recall(..., extra_keys=...)`` live there too).
+    return caches["default"]
 
 
 # ---------------------------------------------------------------- marking views
@@ -175,23 +177,58 @@ def register_schedule(func):
     return func
 
 
-def memoize(name, compute, *key, timeout=None):
-    """``compute()``, kept in the cache for the current generation under ``name`` and ``key``."""
+def _memo_key(entry):
+    name, *key = entry
+    return PREFIX + "memo:" + name + ":" + ":".join(str(part) for part in key)
+
+
+def recall(entries, *, extra_keys=()):
+    """What ``entries`` (``(name, *key)`` tuples) hold for the current generation, in one cache round trip.
+
+    Returns ``({entry: value}, {key: value})``: the entries stored under the
+    current generation, and the raw values of ``extra_keys`` (other cache
+    entries the caller needs, fetched in the same round trip); absent ones
+    are left out. Without a working cache both are empty.
+    """
+    keys = [_memo_key(entry) for entry in entries] + list(extra_keys)
+    known = _current.get()
+    if known is None:
+        keys.append(GENERATION_KEY)
+    try:
+        found = _cache().get_many(keys)
+        if known is None:
+            known = _valid_generation(found.get(GENERATION_KEY))
+            _current.set(known)
+    except Exception:  # noqa: BLE001 - a cache outage means: nothing is remembered
+        logger.warning("page cache unavailable", exc_info=True)
+        return {}, {}
+    values = {}
+    for entry in entries:
+        stored = found.get(_memo_key(entry))
+        if stored is not None and stored[0] == known[0]:
+            values[entry] = stored[1]
+    return values, {key: found[key] for key in extra_keys if key in found}
+
+
+def remember(entry, value, timeout=None):
+    """Keep ``value`` under ``entry`` (a ``(name, *key)`` tuple) for the current generation."""
     generation = current_generation()
     if generation is None:
-        return compute()
-    cache_key = PREFIX + "memo:" + name + ":" + ":".join(str(part) for part in key)
+        return
     try:
-        stored = _cache().get(cache_key)
-    except Exception:  # noqa: BLE001
-        return compute()
-    if stored is not None and stored[0] == generation:
-        return stored[1]
-    value = compute()
-    try:
-        _cache().set(cache_key, (generation, value), timeout or settings.FRAGMENT_CACHE_SECONDS)
+        _cache().set(_memo_key(entry), (generation, value), timeout or settings.FRAGMENT_CACHE_SECONDS)
     except Exception:  # noqa: BLE001
         pass
+
+
+def memoize(name, compute, *key, timeout=None):
+    """``compute()``, kept in the cache for the current generation under ``name`` and ``key``."""
+    entry = (name, *key)
+    found, _ = recall([entry])
+    if entry in found:
+        return found[entry]
+    value = compute()
+    remember(entry, value, timeout)
     return value
 
 

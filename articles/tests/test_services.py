@@ -147,7 +147,7 @@ def test_normalize_sections_points_inherit_the_kind_of_their_section():
     assert [kind for _, _, kind in stored(article)] == [s.kind for s in sections]
 
 
-def test_normalize_sections_writes_only_changed_rows_in_one_query(django_assert_num_queries):
+def test_normalize_sections_writes_only_changed_rows_in_one_update(django_assert_num_queries):
     article = Article.objects.create(title="文")
     make_sections(article, [
         (0, Level.SECTION, Kind.PROBLEMS, "一、"),
@@ -155,8 +155,8 @@ def test_normalize_sections_writes_only_changed_rows_in_one_query(django_assert_
         (5, Level.POINT, Kind.OTHER, "(二)"),
         (6, Level.POINT, Kind.OTHER, "(三)"),
     ])
-    # One SELECT, one bulk UPDATE.
-    with django_assert_num_queries(2):
+    # One SELECT, one bulk UPDATE, one DELETE of the essay's stored page.
+    with django_assert_num_queries(3):
         services.normalize_sections(article)
     with django_assert_num_queries(1):
         services.normalize_sections(article)  # already normal: nothing to write

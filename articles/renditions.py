@@ -1,0 +1,242 @@
+"""Essay pages rendered once per version of the essay and stored in the database.
+
+Chinese government CMSs are fast because they publish each article as a
+static page. An essay page here is mostly the essay itself (its title, meta
+data, table of contents, sections, topics): that part changes only when the
+essay does. So the page is rendered once, with the ordinary template
+(``articles/article_detail.html``), and stored in :class:`EssayRendition`;
+a request then costs one query and one cache round trip, with no template
+rendering at all.
+
+What does change without the essay changing is left open in the stored page
+as a *slot* (``{% slot "name" %}…{% endslot %}``, articles/templatetags/slots.py):
+
+* the navigation, the site metadata and the footer (topics, site settings),
+  previous/next and related essays (other essays) -- rendered with the
+  page, kept in the cache for the page-cache generation
+  (``config.pagecache``: any change of an essay, section, topic or the
+  site settings starts a new one), and filled in on every request;
+* the view count -- the stored count plus the views not yet flushed, on
+  every request;
+* the site's own address (canonical link, share link, JSON-LD): the page is
+  rendered for a placeholder host, replaced by the request's scheme and host
+  (already checked against ``ALLOWED_HOSTS``, so it needs no escaping).
+
+A stored page is used only while it matches both the essay
+(``Article.version``, bumped by every save) and the code that rendered it
+(:func:`code_version`: templates, Python sources, static files manifest and
+the settings the page shows). Section and topic changes, which can happen
+without the essay being saved, delete the stored pages concerned
+(:func:`forget`, connected in ``articles.apps``). Anything stale is simply
+rendered again on the next request, so a deploy needs no extra step
+(``manage.py render_essays`` renders every page ahead of readers).
+
+Previews never use or fill it: they render the template directly. A request
+with a session cookie (an editor) renders the page afresh and stores it.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+import django
+from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.db import transaction
+from django.http import Http404, HttpResponse, QueryDict
+from django.template import loader
+from django.utils import timezone
+
+from articles import viewcounts
+from articles.models import Article, EssayRendition
+from config import pagecache
+
+TEMPLATE = "articles/article_detail.html"
+# The context variable that switches {% slot %} to leaving a marker (see templatetags/slots.py).
+SLOTS_CONTEXT_KEY = "rendition_slots"
+# Slots filled per request rather than per generation.
+VIEWS_SLOT = "views"
+# The page is rendered for this address; RFC 2606 reserves .invalid.
+PLACEHOLDER_HOST = "rendition-origin.invalid"
+PLACEHOLDER_ORIGIN = "http://" + PLACEHOLDER_HOST
+# What the code version hashes, relative to the project root (tests and migrations excluded).
+SOURCE_DIRS = ("articles", "topics", "siteinfo", "config", "templates")
+
+
+@lru_cache(maxsize=1)
+def _marker_token():
+    """Part of every marker, derived from SECRET_KEY: text an editor writes cannot forge one
+    (and rich text is sanitised of comments anyway)."""
+    return hashlib.blake2b(("rendition-slot:" + settings.SECRET_KEY).encode(), digest_size=6).hexdigest()
+
+
+def marker(name):
+    return f"<!--slot:{_marker_token()}:{name}-->"
+
+
+@lru_cache(maxsize=1)
+def _sources_digest():
+    """A hash of the templates and Python sources that shape an essay page, once per process."""
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.blake2b(digest_size=16)
+    for directory in SOURCE_DIRS:
+        for path in sorted((root / directory).rglob("*")):
+            if path.suffix not in (".py", ".html") or {"tests", "migrations"} & set(path.parts):
+                continue
+            digest.update(str(path.relative_to(root)).encode() + b"\x00" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def code_version():
+    """What a stored page was rendered with: sources, static files, settings shown on the page, Django."""
+    manifest = getattr(staticfiles_storage, "manifest_hash", "")
+    parts = (
+        _sources_digest(), manifest, _marker_token(), django.__version__, settings.SITE_NAME,
+        settings.STATIC_URL, settings.MEDIA_URL, settings.LANGUAGE_CODE, settings.TIME_ZONE,
+    )
+    return hashlib.blake2b("\x00".join(map(str, parts)).encode(), digest_size=16).hexdigest()
+
+
+# ---------------------------------------------------------------- serving
+
+
+def essay_page(request, slug):
+    """The published essay ``slug`` as an HttpResponse (Http404 when there is none)."""
+    rows = list(
+        Article.objects.published().filter(slug=slug).values_list(
+            "pk", "version", "view_count",
+            "rendition__html", "rendition__code_version", "rendition__article_version",
+        )[:1]
+    )
+    if not rows:
+        raise Http404("没有这篇文稿。")
+    pk, version, stored_views, html, html_code, html_version = rows[0]
+    current = code_version()
+    # The slots of another code version may lack a slot this one has.
+    slots_entry = ("essay_slots", pk, current)
+    pending_key = viewcounts.pending_key(pk)
+    found, extra = pagecache.recall([slots_entry], extra_keys=[pending_key])
+    slots = found.get(slots_entry)
+    stale = html is None or html_code != current or html_version != version
+    # A signed-in editor always gets the page rendered from the database, as
+    # the page cache does; what they see is stored for readers as well.
+    stale = stale or settings.SESSION_COOKIE_NAME in request.COOKIES
+    if stale or slots is None:
+        article = (
+            Article.objects.published().prefetch_related("sections", "topics").filter(pk=pk).first()
+        )
+        if article is None:  # unpublished a moment ago
+            raise Http404("没有这篇文稿。")
+        fresh, slots = render_for_storage(request, article)
+        pagecache.remember(slots_entry, slots)
+        if stale:
+            html = fresh
+            store(article, html, current)
+    views = (stored_views or 0) + (extra.get(pending_key) or 0)
+    return HttpResponse(fill(html, slots, views, request))
+
+
+def fill(html, slots, views, request):
+    """The stored page with its slots, view count and the request's address put in."""
+    for name, content in slots.items():
+        html = html.replace(marker(name), content, 1)
+    html = html.replace(marker(VIEWS_SLOT), str(views), 1)
+    origin = f"{request.scheme}://{request.get_host()}"
+    return html.replace(PLACEHOLDER_ORIGIN, origin).replace(PLACEHOLDER_HOST, request.get_host())
+
+
+# ---------------------------------------------------------------- rendering and storing
+
+
+def _placeholder_request(request):
+    """``request`` as seen from the placeholder address, without a query string."""
+    placeholder = copy.copy(request)
+    placeholder.GET = QueryDict()
+    placeholder.get_host = lambda: PLACEHOLDER_HOST
+    # HttpRequest.build_absolute_uri reads this cached property.
+    placeholder.__dict__["_current_scheme_host"] = PLACEHOLDER_ORIGIN
+    return placeholder
+
+
+def render_for_storage(request, article):
+    """``(html, slots)``: the page with markers in its slots, and what each slot holds now.
+
+    ``article`` must come with its sections and topics prefetched.
+    """
+    from articles.views import essay_context  # the view module imports this one
+
+    placeholder = _placeholder_request(request)
+    context = essay_context(article, placeholder)
+    slots = {}
+    context[SLOTS_CONTEXT_KEY] = slots
+    html = loader.render_to_string(TEMPLATE, context, placeholder)
+    slots.pop(VIEWS_SLOT, None)
+    return html, slots
+
+
+def store(article, html, version):
+    """Keep ``html`` as the stored page of ``article`` (insert or replace, safe under concurrency)."""
+    EssayRendition.objects.bulk_create(
+        [EssayRendition(
+            article_id=article.pk, html=html, code_version=version,
+            article_version=article.version, rendered_at=timezone.now(),
+        )],
+        update_conflicts=True, unique_fields=["article"],
+        update_fields=["html", "code_version", "article_version", "rendered_at"],
+    )
+
+
+def forget(article_ids):
+    """Drop the stored pages of ``article_ids`` now and again when the transaction commits
+    (a page rendered meanwhile from what was committed before must not stay)."""
+    ids = list(article_ids)
+    if not ids:
+        return
+
+    def delete():
+        EssayRendition.objects.filter(article_id__in=ids).delete()
+
+    delete()
+    transaction.on_commit(delete)
+
+
+def forget_all():
+    EssayRendition.objects.all().delete()
+
+
+# ---------------------------------------------------------------- signal receivers (articles.apps)
+
+
+def section_changed(sender, instance, **kwargs):
+    forget([instance.article_id])
+
+
+def topics_of_essay_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if reverse:  # topic.articles.add(...) and the like
+        if action == "post_clear":
+            forget_all()
+        else:
+            forget(pk_set or ())
+    else:
+        forget([instance.pk])
+
+
+def topic_changed(sender, instance, **kwargs):
+    """A topic's name and address are shown on its essays' pages."""
+    forget(Article.topics.through.objects.filter(topic_id=instance.pk).values_list("article_id", flat=True))
+
+
+def render_all(articles, request):
+    """Render and store the pages of ``articles`` (with sections and topics prefetched). Returns how many."""
+    version = code_version()
+    count = 0
+    for article in articles:
+        html, _ = render_for_storage(request, article)
+        store(article, html, version)
+        count += 1
+    return count
