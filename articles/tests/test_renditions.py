@@ -2,6 +2,7 @@
 stale the moment anything it shows changes, never leaking a marker."""
 
 import re
+from datetime import timedelta
 from unittest import mock
 
 import pytest
@@ -10,6 +11,7 @@ from django.db.models import F
 from django.shortcuts import render
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from articles import renditions, services, viewcounts
 from articles.models import Article, EssayRendition, Section
@@ -76,6 +78,24 @@ def test_the_query_string_does_not_reach_the_stored_page(client, essay):
     html = page(client, essay, QUERY_STRING="page=3&q=%3Cscript%3E")
     assert "page=3" not in html and "&lt;script" not in html
     assert page(client, essay) == html
+
+
+def test_the_hand_written_query_agrees_with_published():
+    """renditions.published_essay_row is Article.objects.published() written out: same essays, always."""
+    now = timezone.now()
+    times = {"past": now - timedelta(minutes=5), "future": now + timedelta(minutes=5), "none": None}
+    for status in Article.Status.values:
+        for when, published_at in times.items():
+            for deleted in (False, True):
+                make_article(
+                    f"{status}-{when}-{deleted}", status=status, published_at=published_at,
+                    deleted_at=now if deleted else None,
+                )
+    published = set(Article.objects.published().values_list("slug", flat=True))
+    assert len(published) == 1
+    for slug in Article.all_objects.values_list("slug", flat=True):
+        assert (renditions.published_essay_row(slug) is not None) == (slug in published), slug
+    assert renditions.published_essay_row("no-such-essay") is None
 
 
 def test_a_stored_page_is_read_in_one_query(client, essay):
