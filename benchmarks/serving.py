@@ -13,17 +13,24 @@ What it does, on loopback:
 2. ``collectstatic`` (WhiteNoise's compressed, hashed files) into var/;
 3. gunicorn with config/gunicorn.conf.py (``--workers`` gthread workers of ``--threads`` threads,
    DEBUG off, Redis as the cache on database ``--redis-db``), once with the
-   page cache and once without it (PAGE_CACHE_SECONDS=0: every request is
-   rendered, the figure for pages no cache helps);
+   page cache and once without it (PAGE_CACHE_SECONDS=0: every request goes
+   through Django and the database; an essay page is its stored rendition
+   with the open parts filled in, articles/renditions.py; other pages are
+   rendered from their templates);
 4. Debian's nginx (``-p`` a temporary prefix, deploy/nginx/bench.conf.template,
    the production settings on loopback ports), proxying to gunicorn with its
    10-second proxy cache, and serving the article page's HTML as a file;
 5. ``wrk -t1 -c64 -d10s --latency`` on the home, list, article, topic and
    search pages: uncached (no page cache), cold (caches emptied just before
-   the run: the first requests render, the rest hit) and warm (primed), direct
-   to gunicorn and through nginx; then the static file;
+   the run: the first requests render, the rest hit), warm (primed) and
+   changed (primed, then a new cache generation, as a publish makes: one
+   request renders, the others get the previous page meanwhile), direct to
+   gunicorn and through nginx; then the static file;
 6. each worker's memory (RSS and PSS) after all of that (far more than
-   10,000 requests each).
+   10,000 requests each);
+7. in one process, the median time to render an essay page for storage
+   (the first request after the essay or the code changes) and to serve it
+   from its stored page.
 
 Numbers are noisy on a shared machine: the load average is printed beside
 every row. Numbers about speed live here, not in tests (DESIGN.md, Habits).
@@ -124,6 +131,46 @@ def child_generate(essays):
         cursor.execute("ANALYZE")
     article = Article.objects.published().order_by("-published_at").values_list("slug", flat=True)[500]
     print(json.dumps({"article": f"/articles/{article}/", "published": Article.objects.published().count()}))
+
+
+def child_render(samples=60):
+    """Milliseconds, in one process: rendering an essay page for storage (the first
+    request after the essay or the code changes) and serving its stored page."""
+    import statistics
+
+    import django
+
+    django.setup()
+    from django.test import RequestFactory
+
+    from articles import renditions
+    from articles.models import Article
+
+    essays = list(
+        Article.objects.published().order_by("-published_at")[:samples].prefetch_related("sections", "topics")
+    )
+    factory = RequestFactory()
+    render_ms, serve_ms = [], []
+    for article in essays:
+        request = factory.get(article.get_absolute_url(), HTTP_HOST="127.0.0.1")
+        started = time.perf_counter()
+        html, _ = renditions.render_for_storage(request, article)
+        render_ms.append((time.perf_counter() - started) * 1000)
+        renditions.store(article, html, renditions.code_version())
+        renditions.essay_page(request, article.slug)  # the slots are remembered
+        started = time.perf_counter()
+        renditions.essay_page(request, article.slug)
+        serve_ms.append((time.perf_counter() - started) * 1000)
+    print(json.dumps({
+        "render_ms": statistics.median(render_ms), "serve_ms": statistics.median(serve_ms), "samples": len(essays),
+    }))
+
+
+def render_times(postgres_url, redis_db):
+    env = bench_env(postgres_url, page_cache=False, redis_db=redis_db)
+    out = subprocess.run([str(PY), __file__, "--child-render"], env=env, check=True, cwd=ROOT,
+                         capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def article_path(postgres_url):
@@ -234,11 +281,23 @@ def start_nginx(prefix, ceiling_root):
 def clear_caches(redis_db, nginx_prefix=None):
     import redis
 
-    redis.Redis(host="127.0.0.1", port=6379, db=redis_db).flushdb()
+    if redis_db is not None:
+        redis.Redis(host="127.0.0.1", port=6379, db=redis_db).flushdb()
     if nginx_prefix is not None:
         cache = nginx_prefix / "cache"
         for child in cache.iterdir():
             shutil.rmtree(child, ignore_errors=True)
+
+
+def new_generation(redis_db):
+    """What a publish does to the caches: a new page-cache generation (Django's
+    stored pages stay, stale). nginx's cache is not purged by a publish (its
+    copies live 10 s, then one request revalidates while the others get the copy)."""
+    import redis
+
+    client = redis.Redis(host="127.0.0.1", port=6379, db=redis_db)
+    for key in client.scan_iter("*pagecache:generation"):
+        client.delete(key)
 
 
 # ---------------------------------------------------------------- measuring
@@ -300,15 +359,19 @@ def main():
     parser.add_argument("--worker-class", default="gthread", help="as config/gunicorn.conf.py (sync for the classic model)")
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--pages", nargs="+", default=list(PAGES), choices=list(PAGES))
-    parser.add_argument("--states", nargs="+", default=["uncached", "cold", "warm"],
-                        choices=["uncached", "cold", "warm"])
+    parser.add_argument("--states", nargs="+", default=["uncached", "cold", "warm", "changed"],
+                        choices=["uncached", "cold", "warm", "changed"])
     parser.add_argument("--no-nginx", action="store_true")
     parser.add_argument("--fresh", action="store_true", help="drop and regenerate the benchmark database")
     parser.add_argument("--prepare-only", action="store_true")
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--child-generate", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--child-render", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
+    if args.child_render:
+        child_render()
+        return
     if args.child_generate is not None:
         if args.child_generate < 0:
             import django
@@ -382,21 +445,27 @@ def main():
                     fetch(url)
                     fetch(url)
                     run(page, "warm", target, url)
+                if "changed" in args.states:
+                    # As right after a publish: the pages are stored, the generation is new.
+                    fetch(url)
+                    new_generation(args.redis_db)
+                    run(page, "changed", target, url)
         if nginx is not None:
             run("article", "static", "ceiling", f"http://127.0.0.1:{CEILING_PORT}/")
 
         memory = worker_memory(gunicorn_master(app))
+        rendering = render_times(args.postgres, args.redis_db)
     finally:
         for process in reversed(processes):
             stop(process)
         shutil.rmtree(prefix, ignore_errors=True)
 
-    report(results, memory, args, info, time.time() - started)
+    report(results, memory, rendering, args, info, time.time() - started)
     if args.json:
-        Path(args.json).write_text(json.dumps({"results": results, "memory": memory}, indent=2))
+        Path(args.json).write_text(json.dumps({"results": results, "memory": memory, "rendering": rendering}, indent=2))
 
 
-def report(results, memory, args, info, seconds):
+def report(results, memory, rendering, args, info, seconds):
     ceiling = next((r["rps"] for r in results if r["target"] == "ceiling"), None)
     print()
     print(f"Portal serving benchmark: {info['published']} published essays on PostgreSQL, "
@@ -414,6 +483,8 @@ def report(results, memory, args, info, seconds):
     print()
     for pid, rss, pss in memory:
         print(f"gunicorn worker {pid}: RSS {rss:.0f} MB, PSS {pss:.0f} MB (after every run above)")
+    print(f"essay page in one process (median of {rendering['samples']}): rendered for storage "
+          f"{rendering['render_ms']:.1f} ms, served from its stored page {rendering['serve_ms']:.2f} ms")
     print(f"\n{seconds:.0f} s in all; load average now {load()}")
 
 

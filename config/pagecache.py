@@ -24,6 +24,11 @@ changes:
   publish time (:func:`register_schedule`) -- the home page shows a
   scheduled essay at its time without cron, and without asking the database
   on every hit.
+* No dog-pile after a change: while one request renders a page of the new
+  generation (a short lock in the cache), concurrent requests for it get the
+  page of the previous generation (``X-Page-Cache: stale``), so a burst of
+  readers right after a publish costs one render. A request that finds no
+  earlier page renders it; sequential requests always see the change.
 * Responses carry a strong ``ETag`` (a hash of the body) and
   ``Last-Modified``; a conditional GET is answered ``304 Not Modified``.
 * When the cache itself fails (Redis down), pages are rendered uncached:
@@ -61,6 +66,9 @@ GENERATION_KEY = PREFIX + "generation"
 # A parameter value longer than this is not a link anyone follows: render it, do not store it.
 MAX_PARAM_LENGTH = 100
 CACHEABLE_METHODS = ("GET", "HEAD")
+# How long a request may hold a page's render lock (a render takes milliseconds;
+# the lock expires by itself if the request dies).
+RENDER_LOCK_SECONDS = 10
 
 _schedules = []
 _current = contextvars.ContextVar("pagecache_generation", default=None)
@@ -364,12 +372,30 @@ class PageCacheMiddleware:
         if stored is not None and stored[0] == generation[0]:
             return self._from_stored(request, stored)
 
-        response = self.get_response(request)
-        if self._storable(request, response):
-            return self._store(request, response, key, generation[0])
-        return response
+        # A page of an earlier generation while another request is already
+        # rendering this one: serve the earlier page rather than render it
+        # again. After a publish, a burst of readers costs one render, not 64.
+        lock = key + ":rendering"
+        try:
+            rendering_elsewhere = not cache.add(lock, 1, RENDER_LOCK_SECONDS)
+        except Exception:  # noqa: BLE001
+            rendering_elsewhere = False
+        if stored is not None and rendering_elsewhere:
+            return self._from_stored(request, stored, state="stale")
 
-    def _from_stored(self, request, stored):
+        try:
+            response = self.get_response(request)
+            if self._storable(request, response):
+                return self._store(request, response, key, generation[0])
+            return response
+        finally:
+            if not rendering_elsewhere:
+                try:
+                    cache.delete(lock)
+                except Exception:  # noqa: BLE001
+                    pass
+
+    def _from_stored(self, request, stored, state="hit"):
         _, headers, body, etag, last_modified = stored
         if _not_modified(request, etag, last_modified):
             response = HttpResponseNotModified()
@@ -384,7 +410,7 @@ class PageCacheMiddleware:
             response.headers._store = {name.lower(): (name, value) for name, value in headers.items()}
             response.headers._store["content-length"] = ("Content-Length", str(len(body)))
         _add_validators(response, etag, last_modified)
-        response["X-Page-Cache"] = "hit"
+        response["X-Page-Cache"] = state
         return response
 
     def _storable(self, request, response):

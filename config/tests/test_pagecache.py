@@ -328,3 +328,37 @@ def test_renumbering_sections_in_bulk_invalidates(client):
     services.normalize_sections(article)  # bulk_update: no signals
     assert client.get(article.get_absolute_url())["X-Page-Cache"] == "miss"
     assert first.pk
+
+
+def test_a_burst_after_a_change_renders_the_page_once(client):
+    """While one request renders the new page, the others get the previous one."""
+    article = make_article(title="旧标题")
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    [key] = page_keys()
+    article.title = "新标题"
+    article.save()
+    cache.add(key.split(":", 2)[2] + ":rendering", 1)  # another request is rendering "/"
+    during = client.get("/")
+    assert during.status_code == 200
+    assert during["X-Page-Cache"] == "stale"
+    assert "旧标题" in during.content.decode()
+    cache.delete(key.split(":", 2)[2] + ":rendering")  # that request has stored its page
+    after = client.get("/")
+    assert after["X-Page-Cache"] == "miss"
+    assert "新标题" in after.content.decode()
+
+
+def test_the_render_lock_is_released_after_the_render(client):
+    article = make_article(title="标题")
+    client.get("/")
+    article.save()
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    assert not [key for key in cache._cache if key.endswith(":rendering")]
+    # Without an earlier page to fall back on, a request renders even while the lock is held.
+    url = article.get_absolute_url()
+    key = pagecache.PageCacheMiddleware(lambda request: None)._lookup(RequestFactory().get(url))
+    cache.add(key + ":rendering", 1)
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "标题" in response.content.decode()
+    assert cache.get(key + ":rendering") == 1  # the other request's lock is left alone
