@@ -36,3 +36,33 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_unconfigure(config):
+    """Drop a PostgreSQL test database that pytest-django could not.
+
+    Its teardown fails with "being accessed by other users" when a live-server
+    thread (the browser tests) still holds a connection; the database named
+    after this run would then stay on the server. WITH (FORCE) ends that
+    connection first (PostgreSQL 13+).
+    """
+    database = settings.DATABASES.get("default", {})
+    if "postgresql" not in database.get("ENGINE", ""):
+        return
+    name = database.get("TEST", {}).get("NAME") or "test_" + database["NAME"]
+    try:
+        import psycopg2
+        from psycopg2 import sql
+
+        connection = psycopg2.connect(
+            dbname="postgres", user=database.get("USER") or None, password=database.get("PASSWORD") or None,
+            host=database.get("HOST") or None, port=database.get("PORT") or None, connect_timeout=5,
+        )
+    except Exception:  # noqa: BLE001 - nothing to clean up without a server
+        return
+    try:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    finally:
+        connection.close()

@@ -232,7 +232,13 @@ def store(article, html, version):
 
 def forget(article_ids):
     """Drop the stored pages of ``article_ids`` now and again when the transaction commits
-    (a page rendered meanwhile from what was committed before must not stay)."""
+    (a page rendered meanwhile from what was committed before must not stay).
+
+    One window remains: a reader's render that read the sections just before
+    such a commit and stores its page just after it (a render takes ~12 ms).
+    Every edit in the admin also saves the essay, whose new version makes
+    that page stale anyway; only code changing sections alone is exposed.
+    """
     ids = list(article_ids)
     if not ids:
         return
