@@ -99,6 +99,15 @@ class ArticleFilterForm(forms.Form):
         return self.topics_by_slug.get(self.cleaned_data["topic"])
 
     @property
+    def has_input(self):
+        """A value was given for one of the form's own fields (valid or not): the page offers 清除条件.
+
+        Not ``request.GET``: other parameters (``?utm_source=…``) do not change
+        the page, which the page cache stores without them.
+        """
+        return any(self.data.get(name) for name in self.fields)
+
+    @property
     def is_narrowed(self):
         """A topic, year, author unit or section kind is chosen (besides any words)."""
         return self.is_valid() and any(self.cleaned_data.get(name) for name in ("topic", "year", "org", "kind"))

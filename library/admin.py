@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from library import services
+from library import queries, services
 from library.models import CountermeasureLink, LibraryItem, Theme
 
 
@@ -26,8 +26,25 @@ class ItemInline(admin.TabularInline):
         return False
 
 
+class LibraryChangesAdmin(admin.ModelAdmin):
+    """Saves and deletes made in the admin make the cached library pages stale
+    (the operations of ``library.services`` do it themselves)."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        queries.bump_version()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        queries.bump_version()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        queries.bump_version()
+
+
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(LibraryChangesAdmin):
     list_display = ["__str__", "library", "essay_count", "item_count", "unit_count", "pinned", "latest_at"]
     list_filter = ["library", "pinned"]
     search_fields = ["custom_label", "auto_label", "top_words"]
@@ -78,7 +95,7 @@ class ItemForm(forms.ModelForm):
 
 
 @admin.register(LibraryItem)
-class LibraryItemAdmin(admin.ModelAdmin):
+class LibraryItemAdmin(LibraryChangesAdmin):
     form = ItemForm
     list_display = ["heading", "kind", "theme", "article", "locked_by_editor"]
     list_filter = ["kind", "locked_by_editor"]
@@ -128,7 +145,7 @@ class LinkForm(forms.ModelForm):
 
 
 @admin.register(CountermeasureLink)
-class CountermeasureLinkAdmin(admin.ModelAdmin):
+class CountermeasureLinkAdmin(LibraryChangesAdmin):
     form = LinkForm
     list_display = ["countermeasure", "problem", "score_display", "status", "essay"]
     list_filter = ["status"]

@@ -51,6 +51,15 @@ class LibraryFilterForm(forms.Form):
         return (self.cleaned_data.get("sort") if self.is_valid() else "") or Sort.MOST
 
     @property
+    def has_input(self):
+        """A value was given for one of the form's own fields (valid or not): the page offers 清除条件.
+
+        Not ``request.GET``: other parameters (``?utm_source=…``) do not change
+        the page, which the page cache stores without them.
+        """
+        return any(self.data.get(name) for name in self.fields)
+
+    @property
     def is_filtered(self):
         return self.is_valid() and any(self.cleaned_data.get(name) for name in ("topic", "org", "year"))
 

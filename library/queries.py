@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q
 
 from articles.models import Article
+from config import pagecache
 from library.models import COUNTERMEASURE_KINDS, CountermeasureLink, LibraryItem, Theme
 from topics.models import Topic
 
@@ -107,8 +108,11 @@ MAX_LISTED_IDS = 5000
 
 
 def bump_version():
-    """Called after each regroup: cached theme statistics are recomputed on next view."""
+    """Called after every change of the library (a regroup, an editor's rename, merge,
+    split, move or link): cached theme statistics are recomputed on next view, and
+    the cached pages (config.pagecache) go stale."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    pagecache.invalidate()
 
 
 def theme_stats(theme, items):

@@ -8,6 +8,7 @@ once so the public pages agree with the admin.
 
 from django.db import transaction
 
+from library import queries
 from library.models import CountermeasureLink, LibraryItem, Theme
 
 
@@ -34,6 +35,7 @@ def rename_theme(theme, label):
         raise LibraryError("主题名称不能为空。")
     theme.custom_label = label
     _pin(theme)
+    queries.bump_version()
     return theme
 
 
@@ -100,7 +102,9 @@ def decide_links(links, status):
     """Confirm or reject suggested links (or suggest again): regrouping keeps the decision."""
     if status not in CountermeasureLink.Status.values:
         raise LibraryError("未知的关联状态。")
-    return CountermeasureLink.objects.filter(pk__in=[link.pk for link in links]).update(status=status)
+    count = CountermeasureLink.objects.filter(pk__in=[link.pk for link in links]).update(status=status)
+    queries.bump_version()
+    return count
 
 
 def link_items(problem, countermeasure):
@@ -111,4 +115,5 @@ def link_items(problem, countermeasure):
         problem=problem, countermeasure=countermeasure,
         defaults={"status": CountermeasureLink.Status.CONFIRMED},
     )
+    queries.bump_version()
     return link

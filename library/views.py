@@ -1,6 +1,9 @@
 """The public 问题库 and 对策库: theme indexes, theme pages, item permalinks, export.
 
 Only items of published essays appear (``LibraryItem.objects.public()``).
+The indexes and theme pages are cached whole for anonymous readers
+(``config.pagecache``) until the library changes (``queries.bump_version``:
+every regroup and every editor's change) or an essay does.
 Views are thin: filtering is the form's (``library.forms``), counting is
 ``library.queries``'s, files are ``library.export``'s.
 """
@@ -11,6 +14,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 
 from articles.views import paginate
+from config.pagecache import public_page
 from library import charts, export, queries
 from library.forms import LibraryFilterForm
 from library.models import Library, LibraryItem, Theme
@@ -38,6 +42,7 @@ def _context(library, **context):
     }
 
 
+@public_page(params=["topic", "org", "year", "sort", "page"])
 def theme_index(request, library):
     form = LibraryFilterForm.for_request(request)
     items = form.filter_items(LibraryItem.objects.of_library(library))
@@ -64,6 +69,7 @@ def theme_index(request, library):
     ))
 
 
+@public_page(params=["page"])
 def theme_detail(request, library, pk):
     if pk > MAX_ID:
         raise Http404("没有这个主题。")

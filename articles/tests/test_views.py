@@ -658,3 +658,14 @@ def test_published_queryset_is_the_only_gate(client):
     article = make_article("没有发布时间", published_at=None)
     assert article.status == Article.Status.PUBLISHED
     assert client.get(article.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_other_parameters_do_not_offer_to_clear_the_filters(client):
+    """The list stored for ?utm_source=… is the plain list, served to everyone."""
+    make_article("一篇文稿")
+    assert "清除条件" not in html_of(client.get("/articles/", {"utm_source": "wechat"}))
+    assert client.get("/articles/")["X-Page-Cache"] == "hit"
+    assert "清除条件" not in html_of(client.get("/articles/"))
+    assert "清除条件" in html_of(client.get("/articles/", {"q": "文稿"}))
+    assert "清除条件" in html_of(client.get("/articles/", {"year": "abc"}))

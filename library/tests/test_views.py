@@ -272,3 +272,37 @@ def test_theme_statistics_follow_an_editors_merge(client, library):
     assert "<strong>3</strong> 篇文稿提出，共 3 条" in html(client.get(attitude.get_absolute_url()))
     merged = services.merge_themes([attitude, organization])
     assert "<strong>3</strong> 篇文稿提出，共 6 条" in html(client.get(merged.get_absolute_url()))
+
+
+def test_library_pages_are_cached_until_the_library_changes(client, library, admin_client):
+    from library import services
+
+    theme = theme_of(ATTITUDE[0])
+    for url in (reverse("library:problems"), theme.get_absolute_url()):
+        assert client.get(url)["X-Page-Cache"] == "miss"
+        assert client.get(url)["X-Page-Cache"] == "hit"
+    services.rename_theme(theme, "学习态度不端正")  # an editor's rename
+    for url in (reverse("library:problems"), theme.get_absolute_url()):
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "miss"
+        assert "学习态度不端正" in html(response)
+    client.get(reverse("library:problems"))
+    regroup()  # e.g. after a publish, in the background
+    assert client.get(reverse("library:problems"))["X-Page-Cache"] == "miss"
+    client.get(reverse("library:problems"))
+    change = reverse("admin:library_theme_change", args=[theme.pk])
+    admin_client.post(change, {
+        "custom_label": "学习态度问题", "items-TOTAL_FORMS": "0", "items-INITIAL_FORMS": "0",
+    })
+    response = client.get(reverse("library:problems"))
+    assert response["X-Page-Cache"] == "miss"
+    assert "学习态度问题" in html(response)
+
+
+def test_other_parameters_do_not_offer_to_clear_the_filters(client, library):
+    """The page stored for ?utm_source=… is the plain index, served to everyone."""
+    url = reverse("library:problems")
+    assert "清除条件" not in html(client.get(url, {"utm_source": "wechat"}))
+    assert "清除条件" not in html(client.get(url))
+    assert "清除条件" in html(client.get(url, {"year": "abc"}))
+    assert "清除条件" in html(client.get(url, {"sort": "newest"}))
