@@ -38,18 +38,41 @@ def _fresh_cache():
     cache.clear()
 
 
+# PostgreSQL test databases this run created (see pytest_unconfigure).
+_test_databases = []
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's set-up, noting the test database's name while it is in use and,
+    at the end, closing what other sessions (live-server threads) still hold on it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    _test_databases.append(connection.settings_dict["NAME"])
+    yield
+    # A live-server thread's connection would make pytest-django's DROP fail.
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 def pytest_unconfigure(config):
     """Drop a PostgreSQL test database that pytest-django could not.
 
     Its teardown fails with "being accessed by other users" when a live-server
     thread (the browser tests) still holds a connection; the database named
     after this run would then stay on the server. WITH (FORCE) ends that
-    connection first (PostgreSQL 13+).
+    connection first (PostgreSQL 13+). Only the database this run created is
+    dropped (noted by the django_db_setup fixture above while in use).
     """
     database = settings.DATABASES.get("default", {})
-    if "postgresql" not in database.get("ENGINE", ""):
+    names = [name for name in _test_databases if name.startswith("test_")]
+    if not names:
         return
-    name = database.get("TEST", {}).get("NAME") or "test_" + database["NAME"]
     try:
         import psycopg2
         from psycopg2 import sql
@@ -63,6 +86,7 @@ def pytest_unconfigure(config):
     try:
         connection.autocommit = True
         with connection.cursor() as cursor:
-            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            for name in names:
+                cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
     finally:
         connection.close()
