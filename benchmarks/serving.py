@@ -183,7 +183,7 @@ def article_path(postgres_url):
 # ---------------------------------------------------------------- processes
 
 
-def bench_env(postgres_url, *, page_cache, redis_db, workers=2, worker_class="gthread", threads=4, port=APP_PORT):
+def bench_env(postgres_url, *, page_cache, redis_db, workers=2, worker_class="gthread", threads=8, port=APP_PORT):
     env = dict(os.environ)
     env.update({
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -357,7 +357,7 @@ def main():
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="gthread", help="as config/gunicorn.conf.py (sync for the classic model)")
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--pages", nargs="+", default=list(PAGES), choices=list(PAGES))
     parser.add_argument("--states", nargs="+", default=["uncached", "cold", "warm", "changed"],
                         choices=["uncached", "cold", "warm", "changed"])

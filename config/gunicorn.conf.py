@@ -4,17 +4,21 @@ Every value can be overridden from the environment (``GUNICORN_WORKERS``,
 ``GUNICORN_BIND`` …) so the systemd unit, the benchmark and docker-compose
 share this file.
 
-Threaded workers (gthread, 4 threads each): the portal's requests are short
-(a cached page is one Redis read, a rendered one a few milliseconds of
-templates and a handful of queries), and a sync worker closes the
-connection after every response. With threads, keep-alive connections
-(nginx's upstream keepalive, or clients served directly) are reused and a
-worker overlaps its Redis and database waits. On the 2-core benchmark
-machine, cached pages went from about 700-1,300 requests/s with 2 sync
-workers to 1,700-1,860 with 2 gthread workers of 4 threads (README, 部署与性能).
+Threaded workers (gthread), one per CPU core, 8 threads each: the portal's
+requests are short (a cached page is one Redis read, a stored essay page one
+query and one Redis read, a rendered page a few milliseconds of templates
+and a handful of queries), and a sync worker closes the connection after
+every response. With threads, keep-alive connections (nginx's upstream
+keepalive, or clients served directly) are reused and a worker overlaps its
+Redis and database waits. On the 2-core benchmark machine, cached pages went
+from about 700-1,300 requests/s with 2 sync workers to about 3,300 with 2
+gthread workers of 4 threads, and 8 threads did better still: 3,440-3,580
+requests/s with p99 36-44 ms at 64 connections, against 3,260-3,380 and
+42-59 ms with 4 (three alternating runs each, README 部署与性能).
 Each thread holds its own database connection: workers x threads must stay
-under PostgreSQL's ``max_connections``. ``GUNICORN_WORKER_CLASS=sync`` gives
-the classic model.
+under PostgreSQL's ``max_connections`` (one worker per core keeps that at
+8 per core). ``GUNICORN_WORKER_CLASS=sync`` gives the classic model, with
+``GUNICORN_WORKERS`` at the usual 2 x cores + 1.
 
 The application is loaded in the master before forking (``preload_app``),
 with the search segmenter's dictionary (the largest object a worker holds),
@@ -30,11 +34,12 @@ def _int(name, default):
 
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# (2 x cores) + 1, the usual figure for sync workers, capped so a large host
-# does not open more database connections than PostgreSQL allows.
-workers = _int("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 17))
+# One threaded worker per core (at least 2, so one can serve while the other
+# restarts), capped so a large host does not open more database connections
+# than PostgreSQL allows.
+workers = _int("GUNICORN_WORKERS", min(max(multiprocessing.cpu_count(), 2), 17))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = _int("GUNICORN_THREADS", 4)
+threads = _int("GUNICORN_THREADS", 8)
 # A request taking 30 s is a bug (a rendered page takes milliseconds; an
 # import of a long .docx a second or two): kill it rather than queue behind it.
 timeout = _int("GUNICORN_TIMEOUT", 30)

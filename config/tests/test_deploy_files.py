@@ -2,6 +2,7 @@
 systemd units parse, gunicorn's config loads, compose and nginx stay in step."""
 
 import configparser
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -67,8 +68,13 @@ def test_gunicorn_config_loads(monkeypatch):
     assert namespace["preload_app"] is True
     assert namespace["accesslog"] == "-"
     monkeypatch.delenv("GUNICORN_WORKERS")
+    monkeypatch.delenv("GUNICORN_THREADS", raising=False)
     exec(compile((ROOT / "config" / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), namespace)
-    assert 3 <= namespace["workers"] <= 17
+    # One threaded worker per core, at least 2, at most 17; 8 threads each.
+    assert namespace["workers"] == min(max(os.cpu_count(), 2), 17)
+    assert namespace["threads"] == 8
+    assert namespace["worker_class"] == "gthread"
+    assert namespace["max_requests"] == 0  # see the comment there: recycling unbalances kept-alive connections
 
 
 def test_scripts_are_valid_shell():
