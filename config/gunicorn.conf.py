@@ -40,6 +40,14 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = _int("GUNICORN_WORKERS", min(max(multiprocessing.cpu_count(), 2), 17))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = _int("GUNICORN_THREADS", 8)
+# At most this many connections per worker (gthread): kept-alive connections
+# stay with the worker that accepted them, and without a bound one worker
+# could end up holding all of them while the other idled (measured with 64
+# connections: 56/8, 9/55 and 64/0 in six runs, the last at half the
+# throughput). Beyond it, connections wait in the listen backlog for a worker
+# with room. nginx in front keeps 16 idle connections per nginx worker plus
+# those in flight, well under workers x this.
+worker_connections = _int("GUNICORN_WORKER_CONNECTIONS", threads * 5)
 # A request taking 30 s is a bug (a rendered page takes milliseconds; an
 # import of a long .docx a second or two): kill it rather than queue behind it.
 timeout = _int("GUNICORN_TIMEOUT", 30)

@@ -73,6 +73,7 @@ def test_gunicorn_config_loads(monkeypatch):
     # One threaded worker per core, at least 2, at most 17; 8 threads each.
     assert namespace["workers"] == min(max(os.cpu_count(), 2), 17)
     assert namespace["threads"] == 8
+    assert namespace["worker_connections"] == 40  # kept-alive connections spread over the workers
     assert namespace["worker_class"] == "gthread"
     assert namespace["max_requests"] == 0  # see the comment there: recycling unbalances kept-alive connections
 
