@@ -79,9 +79,9 @@ def on_starting(server):
     The search segmenter's dictionary is the largest part of a worker's
     memory. After loading, ``gc.freeze()`` moves every object to the
     permanent generation, so the workers' garbage collector never writes to
-    (and so never copies) those shared pages. (pypinyin is not loaded at all: author units are
-    sorted by ``articles.collation``, which needs no dictionary; only slugs,
-    made in the admin and by imports, use pypinyin.)
+    (and so never copies) those shared pages. pypinyin is not loaded at all:
+    author units are sorted by ``articles.collation``, which needs no
+    dictionary; only slugs, made in the admin and by imports, use pypinyin.
     """
     if not preload_app:
         return
