@@ -64,7 +64,20 @@ class FastSelect(forms.Select):
         return mark_safe("".join(parts))
 
 
-class ArticleFilterForm(forms.Form):
+class PublicFilterForm(forms.Form):
+    """A reader's filter form on a cached public page (the essay list, the library indexes)."""
+
+    @property
+    def has_input(self):
+        """A value was given for one of the form's own fields (valid or not): the page offers 清除条件.
+
+        Not ``request.GET``: other parameters (``?utm_source=…``) do not change
+        the page, which the page cache stores without them.
+        """
+        return any(self.data.get(name) for name in self.fields)
+
+
+class ArticleFilterForm(PublicFilterForm):
     q = SearchQueryField(
         label="搜索文稿", required=False, max_length=QUERY_MAX_LENGTH,
         error_messages={"max_length": f"搜索词不能超过 {QUERY_MAX_LENGTH} 个字，请精简后再搜索。"},
@@ -97,15 +110,6 @@ class ArticleFilterForm(forms.Form):
         if not self.is_valid():
             return None
         return self.topics_by_slug.get(self.cleaned_data["topic"])
-
-    @property
-    def has_input(self):
-        """A value was given for one of the form's own fields (valid or not): the page offers 清除条件.
-
-        Not ``request.GET``: other parameters (``?utm_source=…``) do not change
-        the page, which the page cache stores without them.
-        """
-        return any(self.data.get(name) for name in self.fields)
 
     @property
     def is_narrowed(self):

@@ -10,7 +10,7 @@ from django import forms
 from django.core.cache import cache
 from django.db.models.functions import ExtractYear
 
-from articles.forms import _topic_choices, sorted_orgs
+from articles.forms import PublicFilterForm, _topic_choices, sorted_orgs
 from articles.models import Article
 
 
@@ -20,7 +20,7 @@ class Sort:
     CHOICES = [(MOST, "提出最多"), (NEWEST, "最近提出")]
 
 
-class LibraryFilterForm(forms.Form):
+class LibraryFilterForm(PublicFilterForm):
     topic = forms.ChoiceField(label="专题", required=False)
     org = forms.ChoiceField(label="作者单位", required=False)
     year = forms.TypedChoiceField(label="年份", required=False, coerce=int, empty_value=None)
@@ -49,15 +49,6 @@ class LibraryFilterForm(forms.Form):
     @property
     def ordering(self):
         return (self.cleaned_data.get("sort") if self.is_valid() else "") or Sort.MOST
-
-    @property
-    def has_input(self):
-        """A value was given for one of the form's own fields (valid or not): the page offers 清除条件.
-
-        Not ``request.GET``: other parameters (``?utm_source=…``) do not change
-        the page, which the page cache stores without them.
-        """
-        return any(self.data.get(name) for name in self.fields)
 
     @property
     def is_filtered(self):
