@@ -115,11 +115,11 @@ def essay_page(request, slug):
     pending_key = viewcounts.pending_key(pk)
     found, extra = pagecache.recall([slots_entry], extra_keys=[pending_key])
     slots = found.get(slots_entry)
-    stale = html is None or html_code != current or html_version != version
+    stored_is_current = html is not None and html_code == current and html_version == version
     # A signed-in editor always gets the page rendered from the database, as
     # the page cache does; what they see is stored for readers as well.
-    stale = stale or settings.SESSION_COOKIE_NAME in request.COOKIES
-    if stale or slots is None:
+    store_again = not stored_is_current or settings.SESSION_COOKIE_NAME in request.COOKIES
+    if store_again or slots is None:
         article = (
             Article.objects.published().prefetch_related("sections", "topics").filter(pk=pk).first()
         )
@@ -127,7 +127,7 @@ def essay_page(request, slug):
             raise Http404("没有这篇文稿。")
         fresh, slots = render_for_storage(request, article)
         pagecache.remember(slots_entry, slots)
-        if stale:
+        if store_again:
             html = fresh
             store(article, html, current)
     views = (stored_views or 0) + (extra.get(pending_key) or 0)
