@@ -86,9 +86,13 @@ def on_starting(server):
     if not preload_app:
         return
     try:
+        from articles import renditions
         from articles.search.segmentation import get_segmenter
 
         get_segmenter()
+        # The hash of the sources stored essay pages are checked against
+        # (about 8 ms of reading files): once here, not on each worker's first request.
+        renditions.code_version()
     except Exception as error:  # noqa: BLE001 - a worker loads it on first use instead
         server.log.warning("search dictionary not preloaded: %s", error)
     import gc
