@@ -90,3 +90,73 @@ def pytest_unconfigure(config):
                 cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
     finally:
         connection.close()
+
+
+def _load_nginx_local():
+    """deploy/nginx/local.py: the shipped nginx configuration on loopback (``deploy`` is not a package)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "deploy" / "nginx" / "local.py"
+    spec = importlib.util.spec_from_file_location("deploy_nginx_local", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _free_port():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def nginx_proxy(live_server, tmp_path_factory):
+    """The base URL of Debian's nginx running ``deploy/nginx/portal.conf`` (plain
+    HTTP on loopback) in front of the live server, with an empty proxy cache.
+
+    Skips without nginx, except under CI (``CI`` set), where that is a failure.
+    """
+    import os
+    import socket
+    import subprocess
+    import time
+
+    local = _load_nginx_local()
+    if not local.available():
+        reason = "nginx is not installed (apt-get install nginx): the tests behind nginx did not run"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI requires nginx: {reason}")
+        pytest.skip(reason)
+    app_port = int(live_server.url.rsplit(":", 1)[1])
+    # Two adjacent free ports: the site's and its HTTP-to-HTTPS redirect server's.
+    for _ in range(20):
+        port = _free_port()
+        try:
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", port + 1))
+            break
+        except OSError:
+            continue
+    prefix = tmp_path_factory.mktemp("nginx")
+    process = local.start(prefix, app_port=app_port, port=port)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((prefix / "logs" / "error.log").read_text()) from None
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
