@@ -6,9 +6,20 @@ that a Redis outage degrades the site instead of breaking it: a read answers
 then rendered from the database (slower, still correct); ``/healthz``
 reports the cache as down (``config.health``), so the load balancer and the
 operator know.
+
+A *circuit breaker* per Redis server and process keeps a hung or refusing
+Redis from costing every cache call its timeout: after a failure the
+process answers "not cached" at once for :data:`BREAKER_SECONDS`, then one
+call probes Redis again (the others still skip it) and a success closes the
+breaker. Each failure is counted (:attr:`ResilientRedisCache.failures`):
+the page cache re-checks its generation against the database after any
+failure it did not see itself (``config.pagecache``), because a write that
+failed -- an invalidation -- may have left an outdated generation behind.
 """
 
 import logging
+import threading
+import time
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
@@ -17,6 +28,61 @@ logger = logging.getLogger(__name__)
 # Seconds to wait for Redis: a dead or unreachable Redis must cost a reader
 # a fraction of a second, not a worker timeout.
 SOCKET_TIMEOUT = 0.5
+# After a failure, how long a process leaves Redis alone before probing it again.
+BREAKER_SECONDS = 2.0
+
+
+class Breaker:
+    """Whether calls may go to one Redis server now (shared by every thread of a process)."""
+
+    def __init__(self):
+        self.open_until = 0.0  # 0: closed, calls go through
+        self.failures = 0
+        self._lock = threading.Lock()
+
+    def allows(self):
+        until = self.open_until
+        if not until:
+            return True
+        now = time.monotonic()
+        if now < until:
+            return False
+        with self._lock:
+            if self.open_until != until:
+                return False  # another thread is probing
+            # This call probes; the others keep skipping Redis meanwhile.
+            self.open_until = now + BREAKER_SECONDS
+        return True
+
+    def would_allow(self):
+        """Whether a call now would go to Redis (or probe it), without taking the probe."""
+        return not self.open_until or time.monotonic() >= self.open_until
+
+    def succeeded(self):
+        if self.open_until:
+            self.open_until = 0.0
+            logger.warning("Redis answers again: cache back in use")
+
+    def failed(self, name, error):
+        if not self.open_until:
+            logger.warning("Redis unavailable (%s): %s; cache skipped for %.0f s", name, error, BREAKER_SECONDS)
+        self.open_until = time.monotonic() + BREAKER_SECONDS
+        self.failures += 1
+
+
+_breakers = {}
+_breakers_lock = threading.Lock()
+
+
+def breaker_for(location):
+    """The process's breaker for the Redis server(s) at ``location`` (one per server, not per thread:
+    Django keeps a cache object per thread, and each would otherwise wait out its own timeout)."""
+    key = str(location)
+    breaker = _breakers.get(key)
+    if breaker is None:
+        with _breakers_lock:
+            breaker = _breakers.setdefault(key, Breaker())
+    return breaker
 
 
 def caches_from(redis_url, *, key_prefix="portal"):
@@ -46,9 +112,13 @@ class _ResilientClient(RedisCacheClient):
     connection pool beneath it resets itself after a fork.
     """
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, servers, **options):
+        super().__init__(servers, **options)
         self._clients = {}
+
+    @property
+    def breaker(self):
+        return breaker_for(self._servers)
 
     def get_client(self, key=None, *, write=False):
         index = self._get_connection_pool_index(write)
@@ -58,13 +128,31 @@ class _ResilientClient(RedisCacheClient):
         return client
 
     def _safely(self, name, default, *args):
+        if not self.breaker.allows():
+            if default is ValueError:
+                raise ValueError("Redis unavailable")
+            return default
         try:
-            return getattr(super(), name)(*args)
+            result = getattr(super(), name)(*args)
         except self._lib.exceptions.RedisError as error:
-            logger.warning("Redis unavailable (%s): %s", name, error)
+            self.breaker.failed(name, error)
             if default is ValueError:
                 raise ValueError("Redis unavailable") from error
             return default
+        self.breaker.succeeded()
+        return result
+
+    def set_confirmed(self, key, value, timeout):
+        """Store ``value``; True only when Redis acknowledged it (never raises)."""
+        if not self.breaker.allows():
+            return False
+        try:
+            RedisCacheClient.set(self, key, value, timeout)
+        except self._lib.exceptions.RedisError as error:
+            self.breaker.failed("set", error)
+            return False
+        self.breaker.succeeded()
+        return True
 
     def add(self, key, value, timeout):
         return self._safely("add", False, key, value, timeout)
@@ -115,3 +203,17 @@ class ResilientRedisCache(RedisCache):
 
     def ping(self):
         return self._cache.ping()
+
+    def is_open(self):
+        """True while the breaker keeps this process away from Redis (no call is made)."""
+        return not breaker_for(self._servers).would_allow()
+
+    @property
+    def failures(self):
+        """How many Redis calls of this process have failed (see :class:`Breaker`)."""
+        return breaker_for(self._servers).failures
+
+    def set_confirmed(self, key, value, timeout=None):
+        """Like ``set``, but says whether Redis acknowledged the write."""
+        key = self.make_and_validate_key(key)
+        return self._cache.set_confirmed(key, value, self.get_backend_timeout(timeout))
