@@ -28,11 +28,22 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(monkeypatch):
     """Every test starts with an empty cache: cached site settings, view
-    counters and rate limits must not leak from one test into the next."""
+    counters and rate limits must not leak from one test into the next.
+
+    Nor does what this process knows of the page cache's publication epoch
+    (each test's database starts the epoch again from its first value), nor
+    a Redis circuit breaker another test opened.
+    """
     from django.core.cache import cache
 
+    from config import cache as resilient_cache
+    from config import pagecache
+
+    monkeypatch.setattr(pagecache, "_epoch", pagecache._EpochKnowledge())
+    # Nor a Redis circuit breaker another test opened.
+    monkeypatch.setattr(resilient_cache, "_breakers", {})
     cache.clear()
     yield
     cache.clear()

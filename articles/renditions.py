@@ -116,10 +116,12 @@ def essay_page(request, slug):
     found, extra = pagecache.recall([slots_entry], extra_keys=[pending_key])
     slots = found.get(slots_entry)
     stored_is_current = html is not None and html_code == current and html_version == version
-    # A signed-in editor always gets the page rendered from the database, as
-    # the page cache does; what they see is stored for readers as well.
-    store_again = not stored_is_current or settings.SESSION_COOKIE_NAME in request.COOKIES
-    if store_again or slots is None:
+    # Signed-in staff always get the page rendered from the database, as the
+    # page cache does; what they see is stored for readers as well when it
+    # differs. Only a real signed-in session counts: any visitor can send a
+    # session cookie, and must not make every request a render and a write.
+    staff = settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_staff
+    if not stored_is_current or staff or slots is None:
         article = (
             Article.objects.published().prefetch_related("sections", "topics").filter(pk=pk).first()
         )
@@ -127,7 +129,7 @@ def essay_page(request, slug):
             raise Http404("没有这篇文稿。")
         fresh, slots = render_for_storage(request, article)
         pagecache.remember(slots_entry, slots)
-        if store_again:
+        if not stored_is_current or (staff and fresh != html):
             html = fresh
             store(article, html, current)
     views = (stored_views or 0) + (extra.get(pending_key) or 0)

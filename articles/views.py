@@ -24,7 +24,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from articles import renditions, search, seo, viewcounts
 from articles.forms import ArticleFilterForm, sorted_orgs
 from articles.models import Article
-from config.pagecache import memoize, public_page
+from config.pagecache import memoize, no_page_cache, public_page
 from topics.context_processors import navigation_topics
 from topics.models import Topic
 
@@ -52,7 +52,14 @@ def paginate(request, queryset, count_key=None, count=None, per_page=ARTICLES_PE
     if count is not None:
         # Paginator.count is a cached_property: set its value.
         paginator.__dict__["count"] = count
-    page = paginator.get_page(request.GET.get("page"))
+    requested = request.GET.get("page")
+    page = paginator.get_page(requested)
+    if requested is not None and requested != str(page.number):
+        # Past the last page: shown as the last one, but not stored under
+        # every number anyone can type (config.pagecache).
+        no_page_cache(request)
+    # The canonical address names the page shown (siteinfo.context_processors).
+    request.canonical_page = page.number
     page.page_links = list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
     page.ellipsis = paginator.ELLIPSIS
     return page
@@ -132,6 +139,8 @@ def article_list(request):
             .order_by("author_org").values_list("author_org", flat=True).distinct()
         )),
     )
+    if form.has_input and not form.is_valid():
+        no_page_cache(request)  # values no link carries are rendered, not stored
     results = None
     if form.query:
         results = search.search(form.query, **form.search_filters())

@@ -17,14 +17,15 @@ What it does, on loopback:
    through Django and the database; an essay page is its stored rendition
    with the open parts filled in, articles/renditions.py; other pages are
    rendered from their templates);
-4. Debian's nginx (``-p`` a temporary prefix, deploy/nginx/bench.conf.template,
+4. Debian's nginx (``-p`` a temporary prefix, deploy/nginx/portal.conf through deploy/nginx/local.py,
    the production settings on loopback ports), proxying to gunicorn with its
-   10-second proxy cache, and serving the article page's HTML as a file;
+   proxy cache (pages kept as long as Django's s-maxage says), and serving
+   the article page's HTML as a file;
 5. ``wrk -t1 -c64 -d10s --latency`` on the home, list, article, topic and
    search pages: uncached (no page cache), cold (caches emptied just before
    the run: the first requests render, the rest hit), warm (primed) and
    changed (primed, then a new cache generation, as a publish makes: one
-   request renders, the others get the previous page meanwhile), direct to
+   request renders, the others wait for its page), direct to
    gunicorn and through nginx; then the static file;
 6. each worker's memory (RSS and PSS) after all of that (far more than
    10,000 requests each);
@@ -63,7 +64,8 @@ MEDIA_ROOT = ROOT / "var" / "bench-media"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 
-APP_PORT, APP_UNCACHED_PORT, NGINX_PORT, CEILING_PORT = 18801, 18802, 18803, 18804
+# NGINX_PORT + 1 is the shipped config's HTTP-to-HTTPS redirect server (deploy/nginx/local.py).
+APP_PORT, APP_UNCACHED_PORT, NGINX_PORT, CEILING_PORT = 18801, 18802, 18803, 18805
 
 PAGES = {
     "home": "/",
@@ -254,21 +256,29 @@ def stop(process):
         process.wait()
 
 
+def _nginx_local():
+    """deploy/nginx/local.py: the shipped portal.conf on loopback ports."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("deploy_nginx_local", ROOT / "deploy" / "nginx" / "local.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def start_nginx(prefix, ceiling_root):
-    template = (ROOT / "deploy" / "nginx" / "bench.conf.template").read_text()
-    config = (
-        template.replace("@PREFIX@", str(prefix)).replace("@APP_PORT@", str(APP_PORT))
-        .replace("@NGINX_PORT@", str(NGINX_PORT)).replace("@CEILING_PORT@", str(CEILING_PORT))
-        .replace("@CEILING_ROOT@", str(ceiling_root)).replace("@STATIC_ROOT@", str(STATIC_ROOT))
-        .replace("@MEDIA_ROOT@", str(MEDIA_ROOT))
-    )
-    (prefix / "cache").mkdir(parents=True, exist_ok=True)
-    (prefix / "nginx.conf").write_text(config)
-    subprocess.run([NGINX, "-t", "-q", "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
-                    "-e", str(prefix / "error.log")], check=True)
-    process = subprocess.Popen(
-        [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")],
-        start_new_session=True,
+    """Debian's nginx running the shipped deploy/nginx/portal.conf in front of gunicorn, plus a
+    server on CEILING_PORT that serves the article page as a file (the ceiling)."""
+    ceiling = f"""
+    server {{
+        listen 127.0.0.1:{CEILING_PORT};
+        root {ceiling_root};
+        location / {{ default_type "text/html; charset=utf-8"; try_files /article.html =404; }}
+    }}
+"""
+    process = _nginx_local().start(
+        prefix, app_port=APP_PORT, port=NGINX_PORT, static_root=STATIC_ROOT, media_root=MEDIA_ROOT,
+        extra_http=ceiling, workers="auto",
     )
     try:
         wait_for(f"http://127.0.0.1:{CEILING_PORT}/", process)

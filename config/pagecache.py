@@ -3,36 +3,57 @@
 A portal is read far more than it is written, and read in bursts. A public
 page is rendered once and then served from the cache (local memory by
 default, Redis through ``REDIS_URL`` in production) until something it shows
-changes:
+changes. For a Party committee's portal the cache must never outlive a
+decision: a withdrawn essay has to be gone from every page as soon as the
+withdrawal commits. How that holds:
 
 * ``@public_page(params=[...])`` marks a view whose GET/HEAD responses may be
   cached for anonymous readers, and names the query parameters that change
-  what it shows. Other parameters are ignored for the key (``?utm_source=…``
-  or ``?x=<random>`` cannot fill the cache) and a non-numeric ``page`` is the
-  first page, as the paginator already treats it.
+  what it shows. The view receives only those, in canonical form
+  (:func:`canonical_query`: the last value of each, as ``QueryDict.get``
+  reads it; empty values dropped; ``page`` as a plain decimal other than 1),
+  and the cache key is exactly that form, URL-encoded: ``?q=a&q=`` cannot be
+  stored as ``?q=a``, an encoded ``&`` cannot collide with a real one, and a
+  ``?utm_source=…`` can reach neither the key nor a link on the page. Views
+  call :func:`no_page_cache` for inputs their forms reject and pages past
+  the last, so values no link carries are rendered but never stored; new
+  query variants of one page are limited to ``PAGE_CACHE_VARIANTS`` per
+  ``PAGE_CACHE_SECONDS`` (the cache cannot be grown without bound).
 * :class:`PageCacheMiddleware` comes first in ``MIDDLEWARE``: a hit is
   answered before sessions, authentication, CSRF and the security headers
   run (the stored response already carries every header the stack added
-  when it was rendered). A request with a session cookie (an editor) and
-  everything under the admin or the preview never reads or fills the cache,
-  so editors never see a cached page.
+  when it was rendered). A signed-in editor (a session that holds a user),
+  everything under the admin and the preview never read or fill the cache;
+  a session cookie that names no signed-in session is an anonymous reader.
 * Invalidation is by *generation*: one small cache entry holds the current
-  generation's token and the publish time of the next scheduled essay. Each
-  stored page carries the token it was rendered under; a save or delete of a
-  registered model (:func:`register`, called from the apps' ``ready``)
-  starts a new generation, and so does the arrival of the next scheduled
-  publish time (:func:`register_schedule`) -- the home page shows a
-  scheduled essay at its time without cron, and without asking the database
-  on every hit.
-* No dog-pile after a change: while one request renders a page of the new
-  generation (a short lock in the cache), concurrent requests for it get the
-  page of the previous generation (``X-Page-Cache: stale``), so a burst of
-  readers right after a publish costs one render. A request that finds no
-  earlier page renders it; sequential requests always see the change.
+  generation's token, the publish time of the next scheduled essay and the
+  database's publication epoch. Each stored page carries the token it was
+  rendered under. A save or delete of a registered model (:func:`register`,
+  called from the apps' ``ready``) or an explicit :func:`invalidate` drops
+  the generation at once and, when the transaction commits, advances the
+  epoch (``config.models.PublicationEpoch``) and writes the next generation.
+  The arrival of the next scheduled publish time starts one too
+  (:func:`register_schedule`): no cron.
+* The database has the last word. Each process re-reads the epoch at most
+  every ``PAGE_CACHE_VERIFY_SECONDS`` and after any cache failure it saw
+  (``config.cache``), and a generation older than the epoch is replaced: an
+  invalidation the cache never received (Redis hung, refusing, restarting
+  or losing the write) still takes effect. The editor whose change the
+  cache could not confirm is told so (:class:`ChangeNoticeMiddleware`).
+* No stale pages. A page of an earlier generation is never served: while
+  one request renders a page of the new generation (a short lock), the
+  others wait for it (``PAGE_CACHE_RENDER_WAIT_SECONDS`` at most) and get
+  that page, so a burst after a change still costs one render, and nobody
+  is shown what was just withdrawn.
 * Responses carry a strong ``ETag`` (a hash of the body) and
   ``Last-Modified``; a conditional GET is answered ``304 Not Modified``.
-* When the cache itself fails (Redis down), pages are rendered uncached:
-  a cache outage must never become an error page.
+  Every response of a public page -- stored or not, 404 included -- tells
+  shared caches (nginx) to keep it ``PAGE_CACHE_PROXY_SECONDS`` and to serve
+  it stale no longer than that while revalidating, so the proxy replaces its
+  copy of a withdrawn essay with the 404 within seconds
+  (:func:`cache_control`).
+* When the cache itself fails (Redis down or its circuit breaker open),
+  pages are rendered uncached: a cache outage never becomes an error page.
 
 ``memoize(name, compute, *key)`` keeps an aggregate (topic counts, related
 essays) for the current generation, for the pages that are rendered.
@@ -43,26 +64,32 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import logging
+import threading
 import time
 import uuid
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import caches
 from django.core.signals import setting_changed
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseNotModified, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils.http import http_date, parse_http_date_safe
 
 from config import routers
+from config.models import PublicationEpoch
 
 logger = logging.getLogger(__name__)
 
 PREFIX = "pagecache:"
 GENERATION_KEY = PREFIX + "generation"
+VARIANTS_PREFIX = PREFIX + "variants:"
 # A parameter value longer than this is not a link anyone follows: render it, do not store it.
 MAX_PARAM_LENGTH = 100
 CACHEABLE_METHODS = ("GET", "HEAD")
@@ -72,6 +99,10 @@ RENDER_LOCK_SECONDS = 10
 
 _schedules = []
 _current = contextvars.ContextVar("pagecache_generation", default=None)
+# Set when a change committed but the cache did not acknowledge the new generation.
+_unconfirmed = contextvars.ContextVar("pagecache_unconfirmed", default=False)
+# Per thread: a change is waiting for its transaction to commit (one write per commit).
+_pending = threading.local()
 
 
 def _cache():
@@ -90,19 +121,60 @@ def public_page(view=None, *, params=()):
     ignored when the response is stored and looked up.
     """
 
+    params = tuple(params)
+
     def decorate(func):
         @wraps(func)
         def wrapper(request, *args, **kwargs):
+            # The view sees what the cache key says, nothing else.
+            request.GET = canonical_query(request.GET, params)
             return func(request, *args, **kwargs)
 
-        wrapper.public_page_params = tuple(params)
+        wrapper.public_page_params = params
         return wrapper
 
     return decorate(view) if view is not None else decorate
 
 
+def canonical_query(query, params):
+    """``query`` reduced to ``params``, as the views read them: one value each (the last,
+    which ``QueryDict.get`` returns), empty ones dropped, ``page`` in plain form.
+
+    A ``page`` that is not a whole number in ASCII digits (``²``, ``٣``,
+    ``1.5``) is the first page, which Python's ``int`` would not always agree
+    with; ``02`` is ``2``. Numbers past the last page are kept: the view
+    shows the last page and does not store it (``articles.views.paginate``).
+    """
+    canonical = QueryDict(mutable=True)
+    for name in params:
+        value = query.get(name, "")
+        if name == "page":
+            value = _page_number(value)
+        if value:
+            canonical[name] = value
+    canonical._mutable = False
+    return canonical
+
+
+def _page_number(value):
+    """``value`` as the paginator reads it, in plain form: ``"02"`` is ``"2"``; the first
+    page, and anything that is not a whole number written in ASCII digits, is ``""``."""
+    digits = value[1:] if value.startswith("-") else value
+    if not (digits.isascii() and digits.isdigit()):
+        return ""
+    try:
+        number = int(value)
+    except ValueError:  # more digits than Python converts
+        return ""
+    return "" if number == 1 else str(number)
+
+
 def no_page_cache(request):
-    """Call from a view to keep this response out of the page cache."""
+    """Call from a view to keep this response out of the page cache (it is still rendered).
+
+    For inputs no link on the site carries: a filter value the form rejects,
+    a page past the last. Storing those would let anyone fill the cache.
+    """
     request._page_cache_skip = True
 
 
@@ -119,28 +191,40 @@ def _next_scheduled():
     return min(times) if times else None
 
 
-def _new_generation():
-    generation = (uuid.uuid4().hex[:16], _next_scheduled())
+def _new_generation(epoch):
+    generation = (uuid.uuid4().hex[:16], _next_scheduled(), epoch)
     _cache().set(GENERATION_KEY, generation, None)
     return generation
 
 
-def _valid_generation(generation):
-    """The generation, or a new one when it is missing or a scheduled publish time has passed."""
-    if generation is None:
-        return _new_generation()
-    token, next_publish = generation
+def _checked_generation(generation):
+    """The generation in force: ``generation`` (as read from the cache), or a new one
+    when it is missing, older than the database's epoch, or a scheduled publish time has passed."""
+    known, fresh = _known_epoch()
+    if not isinstance(generation, tuple) or len(generation) != 3:
+        return _new_generation(known)
+    token, next_publish, epoch = generation
+    if known is not None:
+        # Freshly read, the database is the truth (a restored database may be
+        # behind the cache); otherwise only a newer epoch than the cache's
+        # counts, as another process may have seen a later commit.
+        outdated = epoch != known if fresh else (epoch is None or epoch < known)
+        if outdated:
+            logger.warning("page cache: generation of epoch %s is older than the database's %s: replaced", epoch, known)
+            return _new_generation(known)
     if next_publish is not None and time.time() >= next_publish:
-        return _new_generation()
+        return _new_generation(epoch)
     return generation
 
 
 def current_generation():
-    """The token of the generation in force (fetched at most once per request)."""
+    """The token of the generation in force (fetched at most once per request), or None without a cache."""
     generation = _current.get()
     if generation is None:
+        if _cache_unavailable():
+            return None
         try:
-            generation = _valid_generation(_cache().get(GENERATION_KEY))
+            generation = _checked_generation(_cache().get(GENERATION_KEY))
         except Exception:  # noqa: BLE001 - a cache outage means: nothing is cached
             logger.warning("page cache unavailable", exc_info=True)
             return None
@@ -148,23 +232,132 @@ def current_generation():
     return generation[0]
 
 
+# ---------------------------------------------------------------- the database's epoch
+
+
+class _EpochKnowledge:
+    """What this process last read of the publication epoch, and when."""
+
+    def __init__(self):
+        self.value = None  # unknown until the first check
+        self.checked_at = time.monotonic()
+        self.cache_failures = 0
+
+
+_epoch = _EpochKnowledge()
+
+
+def _cache_failures():
+    try:
+        return getattr(_cache(), "failures", 0)
+    except Exception:  # noqa: BLE001 - a cache that cannot even say: count it as failing
+        return -1
+
+
+def _cache_unavailable():
+    """True while the cache's circuit breaker keeps it out of use (config.cache)."""
+    try:
+        is_open = getattr(_cache(), "is_open", None)
+        return bool(is_open and is_open())
+    except Exception:  # noqa: BLE001
+        return True
+
+
+def _known_epoch():
+    """``(epoch, fresh)``: the database's publication epoch as this process knows it, re-read
+    every PAGE_CACHE_VERIFY_SECONDS and after any cache failure (``fresh`` when just read)."""
+    failures = _cache_failures()
+    now = time.monotonic()
+    if failures == _epoch.cache_failures and now - _epoch.checked_at < settings.PAGE_CACHE_VERIFY_SECONDS:
+        return _epoch.value, False
+    _epoch.checked_at, _epoch.cache_failures = now, failures
+    try:
+        _epoch.value = read_epoch()
+    except Exception:  # noqa: BLE001 - the database is down: no withdrawal can commit meanwhile
+        logger.warning("page cache: publication epoch unreadable", exc_info=True)
+        return _epoch.value, False
+    return _epoch.value, True
+
+
+def read_epoch():
+    """The publication epoch, from the primary database (one small query)."""
+    alias = router.db_for_write(PublicationEpoch)
+    connection = connections[alias]
+    table = connection.ops.quote_name(PublicationEpoch._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {table} WHERE id = %s", [PublicationEpoch.ROW])
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def _advance_epoch():
+    """Add one to the publication epoch (its own short statement after the commit) and return it."""
+    epochs = PublicationEpoch.objects.filter(pk=PublicationEpoch.ROW)
+    if not epochs.update(value=F("value") + 1):
+        PublicationEpoch.objects.get_or_create(pk=PublicationEpoch.ROW, defaults={"value": 1})
+    value = read_epoch()
+    _epoch.value, _epoch.checked_at = value, time.monotonic()
+    return value
+
+
+# ---------------------------------------------------------------- invalidation
+
+
 def invalidate(**kwargs):
     """Start a new generation: every stored page and memoized value is stale.
 
-    Called again when the transaction commits, because a page rendered
-    between the save and the commit may have stored the old content under
-    the new generation.
+    At once (pages rendered from here on are not served under the old
+    generation) and again when the transaction commits: the epoch advances in
+    the database and the next generation is written with it, so pages
+    rendered between the save and the commit cannot stay, and a cache that
+    missed this change is caught by the database (see the module docstring).
     """
-    _forget()
-    transaction.on_commit(_forget)
-
-
-def _forget():
     _current.set(None)
     try:
         _cache().delete(GENERATION_KEY)
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - the commit's epoch still counts
         logger.warning("page cache unavailable: could not invalidate", exc_info=True)
+    _pending.change = True
+    transaction.on_commit(_publish_change, robust=True)
+
+
+def _publish_change():
+    """After the commit: advance the epoch and write the next generation (once per commit)."""
+    if not getattr(_pending, "change", False):
+        return
+    _pending.change = False
+    _current.set(None)
+    epoch = None
+    try:
+        epoch = _advance_epoch()
+        generation = (uuid.uuid4().hex[:16], _next_scheduled(), epoch)
+    except Exception:  # noqa: BLE001 - never turn a committed save into an error
+        logger.exception("page cache: publication epoch not advanced")
+        generation = (uuid.uuid4().hex[:16], None, epoch)
+    if not _set_confirmed(GENERATION_KEY, generation):
+        _unconfirmed.set(True)
+        logger.error(
+            "page cache: the cache did not confirm a change (epoch %s); workers re-check the database "
+            "within %s s or at their next cache failure", epoch, settings.PAGE_CACHE_VERIFY_SECONDS,
+        )
+
+
+def _set_confirmed(key, value):
+    cache = _cache()
+    confirm = getattr(cache, "set_confirmed", None)
+    try:
+        if confirm is not None:
+            return confirm(key, value, None)
+        cache.set(key, value, None)
+        return True
+    except Exception:  # noqa: BLE001
+        logger.warning("page cache unavailable", exc_info=True)
+        return False
+
+
+def change_unconfirmed():
+    """True when a change committed in this request was not acknowledged by the cache."""
+    return _unconfirmed.get()
 
 
 def register(model, m2m_fields=()):
@@ -198,6 +391,8 @@ def recall(entries, *, extra_keys=()):
     entries the caller needs, fetched in the same round trip); absent ones
     are left out. Without a working cache both are empty.
     """
+    if _cache_unavailable():
+        return {}, {}
     keys = [_memo_key(entry) for entry in entries] + list(extra_keys)
     known = _current.get()
     if known is None:
@@ -205,7 +400,7 @@ def recall(entries, *, extra_keys=()):
     try:
         found = _cache().get_many(keys)
         if known is None:
-            known = _valid_generation(found.get(GENERATION_KEY))
+            known = _checked_generation(found.get(GENERATION_KEY))
             _current.set(known)
     except Exception:  # noqa: BLE001 - a cache outage means: nothing is remembered
         logger.warning("page cache unavailable", exc_info=True)
@@ -243,21 +438,6 @@ def memoize(name, compute, *key, timeout=None):
 # ---------------------------------------------------------------- the middleware
 
 
-def _normalised_query(request, params):
-    """The declared parameters as a stable string, or None when the page should not be stored."""
-    parts = []
-    for name in params:
-        for value in request.GET.getlist(name):
-            if len(value) > MAX_PARAM_LENGTH or "\x00" in value:
-                return None
-            if name == "page" and (value == "1" or not _is_int(value)):
-                continue  # what the paginator shows for it: the first page
-            if not value:
-                continue
-            parts.append(f"{name}={value}")
-    return "&".join(parts)
-
-
 _resolved = {}
 _RESOLVED_MAX = 4096
 
@@ -284,14 +464,6 @@ def _forget_resolved(setting, **kwargs):
         _resolved.clear()
 
 
-def _is_int(value):
-    try:
-        int(value)
-    except ValueError:
-        return False
-    return True
-
-
 def _etag(body):
     return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
 
@@ -313,6 +485,52 @@ def _add_validators(response, etag, last_modified):
     response["Last-Modified"] = http_date(last_modified)
 
 
+def cache_control():
+    """``Cache-Control`` of a public page for anonymous readers.
+
+    Browsers keep it ``PAGE_CACHE_BROWSER_SECONDS`` (0: they revalidate,
+    which nginx answers with a 304); shared caches ``PAGE_CACHE_PROXY_SECONDS``,
+    may serve it stale only as long again while they fetch the next one, and
+    ``PAGE_CACHE_PROXY_STALE_IF_ERROR`` seconds at most when the portal does
+    not answer. Sent with 404s too: a proxy replaces its copy of a withdrawn
+    essay only with a response it may keep.
+    """
+    proxy = settings.PAGE_CACHE_PROXY_SECONDS
+    return (
+        f"public, max-age={settings.PAGE_CACHE_BROWSER_SECONDS}, s-maxage={proxy}, "
+        f"stale-while-revalidate={proxy}, stale-if-error={settings.PAGE_CACHE_PROXY_STALE_IF_ERROR}"
+    )
+
+
+def _signed_in(session_key):
+    """Whether the session cookie names a session of a signed-in user (one query).
+
+    Any cookie can be sent: only a real session may bypass the cache, or one
+    junk cookie would make every request a full render.
+    """
+    from importlib import import_module
+
+    from django.contrib.auth import SESSION_KEY
+
+    if not session_key or len(session_key) > 64 or not session_key.isalnum():
+        return False
+    try:
+        store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+        return SESSION_KEY in store
+    except Exception:  # noqa: BLE001 - an unreadable session signs nobody in
+        logger.warning("page cache: session not readable", exc_info=True)
+        return False
+
+
+class _Lookup:
+    """A cacheable request: its key, whether its query may be stored, and the budget it counts against."""
+
+    __slots__ = ("key", "storable", "family")
+
+    def __init__(self, key, storable, family):
+        self.key, self.storable, self.family = key, storable, family
+
+
 class PageCacheMiddleware:
     """Serve and store anonymous public pages (see the module docstring). First in ``MIDDLEWARE``."""
 
@@ -322,29 +540,30 @@ class PageCacheMiddleware:
         self.bypass_prefixes = ("/" + settings.ADMIN_URL, "/preview/")
 
     def _lookup(self, request):
-        """(cache key, params) for a cacheable request, or None."""
+        """The :class:`_Lookup` of a cacheable request, or None."""
         if request.method not in CACHEABLE_METHODS or settings.PAGE_CACHE_SECONDS <= 0:
             return None
         path = request.path_info
         if path.startswith(self.bypass_prefixes):
             return None
-        if self.session_cookie in request.COOKIES:
-            return None  # a signed-in editor: always the live page
         if settings.SECURE_SSL_REDIRECT and not request.is_secure():
             return None  # SecurityMiddleware redirects it
         params = _params_for(path)
         if params is None:
             return None
-        query = _normalised_query(request, params)
-        if query is None:
-            return None
+        if self.session_cookie in request.COOKIES and _signed_in(request.COOKIES[self.session_cookie]):
+            return None  # a signed-in editor: always the live page
+        query = canonical_query(request.GET, params)
+        storable = all(len(value) <= MAX_PARAM_LENGTH and "\x00" not in value for value in query.values())
         try:
             host = request.get_host()
         except Exception:  # noqa: BLE001 - DisallowedHost: let Django answer it
             return None
+        encoded = urlencode(sorted(query.items()))
         # Hashed: a safe, bounded key whatever the path and parameters hold.
-        url = f"{request.scheme}://{host}{path}?{query}"
-        return PREFIX + "page:" + hashlib.blake2b(url.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+        url = f"{request.scheme}://{host}{path}?{encoded}"
+        key = PREFIX + "page:" + hashlib.blake2b(url.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+        return _Lookup(key, storable, path if encoded else None)
 
     def __call__(self, request):
         _current.set(None)
@@ -354,48 +573,97 @@ class PageCacheMiddleware:
             routers.pin_to_primary()
         else:
             routers.unpin()
-        key = self._lookup(request)
-        if key is None:
+        lookup = self._lookup(request)
+        if lookup is None:
             return self.get_response(request)
+        if _cache_unavailable():
+            return self._public(request, self.get_response(request))
 
         cache = _cache()
-        generation = stored = None
         try:
-            found = cache.get_many([GENERATION_KEY, key])
-            generation = _valid_generation(found.get(GENERATION_KEY))
-            stored = found.get(key)
+            found = cache.get_many([GENERATION_KEY, lookup.key])
+            generation = _checked_generation(found.get(GENERATION_KEY))
         except Exception:  # noqa: BLE001
             logger.warning("page cache unavailable: serving uncached", exc_info=True)
-            return self.get_response(request)
+            return self._public(request, self.get_response(request))
         _current.set(generation)
-
-        if stored is not None and stored[0] == generation[0]:
+        token = generation[0]
+        stored = found.get(lookup.key)
+        if stored is not None and stored[0] == token:
             return self._from_stored(request, stored)
 
-        # A page of an earlier generation while another request is already
-        # rendering this one: serve the earlier page rather than render it
-        # again. After a publish, a burst of readers costs one render, not 64.
-        lock = key + ":rendering"
+        # Another request is rendering this page for this generation: wait for
+        # its page instead of rendering it again (no dog-pile after a change)
+        # and instead of serving the previous generation's page, which may
+        # show what was just withdrawn.
+        lock = lookup.key + ":rendering"
         try:
-            rendering_elsewhere = not cache.add(lock, 1, RENDER_LOCK_SECONDS)
+            rendering_here = cache.add(lock, 1, RENDER_LOCK_SECONDS)
         except Exception:  # noqa: BLE001
-            rendering_elsewhere = False
-        if stored is not None and rendering_elsewhere:
-            return self._from_stored(request, stored, state="stale")
-
+            rendering_here = True
+        if not rendering_here:
+            rendered = self._wait_for(cache, lookup.key, lock, token)
+            if rendered is not None:
+                return self._from_stored(request, rendered)
         try:
             response = self.get_response(request)
-            if self._storable(request, response):
-                return self._store(request, response, key, generation[0])
-            return response
+            if (
+                lookup.storable and self._storable(request, response)
+                and (stored is not None or self._within_budget(cache, lookup.family))
+            ):
+                return self._store(request, response, lookup.key, token)
+            return self._public(request, response)
         finally:
-            if not rendering_elsewhere:
+            if rendering_here:
                 try:
                     cache.delete(lock)
                 except Exception:  # noqa: BLE001
                     pass
 
-    def _from_stored(self, request, stored, state="hit"):
+    def _wait_for(self, cache, key, lock, token):
+        """The page stored for ``token`` by the request holding ``lock``, or None when that
+        request ends without storing one (a 404, an error, a page not to be kept) or takes too long."""
+        deadline = time.monotonic() + settings.PAGE_CACHE_RENDER_WAIT_SECONDS
+        delay = 0.005
+        while time.monotonic() < deadline:
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
+            try:
+                found = cache.get_many([key, lock])
+            except Exception:  # noqa: BLE001
+                return None
+            page = found.get(key)
+            if page is not None and page[0] == token:
+                return page
+            if lock not in found:
+                return None
+        return None
+
+    def _within_budget(self, cache, family):
+        """Whether one more query variant of the page at path ``family`` may be stored in this
+        PAGE_CACHE_SECONDS window (the plain page, ``family`` None, always may)."""
+        if family is None:
+            return True
+        window = int(time.time() // settings.PAGE_CACHE_SECONDS)
+        counter = VARIANTS_PREFIX + hashlib.blake2b(
+            f"{family}:{window}".encode("utf-8", "surrogatepass"), digest_size=16
+        ).hexdigest()
+        try:
+            cache.add(counter, 0, settings.PAGE_CACHE_SECONDS * 2)
+            return cache.incr(counter) <= settings.PAGE_CACHE_VARIANTS
+        except Exception:  # noqa: BLE001 - no counter, no new variant
+            return False
+
+    def _public(self, request, response):
+        """``response`` as shared caches may keep it, when nothing else was said about its caching."""
+        if (
+            response.status_code < 500 and not response.cookies and "Cache-Control" not in response
+            and not getattr(getattr(request, "user", None), "is_authenticated", False)
+        ):
+            response["Cache-Control"] = cache_control()
+        return response
+
+    def _from_stored(self, request, stored):
         _, headers, body, etag, last_modified = stored
         if _not_modified(request, etag, last_modified):
             response = HttpResponseNotModified()
@@ -410,7 +678,7 @@ class PageCacheMiddleware:
             response.headers._store = {name.lower(): (name, value) for name, value in headers.items()}
             response.headers._store["content-length"] = ("Content-Length", str(len(body)))
         _add_validators(response, etag, last_modified)
-        response["X-Page-Cache"] = state
+        response["X-Page-Cache"] = "hit"
         return response
 
     def _storable(self, request, response):
@@ -418,8 +686,8 @@ class PageCacheMiddleware:
             return False
         if getattr(request, "_page_cache_skip", False):
             return False
-        cache_control = response.get("Cache-Control", "")
-        if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+        cache_control_value = response.get("Cache-Control", "")
+        if any(word in cache_control_value for word in ("private", "no-store", "no-cache")):
             return False
         user = getattr(request, "user", None)
         if user is not None and getattr(user, "is_authenticated", False):
@@ -430,7 +698,7 @@ class PageCacheMiddleware:
         body = response.content
         etag = _etag(body)
         last_modified = time.time()
-        response["Cache-Control"] = f"public, max-age={settings.PAGE_CACHE_BROWSER_SECONDS}"
+        response["Cache-Control"] = cache_control()
         headers = {
             name: value for name, value in response.items()
             if name not in ("Content-Length", "ETag", "Last-Modified", "X-Page-Cache", "Set-Cookie")
@@ -447,4 +715,30 @@ class PageCacheMiddleware:
                 if name in response:
                     not_modified[name] = response[name]
             return not_modified
+        return response
+
+
+class ChangeNoticeMiddleware:
+    """Tell the editor when a change they made was committed but the cache did not confirm it.
+
+    After ``MessageMiddleware`` in ``MIDDLEWARE``: the warning joins the
+    messages of the page the editor is sent to. What readers see is already
+    safe (the database's epoch is checked, see the module docstring); the
+    editor should still know why the site may take a few seconds, and whom
+    to call if it does not.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        _unconfirmed.set(False)
+        response = self.get_response(request)
+        if _unconfirmed.get() and hasattr(request, "_messages"):
+            seconds = settings.PAGE_CACHE_VERIFY_SECONDS + 2 * settings.PAGE_CACHE_PROXY_SECONDS
+            messages.warning(request, (
+                f"更改已保存，但缓存服务器未能确认清除旧页面。网站会向数据库核对，"
+                f"最迟约 {seconds:g} 秒后读者看到的就是保存后的内容；"
+                "如果超过这个时间仍能看到旧页面，请联系系统管理员检查缓存服务（Redis）。"
+            ))
         return response

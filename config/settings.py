@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "reversion",
+    "config",
     "topics",
     "articles",
     "library",
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Tells an editor when the cache did not confirm a committed change.
+    "config.pagecache.ChangeNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.StoredHeadersMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
@@ -135,10 +138,24 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = caches_from(REDIS_URL)
 
 # Whole anonymous pages are cached for PAGE_CACHE_SECONDS (0 turns the page
-# cache off) and invalidated on every change (config/pagecache.py); browsers
-# and the proxy in front may keep a page PAGE_CACHE_BROWSER_SECONDS.
+# cache off) and invalidated on every change (config/pagecache.py). Browsers
+# keep a page PAGE_CACHE_BROWSER_SECONDS (0: they revalidate each time), the
+# proxy in front (nginx) PAGE_CACHE_PROXY_SECONDS, and as long again stale
+# while it fetches the next copy: a withdrawn essay leaves the proxy within
+# twice that. When the portal does not answer, the proxy may serve its last
+# copy PAGE_CACHE_PROXY_STALE_IF_ERROR seconds more.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 600))
-PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", 10))
+PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", 0))
+PAGE_CACHE_PROXY_SECONDS = int(os.environ.get("PAGE_CACHE_PROXY_SECONDS", 1))
+PAGE_CACHE_PROXY_STALE_IF_ERROR = int(os.environ.get("PAGE_CACHE_PROXY_STALE_IF_ERROR", 30))
+# Each worker re-reads the database's publication epoch this often (and after
+# any cache failure), so a change the cache missed still takes effect.
+PAGE_CACHE_VERIFY_SECONDS = float(os.environ.get("PAGE_CACHE_VERIFY_SECONDS", 1))
+# A request finding another rendering the page it wants waits this long for it.
+PAGE_CACHE_RENDER_WAIT_SECONDS = float(os.environ.get("PAGE_CACHE_RENDER_WAIT_SECONDS", 1))
+# New query variants (searches, filters, page numbers) stored per page and
+# PAGE_CACHE_SECONDS window: the bound on what anonymous traffic can store.
+PAGE_CACHE_VARIANTS = int(os.environ.get("PAGE_CACHE_VARIANTS", 300))
 FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", 600))
 
 # Editors' accounts publish under the committee's name: 10 characters at

@@ -32,7 +32,8 @@ urlpatterns = [
 ]
 # Reader discovery: sitemap.xml and robots.txt (articles/sitemaps.py, articles/reader.py).
 urlpatterns += [
-    path("sitemap.xml", public_page(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    # The sitemap's own pages (?p=2 past 50,000 addresses) are pages of their own.
+    path("sitemap.xml", public_page(sitemap_views.sitemap, params=["p"]), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     # For the load balancer and monitoring: database and cache status (config/health.py).
     path("healthz", healthz, name="healthz"),

@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 
 from articles.views import paginate
-from config.pagecache import public_page
+from config.pagecache import no_page_cache, public_page
 from library import charts, export, queries
 from library.forms import LibraryFilterForm
 from library.models import Library, LibraryItem, Theme
@@ -45,6 +45,8 @@ def _context(library, **context):
 @public_page(params=["topic", "org", "year", "sort", "page"])
 def theme_index(request, library):
     form = LibraryFilterForm.for_request(request)
+    if form.has_input and not form.is_valid():
+        no_page_cache(request)  # values no link carries are rendered, not stored
     items = form.filter_items(LibraryItem.objects.of_library(library))
     if form.is_valid() and not form.is_filtered:
         rows = queries.stored_theme_rows(library, sort=form.ordering)

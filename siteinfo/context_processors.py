@@ -11,11 +11,12 @@ from siteinfo.models import SiteSettings
 
 
 def canonical_url(request):
-    """This page's address without its query string, except the page number of a list."""
+    """This page's address without its query string, except the number of the list page
+    shown (``articles.views.paginate`` notes it): never a number a visitor typed."""
     url = request.build_absolute_uri(request.path)
-    page = request.GET.get("page", "")
-    if page.isdigit() and page != "1" and len(page) < 7:
-        url += "?page=" + page
+    page = getattr(request, "canonical_page", None)
+    if isinstance(page, int) and page > 1:
+        url += f"?page={page}"
     return url
 
 

@@ -106,6 +106,8 @@ def test_robots_txt_points_to_the_sitemap(client):
 def test_canonical_links_leave_out_filters_but_keep_the_page(client, site):
     html = client.get("/articles/", {"topic": site["column"].slug, "utm_source": "x"}).content.decode()
     assert '<link rel="canonical" href="http://testserver/articles/">' in html
+    for _ in range(10):  # enough essays for a second page
+        make_article()
     assert '<link rel="canonical" href="http://testserver/articles/?page=2">' in client.get(
         "/articles/", {"page": "2"}).content.decode()
 

@@ -22,13 +22,28 @@ def test_nginx_accepts_the_production_config():
     assert result.returncode == 0, result.stderr
 
 
-def test_the_benchmark_nginx_template_names_every_placeholder():
-    template = (DEPLOY / "nginx" / "bench.conf.template").read_text()
-    import re
+def test_the_loopback_nginx_config_is_the_production_one(tmp_path):
+    """Tests and benchmarks run portal.conf itself, with only the host's paths and ports replaced."""
+    import importlib.util
 
-    assert set(re.findall(r"@([A-Z_]+)@", template)) == {
-        "PREFIX", "APP_PORT", "NGINX_PORT", "CEILING_PORT", "CEILING_ROOT", "STATIC_ROOT", "MEDIA_ROOT",
-    }
+    spec = importlib.util.spec_from_file_location("deploy_nginx_local", DEPLOY / "nginx" / "local.py")
+    local = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(local)
+    site = local.site_config(app_port=1, port=2, prefix=tmp_path, static_root=tmp_path, media_root=tmp_path)
+    production = (DEPLOY / "nginx" / "portal.conf").read_text()
+    location = production[production.index("    location / {\n        proxy_pass"):]
+    assert location.replace("unix:/run/portal/gunicorn.sock", "127.0.0.1:1") in site
+
+
+def test_nginx_serves_stale_pages_only_within_the_bounds_the_app_sets():
+    """``proxy_cache_use_stale updating`` or ``error`` would override the app's
+    stale-while-revalidate and stale-if-error: a withdrawn essay stayed online
+    for as long as someone kept asking for it."""
+    for name in ("portal.conf", "compose.conf"):
+        config = (DEPLOY / "nginx" / name).read_text()
+        directives = [line.split("#")[0] for line in config.splitlines()]
+        assert not [line for line in directives if "proxy_cache_use_stale" in line], name
+        assert any("proxy_cache_background_update on;" in line for line in directives), name
 
 
 def test_compose_nginx_config_is_the_production_one_with_the_app_upstream():
