@@ -447,11 +447,10 @@ class ArticleAdmin(admin.ModelAdmin):
         return request.user.has_perm("articles.publish_article")
 
     def get_readonly_fields(self, request, obj=None):
+        # Status, publish time and pinning are publishing decisions
+        # (workflow.FIELD_PERMISSIONS); everyone else goes through review.
         fields = list(super().get_readonly_fields(request, obj))
-        # Only 管理员 set the status directly; everyone else goes through review.
-        if not self.has_publish_permission(request):
-            fields.append("status")
-        return fields
+        return fields + workflow.fields_user_may_not_change(request.user)
 
     @admin.display(description="专题")
     def topic_names(self, article):
@@ -554,11 +553,17 @@ class ArticleAdmin(admin.ModelAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
+        # Read-only fields are not in the form; should a form ever offer one
+        # anyway (a list_editable column, a custom form), the change is
+        # ignored the same way.
+        for name in workflow.refused_field_changes(request.user, form.changed_data):
+            field = Article._meta.get_field(name)
+            setattr(obj, name, form.initial[name] if change else field.get_default())
         if not change:
             obj.created_by = request.user
         status_before = form.initial.get("status", Article.Status.DRAFT) if change else None
         obj.updated_by = request.user
-        if form.political_findings is not None:  # saved as published
+        if getattr(form, "political_findings", None) is not None:  # saved as published
             _record_confirmation(obj, request.user, confirmed=bool(form.political_findings))
         super().save_model(request, obj, form, change)
         if obj.status == Article.Status.PUBLISHED and (

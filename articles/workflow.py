@@ -49,6 +49,16 @@ TRANSITIONS = {
 
 COMMENT_MAX_LENGTH = 2000
 
+# Fields of an essay that need more than the right to edit it (can_edit), by
+# the permission they need. The one place that says so: the admin's read-only
+# fields and the guard on every admin save (``refused_field_changes``) both
+# read it. Publish time and pinning are publishing decisions: a backdated or
+# future publish time, or 置顶, would otherwise pass review unnoticed or
+# withdraw a live essay silently.
+FIELD_PERMISSIONS = {
+    "articles.publish_article": ("status", "published_at", "is_pinned"),
+}
+
 
 class WorkflowError(Exception):
     """A refused step, with a message for people (Chinese) and an HTTP status for clients."""
@@ -93,6 +103,22 @@ def can_edit(user, article):
     if user.has_perm("articles.edit_any_article"):
         return True
     return _is_owner(user, article) and article.status == Status.DRAFT
+
+
+def fields_user_may_not_change(user):
+    """The essay fields ``user`` sees read-only (``FIELD_PERMISSIONS``), in table order."""
+    return [
+        name
+        for permission, names in FIELD_PERMISSIONS.items()
+        if not user.has_perm(permission)
+        for name in names
+    ]
+
+
+def refused_field_changes(user, changed):
+    """Which of the ``changed`` field names ``user`` may not change."""
+    refused = set(fields_user_may_not_change(user))
+    return [name for name in changed if name in refused]
 
 
 def can_delete(user, article):
