@@ -475,7 +475,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def view_on_site(self, article):
         # Django's “在站点上查看” button only for what a reader can actually see.
-        return article.get_absolute_url() if article.is_public else None
+        # A form shown again with an error holds the submitted values: a slug
+        # left empty (filled in from the title only when saving) has no URL yet.
+        return article.get_absolute_url() if article.is_public and article.slug else None
 
     # --- proofreading on the change page ---------------------------------
 
