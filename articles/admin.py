@@ -64,7 +64,7 @@ SECTIONS_PREFIX = Section._meta.get_field("article").remote_field.get_accessor_n
 class ArticleAdminForm(forms.ModelForm):
     confirm_political = forms.BooleanField(
         label=CONFIRM_POLITICAL_LABEL, required=False,
-        help_text="只在保存为“已发布”时需要；确认人和时间会记录在文稿上。",
+        help_text="发布文稿时，以及修改已发布（含定时发布）文稿的内容时需要；确认人和时间会记录在文稿上。",
     )
 
     # Optimistic locking: the essay's version when the page was opened.
@@ -80,6 +80,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The stored status: the form's own may be read-only, or changed by this save.
+        self.status_before = self.instance.status if self.instance.pk else None
         if self.instance.pk:
             self.fields["lock_version"].initial = self.instance.version
         if "status" in self.fields:
@@ -90,8 +92,9 @@ class ArticleAdminForm(forms.ModelForm):
                 choice for choice in self.fields["status"].choices if choice[0] in direct
             ]
 
-    # The political findings of the essay as submitted: a list when the form
-    # is saved as published (checked in clean()), None otherwise.
+    # The political findings of the essay as submitted: a list when the save
+    # needs the confirmation (workflow.political_confirmation_applies: it
+    # publishes the essay or changes a live one's text), None otherwise.
     political_findings = None
 
     def clean_lead(self):
@@ -113,19 +116,34 @@ class ArticleAdminForm(forms.ModelForm):
         self._check_lock(cleaned.get("lock_version"))
         if cleaned.get("cover") and not (cleaned.get("cover_alt") or "").strip() and "cover_alt" in self.fields:
             self.add_error("cover_alt", "请填写封面图说明：用一句话写明图片内容，供视障读者的读屏软件朗读。")
-        if cleaned.get("status") == Article.Status.PUBLISHED:
-            essay = submitted_essay(self)
-            self.political_findings = [
-                PanelFinding.from_essay_finding(finding, essay)
-                for finding in proofreading.proofread_essay(essay)
-                if finding.severity == POLITICAL
-            ]
-            if self.political_findings and not cleaned.get("confirm_political"):
-                self.add_error("confirm_political", (
-                    f"本文仍有 {len(self.political_findings)} 处政治性问题：请先修改，"
-                    f"或勾选“{CONFIRM_POLITICAL_LABEL}”后再保存为已发布。"
-                ))
+        self._check_political_findings(cleaned)
         return cleaned
+
+    def _check_political_findings(self, cleaned):
+        status_after = cleaned.get("status") if "status" in self.fields else self.status_before
+        if not workflow.is_live(status_after):
+            return
+        essay = submitted_essay(self)
+        # clean() runs before the instance takes the submitted values: it is still the stored essay.
+        text_changed = not self.instance.pk or proofreading.essay_text(essay) != proofreading.article_text(self.instance)
+        if not workflow.political_confirmation_applies(self.status_before, status_after, text_changed):
+            return
+        self.political_findings = [
+            PanelFinding.from_essay_finding(finding, essay)
+            for finding in proofreading.proofread_essay(essay)
+            if finding.severity == POLITICAL
+        ]
+        if not self.political_findings or cleaned.get("confirm_political"):
+            return
+        count = len(self.political_findings)
+        if workflow.is_live(self.status_before):
+            message = (
+                f"本文仍有 {count} 处政治性问题，而本文已发布（或定时发布），保存后修改内容将直接面向读者：请先修改，"
+                f"或勾选“{CONFIRM_POLITICAL_LABEL}”后再保存。"
+            )
+        else:
+            message = f"本文仍有 {count} 处政治性问题：请先修改，或勾选“{CONFIRM_POLITICAL_LABEL}”后再保存为已发布。"
+        self.add_error("confirm_political", message)
 
 
     def _check_lock(self, opened):

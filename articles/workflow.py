@@ -49,6 +49,10 @@ TRANSITIONS = {
 
 COMMENT_MAX_LENGTH = 2000
 
+# Statuses in which an essay is on the site, or will be at its publish time
+# without anyone acting again (scheduled): changing it changes what readers read.
+LIVE_STATUSES = frozenset({Status.PUBLISHED})
+
 # Fields of an essay that need more than the right to edit it (can_edit), by
 # the permission they need. The one place that says so: the admin's read-only
 # fields and the guard on every admin save (``refused_field_changes``) both
@@ -79,6 +83,23 @@ def stage_label(stage, stages=None):
     if stage >= stages:
         return "终审"
     return "初审" if stage == 1 else "复审"
+
+
+def is_live(status):
+    """Published, scheduled included (``LIVE_STATUSES``)."""
+    return status in LIVE_STATUSES
+
+
+def political_confirmation_applies(status_before, status_after, text_changed):
+    """Whether a save must be confirmed when political-term findings remain in the essay.
+
+    Every save that publishes an essay, and every save that changes the text
+    of a live one (scheduled included: it goes online by itself), whoever
+    saves it. ``status_before`` is None for a new essay.
+    """
+    if not is_live(status_after):
+        return False
+    return not is_live(status_before) or text_changed
 
 
 def status_label(article):

@@ -251,3 +251,19 @@ def test_review_states_cannot_be_picked_on_the_change_form(admin_client):
     assert response.status_code == 200  # a form error, not a silent jump into review
     article.refresh_from_db()
     assert article.status == S.DRAFT
+
+
+@pytest.mark.parametrize(("before", "after", "text_changed", "applies"), [
+    (None, S.DRAFT, True, False),
+    (None, S.PUBLISHED, True, True),
+    (S.DRAFT, S.PUBLISHED, False, True),
+    (S.ARCHIVED, S.PUBLISHED, False, True),
+    (S.PUBLISHED, S.PUBLISHED, True, True),
+    (S.PUBLISHED, S.PUBLISHED, False, False),
+    (S.PUBLISHED, S.DRAFT, True, False),
+    (S.IN_REVIEW, S.IN_REVIEW, True, False),
+])
+def test_the_political_confirmation_applies_to_publishing_and_to_changing_a_live_essays_text(
+    before, after, text_changed, applies,
+):
+    assert workflow.political_confirmation_applies(before, after, text_changed) is applies
