@@ -581,9 +581,8 @@ class ArticleAdmin(admin.ModelAdmin):
             setattr(obj, name, form.initial[name] if change else field.get_default())
         if not change:
             obj.created_by = request.user
-        status_before = form.initial.get("status", Article.Status.DRAFT) if change else None
         obj.updated_by = request.user
-        if getattr(form, "political_findings", None) is not None:  # saved as published
+        if getattr(form, "political_findings", None) is not None:  # publishing, or a live essay's text changed
             _record_confirmation(obj, request.user, confirmed=bool(form.political_findings))
         super().save_model(request, obj, form, change)
         if obj.status == Article.Status.PUBLISHED and (
@@ -591,12 +590,6 @@ class ArticleAdmin(admin.ModelAdmin):
         ):
             # Same rule as the action: an empty publish time becomes now.
             services.publish(obj, request.user)
-        elif change and "status" in form.changed_data and obj.status != status_before:
-            # 管理员 changed the status by hand: still a step worth recording.
-            action = {
-                Article.Status.ARCHIVED: ArticleTransition.Action.ARCHIVE,
-            }.get(obj.status, ArticleTransition.Action.UNPUBLISH)
-            services.record_transition(obj, request.user, action, status_before, obj.review_stage)
         if "cover" in form.changed_data or bool(obj.cover) != bool(obj.cover_thumbnail):
             try:
                 images.make_cover_renditions(obj)
@@ -608,6 +601,31 @@ class ArticleAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         services.normalize_sections(form.instance)
         revisions.add_essay(form.instance)  # with the renumbered sections
+        if change:
+            self._record_steps(request, form, formsets)
+
+    def _record_steps(self, request, form, formsets):
+        """The 流转记录 of a save: the change of a live essay, then a status set by hand."""
+        # A form other than ArticleAdminForm (a list_editable row) does not know the stored status.
+        article, status_before = form.instance, getattr(form, "status_before", None)
+        if workflow.is_live(status_before):
+            changed = [
+                form.fields[name].label for name in form.changed_data
+                if name in _ESSAY_FIELDS and _really_changed(form, article, name)
+            ]
+            changed += [formset.model._meta.verbose_name_plural for formset in formsets if formset.has_changed()]
+            if changed:
+                findings = form.political_findings or ()
+                services.record_live_edit(
+                    article, request.user, status_before, changed, confirmed_findings=len(findings),
+                )
+        if "status" in form.changed_data and article.status not in (status_before, Article.Status.PUBLISHED):
+            # 管理员 changed the status by hand: still a step worth recording
+            # (publishing records itself, in services.publish).
+            action = {
+                Article.Status.ARCHIVED: ArticleTransition.Action.ARCHIVE,
+            }.get(article.status, ArticleTransition.Action.UNPUBLISH)
+            services.record_transition(article, request.user, action, status_before, article.review_stage)
 
     def delete_model(self, request, obj):
         services.move_to_recycle_bin(obj, request.user)
@@ -942,6 +960,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 _CONFIRMATION_FIELDS = ["political_findings_confirmed_by", "political_findings_confirmed_at"]
+# What a change of a live essay lists: the essay's own fields (the status has a step of its own).
+_ESSAY_FIELDS = {field.name for field in Article._meta.get_fields() if field.concrete or field.many_to_many} - {"status"}
 
 
 def _record_confirmation(article, user, *, confirmed):
@@ -955,6 +975,16 @@ def _record_confirmation(article, user, *, confirmed):
     by, at = (user, timezone.now()) if confirmed else (None, None)
     article.political_findings_confirmed_by, article.political_findings_confirmed_at = by, at
     return True
+
+
+def _really_changed(form, article, name):
+    """Whether the saved essay differs from the opened one in field ``name`` (the
+    form may report a change that saving undid: an emptied slug made again from
+    the same title). Many-to-many fields are taken as the form reports them."""
+    field = Article._meta.get_field(name)
+    if field.many_to_many:
+        return True
+    return field.value_from_object(article) != form.initial.get(name)
 
 
 def _upload_error(message, status=400):
