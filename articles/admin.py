@@ -36,7 +36,6 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -583,7 +582,7 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         if getattr(form, "political_findings", None) is not None:  # publishing, or a live essay's text changed
-            _record_confirmation(obj, request.user, confirmed=bool(form.political_findings))
+            services.record_political_confirmation(obj, request.user, confirmed=bool(form.political_findings))
         super().save_model(request, obj, form, change)
         if obj.status == Article.Status.PUBLISHED and (
             "status" in form.changed_data or obj.published_at is None
@@ -659,8 +658,8 @@ class ArticleAdmin(admin.ModelAdmin):
                     continue
                 services.publish(article, request.user)
                 confirmed += bool(political[article.pk])
-                if _record_confirmation(article, request.user, confirmed=bool(political[article.pk])):
-                    article.save(update_fields=_CONFIRMATION_FIELDS)
+                if services.record_political_confirmation(article, request.user, confirmed=bool(political[article.pk])):
+                    article.save(update_fields=services.CONFIRMATION_FIELDS)
                 if article.is_public:
                     published += 1
                 else:
@@ -885,7 +884,20 @@ class ArticleAdmin(admin.ModelAdmin):
         version = revisions.versions_of(article).filter(pk=version_id).first()
         if version is None:
             raise Http404("没有这个版本。")
-        revisions.restore(article, version, request.user)
+        try:
+            revisions.restore(
+                article, version, request.user, confirm_political=request.POST.get("confirm_political") == "on",
+            )
+        except revisions.ConfirmationNeeded as refusal:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "确认恢复版本", "opts": self.opts, "original": article, "version": version,
+                "message": refusal.message, "confirm_label": CONFIRM_POLITICAL_LABEL,
+                "findings": [PanelFinding.from_article_finding(finding) for finding in refusal.findings],
+                "revisions_url": revision_urls(article)["history"],
+            }
+            request.current_app = self.admin_site.name
+            return TemplateResponse(request, "admin/articles/article/revision_restore_confirmation.html", context)
         self.message_user(request, "已恢复到所选版本；恢复前的内容仍保存在版本记录中。", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
@@ -959,22 +971,8 @@ class ArticleAdmin(admin.ModelAdmin):
         return JsonResponse({"url": storage.url(name)})
 
 
-_CONFIRMATION_FIELDS = ["political_findings_confirmed_by", "political_findings_confirmed_at"]
 # What a change of a live essay lists: the essay's own fields (the status has a step of its own).
 _ESSAY_FIELDS = {field.name for field in Article._meta.get_fields() if field.concrete or field.many_to_many} - {"status"}
-
-
-def _record_confirmation(article, user, *, confirmed):
-    """Set (or clear) who knowingly published ``article`` with political findings.
-
-    Returns True when the fields changed (the caller saves them).
-    """
-    unset = article.political_findings_confirmed_by_id is None and article.political_findings_confirmed_at is None
-    if not confirmed and unset:
-        return False
-    by, at = (user, timezone.now()) if confirmed else (None, None)
-    article.political_findings_confirmed_by, article.political_findings_confirmed_at = by, at
-    return True
 
 
 def _really_changed(form, article, name):

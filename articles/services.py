@@ -38,6 +38,22 @@ def publish(article, user):
     return article
 
 
+CONFIRMATION_FIELDS = ["political_findings_confirmed_by", "political_findings_confirmed_at"]
+
+
+def record_political_confirmation(article, user, *, confirmed):
+    """Set (or clear) who knowingly let ``article`` go live with political-term findings, and when.
+
+    Returns True when the fields changed (the caller saves them).
+    """
+    unset = article.political_findings_confirmed_by_id is None and article.political_findings_confirmed_at is None
+    if not confirmed and unset:
+        return False
+    by, at = (user, timezone.now()) if confirmed else (None, None)
+    article.political_findings_confirmed_by, article.political_findings_confirmed_at = by, at
+    return True
+
+
 def unpublish(article, user, comment=""):
     """Take ``article`` back to draft; its publish time is kept for next time."""
     before = (article.status, article.review_stage)
