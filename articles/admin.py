@@ -626,6 +626,17 @@ class ArticleAdmin(admin.ModelAdmin):
             }.get(article.status, ArticleTransition.Action.UNPUBLISH)
             services.record_transition(article, request.user, action, status_before, article.review_stage)
 
+    def get_deleted_objects(self, objs, request):
+        """Deleting moves essays to the 回收站 and deletes nothing else: the
+        confirmation lists the essays only, and needs no permission to delete
+        their sections, transitions or 问题库 items (they stay, for restoring)."""
+        essays = [
+            format_html('{}：<a href="{}">{}</a>', self.opts.verbose_name,
+                        reverse("admin:articles_article_change", args=[essay.pk]), essay)
+            for essay in objs
+        ]
+        return essays, {self.opts.verbose_name_plural: len(essays)}, set(), []
+
     def delete_model(self, request, obj):
         services.move_to_recycle_bin(obj, request.user)
 

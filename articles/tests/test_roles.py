@@ -311,3 +311,36 @@ def test_a_form_offering_a_publishing_field_to_an_author_still_cannot_change_it(
     admin.site._registry[Article].save_model(request, form.save(commit=False), form, change=True)
     article.refresh_from_db()
     assert (article.title, article.is_pinned, article.published_at) == ("新标题", False, None)
+
+
+# --- the apps added after the roles: 问题库与对策库, 网站信息 --------------------------
+
+
+def essay_with_library_items():
+    from library.regrouping import regroup
+    from library.tests.factories import ATTITUDE, STUDY
+    from library.tests.factories import make_essay as make_library_essay
+
+    article = make_library_essay(problems=ATTITUDE[:2], countermeasures=STUDY)
+    regroup()
+    assert article.library_items.exists()
+    return article
+
+
+@pytest.mark.parametrize("role", [EDITOR, ADMINISTRATOR])
+def test_an_essay_with_library_items_moves_to_the_recycle_bin(client, role):
+    article = essay_with_library_items()
+    url = reverse("admin:articles_article_delete", args=[article.pk])
+    page = logged_in(client, user_in(role)).get(url).content.decode()
+    assert "无权删除" not in page and "回收站" in page
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert Article.all_objects.get(pk=article.pk).is_deleted
+    assert article.library_items.exists()  # nothing deleted: the essay can come back as it was
+
+
+def test_an_administrator_moves_essays_with_library_items_to_the_recycle_bin_in_bulk(client):
+    article = essay_with_library_items()
+    logged_in(client, user_in(ADMINISTRATOR)).post(reverse("admin:articles_article_changelist"), {
+        "action": "delete_selected", "_selected_action": [str(article.pk)], "post": "yes",
+    })
+    assert Article.all_objects.get(pk=article.pk).is_deleted
