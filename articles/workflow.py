@@ -18,9 +18,9 @@ states but about people (not your own essay, not two stages of one essay),
 which need the transition history anyway. Every step is an
 :class:`~articles.models.ArticleTransition` row.
 
-Roles are Django groups created by migration ``0021_roles``; the functions
-here check permissions, never group names, so a superuser or a custom group
-works the same way.
+Roles are Django groups whose permissions are declared in
+:mod:`accounts.roles`; the functions here check permissions, never group
+names, so a superuser or a custom group works the same way.
 """
 
 from django.conf import settings
@@ -32,10 +32,6 @@ from articles.models import Article, ArticleTransition
 
 Status = Article.Status
 Action = ArticleTransition.Action
-
-# Group names (created by the data migration) and what each may do.
-AUTHOR, EDITOR, REVIEWER, ADMINISTRATOR = "撰稿人", "编辑", "审核人", "管理员"
-ROLES = (AUTHOR, EDITOR, REVIEWER, ADMINISTRATOR)
 
 # Which status an action starts from.
 TRANSITIONS = {

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "topics",
     "articles",
     "library",
+    "accounts",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,8 @@
 """The four roles (撰稿人、编辑、审核人、管理员): each tried on each action, allowed and refused.
 
-The groups come from migration ``articles.0021_roles``; every check goes
-through the admin as a browser would, and looks at the database afterwards.
+The groups and their permissions come from ``accounts.roles`` (set after every
+migrate); every check goes through the admin as a browser would, and looks at
+the database afterwards.
 """
 
 from io import StringIO
@@ -11,14 +12,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from articles import workflow
+from accounts import roles
 from articles.models import Article
 from articles.tests.factories import make_article, make_draft
 from articles.tests.test_admin import article_data, run_action
 
 pytestmark = pytest.mark.django_db
 
-AUTHOR, EDITOR, REVIEWER, ADMINISTRATOR = workflow.AUTHOR, workflow.EDITOR, workflow.REVIEWER, workflow.ADMINISTRATOR
+AUTHOR, EDITOR, REVIEWER, ADMINISTRATOR = roles.AUTHOR, roles.EDITOR, roles.REVIEWER, roles.ADMINISTRATOR
 
 
 def user_in(role, username=None):
@@ -51,8 +52,8 @@ def in_review(stage=1, **fields):
 # --- the groups ----------------------------------------------------------------
 
 
-def test_the_migration_creates_the_four_roles():
-    assert set(Group.objects.filter(name__in=workflow.ROLES).values_list("name", flat=True)) == set(workflow.ROLES)
+def test_migrate_creates_the_four_roles():
+    assert set(Group.objects.filter(name__in=roles.ROLES).values_list("name", flat=True)) == set(roles.ROLES)
 
 
 @pytest.mark.parametrize(("role", "granted", "withheld"), [
