@@ -110,3 +110,44 @@ def apply_roles(using=DEFAULT_DB_ALIAS, apps=global_apps):
     for role in ROLES:
         group, _ = Group.objects.using(using).get_or_create(name=role)
         group.permissions.set(sorted(rows[name] for name in permissions_of(role, rows, project_apps)))
+
+
+# --- who may manage whose account -------------------------------------------------
+# Holding auth.change_user is not enough to hand out power: a user who is not a
+# superuser gives people only the role groups whose every permission they hold
+# themselves, never individual permissions nor superuser status, and cannot
+# change (password, groups, active flag …) or delete an account that holds more
+# than they do — a superuser's above all: that would be a takeover.
+
+# User fields only superusers change (read-only for everyone else).
+SUPERUSER_ONLY_ACCOUNT_FIELDS = ("is_superuser", "user_permissions")
+
+
+def held_permission_ids(user):
+    """The ids of the permissions ``user`` holds through their groups and in their own
+    right, whether the account is active or not (an inactive account can be switched on)."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    return set(
+        Permission.objects.filter(Q(user=user) | Q(group__user=user)).values_list("pk", flat=True)
+    )
+
+
+def may_manage_account(actor, account):
+    """Whether ``actor`` may change or delete ``account``."""
+    if actor.is_superuser:
+        return True
+    if account.is_superuser:
+        return False
+    return account.pk == actor.pk or held_permission_ids(account) <= held_permission_ids(actor)
+
+
+def grantable_groups(actor, groups):
+    """The ``groups`` (a queryset) ``actor`` may put people in: those holding no permission ``actor`` lacks."""
+    if actor.is_superuser:
+        return groups
+    from django.contrib.auth.models import Permission
+
+    lacking = Permission.objects.exclude(pk__in=held_permission_ids(actor))
+    return groups.exclude(permissions__in=lacking)
