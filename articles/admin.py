@@ -5,10 +5,13 @@ checks and renditions through :mod:`articles.images`, proofreading through
 :mod:`articles.proofreading`, the 导入文稿 page lives in
 :mod:`articles.admin_import`.
 
-Publishing an essay that still has political-term findings (科学开展观 …)
-needs an explicit confirmation, on the change form (a checkbox) and in the
-publish action (an intermediate page); who confirmed it and when is kept on
-the article.
+Publishing an essay that still has political-term findings (科学开展观 …),
+and changing the text of one that is live (published or scheduled), needs
+an explicit confirmation, on the change form (a checkbox), in the publish
+action and when restoring a revision (intermediate pages); who confirmed it
+and when is kept on the article. Every save that changes a live essay is a
+step of its 流转记录 (修改已发布文稿). Status, publish time and pinning are
+read-only to those without the publish permission (workflow.FIELD_PERMISSIONS).
 
 三审三校 (articles.workflow): 送审, 审核通过 and 退回修改 are POST endpoints
 of the change page; 待我审核 is a changelist filter. Every save is a revision
