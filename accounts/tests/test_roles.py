@@ -105,3 +105,8 @@ def test_an_editor_renames_a_library_theme(client):
     assert response.status_code == 302
     theme.refresh_from_db()
     assert theme.custom_label == "编辑起的名字"
+
+
+@pytest.mark.parametrize("role", [AUTHOR, EDITOR, REVIEWER])
+def test_the_administrator_holds_every_permission_of_the_other_roles_so_may_grant_them(role):
+    assert held(role) <= held(ADMINISTRATOR)

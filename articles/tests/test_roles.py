@@ -345,3 +345,14 @@ def test_an_administrator_moves_essays_with_library_items_to_the_recycle_bin_in_
         "action": "delete_selected", "_selected_action": [str(article.pk)], "post": "yes",
     })
     assert Article.all_objects.get(pk=article.pk).is_deleted
+
+
+@pytest.mark.parametrize("role", [AUTHOR, EDITOR])
+@pytest.mark.parametrize("action", ["publish_selected", "unpublish_selected", "archive_selected"])
+def test_the_publishing_actions_refuse_those_without_the_publish_permission(client, role, action):
+    user = user_in(role)
+    draft, live = make_draft(created_by=user), make_article(created_by=user)
+    run_action(logged_in(client, user), action, [draft, live])
+    draft.refresh_from_db()
+    live.refresh_from_db()
+    assert (draft.status, live.status) == (Article.Status.DRAFT, Article.Status.PUBLISHED)
