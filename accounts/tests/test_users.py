@@ -147,3 +147,13 @@ def test_a_superuser_still_grants_superuser_status_and_individual_permissions(ad
     assert response.status_code == 302
     editor.refresh_from_db()
     assert editor.is_superuser and list(editor.user_permissions.all()) == [publish]
+
+
+def test_an_administrator_adds_an_account(client, chief):
+    response = client.post(reverse("admin:auth_user_add"), {
+        "username": "newcomer", "usable_password": "true",
+        "password1": "a-new-password-2026", "password2": "a-new-password-2026", "is_superuser": "on",
+    })
+    assert response.status_code == 302
+    newcomer = User.objects.get(username="newcomer")
+    assert not newcomer.is_superuser and newcomer.check_password("a-new-password-2026")
