@@ -5,10 +5,13 @@ checks and renditions through :mod:`articles.images`, proofreading through
 :mod:`articles.proofreading`, the 导入文稿 page lives in
 :mod:`articles.admin_import`.
 
-Publishing an essay that still has political-term findings (科学开展观 …)
-needs an explicit confirmation, on the change form (a checkbox) and in the
-publish action (an intermediate page); who confirmed it and when is kept on
-the article.
+Publishing an essay that still has political-term findings (科学开展观 …),
+and changing the text of one that is live (published or scheduled), needs
+an explicit confirmation, on the change form (a checkbox), in the publish
+action and when restoring a revision (intermediate pages); who confirmed it
+and when is kept on the article. Every save that changes a live essay is a
+step of its 流转记录 (修改已发布文稿). Status, publish time and pinning are
+read-only to those without the publish permission (workflow.FIELD_PERMISSIONS).
 
 三审三校 (articles.workflow): 送审, 审核通过 and 退回修改 are POST endpoints
 of the change page; 待我审核 is a changelist filter. Every save is a revision
@@ -36,7 +39,6 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -64,7 +66,7 @@ SECTIONS_PREFIX = Section._meta.get_field("article").remote_field.get_accessor_n
 class ArticleAdminForm(forms.ModelForm):
     confirm_political = forms.BooleanField(
         label=CONFIRM_POLITICAL_LABEL, required=False,
-        help_text="只在保存为“已发布”时需要；确认人和时间会记录在文稿上。",
+        help_text="发布文稿时，以及修改已发布（含定时发布）文稿的内容时需要；确认人和时间会记录在文稿上。",
     )
 
     # Optimistic locking: the essay's version when the page was opened.
@@ -80,6 +82,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The stored status: the form's own may be read-only, or changed by this save.
+        self.status_before = self.instance.status if self.instance.pk else None
         if self.instance.pk:
             self.fields["lock_version"].initial = self.instance.version
         if "status" in self.fields:
@@ -90,8 +94,9 @@ class ArticleAdminForm(forms.ModelForm):
                 choice for choice in self.fields["status"].choices if choice[0] in direct
             ]
 
-    # The political findings of the essay as submitted: a list when the form
-    # is saved as published (checked in clean()), None otherwise.
+    # The political findings of the essay as submitted: a list when the save
+    # needs the confirmation (workflow.political_confirmation_applies: it
+    # publishes the essay or changes a live one's text), None otherwise.
     political_findings = None
 
     def clean_lead(self):
@@ -113,19 +118,34 @@ class ArticleAdminForm(forms.ModelForm):
         self._check_lock(cleaned.get("lock_version"))
         if cleaned.get("cover") and not (cleaned.get("cover_alt") or "").strip() and "cover_alt" in self.fields:
             self.add_error("cover_alt", "请填写封面图说明：用一句话写明图片内容，供视障读者的读屏软件朗读。")
-        if cleaned.get("status") == Article.Status.PUBLISHED:
-            essay = submitted_essay(self)
-            self.political_findings = [
-                PanelFinding.from_essay_finding(finding, essay)
-                for finding in proofreading.proofread_essay(essay)
-                if finding.severity == POLITICAL
-            ]
-            if self.political_findings and not cleaned.get("confirm_political"):
-                self.add_error("confirm_political", (
-                    f"本文仍有 {len(self.political_findings)} 处政治性问题：请先修改，"
-                    f"或勾选“{CONFIRM_POLITICAL_LABEL}”后再保存为已发布。"
-                ))
+        self._check_political_findings(cleaned)
         return cleaned
+
+    def _check_political_findings(self, cleaned):
+        status_after = cleaned.get("status") if "status" in self.fields else self.status_before
+        if not workflow.is_live(status_after):
+            return
+        essay = submitted_essay(self)
+        # clean() runs before the instance takes the submitted values: it is still the stored essay.
+        text_changed = not self.instance.pk or proofreading.essay_text(essay) != proofreading.article_text(self.instance)
+        if not workflow.political_confirmation_applies(self.status_before, status_after, text_changed):
+            return
+        self.political_findings = [
+            PanelFinding.from_essay_finding(finding, essay)
+            for finding in proofreading.proofread_essay(essay)
+            if finding.severity == POLITICAL
+        ]
+        if not self.political_findings or cleaned.get("confirm_political"):
+            return
+        count = len(self.political_findings)
+        if workflow.is_live(self.status_before):
+            message = (
+                f"本文仍有 {count} 处政治性问题，而本文已发布（或定时发布），保存后修改内容将直接面向读者：请先修改，"
+                f"或勾选“{CONFIRM_POLITICAL_LABEL}”后再保存。"
+            )
+        else:
+            message = f"本文仍有 {count} 处政治性问题：请先修改，或勾选“{CONFIRM_POLITICAL_LABEL}”后再保存为已发布。"
+        self.add_error("confirm_political", message)
 
 
     def _check_lock(self, opened):
@@ -447,11 +467,10 @@ class ArticleAdmin(admin.ModelAdmin):
         return request.user.has_perm("articles.publish_article")
 
     def get_readonly_fields(self, request, obj=None):
+        # Status, publish time and pinning are publishing decisions
+        # (workflow.FIELD_PERMISSIONS); everyone else goes through review.
         fields = list(super().get_readonly_fields(request, obj))
-        # Only 管理员 set the status directly; everyone else goes through review.
-        if not self.has_publish_permission(request):
-            fields.append("status")
-        return fields
+        return fields + workflow.fields_user_may_not_change(request.user)
 
     @admin.display(description="专题")
     def topic_names(self, article):
@@ -476,7 +495,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def view_on_site(self, article):
         # Django's “在站点上查看” button only for what a reader can actually see.
-        return article.get_absolute_url() if article.is_public else None
+        # A form shown again with an error holds the submitted values: a slug
+        # left empty (filled in from the title only when saving) has no URL yet.
+        return article.get_absolute_url() if article.is_public and article.slug else None
 
     # --- proofreading on the change page ---------------------------------
 
@@ -554,24 +575,23 @@ class ArticleAdmin(admin.ModelAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
+        # Read-only fields are not in the form; should a form ever offer one
+        # anyway (a list_editable column, a custom form), the change is
+        # ignored the same way.
+        for name in workflow.refused_field_changes(request.user, form.changed_data):
+            field = Article._meta.get_field(name)
+            setattr(obj, name, form.initial[name] if change else field.get_default())
         if not change:
             obj.created_by = request.user
-        status_before = form.initial.get("status", Article.Status.DRAFT) if change else None
         obj.updated_by = request.user
-        if form.political_findings is not None:  # saved as published
-            _record_confirmation(obj, request.user, confirmed=bool(form.political_findings))
+        if getattr(form, "political_findings", None) is not None:  # publishing, or a live essay's text changed
+            services.record_political_confirmation(obj, request.user, confirmed=bool(form.political_findings))
         super().save_model(request, obj, form, change)
         if obj.status == Article.Status.PUBLISHED and (
             "status" in form.changed_data or obj.published_at is None
         ):
             # Same rule as the action: an empty publish time becomes now.
             services.publish(obj, request.user)
-        elif change and "status" in form.changed_data and obj.status != status_before:
-            # 管理员 changed the status by hand: still a step worth recording.
-            action = {
-                Article.Status.ARCHIVED: ArticleTransition.Action.ARCHIVE,
-            }.get(obj.status, ArticleTransition.Action.UNPUBLISH)
-            services.record_transition(obj, request.user, action, status_before, obj.review_stage)
         if "cover" in form.changed_data or bool(obj.cover) != bool(obj.cover_thumbnail):
             try:
                 images.make_cover_renditions(obj)
@@ -583,6 +603,42 @@ class ArticleAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         services.normalize_sections(form.instance)
         revisions.add_essay(form.instance)  # with the renumbered sections
+        if change:
+            self._record_steps(request, form, formsets)
+
+    def _record_steps(self, request, form, formsets):
+        """The 流转记录 of a save: the change of a live essay, then a status set by hand."""
+        # A form other than ArticleAdminForm (a list_editable row) does not know the stored status.
+        article, status_before = form.instance, getattr(form, "status_before", None)
+        if workflow.is_live(status_before):
+            changed = [
+                form.fields[name].label for name in form.changed_data
+                if name in _ESSAY_FIELDS and _really_changed(form, article, name)
+            ]
+            changed += [formset.model._meta.verbose_name_plural for formset in formsets if formset.has_changed()]
+            if changed:
+                findings = form.political_findings or ()
+                services.record_live_edit(
+                    article, request.user, status_before, changed, confirmed_findings=len(findings),
+                )
+        if "status" in form.changed_data and article.status not in (status_before, Article.Status.PUBLISHED):
+            # 管理员 changed the status by hand: still a step worth recording
+            # (publishing records itself, in services.publish).
+            action = {
+                Article.Status.ARCHIVED: ArticleTransition.Action.ARCHIVE,
+            }.get(article.status, ArticleTransition.Action.UNPUBLISH)
+            services.record_transition(article, request.user, action, status_before, article.review_stage)
+
+    def get_deleted_objects(self, objs, request):
+        """Deleting moves essays to the 回收站 and deletes nothing else: the
+        confirmation lists the essays only, and needs no permission to delete
+        their sections, transitions or 问题库 items (they stay, for restoring)."""
+        essays = [
+            format_html('{}：<a href="{}">{}</a>', self.opts.verbose_name,
+                        reverse("admin:articles_article_change", args=[essay.pk]), essay)
+            for essay in objs
+        ]
+        return essays, {self.opts.verbose_name_plural: len(essays)}, set(), []
 
     def delete_model(self, request, obj):
         services.move_to_recycle_bin(obj, request.user)
@@ -616,8 +672,8 @@ class ArticleAdmin(admin.ModelAdmin):
                     continue
                 services.publish(article, request.user)
                 confirmed += bool(political[article.pk])
-                if _record_confirmation(article, request.user, confirmed=bool(political[article.pk])):
-                    article.save(update_fields=_CONFIRMATION_FIELDS)
+                if services.record_political_confirmation(article, request.user, confirmed=bool(political[article.pk])):
+                    article.save(update_fields=services.CONFIRMATION_FIELDS)
                 if article.is_public:
                     published += 1
                 else:
@@ -842,7 +898,20 @@ class ArticleAdmin(admin.ModelAdmin):
         version = revisions.versions_of(article).filter(pk=version_id).first()
         if version is None:
             raise Http404("没有这个版本。")
-        revisions.restore(article, version, request.user)
+        try:
+            revisions.restore(
+                article, version, request.user, confirm_political=request.POST.get("confirm_political") == "on",
+            )
+        except revisions.ConfirmationNeeded as refusal:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "确认恢复版本", "opts": self.opts, "original": article, "version": version,
+                "message": refusal.message, "confirm_label": CONFIRM_POLITICAL_LABEL,
+                "findings": [PanelFinding.from_article_finding(finding) for finding in refusal.findings],
+                "revisions_url": revision_urls(article)["history"],
+            }
+            request.current_app = self.admin_site.name
+            return TemplateResponse(request, "admin/articles/article/revision_restore_confirmation.html", context)
         self.message_user(request, "已恢复到所选版本；恢复前的内容仍保存在版本记录中。", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
@@ -916,20 +985,18 @@ class ArticleAdmin(admin.ModelAdmin):
         return JsonResponse({"url": storage.url(name)})
 
 
-_CONFIRMATION_FIELDS = ["political_findings_confirmed_by", "political_findings_confirmed_at"]
+# What a change of a live essay lists: the essay's own fields (the status has a step of its own).
+_ESSAY_FIELDS = {field.name for field in Article._meta.get_fields() if field.concrete or field.many_to_many} - {"status"}
 
 
-def _record_confirmation(article, user, *, confirmed):
-    """Set (or clear) who knowingly published ``article`` with political findings.
-
-    Returns True when the fields changed (the caller saves them).
-    """
-    unset = article.political_findings_confirmed_by_id is None and article.political_findings_confirmed_at is None
-    if not confirmed and unset:
-        return False
-    by, at = (user, timezone.now()) if confirmed else (None, None)
-    article.political_findings_confirmed_by, article.political_findings_confirmed_at = by, at
-    return True
+def _really_changed(form, article, name):
+    """Whether the saved essay differs from the opened one in field ``name`` (the
+    form may report a change that saving undid: an emptied slug made again from
+    the same title). Many-to-many fields are taken as the form reports them."""
+    field = Article._meta.get_field(name)
+    if field.many_to_many:
+        return True
+    return field.value_from_object(article) != form.initial.get(name)
 
 
 def _upload_error(message, status=400):

@@ -314,6 +314,8 @@ class ArticleTransition(models.Model):
         UNPUBLISH = "unpublish", "撤回"
         ARCHIVE = "archive", "归档"
         RESTORE_REVISION = "restore_revision", "恢复版本"
+        # A save of a published or scheduled essay (articles.services.record_live_edit).
+        EDIT_LIVE = "edit_live", "修改已发布文稿"
         DELETE = "delete", "移入回收站"
         UNDELETE = "undelete", "从回收站恢复"
 

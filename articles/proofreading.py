@@ -512,6 +512,16 @@ def proofread_article(article, rules: list[engine.Rule] | None = None) -> list[A
     return result
 
 
+def essay_text(essay: Essay) -> str:
+    """The text the proofreader reads in ``essay``, one paragraph per line (markup and kinds left out)."""
+    return review.essay_text(essay)
+
+
+def article_text(article) -> str:
+    """:func:`essay_text` of a stored article: comparing the two tells whether a save changes what is proofread."""
+    return essay_text(_article_as_essay(article)[0])
+
+
 def political_findings(article, rules: list[engine.Rule] | None = None) -> list[ArticleFinding]:
     """The findings of :func:`proofread_article` whose severity is political."""
     return [f for f in proofread_article(article, rules) if f.severity == ProofreadingRule.Severity.POLITICAL]

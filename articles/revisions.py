@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from reversion.models import Version
 
-from articles import services
+from articles import proofreading, services, workflow
 from articles.models import Article, ArticleTransition, Section
 from articles.proofreading import html_to_text
 
@@ -148,25 +148,50 @@ def compare(old_version, new_version):
     return rows
 
 
-def restore(article, version, user):
+class ConfirmationNeeded(workflow.WorkflowError):
+    """Restoring would put political-term findings into a live essay: ask first."""
+
+    def __init__(self, findings):
+        super().__init__(
+            f"恢复后本文仍有 {len(findings)} 处政治性问题，而本文已发布（或定时发布），恢复的内容将直接面向读者。",
+            409,
+        )
+        self.findings = findings
+
+
+def restore(article, version, user, *, confirm_political=False):
     """Bring the essay's text back to ``version``: fields, sections and topic links.
 
     The workflow state (status, publish time, recycle bin, lock counter…) stays
     as it is now; the restored text is saved as a new revision, sections are
-    renumbered, and the step is recorded as 恢复版本.
+    renumbered, and the step is recorded as 恢复版本. Restoring changes the
+    text, so a live essay needs the same confirmation as any other change of
+    its text when political-term findings remain
+    (``workflow.political_confirmation_applies``): without it, nothing is
+    restored and :class:`ConfirmationNeeded` lists the findings.
     """
     if version.object_id != str(article.pk) or version.content_type.model_class() is not Article:
         raise ValueError("该版本不属于这篇文稿。")
     with transaction.atomic(), reversion.create_revision():
         current = Article.objects.select_for_update().get(pk=article.pk)
         kept = {name: getattr(current, name) for name in WORKFLOW_FIELDS}
+        text_before = proofreading.article_text(current)
         version.revision.revert(delete=True)
         Article.all_objects.filter(pk=article.pk).update(**kept)
         restored = Article.all_objects.get(pk=article.pk)
         restored.updated_by = user
+        findings = None
+        text_changed = proofreading.article_text(restored) != text_before
+        if workflow.political_confirmation_applies(current.status, restored.status, text_changed):
+            findings = proofreading.political_findings(restored)
+            if findings and not confirm_political:
+                raise ConfirmationNeeded(findings)  # rolls the revert back
+            services.record_political_confirmation(restored, user, confirmed=bool(findings))
         restored.save()
         services.normalize_sections(restored)
         comment = f"恢复到 {timezone.localtime(version.revision.date_created):%Y-%m-%d %H:%M} 的版本"
+        if findings:
+            comment += f"。仍有 {len(findings)} 处政治性问题，由恢复人确认发布"
         reversion.set_user(user)
         reversion.set_comment(comment)
         add_essay(restored)

@@ -38,6 +38,22 @@ def publish(article, user):
     return article
 
 
+CONFIRMATION_FIELDS = ["political_findings_confirmed_by", "political_findings_confirmed_at"]
+
+
+def record_political_confirmation(article, user, *, confirmed):
+    """Set (or clear) who knowingly let ``article`` go live with political-term findings, and when.
+
+    Returns True when the fields changed (the caller saves them).
+    """
+    unset = article.political_findings_confirmed_by_id is None and article.political_findings_confirmed_at is None
+    if not confirmed and unset:
+        return False
+    by, at = (user, timezone.now()) if confirmed else (None, None)
+    article.political_findings_confirmed_by, article.political_findings_confirmed_at = by, at
+    return True
+
+
 def unpublish(article, user, comment=""):
     """Take ``article`` back to draft; its publish time is kept for next time."""
     before = (article.status, article.review_stage)
@@ -61,13 +77,31 @@ def archive(article, user, comment=""):
     return article
 
 
-def record_transition(article, user, action, from_status, from_stage=0, *, comment=""):
-    """Write down one step of ``article`` (who, when, from, to, comment)."""
+def record_transition(article, user, action, from_status, from_stage=0, *, comment="", to_status=None):
+    """Write down one step of ``article`` (who, when, from, to, comment).
+
+    The step ends in the essay's current status unless ``to_status`` says otherwise.
+    """
     return ArticleTransition.objects.create(
         article=article, user=user if user is not None and user.is_authenticated else None,
         action=action, from_status=from_status, from_stage=from_stage,
-        to_status=article.status, to_stage=article.review_stage, comment=comment,
+        to_status=to_status or article.status, to_stage=article.review_stage if to_status is None else 0,
+        comment=comment,
     )
+
+
+def record_live_edit(article, user, status, changed, *, confirmed_findings=0):
+    """Write down a save that changed a live essay (``status``: published, scheduled
+    included): who, when, which fields (``changed``: their names for people), and
+    whether the saver confirmed remaining political-term findings.
+
+    Such a change reaches readers without another review, so it is at least
+    shown in the essay's 流转记录 (修改已发布文稿).
+    """
+    comment = "修改了：" + "、".join(changed)
+    if confirmed_findings:
+        comment += f"。仍有 {confirmed_findings} 处政治性问题，由修改人确认发布"
+    return record_transition(article, user, Action.EDIT_LIVE, status, comment=comment, to_status=status)
 
 
 def move_to_recycle_bin(article, user):

@@ -18,9 +18,9 @@ states but about people (not your own essay, not two stages of one essay),
 which need the transition history anyway. Every step is an
 :class:`~articles.models.ArticleTransition` row.
 
-Roles are Django groups created by migration ``0021_roles``; the functions
-here check permissions, never group names, so a superuser or a custom group
-works the same way.
+Roles are Django groups whose permissions are declared in
+:mod:`accounts.roles`; the functions here check permissions, never group
+names, so a superuser or a custom group works the same way.
 """
 
 from django.conf import settings
@@ -33,10 +33,6 @@ from articles.models import Article, ArticleTransition
 Status = Article.Status
 Action = ArticleTransition.Action
 
-# Group names (created by the data migration) and what each may do.
-AUTHOR, EDITOR, REVIEWER, ADMINISTRATOR = "撰稿人", "编辑", "审核人", "管理员"
-ROLES = (AUTHOR, EDITOR, REVIEWER, ADMINISTRATOR)
-
 # Which status an action starts from.
 TRANSITIONS = {
     Action.SUBMIT: {Status.DRAFT},
@@ -48,6 +44,20 @@ TRANSITIONS = {
 }
 
 COMMENT_MAX_LENGTH = 2000
+
+# Statuses in which an essay is on the site, or will be at its publish time
+# without anyone acting again (scheduled): changing it changes what readers read.
+LIVE_STATUSES = frozenset({Status.PUBLISHED})
+
+# Fields of an essay that need more than the right to edit it (can_edit), by
+# the permission they need. The one place that says so: the admin's read-only
+# fields and the guard on every admin save (``refused_field_changes``) both
+# read it. Publish time and pinning are publishing decisions: a backdated or
+# future publish time, or 置顶, would otherwise pass review unnoticed or
+# withdraw a live essay silently.
+FIELD_PERMISSIONS = {
+    "articles.publish_article": ("status", "published_at", "is_pinned"),
+}
 
 
 class WorkflowError(Exception):
@@ -69,6 +79,23 @@ def stage_label(stage, stages=None):
     if stage >= stages:
         return "终审"
     return "初审" if stage == 1 else "复审"
+
+
+def is_live(status):
+    """Published, scheduled included (``LIVE_STATUSES``)."""
+    return status in LIVE_STATUSES
+
+
+def political_confirmation_applies(status_before, status_after, text_changed):
+    """Whether a save must be confirmed when political-term findings remain in the essay.
+
+    Every save that publishes an essay, and every save that changes the text
+    of a live one (scheduled included: it goes online by itself), whoever
+    saves it. ``status_before`` is None for a new essay.
+    """
+    if not is_live(status_after):
+        return False
+    return not is_live(status_before) or text_changed
 
 
 def status_label(article):
@@ -93,6 +120,22 @@ def can_edit(user, article):
     if user.has_perm("articles.edit_any_article"):
         return True
     return _is_owner(user, article) and article.status == Status.DRAFT
+
+
+def fields_user_may_not_change(user):
+    """The essay fields ``user`` sees read-only (``FIELD_PERMISSIONS``), in table order."""
+    return [
+        name
+        for permission, names in FIELD_PERMISSIONS.items()
+        if not user.has_perm(permission)
+        for name in names
+    ]
+
+
+def refused_field_changes(user, changed):
+    """Which of the ``changed`` field names ``user`` may not change."""
+    refused = set(fields_user_may_not_change(user))
+    return [name for name in changed if name in refused]
 
 
 def can_delete(user, article):

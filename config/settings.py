@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "topics",
     "articles",
     "library",
+    "accounts",
 ]
 
 MIDDLEWARE = [

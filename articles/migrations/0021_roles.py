@@ -4,6 +4,10 @@
 审核人 approve or send back (初审、复审、终审); 管理员 may do everything,
 users and roles included. ``articles.workflow`` checks permissions, never
 group names. Re-running is harmless: each group's permissions are set, not added.
+
+History: the permissions are now declared in ``accounts.roles`` and set
+after every migrate (a ``post_migrate`` receiver), which replaces whatever
+this migration granted; the groups it creates are the same.
 """
 
 from django.contrib.auth.management import create_permissions

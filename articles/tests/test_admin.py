@@ -194,6 +194,19 @@ def test_add_with_sections_and_a_point_saves_the_whole_essay(admin_client, super
     ]
 
 
+def test_a_form_error_on_a_published_essay_with_its_slug_cleared_shows_the_form(admin_client):
+    # "留空则按标题拼音自动生成": the empty slug is filled in only when saving,
+    # so the page showing the error must not build the site link from it.
+    article = Article.objects.create(title="已发布", status="published", published_at=NOW)
+    response = admin_client.post(change_url(article), article_data(
+        title="", status="published", slug="", published_at_0="2024-07-01", published_at_1="08:00:00",
+    ))
+    assert response.status_code == 200
+    assert "title" in errors_of(response)
+    article.refresh_from_db()
+    assert article.title == "已发布" and article.slug
+
+
 def test_change_inserts_a_section_and_renumbers(admin_client, superuser):
     editor = get_user_model().objects.create_user("creator", password="x", is_staff=True)
     article = Article.objects.create(title="文稿", created_by=editor)

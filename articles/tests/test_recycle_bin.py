@@ -111,3 +111,16 @@ def test_the_changelist_refuses_nul_characters_with_a_400(admin_client, query):
     response = admin_client.get(CHANGELIST + query)
     assert response.status_code == 400
     assert "无效字符" in response.content.decode()
+
+
+def test_the_delete_pages_say_the_essays_go_to_the_recycle_bin(admin_client):
+    from articles.tests.factories import make_draft
+
+    articles = [make_draft(title="第一篇"), make_draft(title="第二篇")]
+    page = admin_client.get(reverse("admin:articles_article_delete", args=[articles[0].pk])).content.decode()
+    assert "移入回收站" in page and "第一篇" in page
+    page = admin_client.post(reverse("admin:articles_article_changelist"), {
+        "action": "delete_selected", "_selected_action": [str(a.pk) for a in articles],
+    }).content.decode()
+    assert "确定要把所选的 2 篇文稿移入回收站吗" in page
+    assert page.count(">第一篇</a>") == 1 and page.count(">第二篇</a>") == 1

@@ -135,7 +135,8 @@ def test_restore_brings_back_text_sections_and_topics_but_not_the_status(client,
     essay.refresh_from_db()
     version_before = essay.version
 
-    response = client.post(restore_url(essay, first), follow=True)
+    # The restored section says 科学开展观 and the essay is live: confirmed (see below).
+    response = client.post(restore_url(essay, first), {"confirm_political": "on"}, follow=True)
     assert "已恢复到所选版本" in response.content.decode()
     essay.refresh_from_db()
     assert essay.title == "基层党建文稿"
@@ -186,3 +187,36 @@ def test_load_demo_gives_each_essay_its_own_first_revision():
         versions = revisions.versions_of(article)
         assert versions.count() == 1, article.title
         assert versions[0].revision.version_set.filter(content_type__model="article").count() == 1
+
+
+def test_restoring_a_political_error_into_a_published_essay_asks_for_a_confirmation_first(client, essay):
+    admin = user_in(ADMINISTRATOR, "chief")
+    logged_in(client, admin)
+    first = revisions.versions_of(essay).first()  # 科学开展观 in its section
+    save_in_admin(client, essay, **{"sections-0-body": "<p>科学发展观。</p>"})
+    services.publish(essay, admin)
+
+    response = client.post(restore_url(essay, first))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "仍有 1 处政治性问题" in page and "科学开展观" in page
+    assert 'name="confirm_political"' in page
+    assert essay.sections.get().body == "<p>科学发展观。</p>"  # nothing restored yet
+    assert not essay.transitions.filter(action=ArticleTransition.Action.RESTORE_REVISION).exists()
+
+    response = client.post(restore_url(essay, first), {"confirm_political": "on"}, follow=True)
+    assert "已恢复到所选版本" in response.content.decode()
+    essay.refresh_from_db()
+    assert essay.sections.get().body == "<p>科学开展观。</p>" and essay.is_public
+    assert essay.political_findings_confirmed_by == admin
+    step = essay.transitions.last()
+    assert step.action == ArticleTransition.Action.RESTORE_REVISION
+    assert "仍有 1 处政治性问题，由恢复人确认发布" in step.comment
+
+
+def test_restoring_a_draft_needs_no_confirmation(client, essay):
+    logged_in(client, user_in(ADMINISTRATOR, "chief"))
+    first = revisions.versions_of(essay).first()
+    save_in_admin(client, essay, **{"sections-0-body": "<p>科学发展观。</p>"})
+    client.post(restore_url(essay, first))
+    assert essay.sections.get().body == "<p>科学开展观。</p>"

@@ -251,3 +251,78 @@ def test_review_states_cannot_be_picked_on_the_change_form(admin_client):
     assert response.status_code == 200  # a form error, not a silent jump into review
     article.refresh_from_db()
     assert article.status == S.DRAFT
+
+
+@pytest.mark.parametrize(("before", "after", "text_changed", "applies"), [
+    (None, S.DRAFT, True, False),
+    (None, S.PUBLISHED, True, True),
+    (S.DRAFT, S.PUBLISHED, False, True),
+    (S.ARCHIVED, S.PUBLISHED, False, True),
+    (S.PUBLISHED, S.PUBLISHED, True, True),
+    (S.PUBLISHED, S.PUBLISHED, False, False),
+    (S.PUBLISHED, S.DRAFT, True, False),
+    (S.IN_REVIEW, S.IN_REVIEW, True, False),
+])
+def test_the_political_confirmation_applies_to_publishing_and_to_changing_a_live_essays_text(
+    before, after, text_changed, applies,
+):
+    assert workflow.political_confirmation_applies(before, after, text_changed) is applies
+
+
+# --- changes to a live essay --------------------------------------------------------
+# Until changes to a live essay go through review of their own, every save of one
+# is at least in its 流转记录: who, when, which fields.
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("published_at", [NOW - dt.timedelta(hours=1), NOW + dt.timedelta(days=1)], ids=["live", "scheduled"])
+def test_every_save_of_a_published_essay_is_in_its_transitions(client, published_at):
+    article = make_article(title="已发布的文稿", published_at=published_at, lead="<p>原来的导语。</p>")
+    editor = user_in(EDITOR)
+    response = logged_in(client, editor).post(change_url(article), article_data(title="改过的标题"))
+    assert response.status_code == 302
+    step = article.transitions.get()
+    assert (step.action, step.user, step.at) == (A.EDIT_LIVE, editor, NOW)
+    assert (step.from_status, step.to_status) == (S.PUBLISHED, S.PUBLISHED)
+    assert step.comment.startswith("修改了：") and "标题" in step.comment and "导语" in step.comment
+    page = client.get(change_url(article)).content.decode()
+    assert "修改已发布文稿" in page and step.comment in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_confirmed_political_finding_is_in_the_transition_of_the_save(client):
+    article = make_article(title="已发布的文稿", published_at=NOW - dt.timedelta(hours=1))
+    logged_in(client, user_in(EDITOR)).post(change_url(article), article_data(
+        title="已发布的文稿", lead="<p>深入贯彻落实科学开展观。</p>", confirm_political="on",
+    ))
+    step = article.transitions.get()
+    assert step.action == A.EDIT_LIVE and "导语" in step.comment
+    assert "仍有 1 处政治性问题，由修改人确认发布" in step.comment
+
+
+def test_a_section_changed_in_a_published_essay_is_named_in_the_transition(client):
+    from articles.tests.test_admin_proofreading import change_data, make_essay
+
+    article, section, point = make_essay(lead="<p>导语。</p>", status=S.PUBLISHED, published_at=NOW)
+    point.heading = "新的要点标题"
+    logged_in(client, user_in(EDITOR)).post(change_url(article), change_data(article, [section, point], author_org=""))
+    assert list(article.transitions.values_list("action", "comment")) == [(A.EDIT_LIVE, "修改了：部分与要点")]
+
+
+def test_saves_of_drafts_are_not_transitions(client):
+    editor = user_in(EDITOR)
+    article = make_draft(created_by=editor)
+    logged_in(client, editor).post(change_url(article), article_data(title="改过的标题"))
+    assert not article.transitions.exists()
+
+
+def test_an_administrator_archiving_a_published_essay_while_changing_it_records_both(admin_client):
+    article = make_article(title="已发布的文稿")
+    response = admin_client.post(change_url(article), article_data(
+        title="改过的标题", status="archived", published_at_0="2024-07-01", published_at_1="08:00:00",
+    ))
+    assert response.status_code == 302
+    assert list(article.transitions.values_list("action", "from_status", "to_status")) == [
+        (A.EDIT_LIVE, S.PUBLISHED, S.PUBLISHED), (A.ARCHIVE, S.PUBLISHED, S.ARCHIVED),
+    ]
+    assert "发布时间" in article.transitions.first().comment

@@ -1,7 +1,7 @@
 """``manage.py demo_editor``: the editor account the README's run command prints.
 
-The account is a staff member of the 编辑 group (created with its
-permissions by migration ``articles.0021_roles``), not a superuser. ``--role``
+The account is a staff member of the 编辑 group (its permissions are set
+by ``accounts.roles`` after every migrate), not a superuser. ``--role``
 puts it in another role instead (撰稿人, 审核人, 管理员), to try the review
 workflow. Its password is reset to the demo password on every run, so the
 printed login always works. Refused when DEBUG is off, unless a password is
@@ -13,15 +13,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import workflow
+from accounts import roles
 
 DEMO_USERNAME = "editor"
 DEMO_PASSWORD = "dangjian-demo-2026"
-EDITOR_GROUP = workflow.EDITOR
+EDITOR_GROUP = roles.EDITOR
 # English aliases for shells where typing Chinese is awkward.
 ROLE_ALIASES = {
-    "author": workflow.AUTHOR, "editor": workflow.EDITOR,
-    "reviewer": workflow.REVIEWER, "admin": workflow.ADMINISTRATOR,
+    "author": roles.AUTHOR, "editor": roles.EDITOR,
+    "reviewer": roles.REVIEWER, "admin": roles.ADMINISTRATOR,
 }
 
 
@@ -38,8 +38,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         role = ROLE_ALIASES.get(options["role"], options["role"])
-        if role not in workflow.ROLES:
-            raise CommandError(f"没有“{options['role']}”这个角色；可选：{'、'.join(workflow.ROLES)}。")
+        if role not in roles.ROLES:
+            raise CommandError(f"没有“{options['role']}”这个角色；可选：{'、'.join(roles.ROLES)}。")
         password = options["password"]
         if password is None:
             if not settings.DEBUG:
