@@ -191,9 +191,17 @@ def _next_scheduled():
     return min(times) if times else None
 
 
-def _new_generation(epoch):
+def _new_generation(epoch, *, replacing=True):
+    """Start a generation. Replacing an outdated one overwrites it; filling a missing one
+    does not (``add``): a change that commits meanwhile writes the generation that counts."""
     generation = (uuid.uuid4().hex[:16], _next_scheduled(), epoch)
-    _cache().set(GENERATION_KEY, generation, None)
+    cache = _cache()
+    if replacing:
+        cache.set(GENERATION_KEY, generation, None)
+    elif not cache.add(GENERATION_KEY, generation, None):
+        written = cache.get(GENERATION_KEY)
+        if isinstance(written, tuple) and len(written) == 3:
+            return written
     return generation
 
 
@@ -201,8 +209,10 @@ def _checked_generation(generation):
     """The generation in force: ``generation`` (as read from the cache), or a new one
     when it is missing, older than the database's epoch, or a scheduled publish time has passed."""
     known, fresh = _known_epoch()
+    if generation is None:
+        return _new_generation(known, replacing=False)
     if not isinstance(generation, tuple) or len(generation) != 3:
-        return _new_generation(known)
+        return _new_generation(known)  # written by an earlier version of this module
     token, next_publish, epoch = generation
     if known is not None:
         # Freshly read, the database is the truth (a restored database may be
@@ -589,6 +599,8 @@ class PageCacheMiddleware:
         _current.set(generation)
         token = generation[0]
         stored = found.get(lookup.key)
+        if not (isinstance(stored, tuple) and len(stored) == 6):
+            stored = None  # nothing, or written by an earlier version of this module
         if stored is not None and stored[0] == token:
             return self._from_stored(request, stored)
 
@@ -608,7 +620,7 @@ class PageCacheMiddleware:
         try:
             response = self.get_response(request)
             if (
-                lookup.storable and self._storable(request, response)
+                lookup.storable and self._storable(request, response, replacing=stored is not None)
                 and (stored is not None or self._within_budget(cache, lookup.family))
             ):
                 return self._store(request, response, lookup.key, token)
@@ -633,7 +645,7 @@ class PageCacheMiddleware:
             except Exception:  # noqa: BLE001
                 return None
             page = found.get(key)
-            if page is not None and page[0] == token:
+            if isinstance(page, tuple) and len(page) == 6 and page[0] == token:
                 return page
             if lock not in found:
                 return None
@@ -664,14 +676,14 @@ class PageCacheMiddleware:
         return response
 
     def _from_stored(self, request, stored):
-        _, headers, body, etag, last_modified = stored
-        if _not_modified(request, etag, last_modified):
+        _, headers, body, etag, last_modified, status = stored
+        if status == 200 and _not_modified(request, etag, last_modified):
             response = HttpResponseNotModified()
             for name in ("Cache-Control", "Vary"):
                 if name in headers:
                     response[name] = headers[name]
         else:
-            response = HttpResponse(b"" if request.method == "HEAD" else body)
+            response = HttpResponse(b"" if request.method == "HEAD" else body, status=status)
             # The stored headers were validated when the page was rendered:
             # copied in as they are (ResponseHeaders' own storage) rather than
             # checked again one by one on every hit.
@@ -681,8 +693,12 @@ class PageCacheMiddleware:
         response["X-Page-Cache"] = "hit"
         return response
 
-    def _storable(self, request, response):
-        if response.status_code != 200 or response.streaming or response.cookies:
+    def _storable(self, request, response, *, replacing=False):
+        """Whether ``response`` may be kept: a 200, or the 404 of an address that had a
+        page (a withdrawn essay, an emptied theme: bounded by what was stored before)."""
+        if response.status_code != 200 and not (response.status_code == 404 and replacing):
+            return False
+        if response.streaming or response.cookies:
             return False
         if getattr(request, "_page_cache_skip", False):
             return False
@@ -698,18 +714,19 @@ class PageCacheMiddleware:
         body = response.content
         etag = _etag(body)
         last_modified = time.time()
+        status = response.status_code
         response["Cache-Control"] = cache_control()
         headers = {
             name: value for name, value in response.items()
             if name not in ("Content-Length", "ETag", "Last-Modified", "X-Page-Cache", "Set-Cookie")
         }
         try:
-            _cache().set(key, (token, headers, body, etag, last_modified), settings.PAGE_CACHE_SECONDS)
+            _cache().set(key, (token, headers, body, etag, last_modified, status), settings.PAGE_CACHE_SECONDS)
         except Exception:  # noqa: BLE001
             logger.warning("page cache unavailable: not stored", exc_info=True)
         _add_validators(response, etag, last_modified)
         response["X-Page-Cache"] = "miss"
-        if _not_modified(request, etag, last_modified):
+        if status == 200 and _not_modified(request, etag, last_modified):
             not_modified = HttpResponseNotModified()
             for name in ("Cache-Control", "Vary", "ETag", "Last-Modified", "X-Page-Cache"):
                 if name in response:

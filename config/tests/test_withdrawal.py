@@ -198,3 +198,51 @@ def test_nginx_stops_serving_a_withdrawn_essay_within_seconds(nginx_proxy):
     late = {url: seen for url, seen in last_served.items() if seen[0] > 5}
     assert not late, late
     assert _get(nginx_proxy, urls[0])[0] == 404
+
+
+# ---------------------------------------------------------------- what the cache keeps of a withdrawal
+
+
+def test_a_withdrawn_essays_404_is_kept_in_place_of_its_page(client, django_assert_num_queries):
+    """Readers who follow a link to a withdrawn essay get its 404 from the cache,
+    not a fresh render each: the page it replaces had a place in the cache."""
+    article, urls = _site()
+    client.get(urls[0])
+    services.unpublish(article, None)
+    assert client.get(urls[0]).status_code == 404
+    with django_assert_num_queries(0):
+        response = client.get(urls[0])
+    assert response.status_code == 404
+    assert response["X-Page-Cache"] == "hit"
+    assert not _shows(article, response.content.decode())
+    # Published again, it is back at once.
+    services.publish(article, None)
+    assert client.get(urls[0]).status_code == 200
+
+
+def test_a_404_of_an_address_that_never_had_a_page_is_not_kept(client):
+    before = {key for key in cache._cache if ":pagecache:page:" in key}
+    for n in range(20):
+        assert client.get(f"/articles/no-such-essay-{n}/").status_code == 404
+    assert {key for key in cache._cache if ":pagecache:page:" in key} == before
+
+
+def test_a_reader_never_overwrites_the_generation_a_commit_wrote(django_capture_on_commit_callbacks):
+    """A reader that found no generation (a change is in progress) and is still
+    making one must not replace the one the change writes when it commits."""
+    make_article()
+    cache.delete(pagecache.GENERATION_KEY)
+    written = {}
+    real_next_scheduled = pagecache._next_scheduled
+
+    def commit_meanwhile():
+        if not written:
+            written["generation"] = None
+            with django_capture_on_commit_callbacks(execute=True):
+                pagecache.invalidate()
+            written["generation"] = cache.get(pagecache.GENERATION_KEY)
+        return real_next_scheduled()
+
+    with mock.patch.object(pagecache, "_next_scheduled", commit_meanwhile):
+        pagecache._checked_generation(None)
+    assert cache.get(pagecache.GENERATION_KEY) == written["generation"]
