@@ -12,6 +12,10 @@ The text comes out one paragraph per line, in document order, tables cell by
 cell. Word's automatic numbering (一、 (一) 1. …) is not part of a
 paragraph's text, but essays are structured by it, so the numbers are worked
 out from the numbering definitions and put back in front of the paragraph.
+List levels and level texts outside what Word itself writes are ignored
+(their paragraphs get no label), so is a start value outside Word's range
+(the list counts from 1), and labels are computed arithmetically and are a
+few characters long whatever the number the file declares.
 """
 
 import io
@@ -143,31 +147,56 @@ def _ends_with_mark(label: str) -> bool:
 
 
 # --- automatic numbering --------------------------------------------------
-
-_ROMAN = (
-    (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-    (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+#
+# Word's own limits ([MS-OI29500], Microsoft's notes on how Word implements
+# ECMA-376 §17.9): list levels 0-8 (Word will not load a file with others),
+# a level text of at most 31 characters once its %N placeholders are filled
+# in. A level outside them is ignored, so its paragraphs get no label; the
+# level text is checked before filling in, which is looser and enough: 31
+# characters hold at most 15 placeholders. Each kept level is copied into
+# every list that uses its definition, hence the bound on levels matters for
+# memory, not only for labels.
+_WORD_LEVELS = range(9)
+_MAX_LEVEL_TEXT = 31
+# 0-32767 is the range of Word's 起始编号 (start at). A start outside it is
+# ignored, as if the file had none (a list then counts from 1).
+MAX_LIST_START = 32767
+# Lettered numbers repeat their letter (z, aa, bb … zz, aaa) and roman
+# numerals have no standard form past 3999, so both grow with the number;
+# beyond these they are written in digits, keeping every label short.
+_MAX_LETTER_NUMBER = 26 * 15
+_MAX_ROMAN_NUMBER = 3999
+_ROMAN_DIGITS = (
+    ("", "m", "mm", "mmm"),
+    ("", "c", "cc", "ccc", "cd", "d", "dc", "dcc", "dccc", "cm"),
+    ("", "x", "xx", "xxx", "xl", "l", "lx", "lxx", "lxxx", "xc"),
+    ("", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"),
 )
 _CHINESE_FORMATS = {
     "chineseCounting", "chineseCountingThousand", "japaneseCounting",
     "ideographDigital", "taiwaneseCounting", "taiwaneseCountingThousand",
 }
+_FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
 _LEVEL_PLACEHOLDER = re.compile(r"%([1-9])")
 
 
 def _format_number(value: int, fmt: str) -> str:
+    """``value`` as Word prints it in format ``fmt``; at most 15 characters for any value below 10**15."""
     if fmt in _CHINESE_FORMATS and 1 <= value <= MAX_NUMBER:
         return int_to_cn(value)
     if fmt == "decimalFullWidth":
-        return str(value).translate({ord(d): chr(0xFF10 + int(d)) for d in "0123456789"})
-    if fmt in ("lowerLetter", "upperLetter") and value >= 1:
-        letter = chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)
-        return letter.upper() if fmt == "upperLetter" else letter
-    if fmt in ("lowerRoman", "upperRoman") and value >= 1:
-        roman, rest = "", value
-        for amount, digits in _ROMAN:
-            while rest >= amount:
-                roman, rest = roman + digits, rest - amount
+        return str(value).translate(_FULL_WIDTH_DIGITS)
+    if fmt in ("lowerLetter", "upperLetter") and 1 <= value <= _MAX_LETTER_NUMBER:
+        repeat, letter = divmod(value - 1, 26)
+        letters = chr(ord("a") + letter) * (repeat + 1)
+        return letters.upper() if fmt == "upperLetter" else letters
+    if fmt in ("lowerRoman", "upperRoman") and 1 <= value <= _MAX_ROMAN_NUMBER:
+        thousands, rest = divmod(value, 1000)
+        hundreds, rest = divmod(rest, 100)
+        tens, ones = divmod(rest, 10)
+        roman = "".join(
+            digits[place] for digits, place in zip(_ROMAN_DIGITS, (thousands, hundreds, tens, ones))
+        )
         return roman.upper() if fmt == "upperRoman" else roman
     if fmt == "decimalZero" and value < 10:
         return f"0{value}"
@@ -178,8 +207,7 @@ class _Numbering:
     """Works out the label Word shows in front of each numbered paragraph."""
 
     def __init__(self, document):
-        self._levels = {}  # (numId, ilvl) -> (start, numFmt, lvlText)
-        self._style_numbering = {}  # style id -> (numId, ilvl) or None
+        self._levels = {}  # (numId, ilvl) -> (start, numFmt, lvlText), ilvl in _WORD_LEVELS
         self._counters = {}  # numId -> {ilvl: value}
         part = document.part
         try:
@@ -191,18 +219,25 @@ class _Numbering:
         if numbering is not None:
             self._read_definitions(numbering)
         try:
-            self._styles = part.styles.element
+            styles = part.styles.element
         except (KeyError, AttributeError):
-            self._styles = None
+            styles = None
+        # style id -> its own numbering (numId, ilvl), or None with the id of
+        # its base style: read once, so that looking up a paragraph's style is
+        # a dictionary access however many styles the file declares.
+        self._styles = {} if styles is None else self._read_styles(styles)
+        self._style_numbering = {}  # style id -> (numId, ilvl) or None, resolved
 
     def _read_definitions(self, numbering):
         abstract = {}
         for definition in numbering.findall(_w("abstractNum")):
             levels = {}
             for level in definition.findall(_w("lvl")):
-                levels[_int(level.get(_w("ilvl")), 0)] = (
-                    _int(_val(level, "start"), 1), _val(level, "numFmt") or "decimal", _val(level, "lvlText") or "",
-                )
+                ilvl = _level_index(level.get(_w("ilvl")), default=0)
+                text = _val(level, "lvlText") or ""
+                if ilvl is None or len(text) > _MAX_LEVEL_TEXT:
+                    continue
+                levels[ilvl] = (_start(_val(level, "start")), _val(level, "numFmt") or "decimal", text)
             abstract[definition.get(_w("abstractNumId"))] = levels
         for num in numbering.findall(_w("num")):
             num_id = num.get(_w("numId"))
@@ -210,40 +245,45 @@ class _Numbering:
             for ilvl, (start, fmt, text) in abstract.get(abstract_id, {}).items():
                 self._levels[(num_id, ilvl)] = (start, fmt, text)
             for override in num.findall(_w("lvlOverride")):
-                ilvl = _int(override.get(_w("ilvl")), 0)
+                ilvl = _level_index(override.get(_w("ilvl")), default=0)
                 start = _val(override, "startOverride")
                 if start is not None and (num_id, ilvl) in self._levels:
                     _old, fmt, text = self._levels[(num_id, ilvl)]
-                    self._levels[(num_id, ilvl)] = (_int(start, 1), fmt, text)
+                    self._levels[(num_id, ilvl)] = (_start(start, default=_old), fmt, text)
+
+    @staticmethod
+    def _read_styles(styles):
+        found = {}
+        for style in styles.findall(_w("style")):
+            style_id = style.get(_w("styleId"))
+            if style_id is None or style_id in found:
+                continue  # Word uses a style id's first definition
+            num_pr = style.find(f"{_w('pPr')}/{_w('numPr')}")
+            if num_pr is not None:
+                found[style_id] = (_num_pr(num_pr), None)
+            else:
+                found[style_id] = (None, _val(style, "basedOn"))
+        return found
 
     def _paragraph_numbering(self, paragraph):
         num_pr = paragraph.find(f"{_w('pPr')}/{_w('numPr')}")
         if num_pr is not None:
-            num_id = _val(num_pr, "numId")
-            return (num_id, _int(_val(num_pr, "ilvl"), 0)) if num_id else None
+            return _num_pr(num_pr)
         style = paragraph.find(f"{_w('pPr')}/{_w('pStyle')}")
         return self._style_num(style.get(_w("val")) if style is not None else None, depth=0)
 
     def _style_num(self, style_id, depth):
-        if style_id is None or self._styles is None or depth > 10:
+        if style_id is None or depth > 10:
             return None
         if style_id in self._style_numbering:
             return self._style_numbering[style_id]
-        found = None
-        for style in self._styles.findall(_w("style")):
-            if style.get(_w("styleId")) != style_id:
-                continue
-            num_pr = style.find(f"{_w('pPr')}/{_w('numPr')}")
-            if num_pr is not None:
-                num_id = _val(num_pr, "numId")
-                found = (num_id, _int(_val(num_pr, "ilvl"), 0)) if num_id else None
-            else:
-                found = self._style_num(_val(style, "basedOn"), depth + 1)
-            break
+        own, based_on = self._styles.get(style_id, (None, None))
+        found = own if own is not None or based_on is None else self._style_num(based_on, depth + 1)
         self._style_numbering[style_id] = found
         return found
 
     def label(self, paragraph) -> str:
+        """The label Word shows in front of ``paragraph`` (``""`` for none), counting it."""
         numbered = self._paragraph_numbering(paragraph)
         if numbered is None or numbered[0] == "0" or numbered not in self._levels:
             return ""
@@ -264,13 +304,36 @@ class _Numbering:
         return _LEVEL_PLACEHOLDER.sub(number, text).strip()
 
 
+def _num_pr(num_pr):
+    """(numId, ilvl) of a ``<w:numPr>``, or None when it numbers nothing Word would."""
+    num_id = _val(num_pr, "numId")
+    ilvl = _level_index(_val(num_pr, "ilvl"), default=0)
+    return (num_id, ilvl) if num_id and ilvl is not None else None
+
+
 def _val(element, child):
     found = element.find(_w(child))
     return found.get(_w("val")) if found is not None else None
 
 
-def _int(value, default):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+def _level_index(value, default):
+    """A list level from the file: 0-8, ``default`` when absent, None when Word has no such level."""
+    if value is None:
         return default
+    level = _bounded_int(value)
+    return level if level in _WORD_LEVELS else None
+
+
+def _start(value, default=1):
+    """A start value from the file, or ``default`` when it is absent or outside Word's 0-32767."""
+    start = _bounded_int(value)
+    return start if start is not None and 0 <= start <= MAX_LIST_START else default
+
+
+def _bounded_int(value):
+    # A few ASCII digits only: int() would also take thousands of digits
+    # (slowly), other scripts' digits ("١٢") and underscores ("1_0").
+    value = (value or "").strip()
+    if not 0 < len(value) <= 6 or not re.fullmatch(r"-?[0-9]+", value):
+        return None
+    return int(value)

@@ -226,3 +226,129 @@ def test_document_without_text_is_refused():
 def test_qn_is_the_namespace_the_reader_uses():
     # Guards the hand-written namespace in articles.docx against typos.
     assert qn("w:p") == essay_docx._w("p")
+
+
+# --- hostile numbering definitions ---------------------------------------------
+# Every number below comes from the file. Whatever it declares, the labels
+# stay short and the work stays proportional to the document's size.
+
+
+def _add_list(document, num_id, levels, override=""):
+    """A list ``num_id`` from raw ``<w:lvl>`` XML (``levels``) and an optional ``<w:lvlOverride>``."""
+    numbering = document.part.numbering_part.element
+    numbering.append(parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{num_id}">{levels}</w:abstractNum>'
+    ))
+    numbering.append(parse_xml(
+        f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{num_id}"/>{override}</w:num>'
+    ))
+    return num_id
+
+
+def _level(ilvl, start, fmt, text):
+    return (
+        f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>'
+        f'<w:lvlText w:val="{text}"/></w:lvl>'
+    )
+
+
+def _lines(document):
+    lines = docx_to_text(save(document)).split("\n")
+    # Checked before any comparison, so that a runaway label fails as a
+    # number rather than as a diff of millions of characters.
+    assert max(len(line) for line in lines) < 100
+    return lines
+
+
+def test_a_list_declared_to_start_at_a_billion_imports_with_short_labels():
+    # The attack: a 2 KB file, lowerLetter from 10^9, used to build "a" × 38 million per item.
+    document = docx.Document()
+    num_id = _add_list(document, 91, _level(0, 10**9, "lowerLetter", "%1."))
+    _numbered(document, "甲", num_id, 0)
+    _numbered(document, "乙", num_id, 0)
+    # Word's 起始编号 goes up to 32767; a start beyond it is ignored, as if absent.
+    assert _lines(document) == ["a.甲", "b.乙"]
+
+
+@pytest.mark.parametrize("start", ["-5", "32768", "1" + "0" * 4000, "十"])
+def test_a_start_word_cannot_write_counts_from_one(start):
+    document = docx.Document()
+    num_id = _add_list(document, 92, _level(0, start, "decimal", "%1、"))
+    _numbered(document, "甲", num_id, 0)
+    assert _lines(document) == ["1、甲"]
+
+
+def test_a_start_override_beyond_words_range_is_ignored_too():
+    document = docx.Document()
+    num_id = _add_list(
+        document, 93, _level(0, 3, "upperRoman", "%1."),
+        override='<w:lvlOverride w:ilvl="0"><w:startOverride w:val="999999999"/></w:lvlOverride>',
+    )
+    _numbered(document, "甲", num_id, 0)
+    assert _lines(document) == ["III.甲"]
+
+
+def test_the_largest_start_word_allows_still_gives_a_short_label():
+    document = docx.Document()
+    num_id = _add_list(document, 94, _level(0, 32767, "lowerLetter", "%1)"))
+    _numbered(document, "甲", num_id, 0)
+    assert _lines(document) == ["32767)甲"]
+
+
+@pytest.mark.parametrize(
+    "fmt", ["decimal", "lowerLetter", "upperLetter", "lowerRoman", "upperRoman", "chineseCounting",
+            "decimalFullWidth", "decimalZero", "ideographDigital"],
+)
+@pytest.mark.parametrize("value", [0, 1, 27, 390, 391, 3999, 4000, 32767, 10**6])
+def test_number_labels_are_short_whatever_the_value(fmt, value):
+    assert 1 <= len(essay_docx._format_number(value, fmt)) <= 15
+
+
+@pytest.mark.parametrize(
+    "value, fmt, expected",
+    [
+        (390, "lowerLetter", "z" * 15), (391, "lowerLetter", "391"), (3999, "upperRoman", "MMMCMXCIX"),
+        (4000, "lowerRoman", "4000"), (0, "lowerRoman", "0"), (100, "chineseCounting", "100"),
+    ],
+)
+def test_letters_and_roman_numerals_beyond_their_range_are_written_in_digits(value, fmt, expected):
+    assert essay_docx._format_number(value, fmt) == expected
+
+
+@pytest.mark.parametrize("ilvl", ["9", "100000", "-1"])
+def test_list_levels_word_does_not_have_give_no_label(ilvl):
+    # Word has nine levels (0-8) and refuses files with others; each level
+    # kept would be copied into every list that uses the definition.
+    document = docx.Document()
+    num_id = _add_list(document, 95, _level(ilvl, 1, "decimal", "%1."))
+    _numbered(document, "甲", num_id, ilvl)
+    assert _lines(document) == ["甲"]
+
+
+def test_a_level_text_longer_than_word_allows_gives_no_label():
+    # Word allows 31 characters and nine %N placeholders in a level's text.
+    document = docx.Document()
+    num_id = _add_list(document, 96, _level(0, 1, "decimal", "%1" * 5000))
+    _numbered(document, "甲", num_id, 0)
+    assert _lines(document) == ["甲"]
+
+
+def test_paragraph_styles_are_looked_up_through_their_base_styles():
+    document = docx.Document()
+    styles = document.styles.element
+    styles.append(parse_xml(
+        f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="Derived"><w:name w:val="Derived"/>'
+        f'<w:basedOn w:val="ListNumber"/></w:style>'
+    ))
+    document.add_paragraph("甲", style="List Number")
+    paragraph = document.add_paragraph("乙")
+    paragraph._p.get_or_add_pPr().append(parse_xml(f'<w:pStyle {nsdecls("w")} w:val="Derived"/>'))
+    # A style that does not exist, and one that is its own base, give no label.
+    for missing in ("NoSuchStyle", "Derived2"):
+        other = document.add_paragraph("丙")
+        other._p.get_or_add_pPr().append(parse_xml(f'<w:pStyle {nsdecls("w")} w:val="{missing}"/>'))
+    styles.append(parse_xml(
+        f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="Derived2"><w:name w:val="Derived2"/>'
+        f'<w:basedOn w:val="Derived2"/></w:style>'
+    ))
+    assert docx_to_text(save(document)) == "1.甲\n2.乙\n丙\n丙"
