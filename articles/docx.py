@@ -3,7 +3,9 @@
 A .docx is a zip archive of XML parts. Before python-docx opens it, the
 archive itself is checked from its central directory: not a zip, too many
 members, too much declared uncompressed data or a suspicious compression
-ratio (a zip bomb) are refused with a Chinese message for editors. The
+ratio (a zip bomb) are refused with a Chinese message for editors, and so
+is XML with more elements than an essay needs, counted without building a
+tree (a small file of tiny elements would parse into a huge one). The
 declared sizes can be trusted for this: :mod:`zipfile` never inflates a
 member beyond its declared size (and fails its CRC check when the real data
 is longer), and python-docx parses the XML with entity resolution off.
@@ -12,15 +14,20 @@ The text comes out one paragraph per line, in document order, tables cell by
 cell. Word's automatic numbering (一、 (一) 1. …) is not part of a
 paragraph's text, but essays are structured by it, so the numbers are worked
 out from the numbering definitions and put back in front of the paragraph.
-List levels and level texts outside what Word itself writes are ignored
-(their paragraphs get no label), so is a start value outside Word's range
-(the list counts from 1), and labels are computed arithmetically and are a
-few characters long whatever the number the file declares.
+
+Every number in the file is untrusted. List levels and level texts outside
+what Word itself writes are ignored (their paragraphs get no label), so is
+a start value outside Word's range (the list counts from 1); labels are
+computed arithmetically and are a few characters long whatever the number;
+the document is walked once whatever its nesting; the text read is capped
+(:data:`MAX_TEXT_CHARS`). So the work and memory a .docx costs follow its
+size, which :func:`check_archive` bounds, not the values it declares.
 """
 
 import io
 import re
 import zipfile
+import zlib
 
 from articles.essay.decoding import UnreadableText
 from articles.essay.numbering import MAX_NUMBER, int_to_cn
@@ -31,11 +38,20 @@ MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
 MAX_RATIO = 100
 # Small members (a few KB of XML) may compress very well; only big ones count.
 _RATIO_MIN_MEMBER_BYTES = 1024 * 1024
+# Elements and attributes in all XML parts together. A parsed node costs
+# lxml about 120 bytes, so 20 MB of tiny elements (3 million) would cost some
+# 400 MB; this bound keeps the tree under about 60 MB. A long essay written in
+# Word has a few tens of thousands.
+MAX_XML_NODES = 500_000
+
+# Five times the longest essay the import page takes (articles.admin_import):
+# enough to tell the editor how long the text is, and a bound on the memory
+# the text costs before any caller looks at it.
+MAX_TEXT_CHARS = 1_000_000
 
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, encrypted .docx
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_NS = {"w": _W}
 
 
 def _w(name):
@@ -79,6 +95,66 @@ def check_archive(data: bytes) -> None:
         names = {member.filename for member in members}
         if "[Content_Types].xml" not in names or "word/document.xml" not in names:
             raise DocxError("不是 Word 文档（.docx）：压缩包里没有正文部分")
+        if _xml_nodes(archive) > MAX_XML_NODES:
+            raise DocxError("文档内部结构过于庞大，拒绝读取（可能是恶意文件）：请在 Word 中另存后重试，或改传 .txt 文本")
+
+
+class _TooManyNodes(Exception):
+    pass
+
+
+class _NodeCounter:
+    """An lxml parser target that counts elements and attributes and keeps nothing."""
+
+    def __init__(self, limit):
+        self.nodes = 0
+        self._limit = limit
+
+    def start(self, tag, attrib):
+        self.nodes += 1 + len(attrib)
+        if self.nodes > self._limit:
+            raise _TooManyNodes
+
+    def end(self, tag):
+        pass
+
+    def data(self, data):
+        pass
+
+    def close(self):
+        return self.nodes
+
+
+def _xml_nodes(archive: zipfile.ZipFile) -> int:
+    """Elements and attributes in every member that parses as XML (counting stops past the bound).
+
+    Every member is tried, whatever its name or declared content type: the
+    parts python-docx parses are named by the package's relationships, not
+    by us. A member that is not XML (a picture) stops its parser at once;
+    one that breaks off midway still counts what was read, as python-docx
+    would have built that much before failing. lxml decodes as python-docx's
+    parser does, so no encoding hides markup from the count.
+    """
+    from lxml import etree  # loaded with python-docx, only when a file is read
+
+    counted = 0
+    for member in archive.infolist():
+        counter = _NodeCounter(MAX_XML_NODES - counted)
+        parser = etree.XMLParser(target=counter, resolve_entities=False, no_network=True)
+        try:
+            with archive.open(member) as stream:
+                while chunk := stream.read(64 * 1024):
+                    parser.feed(chunk)
+            parser.close()
+        except _TooManyNodes:
+            return counted + counter.nodes
+        except etree.XMLSyntaxError:
+            pass  # not XML, or broken XML: python-docx refuses it if it is a part
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError):
+            # A bad CRC, an unknown compression method, an encrypted member.
+            raise DocxError("无法读取这个 .docx 文件（文件已损坏，或不是 Word 正文文档）") from None
+        counted += counter.nodes
+    return counted
 
 
 def docx_to_text(data: bytes) -> str:
@@ -101,13 +177,16 @@ def docx_to_text(data: bytes) -> str:
         raise DocxError("无法读取这个 .docx 文件（文件已损坏，或不是 Word 正文文档）") from error
     numbering = _Numbering(document)
     lines = []
-    body = document.element.body
-    # Text boxes are left out: Word stores each twice (drawing and VML fallback).
-    for paragraph in body.xpath(".//w:p[not(ancestor::w:txbxContent)]"):
-        text = _paragraph_text(paragraph)
+    length = 0
+    for paragraph, text in _paragraph_texts(document.element.body):
         label = numbering.label(paragraph)
         if label and text.strip():
             text = label + ("" if _ends_with_mark(label) else " ") + text.lstrip()
+        length += len(text) + 1
+        if length > MAX_TEXT_CHARS:
+            raise DocxError(
+                f"文档文字过多（超过 {MAX_TEXT_CHARS // 10_000} 万字），不像是一篇文稿：请分篇导入，或改传 .txt 文本"
+            )
         lines.append(text)
     text = "\n".join(line.rstrip() for line in lines).strip()
     if not text:
@@ -115,31 +194,48 @@ def docx_to_text(data: bytes) -> str:
     return text
 
 
-def _paragraph_text(paragraph) -> str:
-    # Runs directly in this paragraph, in hyperlinks, smart tags and inserted
-    # revisions, but not deleted revisions or the paragraphs of a nested text box.
-    parts = []
-    for run in paragraph.iter(_w("r")):
-        if _nearest_paragraph(run) is not paragraph or _is_deleted(run):
-            continue
-        parts.append(run.text)
-    return "".join(parts)
+_PARAGRAPH, _RUN, _TEXTBOX = _w("p"), _w("r"), _w("txbxContent")
+_DELETED = frozenset((_w("del"), _w("moveFrom")))
 
 
-def _nearest_paragraph(element):
-    parent = element.getparent()
-    while parent is not None and parent.tag != _w("p"):
-        parent = parent.getparent()
-    return parent
+def _paragraph_texts(body):
+    """(paragraph element, its text) for each paragraph of ``body``, as each ends.
 
+    A run belongs to its nearest paragraph, unless a deleted revision lies
+    between them. Paragraphs in text boxes are left out: Word stores each
+    text box twice (drawing and VML fallback).
 
-def _is_deleted(run) -> bool:
-    parent = run.getparent()
-    while parent is not None and parent.tag != _w("p"):
-        if parent.tag in (_w("del"), _w("moveFrom")):
-            return True
-        parent = parent.getparent()
-    return False
+    That is document order, except for nesting. One walk over the tree, yielding
+    each paragraph as it ends: the cost does not grow with nesting (a hostile file can nest paragraphs in paragraphs
+    up to the parser's depth limit, where Word never does outside text
+    boxes; such a nested paragraph comes out before the one around it), and
+    a caller that stops early has not paid for the rest.
+    """
+    from lxml import etree  # loaded with python-docx, only when a file is read
+
+    # One entry per open paragraph: its text parts (None in a text box) and
+    # the number of deleted revisions open inside it.
+    open_paragraphs = []
+    textboxes = 0
+    for event, element in etree.iterwalk(body, events=("start", "end")):
+        tag = element.tag
+        if tag == _RUN:
+            if event == "start" and open_paragraphs:
+                parts, deleted = open_paragraphs[-1]
+                if parts is not None and not deleted:
+                    parts.append(element.text)
+        elif tag == _PARAGRAPH:
+            if event == "start":
+                open_paragraphs.append([[] if not textboxes else None, 0])
+            else:
+                parts, _deleted = open_paragraphs.pop()
+                if parts is not None:
+                    yield element, "".join(parts)
+        elif tag in _DELETED:
+            if open_paragraphs:
+                open_paragraphs[-1][1] += 1 if event == "start" else -1
+        elif tag == _TEXTBOX:
+            textboxes += 1 if event == "start" else -1
 
 
 def _ends_with_mark(label: str) -> bool:

@@ -500,6 +500,16 @@ def test_an_author_uploading_a_list_declared_to_start_at_a_billion_gets_the_essa
     assert not Article.objects.exists()
 
 
+def test_docx_with_more_xml_elements_than_an_essay_needs_is_a_form_error(admin_client, monkeypatch):
+    from articles import docx as essay_docx
+
+    monkeypatch.setattr(essay_docx, "MAX_XML_NODES", 2000)
+    response = upload(admin_client, "文稿.docx", make_docx(ESSAY.strip().split("\n") * 20))
+    assert response.status_code == 200
+    assert "文档内部结构过于庞大" in form_errors(response)
+    assert not Article.objects.exists()
+
+
 def test_file_over_5_mb_is_a_form_error(admin_client):
     response = upload(admin_client, "big.txt", ESSAY.encode() * (6 * 1024 * 1024 // len(ESSAY.encode()) + 1))
     assert response.status_code == 200

@@ -3,6 +3,7 @@ put back, and archives that are not honest .docx files refused before
 python-docx opens them."""
 
 import io
+import random
 import zipfile
 
 import docx
@@ -163,6 +164,54 @@ def test_zip_bomb_by_uncompressed_size_is_refused_before_opening(monkeypatch):
 def test_zip_bomb_by_compression_ratio_is_refused():
     with pytest.raises(DocxError, match="压缩比异常"):
         check_archive(zip_bytes(minimal_members(b" " * (3 * 1024 * 1024))))
+
+
+def test_xml_with_more_elements_than_the_reader_takes_is_refused_before_opening(monkeypatch):
+    # 20 MB of XML can hold 3 million elements, some 400 MB once parsed;
+    # the elements are counted, without building a tree, before python-docx
+    # parses anything. The bound is lowered here to keep the test small.
+    monkeypatch.setattr(essay_docx, "MAX_XML_NODES", 2000)
+    document = docx.Document()
+    for _ in range(1000):
+        document.add_paragraph("正文")
+    opened = []
+    monkeypatch.setattr(docx, "Document", lambda *args: opened.append(args))
+    with pytest.raises(DocxError, match="结构过于庞大"):
+        docx_to_text(save(document))
+    assert not opened
+
+
+def test_xml_elements_are_counted_whatever_the_parts_are_called(monkeypatch):
+    monkeypatch.setattr(essay_docx, "MAX_XML_NODES", 2000)
+    many = b"<a>" + b"<b/>" * 3000 + b"</a>"
+    with pytest.raises(DocxError, match="结构过于庞大"):
+        check_archive(zip_bytes({**minimal_members(), "word/media/image1.png": many}))
+
+
+def test_the_longest_essay_the_import_page_takes_fits_the_element_bound_as_word_writes_it():
+    # Word's own XML is verbose: revision ids on every paragraph and run, and
+    # 公文 formatting (仿宋 三号, fixed line spacing) repeated on every run.
+    from articles.admin_import import MAX_TEXT_CHARS
+
+    words = random.Random(0)
+    fonts = '<w:rFonts w:ascii="仿宋" w:eastAsia="仿宋" w:hAnsi="仿宋" w:hint="eastAsia"/><w:sz w:val="32"/><w:szCs w:val="32"/>'
+
+    def run():
+        text = "".join(words.choice("党建引领基层治理工作组织群众服务发展巩固坚持推进落实") for _ in range(30))
+        return f'<w:r w:rsidRPr="00A1B2C3"><w:rPr>{fonts}</w:rPr><w:t>{text}</w:t></w:r>'
+
+    document = docx.Document()
+    body = document.element.body
+    for _ in range(MAX_TEXT_CHARS // 150):
+        body.insert(0, parse_xml(
+            f'<w:p {nsdecls("w")} w:rsidR="00A1B2C3" w:rsidRDefault="00A1B2C3" w:rsidP="00A1B2C3"><w:pPr>'
+            '<w:spacing w:line="560" w:lineRule="exact"/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
+            f'<w:rPr>{fonts}</w:rPr></w:pPr>{"".join(run() for _ in range(5))}</w:p>'
+        ))
+    data = save(document)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert essay_docx._xml_nodes(archive) < essay_docx.MAX_XML_NODES / 2
+    assert len(docx_to_text(data)) > MAX_TEXT_CHARS * 0.99
 
 
 def test_too_many_members_are_refused():
@@ -331,6 +380,66 @@ def test_a_level_text_longer_than_word_allows_gives_no_label():
     num_id = _add_list(document, 96, _level(0, 1, "decimal", "%1" * 5000))
     _numbered(document, "甲", num_id, 0)
     assert _lines(document) == ["甲"]
+
+
+def test_a_document_with_more_text_than_the_reader_takes_is_refused(monkeypatch):
+    monkeypatch.setattr(essay_docx, "MAX_TEXT_CHARS", 50)
+    document = docx.Document()
+    for _ in range(10):
+        document.add_paragraph("基层党建工作要坚持围绕发展抓党建。")
+    with pytest.raises(DocxError, match="文字过多"):
+        docx_to_text(save(document))
+
+
+# --- document structure ----------------------------------------------------------
+
+
+def _textbox(text):
+    return parse_xml(
+        f'<w:r {nsdecls("w")} xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+        f'<w:t>前</w:t><w:pict><wps:txbx><w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p>'
+        f'</w:txbxContent></wps:txbx></w:pict></w:r>'
+    )
+
+
+def test_text_boxes_are_left_out_and_the_paragraph_around_them_kept():
+    document = docx.Document()
+    paragraph = document.add_paragraph("甲")
+    paragraph._p.append(_textbox("框中文字"))
+    paragraph.add_run("乙")
+    assert docx_to_text(save(document)) == "甲前乙"
+
+
+def test_a_paragraph_nested_in_a_paragraph_keeps_its_own_runs():
+    # Word never writes this; a hostile file may. The inner paragraph ends first.
+    document = docx.Document()
+    outer = document.add_paragraph("外一")
+    outer._p.append(parse_xml(f'<w:p {nsdecls("w")}><w:r><w:t>内</w:t></w:r></w:p>'))
+    outer.add_run("外二")
+    assert docx_to_text(save(document)) == "内\n外一外二"
+
+
+def test_a_deletion_inside_an_insertion_is_still_left_out():
+    document = docx.Document()
+    paragraph = document.add_paragraph("坚持")
+    paragraph._p.append(parse_xml(
+        f'<w:ins {nsdecls("w")} w:id="1" w:author="a"><w:r><w:t>科学</w:t></w:r>'
+        f'<w:del w:id="2" w:author="a"><w:r><w:delText>开展</w:delText></w:r></w:del>'
+        f'<w:r><w:t>发展观</w:t></w:r></w:ins>'
+    ))
+    assert docx_to_text(save(document)) == "坚持科学发展观"
+
+
+def test_xml_nested_deeper_than_the_parser_allows_is_a_chinese_message():
+    document = docx.Document()
+    document.add_paragraph("正文")
+    source = zipfile.ZipFile(io.BytesIO(save(document)))
+    members = {name: source.read(name) for name in source.namelist()}
+    xml = members["word/document.xml"].decode()
+    deep = "<w:ins>" * 5000 + "</w:ins>" * 5000
+    members["word/document.xml"] = xml.replace("正文", "正文" + "</w:t></w:r>" + deep + "<w:r><w:t>", 1).encode()
+    with pytest.raises(DocxError, match="无法读取"):
+        docx_to_text(zip_bytes(members))
 
 
 def test_paragraph_styles_are_looked_up_through_their_base_styles():
