@@ -2,6 +2,15 @@
 
 Every feed goes through ``Article.objects.published()``, so a draft or a
 scheduled essay never appears in a feed reader.
+
+Summaries and topic descriptions are plain text that editors type, and feed
+readers must show them as typed: ``<img src=x onerror=…>`` in a summary is
+text, not a picture with a script. Readers render an RSS ``<description>``
+(channel and item) as HTML, and RSS cannot say otherwise, so there the text
+is HTML-escaped once more (:class:`PlainTextRssFeed`). Atom can say it: entry
+summaries are declared ``type="text"`` (:class:`PlainTextAtomFeed`; Django
+writes ``type="html"``), and the subtitle, without a type, is text already.
+Titles, author names and categories are text in both formats.
 """
 
 from django.conf import settings
@@ -9,12 +18,37 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from articles.models import Article
+from articles.proofreading import html_to_text
 from topics.models import Topic
 
 FEED_ITEMS = 20
 SLUG_MAX_LENGTH = Topic._meta.get_field("slug").max_length
+
+
+def _as_html(text):
+    return None if text is None else escape(text)
+
+
+class PlainTextRssFeed(Rss201rev2Feed):
+    """RSS 2.0 whose channel and item descriptions are given as plain text (escaped here)."""
+
+    def __init__(self, title, link, description, **kwargs):
+        super().__init__(title, link, _as_html(description), **kwargs)
+
+    def add_item(self, title, link, description, **kwargs):
+        super().add_item(title, link, _as_html(description), **kwargs)
+
+
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom whose entry summaries are plain text, and say so."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
 
 
 class _EssayItems:
@@ -27,12 +61,10 @@ class _EssayItems:
         return item.title
 
     def item_description(self, item):
-        # Plain text summary; readers follow the link for the essay itself.
+        # Plain text (the feed types make it safe); readers follow the link for the essay itself.
         if item.summary:
             return item.summary
-        from django.utils.html import strip_tags
-
-        return strip_tags(item.lead)[:200]
+        return " ".join(html_to_text(item.lead).split())[:200]
 
     def item_pubdate(self, item):
         return item.published_at
@@ -48,7 +80,7 @@ class _EssayItems:
 
 
 class LatestEssaysFeed(_EssayItems, Feed):
-    feed_type = Rss201rev2Feed
+    feed_type = PlainTextRssFeed
     language = "zh-cn"
 
     def title(self):
@@ -68,7 +100,7 @@ class LatestEssaysFeed(_EssayItems, Feed):
 
 
 class LatestEssaysAtomFeed(LatestEssaysFeed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     subtitle = LatestEssaysFeed.description
 
     def feed_url(self):
@@ -76,7 +108,7 @@ class LatestEssaysAtomFeed(LatestEssaysFeed):
 
 
 class TopicEssaysFeed(_EssayItems, Feed):
-    feed_type = Rss201rev2Feed
+    feed_type = PlainTextRssFeed
     language = "zh-cn"
 
     def get_object(self, request, slug):
@@ -103,7 +135,7 @@ class TopicEssaysFeed(_EssayItems, Feed):
 
 
 class TopicEssaysAtomFeed(TopicEssaysFeed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
 
     def subtitle(self, topic):
         return self.description(topic)

@@ -34,6 +34,7 @@ from articles.essay import Essay, EssayPoint, EssaySection
 from articles.essay import proofreading as engine
 from articles.essay import review
 from articles.essay.numbering import int_to_cn
+from articles.essay.patterns import PatternError
 from articles.essay.review import EssayFinding
 from articles.models import ProofreadingRule, Section
 
@@ -231,12 +232,13 @@ def validate_rule_row(row: ProofreadingRule, exclude=()) -> None:
         if not value:
             continue
         try:
-            compiled = re.compile(value)
-        except re.error as problem:
-            where = f"\uff0c位置 {problem.pos}" if problem.pos is not None else ""
-            error(name, f"不是有效的正则表达式\uff08{problem.msg}{where}\uff09。")
+            # Compiled as the engine runs it: on RE2, so that nothing an
+            # editor saves can make a proofreading run for ever.
+            compiled = engine.compile_field(name, value)
+        except PatternError as problem:
+            error(name, str(problem))
             continue
-        if name == "pattern" and compiled.match(""):
+        if name == "pattern" and compiled.matches_empty():
             error(name, "不能匹配空字符串\uff08例如“a*”会在每个位置命中\uff09\uff0c请至少要求一个字符。")
     if row.category and row.category not in engine.CATEGORIES:
         error("category", "未知的类别。")

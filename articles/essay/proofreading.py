@@ -26,6 +26,12 @@ A finding whose ``suggestion`` equals its ``original`` is advisory: it points
 at a problem without a safe automatic fix, and :func:`apply_corrections`
 leaves it alone. An empty suggestion on a non-empty span means "delete".
 
+Rule patterns may come from editors, so they run on RE2 in linear time
+(:mod:`articles.essay.patterns`: Python's spelling and meaning of ``\\s``
+``\\d``, what RE2 cannot run refused), and the contexts are read within
+:data:`CONTEXT_WINDOW` characters of the match, so that checking them costs
+the same whatever the text's length.
+
 Pure Python, no Django import.
 """
 
@@ -39,12 +45,15 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .patterns import Pattern, PatternError, Text, compile_pattern
+
 __all__ = [
     "CATEGORIES",
     "SEVERITIES",
     "DEFAULT_RULES_PATH",
     "Rule",
     "Finding",
+    "compile_field",
     "load_rules",
     "rules_version",
     "proofread",
@@ -58,8 +67,11 @@ CATEGORIES = ("back_translation", "political_term", "punctuation", "structure")
 SEVERITIES = ("political", "high", "medium", "low")
 _SEVERITY_RANK = {name: len(SEVERITIES) - index for index, name in enumerate(SEVERITIES)}
 
-# How far back a context_before / not_before regex may look.
-_CONTEXT_WINDOW = 40
+# How far back a context_before / not_before regex may look, and how far
+# ahead a context_after / not_after one: a context is what surrounds the
+# word (the shipped rules look at most about 20 characters either way), and
+# a bound keeps each check cheap however many times a pattern matches.
+CONTEXT_WINDOW = 40
 
 
 @dataclass(frozen=True)
@@ -69,8 +81,9 @@ class Rule:
     ``pattern`` is a regex; its whole match is the wrong text and is replaced
     by the literal ``suggestion``. ``context_before`` must match immediately
     before the match (it is anchored at the match start), ``context_after``
-    immediately after; ``not_before`` / ``not_after`` veto the match when they
-    match there. ``confidence`` (0..1) is carried into the findings.
+    immediately after, each within :data:`CONTEXT_WINDOW` characters;
+    ``not_before`` / ``not_after`` veto the match when they match there.
+    ``confidence`` (0..1) is carried into the findings.
     """
 
     id: str
@@ -117,6 +130,8 @@ class Finding:
 
 _RULE_FIELDS = {field for field in Rule.__dataclass_fields__}
 _REGEX_FIELDS = ("pattern", "context_before", "context_after", "not_before", "not_after")
+# Matched ending where the wrong text starts (the others start where it ends).
+_BEFORE_FIELDS = ("context_before", "not_before")
 
 
 def load_rules(path: str | Path | None = None) -> list[Rule]:
@@ -212,65 +227,68 @@ def validate_rule(rule: Rule, where: str | None = None) -> None:
             raise ValueError(f"{where}: field {name!r} must be a string")
         if value:
             try:
-                re.compile(value)
-            except re.error as error:
+                compile_field(name, value)
+            except PatternError as error:
                 raise ValueError(f"{where}: invalid regex in {name!r}: {error}") from error
-    if re.compile(rule.pattern).match(""):
+    if compile_pattern(rule.pattern).matches_empty():
         raise ValueError(f"{where}: pattern must not match the empty string")
+
+
+def compile_field(name: str, regex: str) -> Pattern:
+    """The regex of rule field ``name`` (``pattern``, ``context_before`` …) as the engine runs it.
+
+    Raises :class:`~articles.essay.patterns.PatternError` (Chinese message)
+    when the engine will not run it.
+    """
+    return compile_pattern(regex, anchor_end=name in _BEFORE_FIELDS)
 
 
 @dataclass(frozen=True)
 class _CompiledRule:
     rule: Rule
-    pattern: re.Pattern
-    before: re.Pattern | None
-    after: re.Pattern | None
-    not_before: re.Pattern | None
-    not_after: re.Pattern | None
+    pattern: Pattern
+    before: Pattern | None
+    after: Pattern | None
+    not_before: Pattern | None
+    not_after: Pattern | None
 
 
 @lru_cache(maxsize=2048)
 def _compile(rule: Rule) -> _CompiledRule:
     validate_rule(rule)  # rules built in code get the same checks as the file
-    def anchored_before(regex: str) -> re.Pattern | None:
-        return re.compile(f"(?:{regex})\\Z") if regex else None
 
-    def after(regex: str) -> re.Pattern | None:
-        return re.compile(regex) if regex else None
+    def field(name: str) -> Pattern | None:
+        regex = getattr(rule, name)
+        return compile_field(name, regex) if regex else None
 
     return _CompiledRule(
         rule=rule,
-        pattern=re.compile(rule.pattern),
-        before=anchored_before(rule.context_before),
-        after=after(rule.context_after),
-        not_before=anchored_before(rule.not_before),
-        not_after=after(rule.not_after),
+        pattern=compile_field("pattern", rule.pattern),
+        before=field("context_before"),
+        after=field("context_after"),
+        not_before=field("not_before"),
+        not_after=field("not_after"),
     )
 
 
-def _before_matches(regex: re.Pattern, text: str, position: int) -> bool:
-    # endpos makes \Z match at ``position``; pos bounds the look-back.
-    return regex.search(text, max(0, position - _CONTEXT_WINDOW), position) is not None
-
-
-def _rule_findings(text: str, compiled: _CompiledRule) -> Iterable[Finding]:
+def _rule_findings(text: Text, compiled: _CompiledRule) -> Iterable[Finding]:
     rule = compiled.rule
-    for match in compiled.pattern.finditer(text):
-        start, end = match.span()
+    for start, end in compiled.pattern.spans(text):  # byte offsets
         if start == end:
             continue
-        if compiled.before and not _before_matches(compiled.before, text, start):
+        if compiled.before and not compiled.before.ends_at(text, start, CONTEXT_WINDOW):
             continue
-        if compiled.after and not compiled.after.match(text, end):
+        if compiled.after and not compiled.after.matches_at(text, end, CONTEXT_WINDOW):
             continue
-        if compiled.not_before and _before_matches(compiled.not_before, text, start):
+        if compiled.not_before and compiled.not_before.ends_at(text, start, CONTEXT_WINDOW):
             continue
-        if compiled.not_after and compiled.not_after.match(text, end):
+        if compiled.not_after and compiled.not_after.matches_at(text, end, CONTEXT_WINDOW):
             continue
+        start, end = text.char_index(start), text.char_index(end)
         yield Finding(
             start=start,
             end=end,
-            original=match.group(0),
+            original=text.text[start:end],
             suggestion=rule.suggestion,
             rule=rule.id,
             category=rule.category,
@@ -530,9 +548,10 @@ def proofread(text: str, rules: Iterable[Rule] | None = None, *, builtin_checks:
     if rules is None:
         rules = _load_default_rules()
     candidates: list[Finding] = []
+    encoded = Text(text)  # once for all rules: RE2 matches UTF-8
     for rule in rules:
         if rule.enabled:
-            candidates.extend(_rule_findings(text, _compile(rule)))
+            candidates.extend(_rule_findings(encoded, _compile(rule)))
     if builtin_checks:
         candidates.extend(_paired_mark_findings(text))
         candidates.extend(_page_marker_findings(text))

@@ -462,6 +462,54 @@ def test_highly_compressed_docx_is_refused(admin_client):
     assert not Article.objects.exists()
 
 
+def _numbered_docx(start, fmt):
+    """The essay with its two section headings numbered by Word, the list declared to start at ``start``."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.append(parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="77"><w:lvl w:ilvl="0"><w:start w:val="{start}"/>'
+        f'<w:numFmt w:val="{fmt}"/><w:lvlText w:val="%1、"/></w:lvl></w:abstractNum>'
+    ))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="77"><w:abstractNumId w:val="77"/></w:num>'))
+    for line in ESSAY.strip().split("\n"):
+        heading = line.startswith(("一、", "二、", "三、"))
+        paragraph = document.add_paragraph(line[2:] if heading else line)
+        if heading:
+            paragraph._p.get_or_add_pPr().append(parse_xml(
+                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="77"/></w:numPr>'
+            ))
+    stream = io.BytesIO()
+    document.save(stream)
+    return stream.getvalue()
+
+
+def test_an_author_uploading_a_list_declared_to_start_at_a_billion_gets_the_essay_with_sane_labels(client):
+    from articles.tests.test_roles import AUTHOR, logged_in, user_in
+
+    data = _numbered_docx(10**9, "chineseCounting")
+    assert len(data) < 40 * 1024
+    response = upload(logged_in(client, user_in(AUTHOR)), "文稿.docx", data)
+    assert response.status_code == 200
+    sections = response.context["review"].essay.sections
+    assert [section.heading for section in sections] == [
+        "基层党建工作的重要意义", "基层党建工作存在的问题", "加强基层党建的对策建议",
+    ]
+    assert not Article.objects.exists()
+
+
+def test_docx_with_more_xml_elements_than_an_essay_needs_is_a_form_error(admin_client, monkeypatch):
+    from articles import docx as essay_docx
+
+    monkeypatch.setattr(essay_docx, "MAX_XML_NODES", 2000)
+    response = upload(admin_client, "文稿.docx", make_docx(ESSAY.strip().split("\n") * 20))
+    assert response.status_code == 200
+    assert "文档内部结构过于庞大" in form_errors(response)
+    assert not Article.objects.exists()
+
+
 def test_file_over_5_mb_is_a_form_error(admin_client):
     response = upload(admin_client, "big.txt", ESSAY.encode() * (6 * 1024 * 1024 // len(ESSAY.encode()) + 1))
     assert response.status_code == 200

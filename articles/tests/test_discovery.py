@@ -4,6 +4,7 @@ canonical links, Open Graph, JSON-LD and the government page metadata."""
 import json
 import re
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
 import feedparser
 import pytest
@@ -57,6 +58,81 @@ def test_a_topic_feed_holds_its_essays_and_its_children_essays(client, site, nam
     _, feed = parse(client, reverse(name, args=[site["column"].slug]))
     assert [entry.title for entry in feed.entries] == ["专题里的文稿"]
     assert "理论学习" in feed.feed.title
+
+
+# --- plain text in feeds is shown as text -----------------------------------------
+
+HOSTILE = "<img src=x onerror=alert(1)><script>alert(2)</script><b>粗体</b>"
+ORDINARY = "坚持“两学一做”学习教育常态化 & 制度化，推进 <三会一课> 落实'到位'、\"见效\"。"
+FEEDS = ["articles:feed_rss", "articles:feed_atom", "topics:feed_rss", "topics:feed_atom"]
+
+
+class _Markup(HTMLParser):
+    """What a feed reader shows for an HTML field: its text, and the elements it would render."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.text, self.elements = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, attrs))
+
+    handle_startendtag = handle_starttag
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def shown(detail):
+    """(text a reader shows, elements it renders) for a feedparser text construct."""
+    if detail.type == "text/plain":
+        return detail.value, []
+    markup = _Markup()
+    markup.feed(detail.value)
+    markup.close()
+    return "".join(markup.text), markup.elements
+
+
+def feed_url(name, topic):
+    return reverse(name, args=[topic.slug]) if name.startswith("topics:") else reverse(name)
+
+
+@pytest.mark.parametrize("name", FEEDS)
+@pytest.mark.parametrize("summary", [HOSTILE, ORDINARY])
+def test_an_essays_summary_reaches_feed_readers_as_the_text_it_is(client, name, summary):
+    topic = make_topic("理论学习")
+    make_article("文稿", topics=[topic], summary=summary)
+    _, feed = parse(client, feed_url(name, topic))
+    assert shown(feed.entries[0].summary_detail) == (summary, [])
+
+
+@pytest.mark.parametrize("name", FEEDS)
+def test_a_lead_used_as_summary_reaches_feed_readers_as_its_text(client, name):
+    topic = make_topic("理论学习")
+    lead = "<p>导语 &amp; “引号” &lt;img src=x onerror=alert(1)&gt;</p><p><strong>第二段</strong></p>"
+    make_article("文稿", topics=[topic], summary="", lead=lead)
+    _, feed = parse(client, feed_url(name, topic))
+    assert shown(feed.entries[0].summary_detail) == ("导语 & “引号” <img src=x onerror=alert(1)> 第二段", [])
+
+
+@pytest.mark.parametrize("name", ["topics:feed_rss", "topics:feed_atom"])
+@pytest.mark.parametrize("description", [HOSTILE, ORDINARY])
+def test_a_topics_description_reaches_feed_readers_as_the_text_it_is(client, name, description):
+    topic = make_topic("理论学习", description=description)
+    make_article("文稿", topics=[topic])
+    _, feed = parse(client, feed_url(name, topic))
+    assert shown(feed.feed.subtitle_detail) == (description, [])
+
+
+@pytest.mark.parametrize("name", FEEDS)
+def test_titles_authors_and_topic_names_reach_feed_readers_as_text(client, name):
+    topic = make_topic("理论<b>学习</b>")
+    make_article(HOSTILE, topics=[topic], author="<i>王五</i> & 李四")
+    _, feed = parse(client, feed_url(name, topic))
+    entry = feed.entries[0]
+    assert shown(entry.title_detail) == (HOSTILE, [])
+    assert entry.author == "<i>王五</i> & 李四"
+    assert [tag.term for tag in entry.tags] == ["理论<b>学习</b>"]
 
 
 @pytest.mark.parametrize("slug", ["no-such-topic", "x" * 500, "%00", "理论"])

@@ -3,6 +3,7 @@ put back, and archives that are not honest .docx files refused before
 python-docx opens them."""
 
 import io
+import random
 import zipfile
 
 import docx
@@ -165,6 +166,54 @@ def test_zip_bomb_by_compression_ratio_is_refused():
         check_archive(zip_bytes(minimal_members(b" " * (3 * 1024 * 1024))))
 
 
+def test_xml_with_more_elements_than_the_reader_takes_is_refused_before_opening(monkeypatch):
+    # 20 MB of XML can hold 3 million elements, some 400 MB once parsed;
+    # the elements are counted, without building a tree, before python-docx
+    # parses anything. The bound is lowered here to keep the test small.
+    monkeypatch.setattr(essay_docx, "MAX_XML_NODES", 2000)
+    document = docx.Document()
+    for _ in range(1000):
+        document.add_paragraph("正文")
+    opened = []
+    monkeypatch.setattr(docx, "Document", lambda *args: opened.append(args))
+    with pytest.raises(DocxError, match="结构过于庞大"):
+        docx_to_text(save(document))
+    assert not opened
+
+
+def test_xml_elements_are_counted_whatever_the_parts_are_called(monkeypatch):
+    monkeypatch.setattr(essay_docx, "MAX_XML_NODES", 2000)
+    many = b"<a>" + b"<b/>" * 3000 + b"</a>"
+    with pytest.raises(DocxError, match="结构过于庞大"):
+        check_archive(zip_bytes({**minimal_members(), "word/media/image1.png": many}))
+
+
+def test_the_longest_essay_the_import_page_takes_fits_the_element_bound_as_word_writes_it():
+    # Word's own XML is verbose: revision ids on every paragraph and run, and
+    # 公文 formatting (仿宋 三号, fixed line spacing) repeated on every run.
+    from articles.admin_import import MAX_TEXT_CHARS
+
+    words = random.Random(0)
+    fonts = '<w:rFonts w:ascii="仿宋" w:eastAsia="仿宋" w:hAnsi="仿宋" w:hint="eastAsia"/><w:sz w:val="32"/><w:szCs w:val="32"/>'
+
+    def run():
+        text = "".join(words.choice("党建引领基层治理工作组织群众服务发展巩固坚持推进落实") for _ in range(30))
+        return f'<w:r w:rsidRPr="00A1B2C3"><w:rPr>{fonts}</w:rPr><w:t>{text}</w:t></w:r>'
+
+    document = docx.Document()
+    body = document.element.body
+    for _ in range(MAX_TEXT_CHARS // 150):
+        body.insert(0, parse_xml(
+            f'<w:p {nsdecls("w")} w:rsidR="00A1B2C3" w:rsidRDefault="00A1B2C3" w:rsidP="00A1B2C3"><w:pPr>'
+            '<w:spacing w:line="560" w:lineRule="exact"/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
+            f'<w:rPr>{fonts}</w:rPr></w:pPr>{"".join(run() for _ in range(5))}</w:p>'
+        ))
+    data = save(document)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert essay_docx._xml_nodes(archive) < essay_docx.MAX_XML_NODES / 2
+    assert len(docx_to_text(data)) > MAX_TEXT_CHARS * 0.99
+
+
 def test_too_many_members_are_refused():
     members = {f"word/media/{i}.xml": b"x" for i in range(essay_docx.MAX_MEMBERS + 1)}
     with pytest.raises(DocxError, match="部件"):
@@ -226,3 +275,189 @@ def test_document_without_text_is_refused():
 def test_qn_is_the_namespace_the_reader_uses():
     # Guards the hand-written namespace in articles.docx against typos.
     assert qn("w:p") == essay_docx._w("p")
+
+
+# --- hostile numbering definitions ---------------------------------------------
+# Every number below comes from the file. Whatever it declares, the labels
+# stay short and the work stays proportional to the document's size.
+
+
+def _add_list(document, num_id, levels, override=""):
+    """A list ``num_id`` from raw ``<w:lvl>`` XML (``levels``) and an optional ``<w:lvlOverride>``."""
+    numbering = document.part.numbering_part.element
+    numbering.append(parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{num_id}">{levels}</w:abstractNum>'
+    ))
+    numbering.append(parse_xml(
+        f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{num_id}"/>{override}</w:num>'
+    ))
+    return num_id
+
+
+def _level(ilvl, start, fmt, text):
+    return (
+        f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>'
+        f'<w:lvlText w:val="{text}"/></w:lvl>'
+    )
+
+
+def _lines(document):
+    lines = docx_to_text(save(document)).split("\n")
+    # Checked before any comparison, so that a runaway label fails as a
+    # number rather than as a diff of millions of characters.
+    assert max(len(line) for line in lines) < 100
+    return lines
+
+
+def test_a_list_declared_to_start_at_a_billion_imports_with_short_labels():
+    # The attack: a 2 KB file, lowerLetter from 10^9, used to build "a" × 38 million per item.
+    document = docx.Document()
+    num_id = _add_list(document, 91, _level(0, 10**9, "lowerLetter", "%1."))
+    _numbered(document, "甲", num_id, 0)
+    _numbered(document, "乙", num_id, 0)
+    # Word's 起始编号 goes up to 32767; a start beyond it is ignored, as if absent.
+    assert _lines(document) == ["a.甲", "b.乙"]
+
+
+@pytest.mark.parametrize("start", ["-5", "32768", "1" + "0" * 4000, "十"])
+def test_a_start_word_cannot_write_counts_from_one(start):
+    document = docx.Document()
+    num_id = _add_list(document, 92, _level(0, start, "decimal", "%1、"))
+    _numbered(document, "甲", num_id, 0)
+    assert _lines(document) == ["1、甲"]
+
+
+def test_a_start_override_beyond_words_range_is_ignored_too():
+    document = docx.Document()
+    num_id = _add_list(
+        document, 93, _level(0, 3, "upperRoman", "%1."),
+        override='<w:lvlOverride w:ilvl="0"><w:startOverride w:val="999999999"/></w:lvlOverride>',
+    )
+    _numbered(document, "甲", num_id, 0)
+    assert _lines(document) == ["III.甲"]
+
+
+def test_the_largest_start_word_allows_still_gives_a_short_label():
+    document = docx.Document()
+    num_id = _add_list(document, 94, _level(0, 32767, "lowerLetter", "%1)"))
+    _numbered(document, "甲", num_id, 0)
+    assert _lines(document) == ["32767)甲"]
+
+
+@pytest.mark.parametrize(
+    "fmt", ["decimal", "lowerLetter", "upperLetter", "lowerRoman", "upperRoman", "chineseCounting",
+            "decimalFullWidth", "decimalZero", "ideographDigital"],
+)
+@pytest.mark.parametrize("value", [0, 1, 27, 390, 391, 3999, 4000, 32767, 10**6])
+def test_number_labels_are_short_whatever_the_value(fmt, value):
+    assert 1 <= len(essay_docx._format_number(value, fmt)) <= 15
+
+
+@pytest.mark.parametrize(
+    "value, fmt, expected",
+    [
+        (390, "lowerLetter", "z" * 15), (391, "lowerLetter", "391"), (3999, "upperRoman", "MMMCMXCIX"),
+        (4000, "lowerRoman", "4000"), (0, "lowerRoman", "0"), (100, "chineseCounting", "100"),
+    ],
+)
+def test_letters_and_roman_numerals_beyond_their_range_are_written_in_digits(value, fmt, expected):
+    assert essay_docx._format_number(value, fmt) == expected
+
+
+@pytest.mark.parametrize("ilvl", ["9", "100000", "-1"])
+def test_list_levels_word_does_not_have_give_no_label(ilvl):
+    # Word has nine levels (0-8) and refuses files with others; each level
+    # kept would be copied into every list that uses the definition.
+    document = docx.Document()
+    num_id = _add_list(document, 95, _level(ilvl, 1, "decimal", "%1."))
+    _numbered(document, "甲", num_id, ilvl)
+    assert _lines(document) == ["甲"]
+
+
+def test_a_level_text_longer_than_word_allows_gives_no_label():
+    # Word allows 31 characters and nine %N placeholders in a level's text.
+    document = docx.Document()
+    num_id = _add_list(document, 96, _level(0, 1, "decimal", "%1" * 5000))
+    _numbered(document, "甲", num_id, 0)
+    assert _lines(document) == ["甲"]
+
+
+def test_a_document_with_more_text_than_the_reader_takes_is_refused(monkeypatch):
+    monkeypatch.setattr(essay_docx, "MAX_TEXT_CHARS", 50)
+    document = docx.Document()
+    for _ in range(10):
+        document.add_paragraph("基层党建工作要坚持围绕发展抓党建。")
+    with pytest.raises(DocxError, match="文字过多"):
+        docx_to_text(save(document))
+
+
+# --- document structure ----------------------------------------------------------
+
+
+def _textbox(text):
+    return parse_xml(
+        f'<w:r {nsdecls("w")} xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+        f'<w:t>前</w:t><w:pict><wps:txbx><w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p>'
+        f'</w:txbxContent></wps:txbx></w:pict></w:r>'
+    )
+
+
+def test_text_boxes_are_left_out_and_the_paragraph_around_them_kept():
+    document = docx.Document()
+    paragraph = document.add_paragraph("甲")
+    paragraph._p.append(_textbox("框中文字"))
+    paragraph.add_run("乙")
+    assert docx_to_text(save(document)) == "甲前乙"
+
+
+def test_a_paragraph_nested_in_a_paragraph_keeps_its_own_runs():
+    # Word never writes this; a hostile file may. The inner paragraph ends first.
+    document = docx.Document()
+    outer = document.add_paragraph("外一")
+    outer._p.append(parse_xml(f'<w:p {nsdecls("w")}><w:r><w:t>内</w:t></w:r></w:p>'))
+    outer.add_run("外二")
+    assert docx_to_text(save(document)) == "内\n外一外二"
+
+
+def test_a_deletion_inside_an_insertion_is_still_left_out():
+    document = docx.Document()
+    paragraph = document.add_paragraph("坚持")
+    paragraph._p.append(parse_xml(
+        f'<w:ins {nsdecls("w")} w:id="1" w:author="a"><w:r><w:t>科学</w:t></w:r>'
+        f'<w:del w:id="2" w:author="a"><w:r><w:delText>开展</w:delText></w:r></w:del>'
+        f'<w:r><w:t>发展观</w:t></w:r></w:ins>'
+    ))
+    assert docx_to_text(save(document)) == "坚持科学发展观"
+
+
+def test_xml_nested_deeper_than_the_parser_allows_is_a_chinese_message():
+    document = docx.Document()
+    document.add_paragraph("正文")
+    source = zipfile.ZipFile(io.BytesIO(save(document)))
+    members = {name: source.read(name) for name in source.namelist()}
+    xml = members["word/document.xml"].decode()
+    deep = "<w:ins>" * 5000 + "</w:ins>" * 5000
+    members["word/document.xml"] = xml.replace("正文", "正文" + "</w:t></w:r>" + deep + "<w:r><w:t>", 1).encode()
+    with pytest.raises(DocxError, match="无法读取"):
+        docx_to_text(zip_bytes(members))
+
+
+def test_paragraph_styles_are_looked_up_through_their_base_styles():
+    document = docx.Document()
+    styles = document.styles.element
+    styles.append(parse_xml(
+        f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="Derived"><w:name w:val="Derived"/>'
+        f'<w:basedOn w:val="ListNumber"/></w:style>'
+    ))
+    document.add_paragraph("甲", style="List Number")
+    paragraph = document.add_paragraph("乙")
+    paragraph._p.get_or_add_pPr().append(parse_xml(f'<w:pStyle {nsdecls("w")} w:val="Derived"/>'))
+    # A style that does not exist, and one that is its own base, give no label.
+    for missing in ("NoSuchStyle", "Derived2"):
+        other = document.add_paragraph("丙")
+        other._p.get_or_add_pPr().append(parse_xml(f'<w:pStyle {nsdecls("w")} w:val="{missing}"/>'))
+    styles.append(parse_xml(
+        f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="Derived2"><w:name w:val="Derived2"/>'
+        f'<w:basedOn w:val="Derived2"/></w:style>'
+    ))
+    assert docx_to_text(save(document)) == "1.甲\n2.乙\n丙\n丙"

@@ -245,7 +245,8 @@ def test_a_valid_row_passes_full_clean():
     [
         ({"pattern": "科学(开展"}, "pattern", "不是有效的正则表达式"),
         ({"context_after": "[的"}, "context_after", "不是有效的正则表达式"),
-        ({"not_before": "(?<=a+)"}, "not_before", "不是有效的正则表达式"),
+        ({"not_before": "(?<=a+)"}, "not_before", "不支持环视"),
+        ({"context_before": r"(党)\1"}, "context_before", "不支持反向引用"),
         ({"pattern": "效?"}, "pattern", "不能匹配空字符串"),
         ({"category": "political_term", "severity": "high"}, "severity", "政治性错误"),
         ({"confidence": 1.5}, "confidence", "0 到 1"),

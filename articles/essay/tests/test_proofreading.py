@@ -3,15 +3,18 @@ wrong and stays silent where it is right, and the built-in checks put lost
 closing marks where they belong."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from articles.essay.patterns import Pattern
 from articles.essay.proofreading import (
     CATEGORIES,
     SEVERITIES,
     Finding,
     Rule,
+    _compile,
     apply_corrections,
     load_rules,
     proofread,
@@ -343,7 +346,7 @@ def test_shipped_rules_load_and_validate():
     assert len({rule.id for rule in rules}) == len(rules)
     assert all(rule.category in CATEGORIES and rule.severity in SEVERITIES for rule in rules)
     assert all(rule.explanation and any("\u4e00" <= char <= "\u9fff" for char in rule.explanation) for rule in rules)
-    assert rules_version() == "2026.11.1"
+    assert rules_version() == "2026.11.2"
 
 
 def test_rules_load_from_a_custom_file(tmp_path):
@@ -447,3 +450,61 @@ def test_sample_essay_recall_and_no_findings_outside_gold():
     assert len(found) / len(core) >= 0.9
     political = [gold for gold in core if gold[2]["category"] == "political_term"]
     assert political and all(any(matches(f, *gold) for f in findings) for gold in political)
+
+
+# ---- the regex engine: linear time whatever the pattern ---------------------
+
+
+def test_every_shipped_pattern_runs_on_the_linear_time_engine():
+    for rule in load_rules():
+        compiled = _compile(rule)
+        regexes = (compiled.pattern, compiled.before, compiled.after, compiled.not_before, compiled.not_after)
+        assert all(regex is None or isinstance(regex, Pattern) for regex in regexes), rule.id
+
+
+def test_a_catastrophic_pattern_runs_on_the_linear_time_engine():
+    # Python's backtracking engine never returns from this on a long line.
+    rule = Rule(**a_rule(pattern="(.*.*)*ZZZ", context_after="(.*)*YYY", not_before="(x+x+)+y"))
+    compiled = _compile(rule)
+    assert isinstance(compiled.pattern, Pattern) and isinstance(compiled.after, Pattern)
+    assert proofread("基层党建工作" * 5000, [rule], builtin_checks=False) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"context_after": "实践(?!活动)"}, "环视"),
+        ({"pattern": r"(开展)\1"}, "反向引用"),
+        ({"pattern": r"\b开展"}, r"\b"),
+        ({"pattern": "党" * 1001}, "上限 1000"),
+        ({"pattern": ".{0,999}开展"}, "过于复杂"),
+    ],
+)
+def test_patterns_the_linear_time_engine_cannot_run_quickly_are_refused(tmp_path, changes, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
+        load_rules(write_rules(tmp_path, [a_rule(**changes)]))
+    with pytest.raises(ValueError, match=re.escape(words)):
+        proofread("开展实践", [Rule(**a_rule(**changes))])
+
+
+def test_a_context_after_looks_no_further_than_forty_characters():
+    rule = Rule(**a_rule(pattern="开展", suggestion="发展", context_after=".{39}号"))
+    assert proofread("开展" + "一" * 39 + "号", [rule], builtin_checks=False)
+    far = Rule(**a_rule(pattern="开展", suggestion="发展", context_after=".{40}号"))
+    assert proofread("开展" + "一" * 40 + "号", [far], builtin_checks=False) == []
+
+
+def test_a_context_after_still_sees_the_end_of_the_text():
+    rule = Rule(**a_rule(pattern="开展", suggestion="发展", context_after="[，。]|$"))
+    assert [f.start for f in proofread("协调开展，协调开展工作，协调开展", [rule], builtin_checks=False)] == [2, 14]
+
+
+def test_findings_carry_character_offsets_in_text_with_wide_characters():
+    text = "😀基层党建，为人民效劳。𠀀为人民效劳"
+    findings = proofread(text, [Rule(**a_rule(context_before="为人民"))], builtin_checks=False)
+    assert [(f.start, f.end, text[f.start : f.end]) for f in findings] == [(9, 11, "效劳"), (16, 18, "效劳")]
+
+
+def test_an_ideographic_space_counts_as_a_space_in_a_context():
+    rule = Rule(**a_rule(pattern="开展", suggestion="发展", context_after=r"\s"))
+    assert [f.start for f in proofread("协调开展\u3000工作", [rule], builtin_checks=False)] == [2]
