@@ -14,6 +14,8 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils import timezone
 
+from library import queries
+
 COLUMNS = ["主题", "条目", "类型", "文稿标题", "作者单位", "年份", "发布日期", "条目链接", "主题链接"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,13 +31,18 @@ def safe_cell(value):
 
 
 def rows(items, request):
-    """The export's rows (without the header), in theme then essay order."""
-    items = items.select_related("article", "theme").order_by("theme_id", "-article__published_at", "position", "ordinal")
+    """The export's rows (without the header), in theme then essay order.
+
+    Theme names are the ones the public sees (``queries.public_labels``),
+    never one taken from an essay that has just left the site.
+    """
+    themes = queries.public_labels(items.exclude(theme=None).values("theme_id"))
+    items = items.select_related("article").order_by("theme_id", "-article__published_at", "position", "ordinal")
     for item in items.iterator(chunk_size=2000):
         published = timezone.localtime(item.article.published_at)
-        theme = item.theme
+        label, theme_url = themes.get(item.theme_id, ("", ""))
         yield [
-            theme.label if theme else "",
+            label,
             item.heading,
             item.get_kind_display(),
             item.article.title,
@@ -43,7 +50,7 @@ def rows(items, request):
             published.year,
             published.strftime("%Y-%m-%d"),
             request.build_absolute_uri(item.get_absolute_url()),
-            request.build_absolute_uri(theme.get_absolute_url()) if theme else "",
+            request.build_absolute_uri(theme_url) if theme_url else "",
         ]
 
 

@@ -2,7 +2,7 @@
 
 Only items of published essays appear (``LibraryItem.objects.public()``).
 The indexes and theme pages are cached whole for anonymous readers
-(``config.pagecache``) until the library changes (``queries.bump_version``:
+(``config.pagecache``) until the library changes (``queries.library_changed``:
 every regroup and every editor's change) or an essay does.
 Views are thin: filtering is the form's (``library.forms``), counting is
 ``library.queries``'s, files are ``library.export``'s.
@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, render
 
 from articles.views import paginate
 from config.pagecache import public_page
-from library import charts, export, queries
+from library import charts, export, queries, tasks, visibility
 from library.forms import LibraryFilterForm
 from library.models import Library, LibraryItem, Theme
 from library.staticfiles import echarts_available
@@ -44,14 +44,10 @@ def _context(library, **context):
 
 @public_page(params=["topic", "org", "year", "sort", "page"])
 def theme_index(request, library):
+    tasks.regroup_if_due()
     form = LibraryFilterForm.for_request(request)
     items = form.filter_items(LibraryItem.objects.of_library(library))
-    if form.is_valid() and not form.is_filtered:
-        rows = queries.stored_theme_rows(library, sort=form.ordering)
-        totals = queries.stored_totals(library)
-    else:
-        rows = queries.theme_rows(items, sort=form.ordering)
-        totals = queries.totals(items)
+    rows, totals = queries.index_rows(library, form, items)
     page = paginate(request, rows, per_page=THEMES_PER_PAGE)
     queries.attach_themes(page.object_list)
     chart = sorted(rows, key=lambda row: (-row["essays"], row["theme_id"]))[:CHART_THEMES]
@@ -73,25 +69,29 @@ def theme_index(request, library):
 def theme_detail(request, library, pk):
     if pk > MAX_ID:
         raise Http404("没有这个主题。")
+    tasks.regroup_if_due()
     theme = get_object_or_404(Theme, pk=pk, library=library)
+    visibility.conceal([theme])
     items = LibraryItem.objects.public().filter(theme=theme)
     # The count regrouping stored saves counting two thousand items per visit;
-    # it lags a publish only until the regroup that follows it.
-    if not theme.item_count or not items.exists():
+    # it lags a publish only until the regroup that follows it. A withheld
+    # theme's stored count still includes an essay that left the public.
+    item_count = items.count() if theme.withheld else theme.item_count
+    if not item_count or not items.exists():
         raise Http404("这个主题下暂时没有已发布的条目。")
     listed = (
         items.select_related("article")
         .only("article_id", "section_id", "kind", "ordinal", "heading", "text", *(f"article__{f}" for f in queries.ESSAY_FIELDS))
         .order_by("-article__published_at", "article_id", "position", "ordinal")
     )
-    page = paginate(request, listed, count=theme.item_count, per_page=ITEMS_PER_PAGE)
+    page = paginate(request, listed, count=item_count, per_page=ITEMS_PER_PAGE)
     stats = queries.theme_stats(theme, items)
     by_year, by_unit = stats["by_year"], stats["by_unit"]
     return render(request, "library/theme_detail.html", _context(
         library,
         theme=theme,
         page=page,
-        item_count=theme.item_count,
+        item_count=item_count,
         essay_count=stats["essays"],
         unit_count=len(by_unit),
         by_topic=stats["by_topic"],
@@ -117,6 +117,7 @@ def item_permalink(request, key):
         raise Http404("没有这个条目。")
     if int(match[1]) > MAX_ID:
         raise Http404("没有这个条目。")
+    tasks.regroup_if_due()
     item = get_object_or_404(
         LibraryItem.objects.public().select_related("article"), section_id=int(match[1]), ordinal=int(match[2])
     )
@@ -124,6 +125,7 @@ def item_permalink(request, key):
 
 
 def export_items(request, library, fmt):
+    tasks.regroup_if_due()
     form = LibraryFilterForm.for_request(request)
     items = form.filter_items(LibraryItem.objects.of_library(library))
     theme = request.GET.get("theme", "")
