@@ -12,6 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.cache import caches_from
+from config.client_address import parse_trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,6 +42,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # The project's own system checks (config/checks.py).
+    "config.apps.PortalConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -258,11 +261,23 @@ PERMISSIONS_POLICY = {
     )
 }
 
+# The reverse proxies in front of the app, whose X-Forwarded-For is believed
+# (config/client_address.py: the one definition of the client's address, used
+# by login throttling, view counts and the library's export limits).
+# Addresses or networks, comma-separated, and "unix" for a peer on gunicorn's
+# unix socket (the shipped deployment: nginx on the same host). Default: nginx
+# on this host, over loopback or the socket. A wrong entry stops the portal
+# from starting rather than trusting something unintended.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1,unix")
+parse_trusted_proxies(TRUSTED_PROXIES)
+
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for
 # one user name from one address, that pair is locked out for
 # AXES_COOLOFF_MINUTES; a successful login clears the count. By name *and*
 # address, because a committee office shares one public address and one
-# mistyping colleague must not lock everyone out.
+# mistyping colleague must not lock everyone out. The address is the real
+# client's (TRUSTED_PROXIES above), not nginx's: otherwise anyone could lock
+# out any account by failing five times from anywhere.
 AUTHENTICATION_BACKENDS = [
     "config.middleware.AxesBackend",  # first: refuses locked-out logins
     "django.contrib.auth.backends.ModelBackend",
@@ -272,13 +287,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "config.middleware.axes_username"
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
-# Behind a reverse proxy the client address is in X-Forwarded-For; set
-# AXES_PROXY_COUNT to the number of proxies in front of the app.
-if os.environ.get("AXES_PROXY_COUNT"):
-    AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_PROXY_COUNT"])
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 # Site identity shown in the header, the footer and the page title.
 SITE_NAME = os.environ.get("SITE_NAME", "基层党建文稿")
