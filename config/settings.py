@@ -347,9 +347,12 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append("siteinfo.context_processor
 # oldest pending view is this old (and by `manage.py flush_view_counts`).
 VIEW_COUNT_FLUSH_EVERY = int(os.environ.get("VIEW_COUNT_FLUSH_EVERY", 50))
 VIEW_COUNT_FLUSH_SECONDS = int(os.environ.get("VIEW_COUNT_FLUSH_SECONDS", 300))
-# One client (address + browser) counts once per essay in this window, and
-# may send at most VIEW_COUNT_RATE_LIMIT beacons a minute.
+# One browser at one client address (TRUSTED_PROXIES) counts once per essay in
+# this window, one address at most VIEW_COUNT_PER_ADDRESS browsers per essay in
+# it (colleagues behind one office address count; made-up User-Agents do not),
+# and one address may send at most VIEW_COUNT_RATE_LIMIT beacons a minute.
 VIEW_COUNT_DEDUP_SECONDS = int(os.environ.get("VIEW_COUNT_DEDUP_SECONDS", 1800))
+VIEW_COUNT_PER_ADDRESS = int(os.environ.get("VIEW_COUNT_PER_ADDRESS", 10))
 VIEW_COUNT_RATE_LIMIT = int(os.environ.get("VIEW_COUNT_RATE_LIMIT", 30))
 
 # 问题库/对策库: how regrouping runs after essays change (library.tasks):
