@@ -34,6 +34,7 @@ from django.core.cache import cache
 from django.db.models import F
 
 from articles.models import Article
+from config import ratelimit
 from config.client_address import client_address
 
 PREFIX = "viewcounts:"
@@ -69,12 +70,7 @@ class Reader:
 
 def allow_client(reader):
     """False once the reader's address has sent more than VIEW_COUNT_RATE_LIMIT beacons this minute."""
-    key = f"{PREFIX}rate:{reader.address}:{int(time.time() // 60)}"
-    cache.add(key, 0, 120)
-    try:
-        return cache.incr(key) <= settings.VIEW_COUNT_RATE_LIMIT
-    except ValueError:  # expired between add and incr
-        return True
+    return ratelimit.over_limit("views", reader.address, settings.VIEW_COUNT_RATE_LIMIT) is None
 
 
 def record_view(article_id, reader=None):

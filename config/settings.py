@@ -361,3 +361,14 @@ VIEW_COUNT_RATE_LIMIT = int(os.environ.get("VIEW_COUNT_RATE_LIMIT", 30))
 LIBRARY_REGROUP_MODE = os.environ.get("LIBRARY_REGROUP_MODE", "thread")
 if LIBRARY_REGROUP_MODE not in {"thread", "sync", "off"}:
     raise ImproperlyConfigured("LIBRARY_REGROUP_MODE must be thread, sync or off.")
+# 问题库/对策库 exports (library/export_files.py): each file is made once per
+# page-cache generation and filter and kept in LIBRARY_EXPORT_DIR -- outside
+# MEDIA_ROOT and STATIC_ROOT, so nothing serves it directly -- within
+# LIBRARY_EXPORT_MAX_MB; one client address may ask for LIBRARY_EXPORT_RATE_LIMIT
+# exports a minute, and at most LIBRARY_EXPORT_CONCURRENCY files are made at
+# once on the whole site (one: a file of the whole library keeps a core busy
+# for seconds).
+LIBRARY_EXPORT_DIR = Path(os.environ.get("LIBRARY_EXPORT_DIR", BASE_DIR / "var" / "exports"))
+LIBRARY_EXPORT_MAX_MB = int(os.environ.get("LIBRARY_EXPORT_MAX_MB", 500))
+LIBRARY_EXPORT_RATE_LIMIT = int(os.environ.get("LIBRARY_EXPORT_RATE_LIMIT", 6))
+LIBRARY_EXPORT_CONCURRENCY = int(os.environ.get("LIBRARY_EXPORT_CONCURRENCY", 1))

@@ -79,6 +79,57 @@ class LibraryFilterForm(PublicFilterForm):
         return items.filter(article__in=essays.values("pk"))
 
 
+class ExportForm(LibraryFilterForm):
+    """The filters of an export: the index's, and optionally one theme of the library exported.
+
+    Its :meth:`canonical` values name the stored file (``library.export_files``):
+    only a valid form is exported, so a made-up value never makes a file.
+    """
+
+    theme = forms.CharField(required=False, max_length=18)
+
+    def __init__(self, data, *, library, **kwargs):
+        super().__init__(data, **kwargs)
+        self.library = library
+
+    @classmethod
+    def for_request(cls, request, library):
+        from topics.models import Topic
+
+        years, orgs = filter_choices()
+        return cls(
+            request.GET, library=library,
+            topics=Topic.objects.only("id", "name", "slug", "parent_id", "position"), years=years, orgs=orgs,
+        )
+
+    def clean_theme(self):
+        from library.models import Theme
+
+        value = self.cleaned_data["theme"]
+        if not value:
+            return None
+        if not (value.isascii() and value.isdigit()) or not Theme.objects.filter(pk=int(value), library=self.library).exists():
+            raise forms.ValidationError("没有这个主题。")
+        return int(value)
+
+    def filter_items(self, items):
+        items = super().filter_items(items)
+        if self.is_valid() and self.cleaned_data["theme"] is not None:
+            items = items.filter(theme_id=self.cleaned_data["theme"])
+        return items
+
+    def canonical(self):
+        """What the export depends on, in a fixed form (not the order or spelling of the query string)."""
+        data = self.cleaned_data
+        return {
+            "library": str(self.library),
+            "topic": data["topic"] or "",
+            "org": data["org"] or "",
+            "year": data["year"],
+            "theme": data["theme"],
+        }
+
+
 def filter_choices():
     """``(years, units)`` of the published essays in the library, for the current page-cache generation.
 

@@ -5,18 +5,23 @@ The indexes and theme pages are cached whole for anonymous readers
 (``config.pagecache``) until the library changes (``queries.library_changed``:
 every regroup and every editor's change) or an essay does.
 Views are thin: filtering is the form's (``library.forms``), counting is
-``library.queries``'s, files are ``library.export``'s.
+``library.queries``'s, files are ``library.export``'s (made once per
+generation and filter, kept and limited by ``library.export_files``).
 """
 
 import re
 
+from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
 
 from articles.views import paginate
+from config import ratelimit
+from config.client_address import client_address
 from config.pagecache import public_page
-from library import charts, export, queries, tasks, visibility
-from library.forms import LibraryFilterForm
+from library import charts, export, export_files, queries, tasks, visibility
+from library.forms import ExportForm, LibraryFilterForm
 from library.models import Library, LibraryItem, Theme
 from library.staticfiles import echarts_available
 
@@ -124,14 +129,26 @@ def item_permalink(request, key):
     return HttpResponseRedirect(item.essay_url())
 
 
+@never_cache
 def export_items(request, library, fmt):
+    """The filtered items as .xlsx or .csv: limited per client address, made once per generation."""
+    wait = ratelimit.over_limit("library-export", client_address(request), settings.LIBRARY_EXPORT_RATE_LIMIT)
+    if wait:
+        return _export_refused(request, library, 429, f"您的导出请求过于频繁，请 {wait} 秒后再试。", retry_after=wait)
     tasks.regroup_if_due()
-    form = LibraryFilterForm.for_request(request)
+    form = ExportForm.for_request(request, library)
+    if not form.is_valid():
+        return _export_refused(request, library, 400, f"筛选条件无效（可能来自过期或改动过的链接），请您回到{TITLES[library]}重新选择后再导出。")
     items = form.filter_items(LibraryItem.objects.of_library(library))
-    theme = request.GET.get("theme", "")
-    if theme:
-        if not theme.isascii() or not theme.isdigit() or len(theme) > 18:
-            items = items.none()
-        else:
-            items = items.filter(theme_id=int(theme))
-    return export.response(items, fmt=fmt, title=TITLES[library], request=request)
+    try:
+        return export.response(form, items, fmt=fmt, title=TITLES[library], request=request)
+    except export_files.Busy:
+        wait = export_files.BUSY_RETRY_SECONDS
+        return _export_refused(request, library, 429, f"网站正在生成其他导出文件，请您 {wait} 秒后再试。", retry_after=wait)
+
+
+def _export_refused(request, library, status, message, retry_after=None):
+    response = render(request, "library/export_refused.html", _context(library, message=message), status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response

@@ -13,6 +13,7 @@ from django.utils import timezone
 from articles import viewcounts
 from articles.models import Article
 from articles.tests.factories import make_article, make_draft
+from config import ratelimit
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_a_client_sending_too_many_beacons_gets_429(client, settings, monkeypatc
     settings.VIEW_COUNT_RATE_LIMIT = 3
     # The limit counts per clock minute: pin the clock so the test cannot
     # straddle a minute boundary and see a fresh window.
-    monkeypatch.setattr(viewcounts, "time", types.SimpleNamespace(time=lambda: 1_800_000_030.0))
+    monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: 1_800_000_030.0))
     articles = [make_article() for _ in range(4)]
     codes = [beacon(client, article).status_code for article in articles]
     assert codes == [204, 204, 204, 429]
@@ -217,7 +218,7 @@ def test_behind_nginx_colleagues_behind_one_office_address_still_count(request_f
 @pytest.mark.django_db(transaction=True)
 def test_behind_nginx_the_rate_limit_is_per_address(request_from, settings, monkeypatch):
     settings.VIEW_COUNT_RATE_LIMIT = 3
-    monkeypatch.setattr(viewcounts, "time", types.SimpleNamespace(time=lambda: 1_800_000_030.0))
+    monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: 1_800_000_030.0))
     articles = [make_article() for _ in range(4)]
     busy = [beacon_from(request_from, "127.0.0.8", article, agent=f"Mozilla/5.0 Bot/{n}") for n, article in enumerate(articles)]
     assert busy == [204, 204, 204, 429]
