@@ -397,7 +397,6 @@ def _fetch_whole(client, url):
         size = sum(len(chunk) for chunk in response.streaming_content)
     else:
         size = len(response.content)
-    response.close()
     return size
 
 

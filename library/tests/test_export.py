@@ -16,11 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 def content(response):
-    """The file: exports are streamed from disk."""
-    try:
-        return b"".join(response.streaming_content)
-    finally:
-        response.close()
+    """The file: exports are streamed from disk (read to the end, the test client closes it)."""
+    return b"".join(response.streaming_content)
 
 
 @pytest.fixture(autouse=True)

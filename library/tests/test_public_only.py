@@ -65,12 +65,7 @@ def theme_url(heading):
 
 def body(response):
     """A response's body, streamed or not (an export is streamed from its file)."""
-    if not response.streaming:
-        return response.content
-    try:
-        return b"".join(response.streaming_content)
-    finally:
-        response.close()
+    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def chart_data(page):

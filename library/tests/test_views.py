@@ -197,7 +197,6 @@ def test_only_published_essays_appear(client, library):
     assert client.get(item.get_absolute_url()).status_code == 404
     exported = client.get(reverse("library:problems_csv"))
     assert essay.title not in b"".join(exported.streaming_content).decode("utf-8-sig")
-    exported.close()
     assert draft.title not in html(client.get(PROBLEMS))
 
 
@@ -229,7 +228,6 @@ def test_hostile_values_in_every_parameter(client, url, value):
     response = client.get(url, dict.fromkeys([*PARAMETERS, "theme"], value))
     assert response.status_code in (200, 400)
     page = (b"".join(response.streaming_content) if response.streaming else response.content).decode("utf-8", "replace")
-    response.close()
     assert "<script>alert" not in page and "<img src=x" not in page
 
 
