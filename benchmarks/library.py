@@ -326,8 +326,12 @@ def run_child(backend, size, postgres_url, join, merge):
     os.environ.setdefault("SECURE_COOKIES", "0")
     os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
     os.environ["LIBRARY_REGROUP_MODE"] = "off"
-    # One client asks for every export here: no per-address limit.
+    # One client asks for every export here: no per-address limit; the files
+    # go to a temporary folder, removed at the end.
     os.environ["LIBRARY_EXPORT_RATE_LIMIT"] = "1000000"
+    import tempfile
+
+    os.environ["LIBRARY_EXPORT_DIR"] = tempfile.mkdtemp(prefix="bench-library-exports-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
@@ -386,6 +390,9 @@ def run_child(backend, size, postgres_url, join, merge):
     result["exports"] = {
         fmt: measure_export(client, f"/library/problems/export.{fmt}") for fmt in ("xlsx", "csv")
     }
+    import shutil
+
+    shutil.rmtree(settings.LIBRARY_EXPORT_DIR, ignore_errors=True)
     print(json.dumps(result, ensure_ascii=False))
 
 
