@@ -11,12 +11,14 @@ from django.conf import settings
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LIBRARY_EXPORT_DIR = tmp_path / "exports"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     yield
     shutil.rmtree(tmp_path / "media", ignore_errors=True)
+    shutil.rmtree(tmp_path / "exports", ignore_errors=True)
 
 
 def pytest_configure(config):
@@ -171,3 +173,26 @@ def nginx_proxy(live_server, tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture
+def request_from(nginx_proxy):
+    """``request_from(source, method, path, headers={}, body=b"")`` sends one request through
+    :func:`nginx_proxy` from the loopback address ``source`` (e.g. ``"127.0.0.5"``: all of
+    127.0.0.0/8 is local), as distinct clients reach the site. Returns
+    ``(status, headers, body)`` with the headers as an ``http.client.HTTPMessage``."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(nginx_proxy)
+
+    def send(source, method, path, headers=None, body=b""):
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, source_address=(source, 0), timeout=30)
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            return response.status, response.headers, response.read()
+        finally:
+            connection.close()
+
+    return send

@@ -35,10 +35,10 @@ def count_view(request, pk):
     """
     if not Article.objects.published().filter(pk=pk).exists():
         raise Http404("没有这篇文稿。")
-    fingerprint = viewcounts.client_fingerprint(request)
-    if not viewcounts.allow_client(fingerprint):
+    reader = viewcounts.Reader.of(request)
+    if not viewcounts.allow_client(reader):
         return HttpResponse("请求过于频繁，请稍后再试。", status=429, content_type="text/plain; charset=utf-8")
-    viewcounts.record_view(pk, fingerprint)
+    viewcounts.record_view(pk, reader)
     return HttpResponse(status=204)
 
 

@@ -13,16 +13,29 @@ a threshold (checked inside the beacon's request, under a cache lock), and by
 With the local-memory cache (one process, development) the counters live in
 that process; production shares them through Redis (``REDIS_URL``). A lost
 cache loses at most one batch of views, never the stored counts.
+
+Who is a reader: the real client address (``config.client_address``: behind
+nginx, not nginx's own) and the browser. One browser at one address counts
+once per essay in ``VIEW_COUNT_DEDUP_SECONDS``. The browser is part of it so
+that colleagues behind one office address (NAT) reading the same essay each
+count; but since anyone can send any User-Agent, one address counts at most
+``VIEW_COUNT_PER_ADDRESS`` readers per essay in that window, and the rate
+limit (``VIEW_COUNT_RATE_LIMIT`` beacons a minute) is per address: rotating
+User-Agents cannot inflate a count, and readers at different addresses never
+share a limit.
 """
 
 import hashlib
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
 
 from articles.models import Article
+from config import ratelimit
+from config.client_address import client_address
 
 PREFIX = "viewcounts:"
 PENDING_TOTAL = PREFIX + "pending"
@@ -37,31 +50,42 @@ def pending_key(article_id):
     return f"{PREFIX}article:{article_id}"
 
 
-def client_fingerprint(request):
-    """A short hash of the client's address and browser: no personal data is kept."""
-    raw = "{}|{}".format(request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_USER_AGENT", "")[:300])
-    return hashlib.blake2s(raw.encode("utf-8", "replace"), digest_size=12).hexdigest()
+def _digest(text):
+    return hashlib.blake2s(text.encode("utf-8", "replace"), digest_size=12).hexdigest()
 
 
-def allow_client(fingerprint):
-    """False once a client has sent more than VIEW_COUNT_RATE_LIMIT beacons this minute."""
-    key = f"{PREFIX}rate:{fingerprint}:{int(time.time() // 60)}"
-    cache.add(key, 0, 120)
-    try:
-        return cache.incr(key) <= settings.VIEW_COUNT_RATE_LIMIT
-    except ValueError:  # expired between add and incr
-        return True
+@dataclass(frozen=True)
+class Reader:
+    """Short hashes of a reader's address and of address + browser: no personal data is kept."""
+
+    address: str
+    browser: str
+
+    @classmethod
+    def of(cls, request):
+        address = client_address(request) or ""
+        agent = request.META.get("HTTP_USER_AGENT", "")[:300]
+        return cls(address=_digest(address), browser=_digest(f"{address}|{agent}"))
 
 
-def record_view(article_id, fingerprint=None):
-    """Count one view of ``article_id``; a repeat from the same client within
-    VIEW_COUNT_DEDUP_SECONDS is ignored. Returns True when it was counted.
+def allow_client(reader):
+    """False once the reader's address has sent more than VIEW_COUNT_RATE_LIMIT beacons this minute."""
+    return ratelimit.over_limit("views", reader.address, settings.VIEW_COUNT_RATE_LIMIT) is None
 
+
+def record_view(article_id, reader=None):
+    """Count one view of ``article_id``; returns True when it was counted.
+
+    A repeat from the same browser at the same address within
+    VIEW_COUNT_DEDUP_SECONDS is ignored, and so is every browser beyond
+    VIEW_COUNT_PER_ADDRESS from one address in that window.
     May flush the pending counts to the database (see :func:`maybe_flush`).
     """
-    if fingerprint is not None:
-        seen = f"{PREFIX}seen:{article_id}:{fingerprint}"
-        if not cache.add(seen, 1, settings.VIEW_COUNT_DEDUP_SECONDS):
+    if reader is not None:
+        window = settings.VIEW_COUNT_DEDUP_SECONDS
+        if not cache.add(f"{PREFIX}seen:{article_id}:{reader.browser}", 1, window):
+            return False
+        if _incr(f"{PREFIX}readers:{article_id}:{reader.address}", window) > settings.VIEW_COUNT_PER_ADDRESS:
             return False
     _incr(pending_key(article_id))
     _incr(PENDING_TOTAL)
@@ -70,12 +94,12 @@ def record_view(article_id, fingerprint=None):
     return True
 
 
-def _incr(key):
-    cache.add(key, 0, COUNTER_SECONDS)
+def _incr(key, timeout=COUNTER_SECONDS):
+    cache.add(key, 0, timeout)
     try:
         return cache.incr(key)
     except ValueError:  # evicted between add and incr
-        cache.set(key, 1, COUNTER_SECONDS)
+        cache.set(key, 1, timeout)
         return 1
 
 

@@ -22,7 +22,11 @@ Printed, for each database:
   planted themes, weighted by items), per library;
 - render time of the 问题库 index (plain, filtered by unit, sorted newest),
   of the largest theme's page and of the CSV export of one theme: first
-  request and the median of several.
+  request and the median of several;
+- the whole 问题库 exported as .xlsx and .csv (every problem item): time,
+  peak Python memory (tracemalloc, a separate run: tracing slows it) and
+  size, for a file made anew (a fresh page-cache generation) and for the
+  same file asked again (served from the export cache, where there is one).
 
 Targets: regroup under 60 s, pages under 100 ms. A report, not a test: it
 never fails on a slow machine (see DESIGN.md, Habits).
@@ -322,6 +326,12 @@ def run_child(backend, size, postgres_url, join, merge):
     os.environ.setdefault("SECURE_COOKIES", "0")
     os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
     os.environ["LIBRARY_REGROUP_MODE"] = "off"
+    # One client asks for every export here: no per-address limit; the files
+    # go to a temporary folder, removed at the end.
+    os.environ["LIBRARY_EXPORT_RATE_LIMIT"] = "1000000"
+    import tempfile
+
+    os.environ["LIBRARY_EXPORT_DIR"] = tempfile.mkdtemp(prefix="bench-library-exports-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
@@ -377,7 +387,58 @@ def run_child(backend, size, postgres_url, join, merge):
             assert response.status_code == 200, (url, response.status_code)
         timings[name] = timed(fetch)
     result["pages"] = timings
+    result["exports"] = {
+        fmt: measure_export(client, f"/library/problems/export.{fmt}") for fmt in ("xlsx", "csv")
+    }
+    import shutil
+
+    shutil.rmtree(settings.LIBRARY_EXPORT_DIR, ignore_errors=True)
     print(json.dumps(result, ensure_ascii=False))
+
+
+def _fetch_whole(client, url):
+    """One request for ``url`` with its body read to the end, as a download is; returns the size."""
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    if response.streaming:
+        size = sum(len(chunk) for chunk in response.streaming_content)
+    else:
+        size = len(response.content)
+    return size
+
+
+def measure_export(client, url):
+    """``{"new": (s, peak MiB), "again": (s, peak MiB), "bytes": n}`` for one export.
+
+    "new" starts a new page-cache generation first (as any change of the site
+    does), so the file is made; "again" asks for it once more.
+    """
+    import gc
+    import tracemalloc
+
+    from config import pagecache
+
+    def run(fresh, traced):
+        if fresh:
+            pagecache.invalidate()
+        gc.collect()
+        if traced:
+            tracemalloc.start()
+        started = time.perf_counter()
+        size = _fetch_whole(client, url)
+        elapsed = time.perf_counter() - started
+        peak = 0
+        if traced:
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        return elapsed, peak / 2**20, size
+
+    new_s, _, size = run(True, False)
+    again_s, _, _ = run(False, False)
+    _, new_mib, _ = run(True, True)
+    _, again_mib, _ = run(False, True)
+    _log(f"  export {url}: new {new_s:.1f} s / {new_mib:.0f} MiB, again {again_s:.2f} s / {again_mib:.1f} MiB, {size:,} bytes")
+    return {"new": [new_s, new_mib], "again": [again_s, again_mib], "bytes": size}
 
 
 def _sqlite_files():
@@ -417,6 +478,10 @@ def format_results(results):
         lines.append(f"  {'page':<34} {'first ms':>9} {'median ms':>10}   (target < 100 ms)")
         for name, (first, median) in r["pages"].items():
             lines.append(f"  {name:<34} {first:9.1f} {median:10.1f}")
+        lines.append(f"  {'whole 问题库 export':<34} {'new s':>9} {'peak MiB':>10} {'again s':>9} {'peak MiB':>10} {'MB':>7}")
+        for fmt, e in r.get("exports", {}).items():
+            lines.append(f"  {fmt:<34} {e['new'][0]:9.2f} {e['new'][1]:10.1f} {e['again'][0]:9.3f} "
+                         f"{e['again'][1]:10.1f} {e['bytes'] / 1e6:7.1f}")
     return "\n".join(lines)
 
 

@@ -12,6 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.cache import caches_from
+from config.client_address import parse_trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,6 +42,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # The project package: the page cache's table (config/models.py) and system checks (config/checks.py).
+    "config.apps.PortalConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -53,7 +56,6 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "reversion",
-    "config",
     "topics",
     "articles",
     "library",
@@ -276,11 +278,23 @@ PERMISSIONS_POLICY = {
     )
 }
 
+# The reverse proxies in front of the app, whose X-Forwarded-For is believed
+# (config/client_address.py: the one definition of the client's address, used
+# by login throttling, view counts and the library's export limits).
+# Addresses or networks, comma-separated, and "unix" for a peer on gunicorn's
+# unix socket (the shipped deployment: nginx on the same host). Default: nginx
+# on this host, over loopback or the socket. A wrong entry stops the portal
+# from starting rather than trusting something unintended.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1,unix")
+parse_trusted_proxies(TRUSTED_PROXIES)
+
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for
 # one user name from one address, that pair is locked out for
 # AXES_COOLOFF_MINUTES; a successful login clears the count. By name *and*
 # address, because a committee office shares one public address and one
-# mistyping colleague must not lock everyone out.
+# mistyping colleague must not lock everyone out. The address is the real
+# client's (TRUSTED_PROXIES above), not nginx's: otherwise anyone could lock
+# out any account by failing five times from anywhere.
 AUTHENTICATION_BACKENDS = [
     "config.middleware.AxesBackend",  # first: refuses locked-out logins
     "django.contrib.auth.backends.ModelBackend",
@@ -290,13 +304,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "config.middleware.axes_username"
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
-# Behind a reverse proxy the client address is in X-Forwarded-For; set
-# AXES_PROXY_COUNT to the number of proxies in front of the app.
-if os.environ.get("AXES_PROXY_COUNT"):
-    AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_PROXY_COUNT"])
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 # Site identity shown in the header, the footer and the page title.
 SITE_NAME = os.environ.get("SITE_NAME", "基层党建文稿")
@@ -354,9 +364,12 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append("siteinfo.context_processor
 # oldest pending view is this old (and by `manage.py flush_view_counts`).
 VIEW_COUNT_FLUSH_EVERY = int(os.environ.get("VIEW_COUNT_FLUSH_EVERY", 50))
 VIEW_COUNT_FLUSH_SECONDS = int(os.environ.get("VIEW_COUNT_FLUSH_SECONDS", 300))
-# One client (address + browser) counts once per essay in this window, and
-# may send at most VIEW_COUNT_RATE_LIMIT beacons a minute.
+# One browser at one client address (TRUSTED_PROXIES) counts once per essay in
+# this window, one address at most VIEW_COUNT_PER_ADDRESS browsers per essay in
+# it (colleagues behind one office address count; made-up User-Agents do not),
+# and one address may send at most VIEW_COUNT_RATE_LIMIT beacons a minute.
 VIEW_COUNT_DEDUP_SECONDS = int(os.environ.get("VIEW_COUNT_DEDUP_SECONDS", 1800))
+VIEW_COUNT_PER_ADDRESS = int(os.environ.get("VIEW_COUNT_PER_ADDRESS", 10))
 VIEW_COUNT_RATE_LIMIT = int(os.environ.get("VIEW_COUNT_RATE_LIMIT", 30))
 
 # 问题库/对策库: how regrouping runs after essays change (library.tasks):
@@ -365,3 +378,14 @@ VIEW_COUNT_RATE_LIMIT = int(os.environ.get("VIEW_COUNT_RATE_LIMIT", 30))
 LIBRARY_REGROUP_MODE = os.environ.get("LIBRARY_REGROUP_MODE", "thread")
 if LIBRARY_REGROUP_MODE not in {"thread", "sync", "off"}:
     raise ImproperlyConfigured("LIBRARY_REGROUP_MODE must be thread, sync or off.")
+# 问题库/对策库 exports (library/export_files.py): each file is made once per
+# page-cache generation and filter and kept in LIBRARY_EXPORT_DIR -- outside
+# MEDIA_ROOT and STATIC_ROOT, so nothing serves it directly -- within
+# LIBRARY_EXPORT_MAX_MB; one client address may ask for LIBRARY_EXPORT_RATE_LIMIT
+# exports a minute, and at most LIBRARY_EXPORT_CONCURRENCY files are made at
+# once on the whole site (one: a file of the whole library keeps a core busy
+# for seconds).
+LIBRARY_EXPORT_DIR = Path(os.environ.get("LIBRARY_EXPORT_DIR", BASE_DIR / "var" / "exports"))
+LIBRARY_EXPORT_MAX_MB = int(os.environ.get("LIBRARY_EXPORT_MAX_MB", 500))
+LIBRARY_EXPORT_RATE_LIMIT = int(os.environ.get("LIBRARY_EXPORT_RATE_LIMIT", 6))
+LIBRARY_EXPORT_CONCURRENCY = int(os.environ.get("LIBRARY_EXPORT_CONCURRENCY", 1))

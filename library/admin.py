@@ -32,15 +32,15 @@ class LibraryChangesAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        queries.bump_version()
+        queries.library_changed()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        queries.bump_version()
+        queries.library_changed()
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        queries.bump_version()
+        queries.library_changed()
 
 
 @admin.register(Theme)

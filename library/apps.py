@@ -7,6 +7,7 @@ class LibraryConfig(AppConfig):
     verbose_name = "问题库与对策库"
 
     def ready(self):
+        from library import checks  # noqa: F401 - registers the checks
         from library.signals import connect_signals
 
         # Regroup in the background after essays are published or edited.

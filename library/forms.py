@@ -7,11 +7,11 @@ and never reaches the database; the page then says so and lists nothing.
 """
 
 from django import forms
-from django.core.cache import cache
 from django.db.models.functions import ExtractYear
 
 from articles.forms import PublicFilterForm, _topic_choices, sorted_orgs
 from articles.models import Article
+from config import pagecache
 
 
 class Sort:
@@ -79,29 +79,76 @@ class LibraryFilterForm(PublicFilterForm):
         return items.filter(article__in=essays.values("pk"))
 
 
-CHOICES_KEY = "library:filter-choices"
-CHOICES_SECONDS = 600
+class ExportForm(LibraryFilterForm):
+    """The filters of an export: the index's, and optionally one theme of the library exported.
+
+    Its :meth:`canonical` values name the stored file (``library.export_files``):
+    only a valid form is exported, so a made-up value never makes a file.
+    """
+
+    theme = forms.CharField(required=False, max_length=18)
+
+    def __init__(self, data, *, library, **kwargs):
+        super().__init__(data, **kwargs)
+        self.library = library
+
+    @classmethod
+    def for_request(cls, request, library):
+        from topics.models import Topic
+
+        years, orgs = filter_choices()
+        return cls(
+            request.GET, library=library,
+            topics=Topic.objects.only("id", "name", "slug", "parent_id", "position"), years=years, orgs=orgs,
+        )
+
+    def clean_theme(self):
+        from library.models import Theme
+
+        value = self.cleaned_data["theme"]
+        if not value:
+            return None
+        if not (value.isascii() and value.isdigit()) or not Theme.objects.filter(pk=int(value), library=self.library).exists():
+            raise forms.ValidationError("没有这个主题。")
+        return int(value)
+
+    def filter_items(self, items):
+        items = super().filter_items(items)
+        if self.is_valid() and self.cleaned_data["theme"] is not None:
+            items = items.filter(theme_id=self.cleaned_data["theme"])
+        return items
+
+    def canonical(self):
+        """What the export depends on, in a fixed form (not the order or spelling of the query string)."""
+        data = self.cleaned_data
+        return {
+            "library": str(self.library),
+            "topic": data["topic"] or "",
+            "org": data["org"] or "",
+            "year": data["year"],
+            "theme": data["theme"],
+        }
 
 
 def filter_choices():
-    """``(years, units)`` of the published essays in the library, cached (regrouping clears it).
+    """``(years, units)`` of the published essays in the library, for the current page-cache generation.
 
     Units in the essay list's order (:func:`articles.forms.sorted_orgs`).
-
     Extracting the year of 10,000 essays is a Python function per row on
-    SQLite: worth keeping for a few minutes.
+    SQLite: worth keeping. Kept per generation (``pagecache.memoize``), so a
+    withdrawn essay's unit leaves the choices at once, not minutes later.
     """
+    return pagecache.memoize("library:filter-choices", _filter_choices)
+
+
+def _filter_choices():
     from library.models import LibraryItem
 
-    cached = cache.get(CHOICES_KEY)
-    if cached is None:
-        published = Article.objects.published().filter(pk__in=LibraryItem.objects.values("article_id"))
-        years = list(
-            published.annotate(year=ExtractYear("published_at")).order_by("-year").values_list("year", flat=True).distinct()
-        )
-        orgs = sorted_orgs(
-            published.exclude(author_org="").order_by("author_org").values_list("author_org", flat=True).distinct()
-        )
-        cached = (years, orgs)
-        cache.set(CHOICES_KEY, cached, CHOICES_SECONDS)
-    return cached
+    published = Article.objects.published().filter(pk__in=LibraryItem.objects.values("article_id"))
+    years = list(
+        published.annotate(year=ExtractYear("published_at")).order_by("-year").values_list("year", flat=True).distinct()
+    )
+    orgs = sorted_orgs(
+        published.exclude(author_org="").order_by("author_org").values_list("author_org", flat=True).distinct()
+    )
+    return (years, orgs)

@@ -1,17 +1,18 @@
 """Counting for the library's pages: per theme, per year, per unit, per topic.
 
 Each function runs a fixed number of queries whatever the number of themes
-on the page.
+on the page. Every :class:`Theme` they hand out has passed through
+``library.visibility.conceal``: no theme reaches a public page under a name
+or with keywords taken from an essay the public may not see.
 """
 
-import uuid
 from collections import Counter
 
-from django.core.cache import cache
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Sum
 
 from articles.models import Article
 from config import pagecache
+from library import visibility
 from library.models import COUNTERMEASURE_KINDS, CountermeasureLink, LibraryItem, Theme
 from topics.models import Topic
 
@@ -33,12 +34,22 @@ def theme_rows(items, *, sort):
     return rows
 
 
-def stored_theme_rows(library, *, sort):
-    """:func:`theme_rows` of the unfiltered library, from the counts regrouping stores on each theme.
+def index_rows(library, form, items):
+    """``(rows, totals)`` of a library's index page: :func:`theme_rows` and :func:`totals` of ``items``.
 
-    One indexed query instead of counting every item on every visit; the
-    counts are as fresh as the last regroup (which follows every publish).
+    The unfiltered index reads the counts the last regroup stored on each
+    theme (one indexed query instead of counting every item on every visit),
+    unless some theme is withheld (``library.visibility``): then an essay
+    has left the public since that regroup and the stored counts still
+    include it, so they are counted from the public items until the next one.
     """
+    if form.is_valid() and not form.is_filtered and not visibility.any_withheld():
+        return stored_theme_rows(library, sort=form.ordering), stored_totals(library)
+    return theme_rows(items, sort=form.ordering), totals(items)
+
+
+def stored_theme_rows(library, *, sort):
+    """:func:`theme_rows` of the unfiltered library, from the counts regrouping stores on each theme."""
     themes = Theme.objects.filter(library=library, item_count__gt=0).select_related(None)
     order = ["-latest_at", "-essay_count", "-id"] if sort == "newest" else ["-essay_count", "-item_count", "id"]
     return [
@@ -46,13 +57,11 @@ def stored_theme_rows(library, *, sort):
             "theme_id": theme.pk, "theme": theme, "items": theme.item_count, "essays": theme.essay_count,
             "units": theme.unit_count, "latest": theme.latest_at,
         }
-        for theme in themes.order_by(*order)
+        for theme in visibility.conceal(list(themes.order_by(*order)))
     ]
 
 
 def stored_totals(library):
-    from django.db.models import Sum
-
     themes = Theme.objects.filter(library=library)
     items = themes.aggregate(n=Sum("item_count"))["n"] or 0
     return {"items": items, "essays": None}
@@ -62,6 +71,7 @@ def attach_themes(rows):
     """Put each row's :class:`Theme` (with its central item) in ``row["theme"]``: one query."""
     missing = [row["theme_id"] for row in rows if "theme" not in row]
     themes = Theme.objects.in_bulk(missing) if missing else {}
+    visibility.conceal(themes.values())
     for row in rows:
         if "theme" not in row:
             row["theme"] = themes.get(row["theme_id"]) or Theme(pk=row["theme_id"])
@@ -101,46 +111,41 @@ def by_topic(article_ids):
 
 # What an item's listing shows of its essay (not the long lead and conclusion).
 ESSAY_FIELDS = ("title", "slug", "author_org", "status", "published_at", "deleted_at")
-VERSION_KEY = "library:version"
-STATS_SECONDS = 600
 # Beyond this many essays, pass a subquery rather than a list of ids.
 MAX_LISTED_IDS = 5000
 
 
-def bump_version():
+def library_changed():
     """Called after every change of the library (a regroup, an editor's rename, merge,
-    split, move or link): cached theme statistics are recomputed on next view, and
-    the cached pages (config.pagecache) go stale."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    split, move or link): a new page-cache generation, so the cached pages, the
+    memoized statistics and the export files (all keyed on it) go stale."""
     pagecache.invalidate()
 
 
 def theme_stats(theme, items):
-    """A theme page's counts (essays, years, units, topics, related themes), cached until the next regroup.
+    """A theme page's counts (essays, years, units, topics, related themes), for the current generation.
 
     Counting the essays behind a theme of two thousand items is most of the
-    page's work; the figures change only when essays are (un)published, and
-    every such change is followed by a regroup, which bumps the version.
-    The cache also expires after :data:`STATS_SECONDS` (scheduled essays
-    becoming public trigger nothing).
+    page's work. Kept per page-cache generation (``pagecache.memoize``), which
+    every change of an essay, a topic or the library ends -- a withdrawal
+    changes the figures at once, before the regroup that follows it -- and
+    which also ends when a scheduled essay's time comes.
     """
-    version = cache.get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, None)
-    key = f"library:theme-stats:{theme.pk}:{version}"
-    stats = cache.get(key)
-    if stats is None:
+
+    def compute():
         article_ids, by_year, by_unit = essay_stats(items)
         essays = len(article_ids)
         if essays > MAX_LISTED_IDS:
             article_ids = items.values("article_id")
-        stats = {
+        return {
             "essays": essays,
             "by_year": by_year,
             "by_unit": by_unit,
             "by_topic": by_topic(article_ids),
             "related_themes": related_themes(theme, article_ids),
         }
-        cache.set(key, stats, STATS_SECONDS)
-    return stats
+
+    return pagecache.memoize("library:theme-stats", compute, theme.pk)
 
 
 def linked_items(theme, limit=30):
@@ -187,4 +192,11 @@ def related_themes(theme, article_ids, limit=10):
         .values("theme_id").annotate(n=Count("article_id", distinct=True)).order_by("-n", "theme_id")[:limit]
     )
     themes = Theme.objects.in_bulk([row["theme_id"] for row in rows])
+    visibility.conceal(themes.values())
     return [(themes[row["theme_id"]], row["n"]) for row in rows if row["theme_id"] in themes]
+
+
+def public_labels(theme_ids):
+    """``{theme id: the name the public sees}`` for an export's theme column: one query."""
+    themes = visibility.conceal(list(Theme.objects.filter(pk__in=theme_ids)))
+    return {theme.pk: (theme.label, theme.get_absolute_url()) for theme in themes}

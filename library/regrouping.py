@@ -3,15 +3,19 @@
 :func:`regroup` is the one entry point (the ``regroup_items`` command, the
 background thread after publishing, the benchmark). It
 
-1. syncs :class:`LibraryItem` rows with the points of published essays
-   (keyed by section and ordinal, so an item keeps its id and permalink
-   while its point exists; items of unpublished essays go);
+1. syncs :class:`LibraryItem` rows with the points of public essays --
+   published and due, not in the recycle bin -- (keyed by section and
+   ordinal, so an item keeps its id and permalink while its point exists);
+   items of essays the public may not see go, in the same transaction that
+   renames the themes they named (``library.visibility`` hides them until then);
 2. groups each library's items (``library.grouping``) with editors' pinned
    themes and moved items as seeds;
 3. matches each automatic group to the previous automatic theme holding most
    of its items, so theme ids (and URLs) stay stable across regroups;
 4. refreshes labels and counts and suggests countermeasure links within each
-   essay, keeping every link an editor confirmed or rejected.
+   essay, keeping every link an editor confirmed or rejected;
+5. records when the next scheduled essay with library points becomes due,
+   so that the first library request after it regroups (``library.tasks``).
 """
 
 from __future__ import annotations
@@ -21,14 +25,12 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max, Q
 
 from articles.models import Article, Section
-from library import grouping, queries
+from library import grouping, queries, tasks
 from library.extraction import first_sentence, plain_text, split_items
-from library.forms import CHOICES_KEY
 from library.models import (
     COUNTERMEASURE_KINDS,
     CountermeasureLink,
@@ -102,10 +104,15 @@ def _items_of(section, kind):
 
 
 def sync_items(progress=None):
-    """Make the item rows match the points of published (and scheduled) essays; returns the number of items."""
-    # Scheduled essays too: their items appear by themselves when the time
-    # comes (every page filters with LibraryItem.objects.public()).
-    published = Article.objects.filter(status=Article.Status.PUBLISHED).values_list("pk", flat=True)
+    """Make the item rows match the points of public essays.
+
+    Returns ``(items, stale)``: the number of items wanted and the ids of the
+    rows to delete, which the caller deletes in the transaction that
+    relabels the themes (until then ``library.visibility`` withholds them).
+    Not scheduled essays: their points would name themes and give keywords
+    before their time. They join at the regroup their publish time triggers.
+    """
+    published = Article.objects.published().values_list("pk", flat=True)
     sections = (
         Section.objects.filter(article__in=published)
         .only("id", "article_id", "level", "kind", "heading", "body", "position")
@@ -142,23 +149,26 @@ def sync_items(progress=None):
 
     stale = [row["id"] for key, row in existing.items() if key not in wanted]
     with transaction.atomic():
-        for start in range(0, len(stale), BATCH):
-            LibraryItem.objects.filter(pk__in=stale[start:start + BATCH]).delete()
         LibraryItem.objects.bulk_create(create, batch_size=BATCH)
         LibraryItem.objects.bulk_update(update, ["kind", "heading", "text", "position"], batch_size=BATCH)
-    return len(wanted)
+    return len(wanted), stale
 
 
 def regroup(progress=None):
     """Rebuild items, themes and suggested links. ``progress(n)`` is called as items are grouped."""
     started = time.perf_counter()
     report = Report()
-    report.items = sync_items()
-    rows = list(
-        LibraryItem.objects.order_by("article_id", "position", "ordinal").values_list(
+    # Before the items are read: an essay that becomes due while this runs is
+    # then still ahead of the time recorded, and regrouped again.
+    next_due = tasks.next_scheduled()
+    report.items, stale = sync_items()
+    stale = set(stale)
+    rows = [
+        row for row in LibraryItem.objects.order_by("article_id", "position", "ordinal").values_list(
             "id", "article_id", "kind", "heading", "text", "theme_id", "locked_by_editor"
         )
-    )
+        if row[0] not in stale
+    ]
     vectors = grouping.tfidf(grouping.tokenize([f"{heading}。{text}" for _, _, _, heading, text, _, _ in rows]))
     by_library = defaultdict(list)
     for index, row in enumerate(rows):
@@ -173,6 +183,11 @@ def regroup(progress=None):
         theme_updates.update(updates)
 
     with transaction.atomic():
+        # The items of essays that left the public go together with the names
+        # and keywords they gave their themes.
+        stale = sorted(stale)
+        for start in range(0, len(stale), BATCH):
+            LibraryItem.objects.filter(pk__in=stale[start:start + BATCH]).delete()
         # One UPDATE per theme (in chunks): much faster than bulk_update's CASE WHEN.
         moved = defaultdict(list)
         for row in rows:
@@ -190,7 +205,7 @@ def regroup(progress=None):
         refresh_counts()
     report.themes = Theme.objects.count()
     report.links = suggest_links(rows, vectors)
-    cache.delete(CHOICES_KEY)
+    tasks.record_next_due(next_due)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -270,7 +285,7 @@ def refresh_counts():
         theme.latest_at = row.get("latest")
     Theme.objects.bulk_update(themes, ["item_count", "essay_count", "unit_count", "latest_at"], batch_size=BATCH)
     # Cached theme statistics are stale now (regrouping, or an editor's merge, split or move).
-    queries.bump_version()
+    queries.library_changed()
 
 
 def suggest_links(rows, vectors):

@@ -35,7 +35,7 @@ def rename_theme(theme, label):
         raise LibraryError("主题名称不能为空。")
     theme.custom_label = label
     _pin(theme)
-    queries.bump_version()
+    queries.library_changed()
     return theme
 
 
@@ -103,7 +103,7 @@ def decide_links(links, status):
     if status not in CountermeasureLink.Status.values:
         raise LibraryError("未知的关联状态。")
     count = CountermeasureLink.objects.filter(pk__in=[link.pk for link in links]).update(status=status)
-    queries.bump_version()
+    queries.library_changed()
     return count
 
 
@@ -115,5 +115,5 @@ def link_items(problem, countermeasure):
         problem=problem, countermeasure=countermeasure,
         defaults={"status": CountermeasureLink.Status.CONFIRMED},
     )
-    queries.bump_version()
+    queries.library_changed()
     return link

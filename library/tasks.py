@@ -9,6 +9,13 @@
   the shared Redis cache also means one per site); no broker needed.
 - ``"sync"``: regroup at once after commit (tests, small sites).
 - ``"off"``: do nothing; run ``manage.py regroup_items`` yourself (cron).
+
+Scheduled essays have no items until they are due (``library.regrouping``).
+Each regroup records when the next scheduled essay with library points
+becomes due; the first library request after that time regroups
+(:func:`regroup_if_due`, in the ``thread`` and ``sync`` modes), so no cron
+job is needed. The page cache starts a new generation at that time too, so
+that first request reaches the view.
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 LOCK_KEY = "library:regroup:lock"
 DIRTY_KEY = "library:regroup:dirty"
+# When the next scheduled essay with library points is due (a timestamp; 0: none).
+NEXT_DUE_KEY = "library:regroup:next-due"
 # The lock expires by itself if the process dies mid-regroup.
 LOCK_SECONDS = 15 * 60
 DEBOUNCE_SECONDS = 2.0
@@ -114,3 +123,63 @@ def _worker():
         raise
     finally:
         connections.close_all()
+
+
+# ---------------------------------------------------------------- scheduled essays
+
+
+def _scheduled_with_items():
+    from articles.models import Article
+    from library.regrouping import LIBRARY_KINDS
+
+    return Article.objects.scheduled().filter(sections__kind__in=LIBRARY_KINDS)
+
+
+def next_scheduled():
+    """The publish time of the next scheduled essay with library points, or None."""
+    return _scheduled_with_items().order_by("published_at").values_list("published_at", flat=True).first()
+
+
+def record_next_due(when):
+    """Called by each regroup with :func:`next_scheduled` as it was when the regroup began."""
+    cache.set(NEXT_DUE_KEY, when.timestamp() if when else 0, None)
+
+
+def _next_due():
+    """The recorded time, or -- when the cache lost it -- one worked out from the database:
+    now if a public essay newer than every essay with items has library points (it
+    became due since the last regroup), else the next scheduled one."""
+    due = cache.get(NEXT_DUE_KEY)
+    if due is not None:
+        return due
+    from django.db.models import Max
+
+    from articles.models import Article
+    from library.models import LibraryItem
+    from library.regrouping import LIBRARY_KINDS
+
+    newest = LibraryItem.objects.aggregate(newest=Max("article__published_at"))["newest"]
+    missed = Article.objects.published().filter(sections__kind__in=LIBRARY_KINDS)
+    if newest is not None:
+        missed = missed.filter(published_at__gt=newest)
+    if missed.exists():
+        due = time.time()
+    else:
+        when = next_scheduled()
+        due = when.timestamp() if when else 0
+    cache.set(NEXT_DUE_KEY, due, None)
+    return due
+
+
+def regroup_if_due():
+    """Regroup (as configured) once a scheduled essay with library points is due.
+
+    Called by the public library views: one cache read per request. Only the
+    first request after the time starts the regroup (``cache.add``); the
+    regroup records the next time.
+    """
+    if mode() == "off":
+        return
+    due = _next_due()
+    if due and time.time() >= due and cache.add(f"{NEXT_DUE_KEY}:{due}", True, LOCK_SECONDS):
+        run_or_start()

@@ -2,21 +2,26 @@
 
 Only items of published essays appear (``LibraryItem.objects.public()``).
 The indexes and theme pages are cached whole for anonymous readers
-(``config.pagecache``) until the library changes (``queries.bump_version``:
+(``config.pagecache``) until the library changes (``queries.library_changed``:
 every regroup and every editor's change) or an essay does.
 Views are thin: filtering is the form's (``library.forms``), counting is
-``library.queries``'s, files are ``library.export``'s.
+``library.queries``'s, files are ``library.export``'s (made once per
+generation and filter, kept and limited by ``library.export_files``).
 """
 
 import re
 
+from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
 
 from articles.views import paginate
+from config import ratelimit
+from config.client_address import client_address
 from config.pagecache import no_page_cache, public_page
-from library import charts, export, queries
-from library.forms import LibraryFilterForm
+from library import charts, export, export_files, queries, tasks, visibility
+from library.forms import ExportForm, LibraryFilterForm
 from library.models import Library, LibraryItem, Theme
 from library.staticfiles import echarts_available
 
@@ -44,16 +49,12 @@ def _context(library, **context):
 
 @public_page(params=["topic", "org", "year", "sort", "page"])
 def theme_index(request, library):
+    tasks.regroup_if_due()
     form = LibraryFilterForm.for_request(request)
     if form.has_input and not form.is_valid():
         no_page_cache(request)  # values no link carries are rendered, not stored
     items = form.filter_items(LibraryItem.objects.of_library(library))
-    if form.is_valid() and not form.is_filtered:
-        rows = queries.stored_theme_rows(library, sort=form.ordering)
-        totals = queries.stored_totals(library)
-    else:
-        rows = queries.theme_rows(items, sort=form.ordering)
-        totals = queries.totals(items)
+    rows, totals = queries.index_rows(library, form, items)
     page = paginate(request, rows, per_page=THEMES_PER_PAGE)
     queries.attach_themes(page.object_list)
     chart = sorted(rows, key=lambda row: (-row["essays"], row["theme_id"]))[:CHART_THEMES]
@@ -75,25 +76,29 @@ def theme_index(request, library):
 def theme_detail(request, library, pk):
     if pk > MAX_ID:
         raise Http404("没有这个主题。")
+    tasks.regroup_if_due()
     theme = get_object_or_404(Theme, pk=pk, library=library)
+    visibility.conceal([theme])
     items = LibraryItem.objects.public().filter(theme=theme)
     # The count regrouping stored saves counting two thousand items per visit;
-    # it lags a publish only until the regroup that follows it.
-    if not theme.item_count or not items.exists():
+    # it lags a publish only until the regroup that follows it. A withheld
+    # theme's stored count still includes an essay that left the public.
+    item_count = items.count() if theme.withheld else theme.item_count
+    if not item_count or not items.exists():
         raise Http404("这个主题下暂时没有已发布的条目。")
     listed = (
         items.select_related("article")
         .only("article_id", "section_id", "kind", "ordinal", "heading", "text", *(f"article__{f}" for f in queries.ESSAY_FIELDS))
         .order_by("-article__published_at", "article_id", "position", "ordinal")
     )
-    page = paginate(request, listed, count=theme.item_count, per_page=ITEMS_PER_PAGE)
+    page = paginate(request, listed, count=item_count, per_page=ITEMS_PER_PAGE)
     stats = queries.theme_stats(theme, items)
     by_year, by_unit = stats["by_year"], stats["by_unit"]
     return render(request, "library/theme_detail.html", _context(
         library,
         theme=theme,
         page=page,
-        item_count=theme.item_count,
+        item_count=item_count,
         essay_count=stats["essays"],
         unit_count=len(by_unit),
         by_topic=stats["by_topic"],
@@ -119,19 +124,33 @@ def item_permalink(request, key):
         raise Http404("没有这个条目。")
     if int(match[1]) > MAX_ID:
         raise Http404("没有这个条目。")
+    tasks.regroup_if_due()
     item = get_object_or_404(
         LibraryItem.objects.public().select_related("article"), section_id=int(match[1]), ordinal=int(match[2])
     )
     return HttpResponseRedirect(item.essay_url())
 
 
+@never_cache
 def export_items(request, library, fmt):
-    form = LibraryFilterForm.for_request(request)
+    """The filtered items as .xlsx or .csv: limited per client address, made once per generation."""
+    wait = ratelimit.over_limit("library-export", client_address(request), settings.LIBRARY_EXPORT_RATE_LIMIT)
+    if wait:
+        return _export_refused(request, library, 429, f"您的导出请求过于频繁，请 {wait} 秒后再试。", retry_after=wait)
+    tasks.regroup_if_due()
+    form = ExportForm.for_request(request, library)
+    if not form.is_valid():
+        return _export_refused(request, library, 400, f"筛选条件无效（可能来自过期或改动过的链接），请您回到{TITLES[library]}重新选择后再导出。")
     items = form.filter_items(LibraryItem.objects.of_library(library))
-    theme = request.GET.get("theme", "")
-    if theme:
-        if not theme.isascii() or not theme.isdigit() or len(theme) > 18:
-            items = items.none()
-        else:
-            items = items.filter(theme_id=int(theme))
-    return export.response(items, fmt=fmt, title=TITLES[library], request=request)
+    try:
+        return export.response(form, items, fmt=fmt, title=TITLES[library], request=request)
+    except export_files.Busy:
+        wait = export_files.BUSY_RETRY_SECONDS
+        return _export_refused(request, library, 429, f"网站正在生成其他导出文件，请您 {wait} 秒后再试。", retry_after=wait)
+
+
+def _export_refused(request, library, status, message, retry_after=None):
+    response = render(request, "library/export_refused.html", _context(library, message=message), status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response

@@ -13,6 +13,7 @@ from django.utils import timezone
 from articles import viewcounts
 from articles.models import Article
 from articles.tests.factories import make_article, make_draft
+from config import ratelimit
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_a_client_sending_too_many_beacons_gets_429(client, settings, monkeypatc
     settings.VIEW_COUNT_RATE_LIMIT = 3
     # The limit counts per clock minute: pin the clock so the test cannot
     # straddle a minute boundary and see a fresh window.
-    monkeypatch.setattr(viewcounts, "time", types.SimpleNamespace(time=lambda: 1_800_000_030.0))
+    monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: 1_800_000_030.0))
     articles = [make_article() for _ in range(4)]
     codes = [beacon(client, article).status_code for article in articles]
     assert codes == [204, 204, 204, 429]
@@ -162,3 +163,63 @@ def test_home_lists_the_most_read_essays(client):
 @pytest.mark.parametrize("pk", ["99999999999999999999999", "9223372036854775808", "0"])
 def test_an_impossible_essay_number_is_404(client, pk):
     assert client.post(f"/articles/{pk}/view/").status_code == 404
+
+
+# ---------------------------------------------------------------- behind nginx, from distinct addresses
+# Every beacon reaches Django from nginx; the client is the address nginx
+# saw (config.client_address), here distinct loopback addresses.
+
+COMMON_BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36"
+
+
+def beacon_from(request_from, source, article, agent=COMMON_BROWSER, forwarded_for=None):
+    headers = {"User-Agent": agent}
+    if forwarded_for:
+        headers["X-Forwarded-For"] = forwarded_for
+    status, _, _ = request_from(source, "POST", reverse("articles:count_view", args=[article.pk]), headers=headers)
+    return status
+
+
+def views(article):
+    return viewcounts.displayed_count(Article.all_objects.get(pk=article.pk))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_behind_nginx_readers_at_different_addresses_with_the_same_browser_each_count(request_from, settings):
+    settings.VIEW_COUNT_FLUSH_EVERY = 1000
+    article = make_article()
+    readers = [f"127.0.0.{n}" for n in range(10, 50)]
+    statuses = [beacon_from(request_from, reader, article) for reader in readers]
+    assert statuses == [204] * len(readers)
+    assert views(article) == len(readers)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_behind_nginx_rotating_browsers_from_one_address_cannot_inflate_the_count(request_from, settings):
+    settings.VIEW_COUNT_FLUSH_EVERY = 1000
+    settings.VIEW_COUNT_PER_ADDRESS = 5
+    article = make_article()
+    for n in range(40):
+        beacon_from(request_from, "127.0.0.5", article, agent=f"Mozilla/5.0 Bot/{n}", forwarded_for=f"203.0.113.{n}")
+    assert views(article) == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_behind_nginx_colleagues_behind_one_office_address_still_count(request_from, settings):
+    settings.VIEW_COUNT_FLUSH_EVERY = 1000
+    article = make_article()
+    colleagues = ["Chrome/120.0", "Firefox/121.0", "Edg/120.0", "QQBrowser/12.1"]
+    for agent in colleagues:
+        assert beacon_from(request_from, "127.0.0.7", article, agent=f"Mozilla/5.0 {agent}") == 204
+    beacon_from(request_from, "127.0.0.7", article, agent="Mozilla/5.0 Chrome/120.0")  # a reload
+    assert views(article) == len(colleagues)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_behind_nginx_the_rate_limit_is_per_address(request_from, settings, monkeypatch):
+    settings.VIEW_COUNT_RATE_LIMIT = 3
+    monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: 1_800_000_030.0))
+    articles = [make_article() for _ in range(4)]
+    busy = [beacon_from(request_from, "127.0.0.8", article, agent=f"Mozilla/5.0 Bot/{n}") for n, article in enumerate(articles)]
+    assert busy == [204, 204, 204, 429]
+    assert beacon_from(request_from, "127.0.0.9", articles[0]) == 204  # another reader is not held up

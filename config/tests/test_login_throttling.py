@@ -1,6 +1,8 @@
 """Login throttling (django-axes): lockout after repeated failures, in Chinese."""
 
+import re
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -129,3 +131,37 @@ def test_logout_with_a_nul_user_agent_is_not_a_500(client, editor):
     client.raise_request_exception = False
     assert client.post(reverse("admin:login"), {"username": "editor", "password": PASSWORD}).status_code == 302
     assert client.post(reverse("admin:logout"), headers={"user-agent": "a\x00b"}).status_code < 500
+
+
+class Browser:
+    """A person logging in through nginx from one loopback address, with its own CSRF cookie."""
+
+    def __init__(self, request_from, source):
+        self.request_from, self.source = request_from, source
+        status, headers, body = request_from(source, "GET", reverse("admin:login"))
+        assert status == 200
+        self.cookie = next(
+            value.split(";", 1)[0] for name, value in headers.items() if name.lower() == "set-cookie" and value.startswith("csrftoken=")
+        )
+        self.token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body.decode()).group(1)
+
+    def log_in(self, password, *, forwarded_for=None, username="editor"):
+        headers = {"Cookie": self.cookie, "Content-Type": "application/x-www-form-urlencoded"}
+        if forwarded_for:
+            headers["X-Forwarded-For"] = forwarded_for
+        body = urlencode({"csrfmiddlewaretoken": self.token, "username": username, "password": password, "next": reverse("admin:index")})
+        status, _, _ = self.request_from(self.source, "POST", reverse("admin:login"), headers=headers, body=body)
+        return status
+
+
+@pytest.mark.django_db(transaction=True)
+def test_behind_nginx_an_attacker_locks_out_only_their_own_address(request_from, editor, settings):
+    attacker, user = Browser(request_from, "127.0.0.5"), Browser(request_from, "127.0.0.6")
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        # A new made-up client address in front of each attempt.
+        status = attacker.log_in("wrong-password", forwarded_for=f"203.0.113.{attempt}, 198.51.100.{attempt}")
+        assert status == (200 if attempt < settings.AXES_FAILURE_LIMIT - 1 else 429)
+
+    assert attacker.log_in(PASSWORD, forwarded_for="203.0.113.99") == 429, "the attacker's own address is locked out"
+    assert attacker.log_in(PASSWORD) == 429
+    assert user.log_in(PASSWORD) == 302, "the real user, at another address, logs in"

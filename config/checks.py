@@ -1,0 +1,34 @@
+"""System checks of the portal's own settings (``manage.py check``, ``check --deploy``).
+
+Settings that are read once at start-up and refuse a wrong value there
+(``TRUSTED_PROXIES``) are checked again here, because a settings module or
+a test may replace them after that.
+"""
+
+import os
+
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+from config.client_address import parse_trusted_proxies
+
+# Settings of earlier versions that nothing reads any more: set, they would
+# give a false sense of being configured.
+RETIRED = {
+    "AXES_PROXY_COUNT": "The client's address now comes from TRUSTED_PROXIES, the list of the reverse "
+    "proxies in front of the portal (default: nginx on this host). Remove AXES_PROXY_COUNT.",
+}
+
+
+@checks.register(checks.Tags.security)
+def check_client_address_settings(app_configs, **kwargs):
+    problems = []
+    try:
+        parse_trusted_proxies(settings.TRUSTED_PROXIES)
+    except ImproperlyConfigured as error:
+        problems.append(checks.Error(str(error), id="config.E001"))
+    for name, hint in RETIRED.items():
+        if os.environ.get(name):
+            problems.append(checks.Warning(f"{name} is set but no longer read.", hint=hint, id="config.W001"))
+    return problems

@@ -1,0 +1,231 @@
+"""Nothing of an essay the public may not see reaches the library's public side.
+
+Scheduled essays (published, publish time still ahead), drafts, archived
+essays and the recycle bin: none of their points, nor a theme name or a
+keyword taken from them, may appear on an index, a theme page, a chart's
+data or an export -- not even in the seconds between a withdrawal and the
+regroup that follows it. A scheduled essay joins the library by itself when
+its time comes.
+"""
+
+import csv
+import io
+import json
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from articles import services
+from articles.models import Article
+from library.models import LibraryItem
+from library.regrouping import regroup
+from library.tests.factories import ATTITUDE, ORGANIZATION, STUDY, make_essay
+
+pytestmark = pytest.mark.django_db
+
+PROBLEMS = "/library/problems/"
+COUNTERMEASURES = "/library/countermeasures/"
+# The hidden essay's wording: its points join the 三会一课 theme and, being the
+# most typical of it, name it; 红旗 becomes one of the theme's keywords.
+HIDDEN_UNIT = "丙单位"
+HIDDEN_PROBLEMS = [
+    "三会一课流于形式，红旗驿站组织生活不规范",
+    "红旗驿站组织生活流于形式，三会一课不规范",
+    "红旗驿站三会一课流于形式",
+]
+HIDDEN_COUNTERMEASURES = ["建好红旗驿站，严格落实三会一课制度，规范组织生活"]
+HIDDEN_WORD = "红旗"
+
+
+@pytest.fixture(autouse=True)
+def _regroup_by_hand(settings):
+    # What readers see in the seconds before the regroup that follows a change.
+    settings.LIBRARY_REGROUP_MODE = "off"
+    settings.LIBRARY_EXPORT_RATE_LIMIT = 1000  # one client reads everything, again and again
+
+
+def public_essays():
+    make_essay(problems=[ORGANIZATION[0], ATTITUDE[0]], countermeasures=STUDY, author_org="甲单位")
+    make_essay(problems=[ORGANIZATION[1], ATTITUDE[1]], countermeasures=STUDY, author_org="乙单位")
+
+
+def hidden_essay(**fields):
+    return make_essay(
+        problems=HIDDEN_PROBLEMS, countermeasures=HIDDEN_COUNTERMEASURES, author_org=HIDDEN_UNIT, **fields
+    )
+
+
+def theme_url(heading):
+    return LibraryItem.objects.get(heading=heading).theme.get_absolute_url()
+
+
+def body(response):
+    """A response's body, streamed or not (an export is streamed from its file)."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def chart_data(page):
+    """The decoded json_script blocks of a page (their text is \\u-escaped in the HTML)."""
+    return [
+        json.loads(block)
+        for block in re.findall(r'<script id="[^"]+-data" type="application/json">(.*?)</script>', page, re.S)
+    ]
+
+
+def everything_public(client):
+    """What a reader can get of the library: pages, chart data, CSV and XLSX, as one text per source."""
+    sources = {}
+    for library in (PROBLEMS, COUNTERMEASURES):
+        page = client.get(library).content.decode()
+        sources[library] = page
+        sources[library + " charts"] = json.dumps(chart_data(page), ensure_ascii=False)
+        for match in sorted(set(re.findall(rf'href="({library}\d+/)"', page))):
+            theme_page = client.get(match).content.decode()
+            sources[match] = theme_page
+            sources[match + " charts"] = json.dumps(chart_data(theme_page), ensure_ascii=False)
+        csv_response = client.get(library + "export.csv")
+        assert csv_response.status_code == 200
+        sources[library + "export.csv"] = body(csv_response).decode("utf-8-sig")
+        xlsx_response = client.get(library + "export.xlsx")
+        assert xlsx_response.status_code == 200
+        sheet = load_workbook(io.BytesIO(body(xlsx_response))).active
+        sources[library + "export.xlsx"] = "\n".join(
+            "\t".join(str(cell) for cell in row if cell is not None) for row in sheet.iter_rows(values_only=True)
+        )
+    return sources
+
+
+def leaks(sources):
+    """The sources in which anything of the hidden essay shows."""
+    needles = [*HIDDEN_PROBLEMS, *HIDDEN_COUNTERMEASURES, HIDDEN_WORD, HIDDEN_UNIT]
+    return {name: [needle for needle in needles if needle in text] for name, text in sources.items()
+            if any(needle in text for needle in needles)}
+
+
+def test_a_scheduled_essay_leaves_no_trace_in_the_library(client):
+    public_essays()
+    hidden_essay(published_at=timezone.now() + timedelta(days=7))
+    regroup()
+
+    sources = everything_public(client)
+    assert leaks(sources) == {}
+    # The 三会一课 theme is there, named after a public point.
+    assert any(ORGANIZATION[0] in text or ORGANIZATION[1] in text for text in sources.values())
+
+
+def test_a_scheduled_essay_joins_the_library_when_its_time_comes_without_a_command(client, settings):
+    settings.LIBRARY_REGROUP_MODE = "sync"
+    public_essays()
+    scheduled = hidden_essay(published_at=timezone.now() + timedelta(days=7))
+    regroup()
+    assert leaks(everything_public(client)) == {}
+
+    with time_machine.travel(scheduled.published_at + timedelta(minutes=1), tick=False):
+        # No regroup_items run, no save: the first library request after the
+        # publish time brings the essay in.
+        page = client.get(PROBLEMS).content.decode()
+        assert "<strong>3</strong> 篇文稿提出" in page
+        theme_page = client.get(theme_url(HIDDEN_PROBLEMS[0])).content.decode()
+        for heading in HIDDEN_PROBLEMS:
+            assert heading in theme_page
+        assert HIDDEN_UNIT in theme_page
+        text = body(client.get(PROBLEMS + "export.csv")).decode("utf-8-sig")
+        assert {row[1] for row in csv.reader(io.StringIO(text))} >= set(HIDDEN_PROBLEMS)
+        assert HIDDEN_UNIT in client.get(PROBLEMS).content.decode()  # the unit filter offers it
+
+
+def _reschedule(article, user):
+    article.published_at = timezone.now() + timedelta(days=3)
+    article.save()
+
+
+WITHDRAWALS = {
+    "unpublished": services.unpublish,
+    "archived": services.archive,
+    "moved to the recycle bin": services.move_to_recycle_bin,
+    "rescheduled": _reschedule,
+}
+
+
+@pytest.mark.parametrize("withdraw", list(WITHDRAWALS), ids=list(WITHDRAWALS))
+def test_a_withdrawn_essay_and_the_names_taken_from_it_vanish_at_once(client, admin_user, withdraw):
+    public_essays()
+    essay = hidden_essay()
+    regroup()
+    before = everything_public(client)  # fills every cache a reader's visit fills
+    assert leaks(before), "the essay is public: its points are in the library"
+    theme = theme_url(ORGANIZATION[0])
+    assert theme == theme_url(HIDDEN_PROBLEMS[0])
+
+    WITHDRAWALS[withdraw](Article.all_objects.get(pk=essay.pk), admin_user)
+
+    after = everything_public(client)
+    assert leaks(after) == {}
+    # The theme stays, with the public essays' counts, under a public name.
+    page = client.get(theme).content.decode()
+    assert "<strong>2</strong> 篇文稿提出，共 2 条" in page
+    assert ORGANIZATION[0] in page and ORGANIZATION[1] in page
+    assert "<strong>2</strong> 篇文稿提出" in client.get(PROBLEMS).content.decode()
+
+
+def test_a_theme_named_after_a_point_an_editor_moved_elsewhere_is_renamed_when_its_essay_goes(client, admin_user):
+    from library import services as library_services
+
+    public_essays()
+    essay = hidden_essay()
+    regroup()
+    central = LibraryItem.objects.get(heading=HIDDEN_PROBLEMS[0]).theme.central_item
+    assert central.article_id == essay.pk
+    named = central.theme
+    other = LibraryItem.objects.get(heading=ATTITUDE[0]).theme
+    for item in LibraryItem.objects.filter(article=essay, theme=named):
+        library_services.move_item(item, other)
+    named.refresh_from_db()
+    assert named.items.exists() and not named.items.filter(article=essay).exists()
+    assert named.auto_label == central.heading  # still named after it, until the next regroup
+
+    services.unpublish(Article.objects.get(pk=essay.pk), admin_user)
+
+    assert leaks(everything_public(client)) == {}
+
+
+def test_a_regroup_records_when_the_next_scheduled_essay_is_due(settings):
+    from django.core.cache import cache
+
+    from library import tasks
+
+    public_essays()
+    later = hidden_essay(published_at=timezone.now() + timedelta(days=7))
+    make_essay(problems=["经费保障不足"], published_at=timezone.now() + timedelta(days=9))
+    regroup()
+    assert cache.get(tasks.NEXT_DUE_KEY) == later.published_at.timestamp()
+    assert not LibraryItem.objects.filter(article=later).exists()
+
+
+def test_an_essay_that_became_due_while_the_cache_was_lost_is_still_brought_in(client, settings):
+    from django.core.cache import cache
+
+    from library import tasks
+
+    settings.LIBRARY_REGROUP_MODE = "sync"
+    public_essays()
+    scheduled = hidden_essay(published_at=timezone.now() + timedelta(days=7))
+    regroup()
+    with time_machine.travel(scheduled.published_at + timedelta(minutes=1), tick=False):
+        cache.delete(tasks.NEXT_DUE_KEY)  # e.g. Redis restarted
+        assert HIDDEN_PROBLEMS[0] in client.get(theme_url(ORGANIZATION[0])).content.decode()
+        assert cache.get(tasks.NEXT_DUE_KEY) == 0  # nothing else scheduled
+
+
+def test_nothing_is_regrouped_by_a_request_when_regrouping_is_left_to_cron(client, settings):
+    settings.LIBRARY_REGROUP_MODE = "off"
+    public_essays()
+    scheduled = hidden_essay(published_at=timezone.now() + timedelta(days=7))
+    regroup()
+    with time_machine.travel(scheduled.published_at + timedelta(minutes=1), tick=False):
+        client.get(PROBLEMS)
+        assert not LibraryItem.objects.filter(article=scheduled).exists()
