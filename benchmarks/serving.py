@@ -218,10 +218,12 @@ def collectstatic(postgres_url):
     subprocess.run([str(PY), "manage.py", "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
 
 
-def start_gunicorn(env, port):
+def start_gunicorn(env, port, output=None):
+    """gunicorn with config/gunicorn.conf.py; its output to the terminal, or into the file ``output``."""
     process = subprocess.Popen(
         [str(GUNICORN), "-c", str(ROOT / "config" / "gunicorn.conf.py"), "config.wsgi"],
         env=env, cwd=ROOT, start_new_session=True,
+        stdout=output, stderr=None if output is None else subprocess.STDOUT,
     )
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz", process)

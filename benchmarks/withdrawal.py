@@ -68,8 +68,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.serving import (  # noqa: E402 - after the path is set
-    DEFAULT_POSTGRES, GUNICORN, MEDIA_ROOT, PY, STATIC_ROOT, _nginx_local, bench_env, collectstatic, load, log,
-    stop, wait_for,
+    DEFAULT_POSTGRES, MEDIA_ROOT, PY, STATIC_ROOT, _nginx_local, bench_env, collectstatic, load, log,
+    start_gunicorn, stop, wait_for,
 )
 
 DATABASE = "portal_bench_withdrawal"
@@ -296,18 +296,6 @@ class Relay:
         self.server.close()
         for sock in list(self.sockets):
             sock.close()
-
-
-def start_gunicorn(env, port, logfile):
-    """gunicorn as serving.py starts it, its output (warnings, tracebacks) into ``logfile``."""
-    process = subprocess.Popen([str(GUNICORN), "-c", str(ROOT / "config" / "gunicorn.conf.py"), "config.wsgi"],
-                               env=env, cwd=ROOT, start_new_session=True, stdout=logfile, stderr=subprocess.STDOUT)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/healthz", process)
-    except BaseException:
-        stop(process)
-        raise
-    return process
 
 
 def shut(process):

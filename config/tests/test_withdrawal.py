@@ -91,27 +91,6 @@ def test_a_withdrawal_the_cache_did_not_hear_of_is_still_effective(client, withd
 # ---------------------------------------------------------------- Redis
 
 
-def _redis_or_skip():
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_connect_timeout=0.5).ping()
-    except redis.exceptions.RedisError:
-        pytest.skip("no Redis at 127.0.0.1:6379 (.ci/run starts one)")
-
-
-@pytest.fixture
-def redis_cache():
-    _redis_or_skip()
-    from django.core.cache import caches
-
-    from config.cache import caches_from
-
-    with override_settings(CACHES=caches_from("redis://127.0.0.1:6379/15", key_prefix="portal-test-withdrawal")):
-        caches["default"].clear()
-        yield caches["default"]
-        caches["default"].clear()
-
-
 def test_a_withdrawal_during_a_redis_blip_is_still_effective(client, redis_cache, django_capture_on_commit_callbacks):
     """Redis fails for the invalidation only, then answers again: the
     withdrawn essay must not come back from the cache."""
