@@ -512,3 +512,55 @@ def test_the_number_of_stored_variants_of_a_page_is_bounded(client):
     for n in range(20):
         client.get("/articles/", {"q": f"党建{n}"})
     assert len(page_keys()) == 5
+
+
+# Each hostile form of a query and the canonical query the view reads it as.
+EQUIVALENT_QUERIES = [
+    ("q=党建&q=", ""),                           # duplicate, the last one empty
+    ("q=&q=党建", "q=党建"),                     # duplicate, the last one counts
+    ("page=2&page=1", ""),                       # duplicate page
+    ("page=02", "page=2"),                       # leading zero
+    ("page=٢", ""),                              # a digit Python's int() reads, the paginator should not
+    ("page=²", ""),                              # a digit isdigit() accepts, int() refuses
+    ("page=", ""),                               # empty
+    ("utm_source=%22%3E%3Cb%3Ephish&q=党建", "q=党建"),  # undeclared, with markup
+    ("q=党建&from=singlemessage&isappinstalled=0", "q=党建"),  # what WeChat appends
+]
+
+
+# Pages a hostile query could be stored in place of.
+PROBES = ["", "q=党建", "page=2"]
+
+
+@pytest.mark.parametrize("hostile, canonical", EQUIVALENT_QUERIES)
+def test_a_hostile_query_gets_what_its_canonical_form_shows_and_changes_nothing_for_others(client, hostile, canonical):
+    """Anonymous traffic cannot change what other readers get: whatever form a
+    query takes, it is served what its canonical form shows, and every other
+    page stays what it is when requested alone."""
+    for n in range(12):
+        make_article(f"党建工作文稿{n}" if n % 2 else f"调研报告{n}")
+    alone = {}
+    for query in {canonical, *PROBES}:
+        cache.clear()
+        alone[query] = client.get(f"/articles/?{query}").content
+    cache.clear()
+    assert client.get(f"/articles/?{hostile}").content == alone[canonical]
+    for query in PROBES:
+        assert client.get(f"/articles/?{query}").content == alone[query], query
+    assert client.get(f"/articles/?{hostile}").content == alone[canonical]
+
+
+@pytest.mark.parametrize("first, second", [
+    ("q=a%26page%3D2", "q=a&page=2"),   # an encoded separator is not a separator
+    ("q=a%3Db", "q=a=b"),               # neither is an encoded equals sign... but both mean q="a=b"
+    ("topic=x%26year%3D2024", "topic=x&year=2024"),
+])
+def test_encoded_separators_never_share_a_key_with_real_ones(first, second):
+    from django.test import RequestFactory as Factory
+
+    middleware = pagecache.PageCacheMiddleware(lambda request: None)
+    with mock.patch.object(pagecache, "_params_for", return_value=("q", "topic", "year", "page")):
+        first_key = middleware._lookup(Factory().get(f"/articles/?{first}")).key
+        second_key = middleware._lookup(Factory().get(f"/articles/?{second}")).key
+    same_meaning = Factory().get(f"/articles/?{first}").GET == Factory().get(f"/articles/?{second}").GET
+    assert (first_key == second_key) == same_meaning
