@@ -74,10 +74,9 @@ _breakers = {}
 _breakers_lock = threading.Lock()
 
 
-def breaker_for(location):
-    """The process's breaker for the Redis server(s) at ``location`` (one per server, not per thread:
+def breaker_for(key):
+    """The process's breaker for the Redis server(s) named by ``key`` (one per server, not per thread:
     Django keeps a cache object per thread, and each would otherwise wait out its own timeout)."""
-    key = str(location)
     breaker = _breakers.get(key)
     if breaker is None:
         with _breakers_lock:
@@ -115,10 +114,12 @@ class _ResilientClient(RedisCacheClient):
     def __init__(self, servers, **options):
         super().__init__(servers, **options)
         self._clients = {}
+        # Looked up on every call (not kept): the breakers are the process's, not this object's.
+        self._breaker_key = str(servers)
 
     @property
     def breaker(self):
-        return breaker_for(self._servers)
+        return breaker_for(self._breaker_key)
 
     def get_client(self, key=None, *, write=False):
         index = self._get_connection_pool_index(write)
@@ -206,12 +207,12 @@ class ResilientRedisCache(RedisCache):
 
     def is_open(self):
         """True while the breaker keeps this process away from Redis (no call is made)."""
-        return not breaker_for(self._servers).would_allow()
+        return not self._cache.breaker.would_allow()
 
     @property
     def failures(self):
         """How many Redis calls of this process have failed (see :class:`Breaker`)."""
-        return breaker_for(self._servers).failures
+        return self._cache.breaker.failures
 
     def set_confirmed(self, key, value, timeout=None):
         """Like ``set``, but says whether Redis acknowledged the write."""
