@@ -44,7 +44,7 @@ _RATIO_MIN_MEMBER_BYTES = 1024 * 1024
 # Word has a few tens of thousands.
 MAX_XML_NODES = 500_000
 
-# Five times the longest essay the import page takes (articles.admin_import):
+# Five times the longest essay the import page takes (articles.admin.importing):
 # enough to tell the editor how long the text is, and a bound on the memory
 # the text costs before any caller looks at it.
 MAX_TEXT_CHARS = 1_000_000

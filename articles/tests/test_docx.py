@@ -191,7 +191,7 @@ def test_xml_elements_are_counted_whatever_the_parts_are_called(monkeypatch):
 def test_the_longest_essay_the_import_page_takes_fits_the_element_bound_as_word_writes_it():
     # Word's own XML is verbose: revision ids on every paragraph and run, and
     # 公文 formatting (仿宋 三号, fixed line spacing) repeated on every run.
-    from articles.admin_import import MAX_TEXT_CHARS
+    from articles.admin.importing import MAX_TEXT_CHARS
 
     words = random.Random(0)
     fonts = '<w:rFonts w:ascii="仿宋" w:eastAsia="仿宋" w:hAnsi="仿宋" w:hint="eastAsia"/><w:sz w:val="32"/><w:szCs w:val="32"/>'

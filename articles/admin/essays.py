@@ -3,7 +3,7 @@
 Thin on purpose: publishing goes through :mod:`articles.services`, image
 checks and renditions through :mod:`articles.images`, proofreading through
 :mod:`articles.proofreading`, the 导入文稿 page lives in
-:mod:`articles.admin_import`.
+:mod:`articles.admin.importing`.
 
 Publishing an essay that still has political-term findings (科学开展观 …),
 and changing the text of one that is live (published or scheduled), needs
@@ -43,7 +43,8 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from articles import admin_import, images, proofreading, revisions, richtext, services, workflow
+from articles import images, proofreading, revisions, richtext, services, workflow
+from articles.admin import importing
 from articles.essay import Essay, EssayPoint, EssaySection
 from articles.models import Article, ArticleTransition, ProofreadingRule, Section
 from articles.search import admin_search_results
@@ -312,7 +313,7 @@ class PanelFinding:
 
     @property
     def severity_label(self):
-        return admin_import.SEVERITY_LABELS.get(self.severity, self.severity)
+        return importing.SEVERITY_LABELS.get(self.severity, self.severity)
 
     @property
     def confidence_percent(self):
@@ -329,7 +330,7 @@ class PanelFinding:
     @classmethod
     def from_essay_finding(cls, finding, essay):
         return cls(
-            admin_import.place_label(essay, finding.location.path), finding.original, finding.suggestion,
+            importing.place_label(essay, finding.location.path), finding.original, finding.suggestion,
             finding.context_before, finding.context_after, finding.explanation, finding.severity,
             finding.confidence, finding.is_fixable,
         )
@@ -560,7 +561,7 @@ class ArticleAdmin(admin.ModelAdmin):
             else:
                 href, preview_href = _FIELD_ANCHORS.get(finding.field, ""), preview
             items.append(PanelFinding.from_article_finding(finding, href, preview_href))
-        rank = {key: n for n, key in enumerate(admin_import.SEVERITY_LABELS)}
+        rank = {key: n for n, key in enumerate(importing.SEVERITY_LABELS)}
         return sorted(items, key=lambda item: rank.get(item.severity, 9))  # stable: reading order within
 
     # --- saving -------------------------------------------------------
@@ -957,8 +958,8 @@ class ArticleAdmin(admin.ModelAdmin):
         return JsonResponse({"others": others, "message": presence_message(others)})
 
     def import_view(self, request):
-        """导入文稿 (see :mod:`articles.admin_import`)."""
-        return admin_import.import_view(self, request)
+        """导入文稿 (see :mod:`articles.admin.importing`)."""
+        return importing.import_view(self, request)
 
     def upload_image_view(self, request):
         """CKEditor 5's upload endpoint for essays (``CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME``).
