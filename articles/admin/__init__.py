@@ -5,3 +5,4 @@ modules that register a ModelAdmin here is what puts them on the site.
 """
 
 from articles.admin import essays  # noqa: F401  (registers ArticleAdmin)
+from articles.admin import rules  # noqa: F401  (registers ProofreadingRuleAdmin)
