@@ -22,7 +22,6 @@ shows who else has the page open (presence in the cache, heartbeat from
 ``static/admin-extra/presence.js``).
 """
 
-import time
 from dataclasses import dataclass
 
 import reversion
@@ -30,12 +29,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -44,11 +42,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from articles import images, proofreading, revisions, richtext, services, workflow
-from articles.admin import importing
+from articles.admin import importing, presence, uploads
 from articles.essay import Essay, EssayPoint, EssaySection
 from articles.models import Article, ArticleTransition, ProofreadingRule, Section
 from articles.search import admin_search_results
-from articles.storage import EditorImageStorage
 from topics.admin import TREE_ORDERING, tree_label
 from topics.models import Topic
 
@@ -219,31 +216,6 @@ class ReviewQueueFilter(admin.SimpleListFilter):
         if self.value() == "all":
             return queryset.filter(status=Article.Status.IN_REVIEW)
         return queryset
-
-
-# Presence: who has an essay's change page open, kept in the cache.
-PRESENCE_TTL = 60  # seconds without a heartbeat before someone is no longer shown
-HEARTBEAT_SECONDS = 20  # presence.js's interval (data attribute on the page)
-
-
-def _presence_key(article_id):
-    return f"articles:presence:{article_id}"
-
-
-def record_presence(article_id, user):
-    """Note that ``user`` has the essay open; returns the names of the others who do."""
-    key, now = _presence_key(article_id), time.time()
-    present = {
-        uid: entry for uid, entry in (cache.get(key) or {}).items()
-        if now - entry["seen"] < PRESENCE_TTL
-    }
-    present[user.pk] = {"name": user.get_full_name() or user.get_username(), "seen": now}
-    cache.set(key, present, PRESENCE_TTL * 2)
-    return sorted(entry["name"] for uid, entry in present.items() if uid != user.pk)
-
-
-def presence_message(names):
-    return f"{'、'.join(names)} 正在编辑此文稿" if names else ""
 
 
 def submitted_essay(form):
@@ -525,7 +497,7 @@ class ArticleAdmin(admin.ModelAdmin):
         user = request.user
         others = []
         if request.method == "GET" and self.has_change_permission(request, article):
-            others = record_presence(article.pk, user)
+            others = presence.record_presence(article.pk, user)
         actions = workflow.available_actions(user, article)
         return {
             "workflow_actions": actions,
@@ -538,9 +510,9 @@ class ArticleAdmin(admin.ModelAdmin):
             "transitions": article.transitions.select_related("user").order_by("-at", "-id")[:50],
             "revisions_url": revision_urls(article)["history"],
             "presence_names": others,
-            "presence_message": presence_message(others),
+            "presence_message": presence.presence_message(others),
             "presence_url": reverse("admin:articles_article_presence", args=[article.pk]),
-            "presence_interval": HEARTBEAT_SECONDS,
+            "presence_interval": presence.HEARTBEAT_SECONDS,
             "can_edit_essay": self.has_change_permission(request, article),
         }
 
@@ -948,42 +920,16 @@ class ArticleAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:articles_article_recycle_bin"))
 
     def presence_view(self, request, pk):
-        """Heartbeat of presence.js: note the editor, answer who else is here."""
-        article = Article.objects.filter(pk=pk).first()
-        if article is None:
-            return JsonResponse({"error": "文稿不存在或已删除。"}, status=404)
-        if not self.has_change_permission(request, article):
-            return JsonResponse({"error": "没有修改这篇文稿的权限。"}, status=403)
-        others = record_presence(article.pk, request.user)
-        return JsonResponse({"others": others, "message": presence_message(others)})
+        """Heartbeat of presence.js (see :mod:`articles.admin.presence`)."""
+        return presence.presence_view(self, request, pk)
 
     def import_view(self, request):
         """导入文稿 (see :mod:`articles.admin.importing`)."""
         return importing.import_view(self, request)
 
     def upload_image_view(self, request):
-        """CKEditor 5's upload endpoint for essays (``CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME``).
-
-        Answers JSON in CKEditor's format: ``{"url": ...}`` or
-        ``{"error": {"message": ...}}`` with 403 or 400, never a redirect to
-        the login page (the editor could not show it) and never a 500.
-        """
-        user = request.user
-        allowed = user.is_active and user.is_staff and (
-            self.has_add_permission(request) or self.has_change_permission(request)
-        )
-        if not allowed:
-            return _upload_error("没有上传图片的权限，请以编辑身份登录。", status=403)
-        upload = request.FILES.get("upload")
-        if upload is None:
-            return _upload_error("没有收到图片文件。")
-        storage = EditorImageStorage()
-        try:
-            # The browser's file name is not used (see EditorImageStorage).
-            name = storage.save("upload", upload)
-        except ValidationError as error:
-            return _upload_error(" ".join(error.messages))
-        return JsonResponse({"url": storage.url(name)})
+        """CKEditor 5's upload endpoint (see :mod:`articles.admin.uploads`)."""
+        return uploads.upload_image_view(self, request)
 
 
 # What a change of a live essay lists: the essay's own fields (the status has a step of its own).
@@ -998,7 +944,3 @@ def _really_changed(form, article, name):
     if field.many_to_many:
         return True
     return field.value_from_object(article) != form.initial.get(name)
-
-
-def _upload_error(message, status=400):
-    return JsonResponse({"error": {"message": message}}, status=status)
