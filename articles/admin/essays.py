@@ -22,8 +22,6 @@ shows who else has the page open (presence in the cache, heartbeat from
 ``static/admin-extra/presence.js``).
 """
 
-from dataclasses import dataclass
-
 import reversion
 from django import forms
 from django.contrib import admin, messages
@@ -42,9 +40,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from articles import images, proofreading, revisions, richtext, services, workflow
-from articles.admin import importing, presence, uploads
-from articles.essay import Essay, EssayPoint, EssaySection
-from articles.models import Article, ArticleTransition, ProofreadingRule, Section
+from articles.admin import findings, importing, presence, uploads
+from articles.admin.findings import CONFIRM_POLITICAL_LABEL, POLITICAL, PanelFinding, submitted_essay
+from articles.models import Article, ArticleTransition, Section
 from articles.search import admin_search_results
 from topics.admin import TREE_ORDERING, tree_label
 from topics.models import Topic
@@ -53,12 +51,6 @@ from topics.models import Topic
 class TopicChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, topic):
         return tree_label(topic)
-
-
-POLITICAL = ProofreadingRule.Severity.POLITICAL
-CONFIRM_POLITICAL_LABEL = "我已知悉本文仍有政治性问题，确认发布"
-# The admin's form prefix for the sections inline: the reverse accessor.
-SECTIONS_PREFIX = Section._meta.get_field("article").remote_field.get_accessor_name()
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -216,104 +208,6 @@ class ReviewQueueFilter(admin.SimpleListFilter):
         if self.value() == "all":
             return queryset.filter(status=Article.Status.IN_REVIEW)
         return queryset
-
-
-def submitted_essay(form):
-    """The essay as the change form submits it, for proofreading before saving.
-
-    The sections come from the inline's rows in the same POST (deleted and
-    empty rows left out, in the order ``services.normalize_sections`` will
-    give them); without inline data, from the stored article.
-    """
-    cleaned, html_to_text = form.cleaned_data, proofreading.html_to_text
-    essay = Essay(
-        title=cleaned.get("title") or "", subtitle=cleaned.get("subtitle") or "",
-        author_org=cleaned.get("author_org") or "",
-        lead=html_to_text(cleaned.get("lead") or ""), conclusion=html_to_text(cleaned.get("conclusion") or ""),
-    )
-    for level, number, heading, body in _submitted_sections(form):
-        if level == Section.Level.SECTION:
-            essay.sections.append(EssaySection(number, heading, body=html_to_text(body)))
-            continue
-        if not essay.sections:
-            essay.sections.append(EssaySection("", ""))  # points before any section
-        essay.sections[-1].points.append(EssayPoint(number, heading, html_to_text(body)))
-    return essay
-
-
-def _submitted_sections(form):
-    data, prefix = form.data, SECTIONS_PREFIX
-    try:
-        total = min(int(data[f"{prefix}-TOTAL_FORMS"]), 1000)
-    except (KeyError, TypeError, ValueError):
-        stored = form.instance.sections.all() if form.instance.pk else []
-        return [(row.level, row.number, row.heading, row.body) for row in stored]
-    rows = []
-    for index in range(total):
-        row = {
-            name: data.get(f"{prefix}-{index}-{name}", "")
-            for name in ("heading", "body", "number", "level", "position", "DELETE")
-        }
-        heading, body = row["heading"].strip(), row["body"]
-        if row["DELETE"] or not (heading or proofreading.html_to_text(body)):
-            continue
-        try:
-            position = int(row["position"] or 0)
-        except ValueError:
-            position = 0
-        level = Section.Level.POINT if row["level"] == str(Section.Level.POINT) else Section.Level.SECTION
-        rows.append((position, index, level, row["number"], heading, body))
-    # Ties keep the form's order, as normalize_sections' (position, id) does.
-    return [row[2:] for row in sorted(rows)]
-
-
-@dataclass
-class PanelFinding:
-    """A finding as the change page shows it (校对 panel, publish confirmation)."""
-
-    label: str
-    original: str
-    suggestion: str
-    context_before: str
-    context_after: str
-    explanation: str
-    severity: str
-    confidence: float
-    fixable: bool
-    href: str = ""  # on the change page
-    preview_href: str = ""
-
-    @property
-    def severity_label(self):
-        return importing.SEVERITY_LABELS.get(self.severity, self.severity)
-
-    @property
-    def confidence_percent(self):
-        return round(self.confidence * 100)
-
-    @classmethod
-    def from_article_finding(cls, finding, href="", preview_href=""):
-        return cls(
-            finding.label, finding.original, finding.suggestion, finding.context_before,
-            finding.context_after, finding.explanation, finding.severity, finding.confidence,
-            finding.fixable, href, preview_href,
-        )
-
-    @classmethod
-    def from_essay_finding(cls, finding, essay):
-        return cls(
-            importing.place_label(essay, finding.location.path), finding.original, finding.suggestion,
-            finding.context_before, finding.context_after, finding.explanation, finding.severity,
-            finding.confidence, finding.is_fixable,
-        )
-
-
-# Where a finding outside the sections is edited on the change page
-# (ids of the change form's inputs, and wrappers in change_form.html).
-_FIELD_ANCHORS = {
-    "title": "#id_title", "subtitle": "#id_subtitle", "author_org": "#id_author_org",
-    "lead": "#essay-lead", "conclusion": "#essay-conclusion",
-}
 
 
 def _require_alt_text(html):
@@ -478,7 +372,7 @@ class ArticleAdmin(admin.ModelAdmin):
         form = context["adminform"].form
         panel = None
         if change and obj is not None:
-            panel = self._proofreading_panel(obj, context.get("inline_admin_formsets", ()))
+            panel = findings.proofreading_panel(obj, context.get("inline_admin_formsets", ()))
             context["proofreading_panel"] = panel
         # What the confirmation box lists: the submitted essay's political
         # findings after a save as published, else the stored essay's.
@@ -515,26 +409,6 @@ class ArticleAdmin(admin.ModelAdmin):
             "presence_interval": presence.HEARTBEAT_SECONDS,
             "can_edit_essay": self.has_change_permission(request, article),
         }
-
-    def _proofreading_panel(self, article, inline_admin_formsets):
-        """The stored essay's findings, linked to the inline row or field they are in."""
-        rows = {}
-        for inline in inline_admin_formsets:
-            if inline.formset.prefix == SECTIONS_PREFIX:
-                # The rendered rows' order: Django gives row i the id "sections-i".
-                rows = {form.instance.pk: i for i, form in enumerate(inline.formset.forms) if form.instance.pk}
-        preview = article.get_preview_url()
-        items = []
-        for finding in proofreading.proofread_article(article):
-            if finding.section_id is not None:
-                row = rows.get(finding.section_id)
-                href = f"#{SECTIONS_PREFIX}-{row}" if row is not None else ""
-                preview_href = f"{preview}#{finding.anchor}"
-            else:
-                href, preview_href = _FIELD_ANCHORS.get(finding.field, ""), preview
-            items.append(PanelFinding.from_article_finding(finding, href, preview_href))
-        rank = {key: n for n, key in enumerate(importing.SEVERITY_LABELS)}
-        return sorted(items, key=lambda item: rank.get(item.severity, 9))  # stable: reading order within
 
     # --- saving -------------------------------------------------------
 
