@@ -27,12 +27,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -40,8 +39,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from articles import images, proofreading, revisions, richtext, services, workflow
-from articles.admin import findings, importing, presence, uploads
+from articles.admin import findings, history, importing, presence, uploads
+from articles.admin.common import refuse
 from articles.admin.findings import CONFIRM_POLITICAL_LABEL, POLITICAL, PanelFinding, submitted_essay
+from articles.admin.history import revision_urls
 from articles.models import Article, ArticleTransition, Section
 from articles.search import admin_search_results
 from topics.admin import TREE_ORDERING, tree_label
@@ -173,13 +174,6 @@ class ArticleAdminForm(forms.ModelForm):
             "请对照当前版本合并后再次保存（再次保存将以您的内容为准）。",
             code="stale",
         )
-
-
-def revision_urls(article):
-    return {
-        "history": reverse("admin:articles_article_revisions", args=[article.pk]),
-        "compare": reverse("admin:articles_article_revisions_compare", args=[article.pk]),
-    }
 
 
 class ReviewForm(forms.Form):
@@ -643,25 +637,10 @@ class ArticleAdmin(admin.ModelAdmin):
         # PostgreSQL refuses NUL in text: a filter or search value holding one
         # would end in a database error. Nobody types it; refuse it plainly.
         if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
-            return self._refuse(request, "查询参数中含有无效字符。", 400)
+            return refuse(self, request, "查询参数中含有无效字符。", 400)
         return super().changelist_view(request, extra_context)
 
     # --- workflow, revisions, recycle bin, presence --------------------------
-
-    def _refuse(self, request, message, status):
-        context = {**self.admin_site.each_context(request), "title": "无法完成操作", "opts": self.opts,
-                   "message": message}
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/articles/article/refused.html", context, status=status)
-
-    def _visible_article(self, request, pk):
-        """The essay (not deleted) if the user may at least view it, else 404/403."""
-        article = Article.objects.filter(pk=pk).select_related("created_by").first()
-        if article is None:
-            raise Http404("文稿不存在或已删除。")
-        if not self.has_view_or_change_permission(request, article):
-            raise PermissionDenied
-        return article
 
     def workflow_view(self, request, pk, action):
         """送审 / 审核通过 / 退回修改 (POST, with an optional or required comment)."""
@@ -677,7 +656,7 @@ class ArticleAdmin(admin.ModelAdmin):
             raise Http404("文稿不存在或已删除。")
         form = ReviewForm(request.POST)
         if not form.is_valid():
-            return self._refuse(request, "意见填写有误：" + " ".join(
+            return refuse(self, request, "意见填写有误：" + " ".join(
                 message for errors in form.errors.values() for message in errors
             ), 400)
         comment = form.cleaned_data["comment"]
@@ -697,101 +676,31 @@ class ArticleAdmin(admin.ModelAdmin):
                 article = steps[action](article, request.user, comment)
                 message = "已送审，等待初审。" if action == ArticleTransition.Action.SUBMIT else "已退回作者修改，意见已记录。"
         except workflow.WorkflowError as error:
-            return self._refuse(request, error.message, error.status)
+            return refuse(self, request, error.message, error.status)
         self.message_user(request, f"“{article.title}”{message}", messages.SUCCESS)
         if self.has_view_or_change_permission(request, article):
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
         return HttpResponseRedirect(reverse("admin:articles_article_changelist") + "?review=mine")
 
     def revisions_view(self, request, pk):
-        """版本记录: every saved revision, with who saved it and why."""
-        article = self._visible_article(request, pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"版本记录：{article.title}", "opts": self.opts, "original": article,
-            "versions": list(revisions.versions_of(article)[:200]),
-            "can_restore": request.user.has_perm("articles.restore_article"),
-            "compare_url": revision_urls(article)["compare"],
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/articles/article/revisions.html", context)
+        """版本记录 (see :mod:`articles.admin.history`)."""
+        return history.revisions_view(self, request, pk)
 
     def revisions_compare_view(self, request, pk):
-        """Two revisions side by side, marked character by character."""
-        article = self._visible_article(request, pk)
-        versions = revisions.versions_of(article)
-        try:
-            old = versions.get(pk=int(request.GET.get("a", "")))
-            new = versions.get(pk=int(request.GET.get("b", "")))
-        except (ValueError, TypeError, versions.model.DoesNotExist):
-            return self._refuse(request, "请选择这篇文稿的两个版本进行比较。", 400)
-        if old.revision.date_created > new.revision.date_created:
-            old, new = new, old
-        rows = revisions.compare(old, new)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"版本比较：{article.title}", "opts": self.opts, "original": article,
-            "old": old, "new": new, "rows": [row for row in rows if row.changed],
-            "unchanged": sum(not row.changed for row in rows),
-            "revisions_url": revision_urls(article)["history"],
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/articles/article/revisions_compare.html", context)
+        return history.revisions_compare_view(self, request, pk)
 
     def revision_restore_view(self, request, pk, version_id):
-        article = self._visible_article(request, pk)
-        if not request.user.has_perm("articles.restore_article"):
-            return self._refuse(request, "只有管理员可以恢复历史版本。", 403)
-        version = revisions.versions_of(article).filter(pk=version_id).first()
-        if version is None:
-            raise Http404("没有这个版本。")
-        try:
-            revisions.restore(
-                article, version, request.user, confirm_political=request.POST.get("confirm_political") == "on",
-            )
-        except revisions.ConfirmationNeeded as refusal:
-            context = {
-                **self.admin_site.each_context(request),
-                "title": "确认恢复版本", "opts": self.opts, "original": article, "version": version,
-                "message": refusal.message, "confirm_label": CONFIRM_POLITICAL_LABEL,
-                "findings": [PanelFinding.from_article_finding(finding) for finding in refusal.findings],
-                "revisions_url": revision_urls(article)["history"],
-            }
-            request.current_app = self.admin_site.name
-            return TemplateResponse(request, "admin/articles/article/revision_restore_confirmation.html", context)
-        self.message_user(request, "已恢复到所选版本；恢复前的内容仍保存在版本记录中。", messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        return history.revision_restore_view(self, request, pk, version_id)
 
     def recycle_bin_view(self, request):
-        """回收站: deleted essays, newest deletion first."""
-        if not request.user.has_perm("articles.view_recycle_bin"):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "回收站", "opts": self.opts,
-            "articles": Article.all_objects.deleted().select_related("deleted_by").order_by("-deleted_at")[:500],
-            "can_restore": request.user.has_perm("articles.restore_article"),
-            "can_purge": request.user.is_superuser,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/articles/article/recycle_bin.html", context)
+        """回收站 (see :mod:`articles.admin.history`)."""
+        return history.recycle_bin_view(self, request)
 
     def recycle_restore_view(self, request, pk):
-        if not request.user.has_perm("articles.restore_article"):
-            return self._refuse(request, "只有管理员可以从回收站恢复文稿。", 403)
-        article = get_object_or_404(Article.all_objects.deleted(), pk=pk)
-        services.restore_from_recycle_bin(article, request.user)
-        self.message_user(request, f"“{article.title}”已从回收站恢复。", messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        return history.recycle_restore_view(self, request, pk)
 
     def recycle_purge_view(self, request, pk):
-        if not request.user.is_superuser:
-            return self._refuse(request, "只有超级管理员可以彻底删除文稿。", 403)
-        article = get_object_or_404(Article.all_objects.deleted(), pk=pk)
-        title = article.title
-        article.delete()
-        self.message_user(request, f"“{title}”已彻底删除，无法再恢复。", messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:articles_article_recycle_bin"))
+        return history.recycle_purge_view(self, request, pk)
 
     def presence_view(self, request, pk):
         """Heartbeat of presence.js (see :mod:`articles.admin.presence`)."""
