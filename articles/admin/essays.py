@@ -28,7 +28,6 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -36,33 +35,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from articles import images, proofreading, revisions, services, workflow
-from articles.admin import findings, history, importing, presence, uploads
+from articles.admin import findings, history, importing, presence, review, uploads
 from articles.admin.common import refuse
 from articles.admin.findings import POLITICAL, PanelFinding
-from articles.admin.forms import ArticleAdminForm, ReviewForm, SectionForm, TopicChoiceField
-from articles.admin.history import revision_urls
+from articles.admin.forms import ArticleAdminForm, SectionForm, TopicChoiceField
 from articles.models import Article, ArticleTransition, Section
 from articles.search import admin_search_results
 from topics.admin import TREE_ORDERING
 from topics.models import Topic
-
-
-class ReviewQueueFilter(admin.SimpleListFilter):
-    """待我审核: essays waiting at a stage the current user may approve or send back."""
-
-    title = "审核"
-    parameter_name = "review"
-
-    def lookups(self, request, model_admin):
-        choices = [("mine", "待我审核"), ("all", "全部审核中")]
-        return choices if request.user.has_perm("articles.review_article") else [("all", "全部审核中")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "mine":
-            return queryset.filter(pk__in=[a.pk for a in workflow.review_queue(request.user, queryset)])
-        if self.value() == "all":
-            return queryset.filter(status=Article.Status.IN_REVIEW)
-        return queryset
 
 
 class SectionInline(admin.StackedInline):
@@ -95,7 +75,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "title", "publication_state", "published_at", "author_org", "is_pinned",
         "topic_names", "site_links",
     )
-    list_filter = (ReviewQueueFilter, "status", "topics", "author_org", "published_at")
+    list_filter = (review.ReviewQueueFilter, "status", "topics", "author_org", "published_at")
     search_fields = ("title", "lead", "author", "author_org")
 
     def get_search_results(self, request, queryset, search_term):
@@ -226,31 +206,8 @@ class ArticleAdmin(admin.ModelAdmin):
         context["lock_version_field"] = form["lock_version"]
         context["lock_conflict"] = form.conflict
         if change and obj is not None:
-            context.update(self._workflow_context(request, obj))
+            context.update(review.workflow_context(self, request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def _workflow_context(self, request, article):
-        user = request.user
-        others = []
-        if request.method == "GET" and self.has_change_permission(request, article):
-            others = presence.record_presence(article.pk, user)
-        actions = workflow.available_actions(user, article)
-        return {
-            "workflow_actions": actions,
-            "workflow_urls": {
-                action: reverse("admin:articles_article_workflow", args=[article.pk, action])
-                for action in actions
-            },
-            "review_form": ReviewForm() if actions else None,
-            "review_stage_label": workflow.stage_label(article.review_stage) if article.review_stage else "",
-            "transitions": article.transitions.select_related("user").order_by("-at", "-id")[:50],
-            "revisions_url": revision_urls(article)["history"],
-            "presence_names": others,
-            "presence_message": presence.presence_message(others),
-            "presence_url": reverse("admin:articles_article_presence", args=[article.pk]),
-            "presence_interval": presence.HEARTBEAT_SECONDS,
-            "can_edit_essay": self.has_change_permission(request, article),
-        }
 
     # --- saving -------------------------------------------------------
 
@@ -491,44 +448,8 @@ class ArticleAdmin(admin.ModelAdmin):
     # --- workflow, revisions, recycle bin, presence --------------------------
 
     def workflow_view(self, request, pk, action):
-        """送审 / 审核通过 / 退回修改 (POST, with an optional or required comment)."""
-        steps = {
-            ArticleTransition.Action.SUBMIT: workflow.submit,
-            ArticleTransition.Action.APPROVE: workflow.approve,
-            ArticleTransition.Action.REJECT: workflow.reject,
-        }
-        if action not in steps:
-            raise Http404("没有这个操作。")
-        article = Article.objects.filter(pk=pk).first()
-        if article is None:
-            raise Http404("文稿不存在或已删除。")
-        form = ReviewForm(request.POST)
-        if not form.is_valid():
-            return refuse(self, request, "意见填写有误：" + " ".join(
-                message for errors in form.errors.values() for message in errors
-            ), 400)
-        comment = form.cleaned_data["comment"]
-        try:
-            if action == ArticleTransition.Action.APPROVE:
-                stage = article.review_stage
-                article = workflow.approve(
-                    article, request.user, comment, confirm_political=form.cleaned_data["confirm_political"]
-                )
-                if article.status == Article.Status.IN_REVIEW:
-                    message = f"已通过{workflow.stage_label(stage)}，文稿进入{workflow.stage_label(article.review_stage)}。"
-                elif article.is_public:
-                    message = "终审通过，文稿已发布。"
-                else:
-                    message = "终审通过，文稿将在设定的发布时间自动上线。"
-            else:
-                article = steps[action](article, request.user, comment)
-                message = "已送审，等待初审。" if action == ArticleTransition.Action.SUBMIT else "已退回作者修改，意见已记录。"
-        except workflow.WorkflowError as error:
-            return refuse(self, request, error.message, error.status)
-        self.message_user(request, f"“{article.title}”{message}", messages.SUCCESS)
-        if self.has_view_or_change_permission(request, article):
-            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
-        return HttpResponseRedirect(reverse("admin:articles_article_changelist") + "?review=mine")
+        """送审 / 审核通过 / 退回修改 (see :mod:`articles.admin.review`)."""
+        return review.workflow_view(self, request, pk, action)
 
     def revisions_view(self, request, pk):
         """版本记录 (see :mod:`articles.admin.history`)."""
