@@ -24,20 +24,18 @@ shows who else has the page open (presence in the cache, heartbeat from
 
 import reversion
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from articles import images, proofreading, revisions, services, workflow
-from articles.admin import findings, history, importing, presence, review, uploads
+from articles import images, revisions, services, workflow
+from articles.admin import history, importing, presence, review, uploads
+from articles.admin.actions import archive_selected, publish_selected, unpublish_selected
 from articles.admin.common import refuse
-from articles.admin.findings import POLITICAL, PanelFinding
+from articles.admin.findings import POLITICAL, proofreading_panel
 from articles.admin.forms import ArticleAdminForm, SectionForm, TopicChoiceField
 from articles.models import Article, ArticleTransition, Section
 from articles.search import admin_search_results
@@ -111,7 +109,7 @@ class ArticleAdmin(admin.ModelAdmin):
             ),
         }),
     )
-    actions = ["publish_selected", "unpublish_selected", "archive_selected"]
+    actions = [publish_selected, unpublish_selected, archive_selected]
     save_on_top = True
 
     def get_queryset(self, request):
@@ -194,7 +192,7 @@ class ArticleAdmin(admin.ModelAdmin):
         form = context["adminform"].form
         panel = None
         if change and obj is not None:
-            panel = findings.proofreading_panel(obj, context.get("inline_admin_formsets", ()))
+            panel = proofreading_panel(obj, context.get("inline_admin_formsets", ()))
             context["proofreading_panel"] = panel
         # What the confirmation box lists: the submitted essay's political
         # findings after a save as published, else the stored essay's.
@@ -298,100 +296,6 @@ class ArticleAdmin(admin.ModelAdmin):
                 refused += 1
         if refused:
             self.message_user(request, f"有 {refused} 篇文稿不是您可以删除的，未作改动。", messages.WARNING)
-
-    # --- actions ------------------------------------------------------
-
-    @admin.action(description="发布所选文稿", permissions=["publish"])
-    def publish_selected(self, request, queryset):
-        """Publish the selected drafts; political findings need a confirmation page first."""
-        articles = list(queryset.prefetch_related("sections"))
-        pending = [article for article in articles if article.status != Article.Status.PUBLISHED]
-        political = {article.pk: proofreading.political_findings(article) for article in pending}
-        flagged = [(article, political[article.pk]) for article in pending if political[article.pk]]
-        if flagged and request.POST.get("post") != "yes":
-            return self._publish_confirmation(request, articles, flagged)
-        published = scheduled = already = confirmed = 0
-        with transaction.atomic():
-            for article in articles:
-                if article.status == Article.Status.PUBLISHED:
-                    already += 1
-                    continue
-                services.publish(article, request.user)
-                confirmed += bool(political[article.pk])
-                if services.record_political_confirmation(article, request.user, confirmed=bool(political[article.pk])):
-                    article.save(update_fields=services.CONFIRMATION_FIELDS)
-                if article.is_public:
-                    published += 1
-                else:
-                    scheduled += 1
-        parts = []
-        if published:
-            parts.append(f"已发布 {published} 篇文稿")
-        if scheduled:
-            parts.append(f"{scheduled} 篇已设为定时发布，到发布时间自动上线")
-        if confirmed:
-            parts.append(f"其中 {confirmed} 篇仍有政治性问题，已记录由您确认发布")
-        if already:
-            parts.append(f"{already} 篇原本就已发布，未作改动")
-        level = messages.SUCCESS if published or scheduled else messages.INFO
-        self.message_user(request, "；".join(parts) + "。", level)
-
-    @admin.action(description="撤回所选文稿", permissions=["publish"])
-    def unpublish_selected(self, request, queryset):
-        withdrawn = already = 0
-        with transaction.atomic():
-            for article in queryset:
-                if article.status in (Article.Status.DRAFT, Article.Status.IN_REVIEW):
-                    already += 1
-                    continue
-                services.unpublish(article, request.user)
-                withdrawn += 1
-        parts = []
-        if withdrawn:
-            parts.append(f"已撤回 {withdrawn} 篇文稿，改为草稿")
-        if already:
-            parts.append(f"{already} 篇原本就是草稿，未作改动")
-        level = messages.SUCCESS if withdrawn else messages.INFO
-        self.message_user(request, "；".join(parts) + "。", level)
-
-    @admin.action(description="归档所选文稿", permissions=["publish"])
-    def archive_selected(self, request, queryset):
-        archived = skipped = 0
-        with transaction.atomic():
-            for article in queryset:
-                if article.status != Article.Status.PUBLISHED:
-                    skipped += 1
-                    continue
-                services.archive(article, request.user)
-                archived += 1
-        parts = [f"已归档 {archived} 篇文稿"] if archived else []
-        if skipped:
-            parts.append(f"{skipped} 篇不是已发布状态，未作改动")
-        self.message_user(request, "；".join(parts) + "。", messages.SUCCESS if archived else messages.INFO)
-
-    def _publish_confirmation(self, request, articles, flagged):
-        """Django's intermediate-page pattern: list what needs confirming, post back with ``post=yes``."""
-        def preview_href(article, finding):
-            url = article.get_preview_url()
-            return f"{url}#{finding.anchor}" if finding.anchor else url
-
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "确认发布",
-            "opts": self.opts,
-            "articles": articles,
-            "flagged": [
-                (article, [
-                    PanelFinding.from_article_finding(finding, preview_href=preview_href(article, finding))
-                    for finding in findings
-                ])
-                for article, findings in flagged
-            ],
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "action_name": "publish_selected",
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/articles/article/publish_confirmation.html", context)
 
     # --- extra pages: import, image upload for the rich-text editor -------
 

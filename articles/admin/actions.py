@@ -1,0 +1,107 @@
+"""The bulk actions of the essays' change list: 发布, 撤回 and 归档所选文稿,
+and the confirmation page publishing asks for when political findings remain."""
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db import transaction
+from django.template.response import TemplateResponse
+
+from articles import proofreading, services
+from articles.admin.findings import PanelFinding
+from articles.models import Article
+
+
+@admin.action(description="发布所选文稿", permissions=["publish"])
+def publish_selected(model_admin, request, queryset):
+    """Publish the selected drafts; political findings need a confirmation page first."""
+    articles = list(queryset.prefetch_related("sections"))
+    pending = [article for article in articles if article.status != Article.Status.PUBLISHED]
+    political = {article.pk: proofreading.political_findings(article) for article in pending}
+    flagged = [(article, political[article.pk]) for article in pending if political[article.pk]]
+    if flagged and request.POST.get("post") != "yes":
+        return _publish_confirmation(model_admin, request, articles, flagged)
+    published = scheduled = already = confirmed = 0
+    with transaction.atomic():
+        for article in articles:
+            if article.status == Article.Status.PUBLISHED:
+                already += 1
+                continue
+            services.publish(article, request.user)
+            confirmed += bool(political[article.pk])
+            if services.record_political_confirmation(article, request.user, confirmed=bool(political[article.pk])):
+                article.save(update_fields=services.CONFIRMATION_FIELDS)
+            if article.is_public:
+                published += 1
+            else:
+                scheduled += 1
+    parts = []
+    if published:
+        parts.append(f"已发布 {published} 篇文稿")
+    if scheduled:
+        parts.append(f"{scheduled} 篇已设为定时发布，到发布时间自动上线")
+    if confirmed:
+        parts.append(f"其中 {confirmed} 篇仍有政治性问题，已记录由您确认发布")
+    if already:
+        parts.append(f"{already} 篇原本就已发布，未作改动")
+    level = messages.SUCCESS if published or scheduled else messages.INFO
+    model_admin.message_user(request, "；".join(parts) + "。", level)
+
+
+@admin.action(description="撤回所选文稿", permissions=["publish"])
+def unpublish_selected(model_admin, request, queryset):
+    withdrawn = already = 0
+    with transaction.atomic():
+        for article in queryset:
+            if article.status in (Article.Status.DRAFT, Article.Status.IN_REVIEW):
+                already += 1
+                continue
+            services.unpublish(article, request.user)
+            withdrawn += 1
+    parts = []
+    if withdrawn:
+        parts.append(f"已撤回 {withdrawn} 篇文稿，改为草稿")
+    if already:
+        parts.append(f"{already} 篇原本就是草稿，未作改动")
+    level = messages.SUCCESS if withdrawn else messages.INFO
+    model_admin.message_user(request, "；".join(parts) + "。", level)
+
+
+@admin.action(description="归档所选文稿", permissions=["publish"])
+def archive_selected(model_admin, request, queryset):
+    archived = skipped = 0
+    with transaction.atomic():
+        for article in queryset:
+            if article.status != Article.Status.PUBLISHED:
+                skipped += 1
+                continue
+            services.archive(article, request.user)
+            archived += 1
+    parts = [f"已归档 {archived} 篇文稿"] if archived else []
+    if skipped:
+        parts.append(f"{skipped} 篇不是已发布状态，未作改动")
+    model_admin.message_user(request, "；".join(parts) + "。", messages.SUCCESS if archived else messages.INFO)
+
+
+def _publish_confirmation(model_admin, request, articles, flagged):
+    """Django's intermediate-page pattern: list what needs confirming, post back with ``post=yes``."""
+    def preview_href(article, finding):
+        url = article.get_preview_url()
+        return f"{url}#{finding.anchor}" if finding.anchor else url
+
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": "确认发布",
+        "opts": model_admin.opts,
+        "articles": articles,
+        "flagged": [
+            (article, [
+                PanelFinding.from_article_finding(finding, preview_href=preview_href(article, finding))
+                for finding in findings
+            ])
+            for article, findings in flagged
+        ],
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "action_name": "publish_selected",
+    }
+    request.current_app = model_admin.admin_site.name
+    return TemplateResponse(request, "admin/articles/article/publish_confirmation.html", context)
