@@ -133,7 +133,7 @@ class Article(models.Model):
     # 三审三校: the stage (1..REVIEW_STAGES) an essay in review waits at; 0 otherwise.
     review_stage = models.PositiveSmallIntegerField("审核环节", default=0, editable=False)
     # Optimistic locking: bumped by every save (see save()); the change form
-    # carries the value it was opened with (articles.admin.ArticleAdminForm).
+    # carries the value it was opened with (articles.admin.forms.ArticleAdminForm).
     version = models.PositiveIntegerField("修改版次", default=1, editable=False)
     # The recycle bin (回收站): a deleted essay is only marked.
     deleted_at = models.DateTimeField("删除时间", null=True, blank=True, editable=False, db_index=True)

@@ -347,9 +347,10 @@ CKEDITOR_5_CONFIGS = {
         "table": {"contentToolbar": ["tableColumn", "tableRow", "mergeTableCells"]},
     },
 }
-# Editor uploads go to the articles admin's own endpoint (Chinese messages,
-# JSON errors, never a 500) and are stored re-encoded under random names by
-# articles.storage.EditorImageStorage, whichever endpoint receives them.
+# Editor uploads go to the articles admin's own endpoint (articles.admin.uploads:
+# Chinese messages, JSON errors, never a 500) and are stored re-encoded under
+# random names by articles.storage.EditorImageStorage, whichever endpoint
+# receives them.
 CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "admin:articles_article_upload_image"
 CKEDITOR_5_FILE_STORAGE = "articles.storage.EditorImageStorage"
 

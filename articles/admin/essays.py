@@ -3,7 +3,8 @@
 Thin on purpose: publishing goes through :mod:`articles.services`, image
 checks and renditions through :mod:`articles.images`, proofreading through
 :mod:`articles.proofreading`, the 导入文稿 page lives in
-:mod:`articles.admin.importing`.
+:mod:`articles.admin.importing`. This module holds the ModelAdmin; its forms,
+actions and extra pages are the other modules of :mod:`articles.admin`.
 
 Publishing an essay that still has political-term findings (科学开展观 …),
 and changing the text of one that is live (published or scheduled), needs
@@ -349,7 +350,7 @@ class ArticleAdmin(admin.ModelAdmin):
             return refuse(self, request, "查询参数中含有无效字符。", 400)
         return super().changelist_view(request, extra_context)
 
-    # --- workflow, revisions, recycle bin, presence --------------------------
+    # --- workflow, revisions, recycle bin, presence, import, upload: in their modules ---
 
     def workflow_view(self, request, pk, action):
         """送审 / 审核通过 / 退回修改 (see :mod:`articles.admin.review`)."""
