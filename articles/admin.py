@@ -1,8 +1,8 @@
 """Editors' back office for essays: one page per essay, sections inline.
 
-Thin on purpose: publishing goes through :mod:`articles.services`, image
-checks and renditions through :mod:`articles.images`, proofreading through
-:mod:`articles.proofreading`, the 导入文稿 page lives in
+Thin on purpose: publishing goes through :mod:`articles.editing.workflow`, image
+checks and renditions through :mod:`articles.editing.images`, proofreading through
+:mod:`articles.editing.rules`, the 导入文稿 page lives in
 :mod:`articles.admin_import`.
 
 Publishing an essay that still has political-term findings (科学开展观 …),
@@ -13,9 +13,9 @@ and when is kept on the article. Every save that changes a live essay is a
 step of its 流转记录 (修改已发布文稿). Status, publish time and pinning are
 read-only to those without the publish permission (workflow.FIELD_PERMISSIONS).
 
-三审三校 (articles.workflow): 送审, 审核通过 and 退回修改 are POST endpoints
+三审三校 (articles.editing.workflow): 送审, 审核通过 and 退回修改 are POST endpoints
 of the change page; 待我审核 is a changelist filter. Every save is a revision
-(articles.revisions: 版本记录, side-by-side comparison, 恢复版本). Deleting
+(articles.editing.revisions: 版本记录, side-by-side comparison, 恢复版本). Deleting
 moves an essay to the 回收站. The change form carries the essay's ``version``
 so that a stale copy cannot overwrite a newer one (optimistic locking), and
 shows who else has the page open (presence in the cache, heartbeat from
@@ -43,11 +43,13 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from articles import admin_import, images, proofreading, revisions, richtext, services, workflow
+from articles import admin_import, richtext
+from articles.editing import images, rules as proofreading, revisions, workflow
+from articles.editing.sections import normalize_sections
 from articles.essay import Essay, EssayPoint, EssaySection
 from articles.models import Article, ArticleTransition, ProofreadingRule, Section
 from articles.search import admin_search_results
-from articles.storage import EditorImageStorage
+from articles.editing.storage import EditorImageStorage
 from topics.admin import TREE_ORDERING, tree_label
 from topics.models import Topic
 
@@ -88,7 +90,7 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["lock_version"].initial = self.instance.version
         if "status" in self.fields:
             # Review stages are entered through 送审 and the review buttons,
-            # not by picking a status (articles.workflow).
+            # not by picking a status (articles.editing.workflow).
             direct = {Article.Status.DRAFT, Article.Status.PUBLISHED, Article.Status.ARCHIVED, self.instance.status}
             self.fields["status"].choices = [
                 choice for choice in self.fields["status"].choices if choice[0] in direct
@@ -249,7 +251,7 @@ def submitted_essay(form):
     """The essay as the change form submits it, for proofreading before saving.
 
     The sections come from the inline's rows in the same POST (deleted and
-    empty rows left out, in the order ``services.normalize_sections`` will
+    empty rows left out, in the order ``normalize_sections`` will
     give them); without inline data, from the stored article.
     """
     cleaned, html_to_text = form.cleaned_data, proofreading.html_to_text
@@ -451,7 +453,7 @@ class ArticleAdmin(admin.ModelAdmin):
         stages = workflow.review_stages()
         return f"{workflow.status_label(article)}（本站审核共 {stages} 个环节）"
 
-    # --- permissions: roles (articles.workflow) ---------------------------
+    # --- permissions: roles (articles.editing.workflow) ---------------------------
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
@@ -585,13 +587,13 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         if getattr(form, "political_findings", None) is not None:  # publishing, or a live essay's text changed
-            services.record_political_confirmation(obj, request.user, confirmed=bool(form.political_findings))
+            workflow.record_political_confirmation(obj, request.user, confirmed=bool(form.political_findings))
         super().save_model(request, obj, form, change)
         if obj.status == Article.Status.PUBLISHED and (
             "status" in form.changed_data or obj.published_at is None
         ):
             # Same rule as the action: an empty publish time becomes now.
-            services.publish(obj, request.user)
+            workflow.publish(obj, request.user)
         if "cover" in form.changed_data or bool(obj.cover) != bool(obj.cover_thumbnail):
             try:
                 images.make_cover_renditions(obj)
@@ -601,7 +603,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.normalize_sections(form.instance)
+        normalize_sections(form.instance)
         revisions.add_essay(form.instance)  # with the renumbered sections
         if change:
             self._record_steps(request, form, formsets)
@@ -618,16 +620,16 @@ class ArticleAdmin(admin.ModelAdmin):
             changed += [formset.model._meta.verbose_name_plural for formset in formsets if formset.has_changed()]
             if changed:
                 findings = form.political_findings or ()
-                services.record_live_edit(
+                workflow.record_live_edit(
                     article, request.user, status_before, changed, confirmed_findings=len(findings),
                 )
         if "status" in form.changed_data and article.status not in (status_before, Article.Status.PUBLISHED):
             # 管理员 changed the status by hand: still a step worth recording
-            # (publishing records itself, in services.publish).
+            # (publishing records itself, in workflow.publish).
             action = {
                 Article.Status.ARCHIVED: ArticleTransition.Action.ARCHIVE,
             }.get(article.status, ArticleTransition.Action.UNPUBLISH)
-            services.record_transition(article, request.user, action, status_before, article.review_stage)
+            workflow.record_transition(article, request.user, action, status_before, article.review_stage)
 
     def get_deleted_objects(self, objs, request):
         """Deleting moves essays to the 回收站 and deletes nothing else: the
@@ -641,13 +643,13 @@ class ArticleAdmin(admin.ModelAdmin):
         return essays, {self.opts.verbose_name_plural: len(essays)}, set(), []
 
     def delete_model(self, request, obj):
-        services.move_to_recycle_bin(obj, request.user)
+        workflow.move_to_recycle_bin(obj, request.user)
 
     def delete_queryset(self, request, queryset):
         refused = 0
         for article in queryset:
             if workflow.can_delete(request.user, article):
-                services.move_to_recycle_bin(article, request.user)
+                workflow.move_to_recycle_bin(article, request.user)
             else:
                 refused += 1
         if refused:
@@ -670,10 +672,10 @@ class ArticleAdmin(admin.ModelAdmin):
                 if article.status == Article.Status.PUBLISHED:
                     already += 1
                     continue
-                services.publish(article, request.user)
+                workflow.publish(article, request.user)
                 confirmed += bool(political[article.pk])
-                if services.record_political_confirmation(article, request.user, confirmed=bool(political[article.pk])):
-                    article.save(update_fields=services.CONFIRMATION_FIELDS)
+                if workflow.record_political_confirmation(article, request.user, confirmed=bool(political[article.pk])):
+                    article.save(update_fields=workflow.CONFIRMATION_FIELDS)
                 if article.is_public:
                     published += 1
                 else:
@@ -698,7 +700,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 if article.status in (Article.Status.DRAFT, Article.Status.IN_REVIEW):
                     already += 1
                     continue
-                services.unpublish(article, request.user)
+                workflow.unpublish(article, request.user)
                 withdrawn += 1
         parts = []
         if withdrawn:
@@ -716,7 +718,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 if article.status != Article.Status.PUBLISHED:
                     skipped += 1
                     continue
-                services.archive(article, request.user)
+                workflow.archive(article, request.user)
                 archived += 1
         parts = [f"已归档 {archived} 篇文稿"] if archived else []
         if skipped:
@@ -933,7 +935,7 @@ class ArticleAdmin(admin.ModelAdmin):
         if not request.user.has_perm("articles.restore_article"):
             return self._refuse(request, "只有管理员可以从回收站恢复文稿。", 403)
         article = get_object_or_404(Article.all_objects.deleted(), pk=pk)
-        services.restore_from_recycle_bin(article, request.user)
+        workflow.restore_from_recycle_bin(article, request.user)
         self.message_user(request, f"“{article.title}”已从回收站恢复。", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 

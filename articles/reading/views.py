@@ -21,8 +21,9 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import requires_csrf_token
 
-from articles import renditions, search, seo, viewcounts
-from articles.forms import ArticleFilterForm, sorted_orgs
+from articles import search
+from articles.reading import renditions, seo, viewcounts
+from articles.reading.forms import ArticleFilterForm, sorted_orgs
 from articles.models import Article
 from config.pagecache import memoize, no_page_cache, public_page
 from topics.context_processors import navigation_topics
