@@ -59,8 +59,8 @@ def bad_request(request, exception):
 
 
 handler400 = bad_request
-handler404 = "articles.reading.views.page_not_found"
-handler500 = "articles.reading.views.server_error"
+handler404 = "articles.reading.errors.page_not_found"
+handler500 = "articles.reading.errors.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -9,7 +9,7 @@ and never reaches the database; the page then says so and lists nothing.
 from django import forms
 from django.db.models.functions import ExtractYear
 
-from articles.reading.forms import PublicFilterForm, _topic_choices, sorted_orgs
+from articles.reading.forms import PublicFilterForm, topic_choices, sorted_orgs
 from articles.models import Article
 from config import pagecache
 
@@ -30,7 +30,7 @@ class LibraryFilterForm(PublicFilterForm):
         """``years`` newest first; ``orgs`` in the order to offer them (see :func:`filter_choices`)."""
         super().__init__(data)
         self.topics_by_slug = {topic.slug: topic for topic in topics}
-        self.fields["topic"].choices = [("", "全部专题"), *_topic_choices(topics)]
+        self.fields["topic"].choices = [("", "全部专题"), *topic_choices(topics)]
         self.fields["year"].choices = [("", "全部年份"), *((str(y), f"{y}年") for y in years)]
         self.fields["org"].choices = [("", "全部单位"), *((org, org) for org in orgs)]
 

@@ -51,6 +51,7 @@ from django.template import loader
 from django.utils import timezone
 
 from articles.reading import viewcounts
+from articles.reading.essay_page import essay_context
 from articles.models import Article, EssayRendition
 from config import pagecache
 
@@ -209,8 +210,6 @@ def render_for_storage(request, article):
 
     ``article`` must come with its sections and topics prefetched.
     """
-    from articles.reading.views import essay_context  # the view module imports this one
-
     placeholder = _placeholder_request(request)
     context = essay_context(article, placeholder)
     slots = {}
