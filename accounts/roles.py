@@ -5,7 +5,7 @@ curate the 问题库与对策库; 审核人 approve or send back (初审、复�
 管理员 may do everything but what only superusers do (``SUPERUSER_ONLY``),
 users included (``accounts.admin``).
 
-Roles are Django groups, and ``articles.workflow`` checks permissions, never
+Roles are Django groups, and ``articles.editing.workflow`` checks permissions, never
 group names. After every ``migrate`` (and ``flush``) :func:`apply_roles`
 *sets* each group's permissions to what is declared here, so the code stays
 the truth: a permission ticked by hand on a role group is undone by the next

@@ -37,7 +37,7 @@ class ArticlesConfig(AppConfig):
         # topics' names: changes to those that do not save the essay drop them.
         from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-        from articles import renditions
+        from articles.reading import renditions
         from topics.models import Topic
 
         post_save.connect(renditions.section_changed, sender=Section, dispatch_uid="renditions:section:save")

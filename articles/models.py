@@ -124,7 +124,7 @@ class Article(models.Model):
         on_delete=models.SET_NULL, related_name="+", editable=False,
     )
     # Who knowingly published the essay while the proofreader still reported
-    # political-term findings in it, and when (see articles.proofreading).
+    # political-term findings in it, and when (see articles.editing.rules).
     political_findings_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="政治性问题确认人", null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+", editable=False,
@@ -234,14 +234,14 @@ class EssayRendition(models.Model):
     The "published static page" of Chinese government CMSs, kept dynamic:
     the parts that depend on other essays or on the request (navigation,
     footer, previous/next, related essays, view count, the site's address)
-    are placeholders filled on every request (see ``articles.renditions``).
+    are placeholders filled on every request (see ``articles.reading.renditions``).
     """
 
     article = models.OneToOneField(
         Article, verbose_name="文稿", primary_key=True, on_delete=models.CASCADE, related_name="rendition",
     )
     html = models.TextField("页面")
-    # The templates, code and settings the page was rendered with (articles.renditions.code_version).
+    # The templates, code and settings the page was rendered with (articles.reading.renditions.code_version).
     code_version = models.CharField("程序版本", max_length=32)
     # Article.version when rendered: any later save of the essay makes the page stale.
     article_version = models.PositiveIntegerField("文稿版次")
@@ -304,7 +304,7 @@ class Section(models.Model):
 
 
 class ArticleTransition(models.Model):
-    """One step of an essay through the workflow (articles.workflow): who, when, from, to, why."""
+    """One step of an essay through the workflow (articles.editing.workflow): who, when, from, to, why."""
 
     class Action(models.TextChoices):
         SUBMIT = "submit", "送审"
@@ -314,7 +314,7 @@ class ArticleTransition(models.Model):
         UNPUBLISH = "unpublish", "撤回"
         ARCHIVE = "archive", "归档"
         RESTORE_REVISION = "restore_revision", "恢复版本"
-        # A save of a published or scheduled essay (articles.services.record_live_edit).
+        # A save of a published or scheduled essay (articles.editing.workflow.record_live_edit).
         EDIT_LIVE = "edit_live", "修改已发布文稿"
         DELETE = "delete", "移入回收站"
         UNDELETE = "undelete", "从回收站恢复"
@@ -348,7 +348,7 @@ class ProofreadingRule(models.Model):
 
     Rules shipped with the project (``articles/essay/rules/proofreading.json``)
     are copied in by ``manage.py sync_proofreading_rules`` (run after every
-    migrate); the engine reads the enabled rows (``articles.proofreading``).
+    migrate); the engine reads the enabled rows (``articles.editing.rules``).
     """
 
     class Category(models.TextChoices):
@@ -396,7 +396,7 @@ class ProofreadingRule(models.Model):
 
     def clean(self):
         # The engine's own checks, with Chinese messages keyed by field.
-        from articles.proofreading import validate_rule_row
+        from articles.editing.rules import validate_rule_row
 
         validate_rule_row(self)
 

@@ -15,7 +15,7 @@ def sync_proofreading_rules(sender, app_config=None, using=DEFAULT_DB_ALIAS, app
     except LookupError:
         return  # migrated back to before the rules table existed
     from articles.models import ProofreadingRule
-    from articles.proofreading import sync_shipped_rules
+    from articles.editing.rules import sync_shipped_rules
 
     if not router.allow_migrate_model(using, ProofreadingRule):
         return

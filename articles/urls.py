@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import feeds, reader, views
+from articles.reading import feeds, endpoints as reader, views
 
 app_name = "articles"
 

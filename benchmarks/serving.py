@@ -145,7 +145,7 @@ def child_render(samples=60):
     django.setup()
     from django.test import RequestFactory
 
-    from articles import renditions
+    from articles.reading import renditions
     from articles.models import Article
 
     essays = list(

@@ -165,13 +165,13 @@ def find_victim():
 
 def republish(article):
     """Back online: out of the recycle bin, published (its publish time kept); True if it was not."""
-    from articles import services
+    from articles.editing import workflow
 
     changed = article.deleted_at is not None or not article.is_public
     if article.deleted_at is not None:
-        services.restore_from_recycle_bin(article, None)
+        workflow.restore_from_recycle_bin(article, None)
     if not article.is_public:
-        services.publish(article, None)
+        workflow.publish(article, None)
     return changed
 
 

@@ -177,7 +177,7 @@ class _ResilientClient(RedisCacheClient):
         return self._safely("has_key", False, key)
 
     def incr(self, key, delta):
-        # Callers treat ValueError as "the key is gone" (articles.viewcounts).
+        # Callers treat ValueError as "the key is gone" (articles.reading.viewcounts).
         return self._safely("incr", ValueError, key, delta)
 
     def set_many(self, data, timeout):

@@ -86,7 +86,7 @@ def on_starting(server):
     if not preload_app:
         return
     try:
-        from articles import renditions
+        from articles.reading import renditions
         from articles.search.segmentation import get_segmenter
 
         get_segmenter()

@@ -143,7 +143,7 @@ def canonical_query(query, params):
     A ``page`` that is not a whole number in ASCII digits (``²``, ``٣``,
     ``1.5``) is the first page, which Python's ``int`` would not always agree
     with; ``02`` is ``2``. Numbers past the last page are kept: the view
-    shows the last page and does not store it (``articles.views.paginate``).
+    shows the last page and does not store it (``articles.reading.pagination.paginate``).
     """
     canonical = QueryDict(mutable=True)
     for name in params:

@@ -319,7 +319,7 @@ LOGGING = {
 }
 
 # django-ckeditor-5 (CKEditor 5, GPL licence key). Image upload is for staff
-# only and every upload is verified by Pillow (see articles.images).
+# only and every upload is verified by Pillow (see articles.editing.images).
 CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
 CKEDITOR_5_MAX_FILE_SIZE = 8  # megabytes
 CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "jpg", "png", "gif", "webp"]
@@ -349,10 +349,10 @@ CKEDITOR_5_CONFIGS = {
 }
 # Editor uploads go to the articles admin's own endpoint (articles.admin.uploads:
 # Chinese messages, JSON errors, never a 500) and are stored re-encoded under
-# random names by articles.storage.EditorImageStorage, whichever endpoint
-# receives them.
+# random names by articles.editing.storage.EditorImageStorage, whichever
+# endpoint receives them.
 CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "admin:articles_article_upload_image"
-CKEDITOR_5_FILE_STORAGE = "articles.storage.EditorImageStorage"
+CKEDITOR_5_FILE_STORAGE = "articles.editing.storage.EditorImageStorage"
 
 # ---------------------------------------------------------------- reader experience
 # Site settings editable in the admin (footer, 备案号, 网站标识码) and the

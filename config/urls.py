@@ -15,8 +15,8 @@ from django.template import loader
 from django.urls import include, path
 from django.views.decorators.csrf import requires_csrf_token
 
-from articles.reader import robots_txt
-from articles.sitemaps import SITEMAPS
+from articles.reading.endpoints import robots_txt
+from articles.reading.sitemaps import SITEMAPS
 from config.health import healthz
 from config.pagecache import public_page
 
@@ -59,8 +59,8 @@ def bad_request(request, exception):
 
 
 handler400 = bad_request
-handler404 = "articles.views.page_not_found"
-handler500 = "articles.views.server_error"
+handler404 = "articles.reading.errors.page_not_found"
+handler500 = "articles.reading.errors.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -1,6 +1,6 @@
 """The filter form of the 问题库/对策库 pages and their export.
 
-Like the essay list's form (``articles.forms``), every choice is offered from
+Like the essay list's form (``articles.reading.forms``), every choice is offered from
 what exists, so a value a reader did not pick -- a typo, a stale link, a
 probe with NUL bytes or a megabyte of text -- fails validation in Python
 and never reaches the database; the page then says so and lists nothing.
@@ -9,7 +9,7 @@ and never reaches the database; the page then says so and lists nothing.
 from django import forms
 from django.db.models.functions import ExtractYear
 
-from articles.forms import PublicFilterForm, _topic_choices, sorted_orgs
+from articles.reading.forms import PublicFilterForm, topic_choices, sorted_orgs
 from articles.models import Article
 from config import pagecache
 
@@ -30,7 +30,7 @@ class LibraryFilterForm(PublicFilterForm):
         """``years`` newest first; ``orgs`` in the order to offer them (see :func:`filter_choices`)."""
         super().__init__(data)
         self.topics_by_slug = {topic.slug: topic for topic in topics}
-        self.fields["topic"].choices = [("", "全部专题"), *_topic_choices(topics)]
+        self.fields["topic"].choices = [("", "全部专题"), *topic_choices(topics)]
         self.fields["year"].choices = [("", "全部年份"), *((str(y), f"{y}年") for y in years)]
         self.fields["org"].choices = [("", "全部单位"), *((org, org) for org in orgs)]
 
@@ -133,7 +133,7 @@ class ExportForm(LibraryFilterForm):
 def filter_choices():
     """``(years, units)`` of the published essays in the library, for the current page-cache generation.
 
-    Units in the essay list's order (:func:`articles.forms.sorted_orgs`).
+    Units in the essay list's order (:func:`articles.reading.forms.sorted_orgs`).
     Extracting the year of 10,000 essays is a Python function per row on
     SQLite: worth keeping. Kept per generation (``pagecache.memoize``), so a
     withdrawn essay's unit leaves the choices at once, not minutes later.

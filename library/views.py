@@ -16,7 +16,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
-from articles.views import paginate
+from articles.reading.pagination import paginate
 from config import ratelimit
 from config.client_address import client_address
 from config.pagecache import no_page_cache, public_page

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from articles import images
+from articles.editing import images
 from siteinfo.models import SiteSettings
 
 

@@ -12,7 +12,7 @@ from siteinfo.models import SiteSettings
 
 def canonical_url(request):
     """This page's address without its query string, except the number of the list page
-    shown (``articles.views.paginate`` notes it): never a number a visitor typed."""
+    shown (``articles.reading.pagination.paginate`` notes it): never a number a visitor typed."""
     url = request.build_absolute_uri(request.path)
     page = getattr(request, "canonical_page", None)
     if isinstance(page, int) and page > 1:

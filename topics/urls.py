@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles.feeds import TopicEssaysAtomFeed, TopicEssaysFeed
+from articles.reading.feeds import TopicEssaysAtomFeed, TopicEssaysFeed
 from topics import views
 
 app_name = "topics"

@@ -5,7 +5,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 
 from articles.models import Article
-from articles.views import paginate
+from articles.reading.pagination import paginate
 from config.pagecache import memoize, public_page
 from topics.models import Topic
 

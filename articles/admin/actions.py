@@ -6,7 +6,7 @@ from django.contrib.admin import helpers
 from django.db import transaction
 from django.template.response import TemplateResponse
 
-from articles import proofreading, services
+from articles.editing import rules as proofreading, workflow
 from articles.admin.findings import PanelFinding
 from articles.models import Article
 
@@ -26,10 +26,10 @@ def publish_selected(model_admin, request, queryset):
             if article.status == Article.Status.PUBLISHED:
                 already += 1
                 continue
-            services.publish(article, request.user)
+            workflow.publish(article, request.user)
             confirmed += bool(political[article.pk])
-            if services.record_political_confirmation(article, request.user, confirmed=bool(political[article.pk])):
-                article.save(update_fields=services.CONFIRMATION_FIELDS)
+            if workflow.record_political_confirmation(article, request.user, confirmed=bool(political[article.pk])):
+                article.save(update_fields=workflow.CONFIRMATION_FIELDS)
             if article.is_public:
                 published += 1
             else:
@@ -55,7 +55,7 @@ def unpublish_selected(model_admin, request, queryset):
             if article.status in (Article.Status.DRAFT, Article.Status.IN_REVIEW):
                 already += 1
                 continue
-            services.unpublish(article, request.user)
+            workflow.unpublish(article, request.user)
             withdrawn += 1
     parts = []
     if withdrawn:
@@ -74,7 +74,7 @@ def archive_selected(model_admin, request, queryset):
             if article.status != Article.Status.PUBLISHED:
                 skipped += 1
                 continue
-            services.archive(article, request.user)
+            workflow.archive(article, request.user)
             archived += 1
     parts = [f"已归档 {archived} 篇文稿"] if archived else []
     if skipped:

@@ -1,8 +1,8 @@
 """Editors' back office for essays: one page per essay, sections inline.
 
-Thin on purpose: publishing goes through :mod:`articles.services`, image
-checks and renditions through :mod:`articles.images`, proofreading through
-:mod:`articles.proofreading`, the 导入文稿 page lives in
+Thin on purpose: publishing goes through :mod:`articles.editing.workflow`, image
+checks and renditions through :mod:`articles.editing.images`, proofreading through
+:mod:`articles.editing.rules`, the 导入文稿 page lives in
 :mod:`articles.admin.importing`. This module holds the ModelAdmin; its forms,
 actions and extra pages are the other modules of :mod:`articles.admin`.
 
@@ -14,9 +14,9 @@ and when is kept on the article. Every save that changes a live essay is a
 step of its 流转记录 (修改已发布文稿). Status, publish time and pinning are
 read-only to those without the publish permission (workflow.FIELD_PERMISSIONS).
 
-三审三校 (articles.workflow): 送审, 审核通过 and 退回修改 are POST endpoints
+三审三校 (articles.editing.workflow): 送审, 审核通过 and 退回修改 are POST endpoints
 of the change page; 待我审核 is a changelist filter. Every save is a revision
-(articles.revisions: 版本记录, side-by-side comparison, 恢复版本). Deleting
+(articles.editing.revisions: 版本记录, side-by-side comparison, 恢复版本). Deleting
 moves an essay to the 回收站. The change form carries the essay's ``version``
 so that a stale copy cannot overwrite a newer one (optimistic locking), and
 shows who else has the page open (presence in the cache, heartbeat from
@@ -32,7 +32,8 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from articles import images, revisions, services, workflow
+from articles.editing import images, revisions, workflow
+from articles.editing.sections import normalize_sections
 from articles.admin import history, importing, presence, review, uploads
 from articles.admin.actions import archive_selected, publish_selected, unpublish_selected
 from articles.admin.common import refuse
@@ -139,7 +140,7 @@ class ArticleAdmin(admin.ModelAdmin):
         stages = workflow.review_stages()
         return f"{workflow.status_label(article)}（本站审核共 {stages} 个环节）"
 
-    # --- permissions: roles (articles.workflow) ---------------------------
+    # --- permissions: roles (articles.editing.workflow) ---------------------------
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
@@ -230,13 +231,13 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         if getattr(form, "political_findings", None) is not None:  # publishing, or a live essay's text changed
-            services.record_political_confirmation(obj, request.user, confirmed=bool(form.political_findings))
+            workflow.record_political_confirmation(obj, request.user, confirmed=bool(form.political_findings))
         super().save_model(request, obj, form, change)
         if obj.status == Article.Status.PUBLISHED and (
             "status" in form.changed_data or obj.published_at is None
         ):
             # Same rule as the action: an empty publish time becomes now.
-            services.publish(obj, request.user)
+            workflow.publish(obj, request.user)
         if "cover" in form.changed_data or bool(obj.cover) != bool(obj.cover_thumbnail):
             try:
                 images.make_cover_renditions(obj)
@@ -246,7 +247,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.normalize_sections(form.instance)
+        normalize_sections(form.instance)
         revisions.add_essay(form.instance)  # with the renumbered sections
         if change:
             self._record_steps(request, form, formsets)
@@ -263,16 +264,16 @@ class ArticleAdmin(admin.ModelAdmin):
             changed += [formset.model._meta.verbose_name_plural for formset in formsets if formset.has_changed()]
             if changed:
                 findings = form.political_findings or ()
-                services.record_live_edit(
+                workflow.record_live_edit(
                     article, request.user, status_before, changed, confirmed_findings=len(findings),
                 )
         if "status" in form.changed_data and article.status not in (status_before, Article.Status.PUBLISHED):
             # 管理员 changed the status by hand: still a step worth recording
-            # (publishing records itself, in services.publish).
+            # (publishing records itself, in workflow.publish).
             action = {
                 Article.Status.ARCHIVED: ArticleTransition.Action.ARCHIVE,
             }.get(article.status, ArticleTransition.Action.UNPUBLISH)
-            services.record_transition(article, request.user, action, status_before, article.review_stage)
+            workflow.record_transition(article, request.user, action, status_before, article.review_stage)
 
     def get_deleted_objects(self, objs, request):
         """Deleting moves essays to the 回收站 and deletes nothing else: the
@@ -286,13 +287,13 @@ class ArticleAdmin(admin.ModelAdmin):
         return essays, {self.opts.verbose_name_plural: len(essays)}, set(), []
 
     def delete_model(self, request, obj):
-        services.move_to_recycle_bin(obj, request.user)
+        workflow.move_to_recycle_bin(obj, request.user)
 
     def delete_queryset(self, request, queryset):
         refused = 0
         for article in queryset:
             if workflow.can_delete(request.user, article):
-                services.move_to_recycle_bin(article, request.user)
+                workflow.move_to_recycle_bin(article, request.user)
             else:
                 refused += 1
         if refused:

@@ -4,7 +4,7 @@ of the stored essay or of the essay as the change form submits it."""
 
 from dataclasses import dataclass
 
-from articles import proofreading
+from articles.editing import rules as proofreading
 from articles.admin.importing import SEVERITY_LABELS, place_label
 from articles.essay import Essay, EssayPoint, EssaySection
 from articles.models import ProofreadingRule, Section
@@ -19,7 +19,7 @@ def submitted_essay(form):
     """The essay as the change form submits it, for proofreading before saving.
 
     The sections come from the inline's rows in the same POST (deleted and
-    empty rows left out, in the order ``services.normalize_sections`` will
+    empty rows left out, in the order ``normalize_sections`` will
     give them); without inline data, from the stored article.
     """
     cleaned, html_to_text = form.cleaned_data, proofreading.html_to_text

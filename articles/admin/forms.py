@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
-from articles import images, proofreading, revisions, richtext, workflow
+from articles import richtext
+from articles.editing import images, rules as proofreading, revisions, workflow
 from articles.admin.findings import CONFIRM_POLITICAL_LABEL, POLITICAL, PanelFinding, submitted_essay
 from articles.admin.history import revision_urls
 from articles.models import Article
@@ -44,7 +45,7 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["lock_version"].initial = self.instance.version
         if "status" in self.fields:
             # Review stages are entered through 送审 and the review buttons,
-            # not by picking a status (articles.workflow).
+            # not by picking a status (articles.editing.workflow).
             direct = {Article.Status.DRAFT, Article.Status.PUBLISHED, Article.Status.ARCHIVED, self.instance.status}
             self.fields["status"].choices = [
                 choice for choice in self.fields["status"].choices if choice[0] in direct

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from articles import revisions, services
+from articles.editing import revisions, workflow
 from articles.admin.common import refuse, visible_article
 from articles.admin.findings import CONFIRM_POLITICAL_LABEL, PanelFinding
 from articles.models import Article
@@ -102,7 +102,7 @@ def recycle_restore_view(model_admin, request, pk):
     if not request.user.has_perm("articles.restore_article"):
         return refuse(model_admin, request, "只有管理员可以从回收站恢复文稿。", 403)
     article = get_object_or_404(Article.all_objects.deleted(), pk=pk)
-    services.restore_from_recycle_bin(article, request.user)
+    workflow.restore_from_recycle_bin(article, request.user)
     model_admin.message_user(request, f"“{article.title}”已从回收站恢复。", messages.SUCCESS)
     return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 

@@ -8,7 +8,7 @@ Two steps on one admin URL (``ArticleAdmin.get_urls``):
 2. **Review** — the parsed structure with every finding marked in place,
    and the findings grouped by rule, each accepted or rejected. 生成草稿
    applies the accepted fixes and stores the essay as a draft through
-   :func:`articles.services.import_essay` (one transaction: nothing is
+   :func:`articles.editing.importing.import_essay` (one transaction: nothing is
    half-imported).
 
 Stateless between the steps: the raw text travels in a hidden field and
@@ -30,8 +30,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from articles import proofreading, services
-from articles.docx import MAX_DOCX_BYTES, docx_to_text
+from articles.editing import rules as proofreading, importing
+from articles.editing.docx import MAX_DOCX_BYTES, docx_to_text
 from articles.essay import EssayError, parse
 from articles.essay.decoding import MAX_ESSAY_BYTES, decode_essay_bytes
 from articles.essay.review import essay_text, fix_essay
@@ -480,7 +480,7 @@ def _review_submitted(model_admin, request):
         messages.error(request, "修改无法应用到当前文本，请重新核对。")
         return _render_review(model_admin, request, form, review)
     with transaction.atomic():  # the draft and its history entry, or neither
-        article = services.import_essay(
+        article = importing.import_essay(
             fixed, topics=form.cleaned_data["topics"], user=request.user, source=form.cleaned_data["source"],
         )
         model_admin.log_addition(request, article, [{"added": {}}])

@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 
-from articles import workflow
+from articles.editing import workflow
 from articles.admin import presence
 from articles.admin.common import refuse
 from articles.admin.forms import ReviewForm

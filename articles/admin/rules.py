@@ -4,7 +4,7 @@ off, adjust them or add their own."""
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from articles import proofreading
+from articles.editing import rules as proofreading
 from articles.models import ProofreadingRule
 
 

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 
-from articles.storage import EditorImageStorage
+from articles.editing.storage import EditorImageStorage
 
 
 def upload_image_view(model_admin, request):

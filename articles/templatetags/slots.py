@@ -1,14 +1,14 @@
 """``{% slot "name" %}…{% endslot %}``: a part of a page that a stored essay page leaves open.
 
 Rendered as usual, a slot is just its content. While an essay page is being
-rendered for storage (``articles.renditions``), the context holds a dict
+rendered for storage (``articles.reading.renditions``), the context holds a dict
 under ``rendition_slots``: the slot's content goes into that dict and a
 marker takes its place in the page, to be filled on every request.
 """
 
 from django import template
 
-from articles import renditions
+from articles.reading import renditions
 
 register = template.Library()
 

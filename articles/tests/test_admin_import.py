@@ -501,7 +501,7 @@ def test_an_author_uploading_a_list_declared_to_start_at_a_billion_gets_the_essa
 
 
 def test_docx_with_more_xml_elements_than_an_essay_needs_is_a_form_error(admin_client, monkeypatch):
-    from articles import docx as essay_docx
+    from articles.editing import docx as essay_docx
 
     monkeypatch.setattr(essay_docx, "MAX_XML_NODES", 2000)
     response = upload(admin_client, "文稿.docx", make_docx(ESSAY.strip().split("\n") * 20))

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from articles import proofreading
+from articles.editing import rules as proofreading
 from articles.models import ProofreadingRule
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from articles.collation import chinese_sort_key
-from articles.forms import sorted_orgs
+from articles.reading.forms import sorted_orgs
 from articles.tests.factories import make_article, make_draft
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,7 +71,7 @@ def test_reader_site_and_the_masters_preload_do_not_import_pypinyin():
     """pypinyin stays for the admin's slugs (topics.slugs imports it on use)."""
     script = (
         "import django; django.setup(); "
-        "import config.urls, articles.views, library.views, articles.forms, library.forms; "
+        "import config.urls, articles.reading.views, library.views, articles.reading.forms, library.forms; "
         "from config.wsgi import application; "
         "import types; namespace = {}; "
         "exec(compile(open('config/gunicorn.conf.py').read(), 'gunicorn.conf.py', 'exec'), namespace); "

@@ -11,8 +11,8 @@ import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from articles import docx as essay_docx
-from articles.docx import DocxError, check_archive, docx_to_text
+from articles.editing import docx as essay_docx
+from articles.editing.docx import DocxError, check_archive, docx_to_text
 from articles.essay import EssayError, parse
 
 
@@ -273,7 +273,7 @@ def test_document_without_text_is_refused():
 
 
 def test_qn_is_the_namespace_the_reader_uses():
-    # Guards the hand-written namespace in articles.docx against typos.
+    # Guards the hand-written namespace in articles.editing.docx against typos.
     assert qn("w:p") == essay_docx._w("p")
 
 

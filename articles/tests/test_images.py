@@ -1,4 +1,4 @@
-"""Image verification, re-encoding and cover renditions (articles.images, articles.storage)."""
+"""Image verification, re-encoding and cover renditions (articles.editing.images, articles.editing.storage)."""
 
 import io
 import re
@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from articles import images
+from articles.editing import images
 from articles.models import Article
-from articles.storage import EditorImageStorage
+from articles.editing.storage import EditorImageStorage
 
 # --- sample files, made in memory -------------------------------------------
 

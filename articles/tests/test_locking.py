@@ -8,7 +8,7 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.urls import reverse
 
-from articles import revisions, services
+from articles.editing import revisions, workflow
 from articles.models import Article
 from articles.tests.factories import make_draft
 from articles.tests.test_admin import article_data
@@ -47,7 +47,7 @@ def test_every_save_bumps_the_version(essay):
     start = essay.version
     essay.title = "改"
     essay.save()
-    services.publish(essay, None)
+    workflow.publish(essay, None)
     essay.refresh_from_db()
     assert essay.version == start + 2
 
@@ -145,6 +145,6 @@ def test_the_presence_script_is_a_static_file_without_inline_code():
 
 
 def test_a_deleted_essay_has_no_presence(client, editors, essay):
-    services.move_to_recycle_bin(essay, editors[0])
+    workflow.move_to_recycle_bin(essay, editors[0])
     assert logged_in(client, editors[1]).post(presence_url(essay)).status_code == 404
     assert not Article.objects.filter(pk=essay.pk).exists()

@@ -8,11 +8,11 @@ import logging
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from articles import proofreading
+from articles.editing import rules as proofreading
 from articles.essay import Essay, EssaySection
 from articles.essay.proofreading import load_rules
 from articles.models import Article, ProofreadingRule, Section
-from articles.proofreading import (
+from articles.editing.rules import (
     active_rules,
     html_to_text,
     political_findings,
@@ -204,7 +204,7 @@ def test_a_row_with_a_broken_regex_is_skipped_and_logged(caplog):
         rule_id="editor.broken", pattern="科学(开展", suggestion="x", category="back_translation",
         severity="low", explanation="坏规则",
     )
-    with caplog.at_level(logging.WARNING, logger="articles.proofreading"):
+    with caplog.at_level(logging.WARNING, logger="articles.editing.rules"):
         ids = {rule.id for rule in active_rules()}
     assert "editor.broken" not in ids and "political.kexue_fazhan_guan" in ids
     assert "editor.broken" in caplog.text

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from articles import services
+from articles.editing import workflow
 from articles.models import Article, ArticleTransition, Section
 from articles.tests.factories import make_article, make_draft
 from articles.tests.test_roles import ADMINISTRATOR, EDITOR, change_url, logged_in, user_in
@@ -25,7 +25,7 @@ def purge_url(article):
 @pytest.fixture
 def deleted():
     article = make_article(title="被删除的文稿", sections=2)
-    services.move_to_recycle_bin(article, None)
+    workflow.move_to_recycle_bin(article, None)
     return article
 
 

@@ -13,10 +13,11 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import renditions, services, viewcounts
+from articles.editing.sections import normalize_sections
+from articles.reading import renditions, viewcounts
 from articles.models import Article, EssayRendition, Section
 from articles.tests.factories import add_sections, make_article, make_section, make_topic
-from articles.views import essay_context
+from articles.reading.essay_page import essay_context
 from siteinfo.models import SiteSettings
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +139,7 @@ def test_renumbered_sections_show_at_once(client, essay):
     # Raw updates (no signals): gaps in the numbering, the last point moved first.
     Section.objects.filter(article=essay).update(position=F("position") * 10)
     Section.objects.filter(pk=last.pk).update(position=0)
-    services.normalize_sections(essay)  # renumbers with bulk_update
+    normalize_sections(essay)  # renumbers with bulk_update
     html = page(client, essay)
     assert html == fresh_render(essay)
     assert html.index(last.heading) < html.index(essay.sections.order_by("position")[1].heading)

@@ -5,7 +5,7 @@ import reversion
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import revisions, services
+from articles.editing import revisions, importing, workflow
 from articles.essay import parse
 from articles.models import Article, ArticleTransition, Section
 from articles.tests.factories import make_draft, make_topic
@@ -71,7 +71,7 @@ def test_an_admin_save_is_one_revision_with_the_sections_and_topics(editor_clien
 
 def test_import_essay_is_the_first_revision():
     text = "测试文稿标题\n导语一段。\n一、重要意义\n正文。\n"
-    article = services.import_essay(parse(text))
+    article = importing.import_essay(parse(text))
     versions = revisions.versions_of(article)
     assert versions.count() == 1
     assert versions[0].revision.comment == "导入文稿"
@@ -131,7 +131,7 @@ def test_restore_brings_back_text_sections_and_topics_but_not_the_status(client,
         **{"sections-0-DELETE": "on"},
     )
     Section.objects.create(article=essay, position=5, heading="新加的部分")
-    services.publish(essay, admin)
+    workflow.publish(essay, admin)
     essay.refresh_from_db()
     version_before = essay.version
 
@@ -194,7 +194,7 @@ def test_restoring_a_political_error_into_a_published_essay_asks_for_a_confirmat
     logged_in(client, admin)
     first = revisions.versions_of(essay).first()  # 科学开展观 in its section
     save_in_admin(client, essay, **{"sections-0-body": "<p>科学发展观。</p>"})
-    services.publish(essay, admin)
+    workflow.publish(essay, admin)
 
     response = client.post(restore_url(essay, first))
     assert response.status_code == 200

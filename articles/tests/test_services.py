@@ -1,4 +1,4 @@
-"""Publishing and section bookkeeping (articles.services)."""
+"""Publishing and section bookkeeping (articles.editing.workflow)."""
 
 import datetime as dt
 
@@ -7,7 +7,8 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles import services
+from articles.editing import workflow
+from articles.editing.sections import normalize_sections
 from articles.models import Article, Section
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def editor():
 @time_machine.travel(NOW, tick=False)
 def test_publish_sets_publish_time_to_now_when_empty(editor):
     article = Article.objects.create(title="草稿")
-    services.publish(article, editor)
+    workflow.publish(article, editor)
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
     assert article.published_at == NOW
@@ -37,7 +38,7 @@ def test_publish_sets_publish_time_to_now_when_empty(editor):
 def test_publish_keeps_a_past_publish_time(editor):
     earlier = NOW - dt.timedelta(days=30)
     article = Article.objects.create(title="旧文", published_at=earlier)
-    services.publish(article, editor)
+    workflow.publish(article, editor)
     article.refresh_from_db()
     assert article.published_at == earlier
 
@@ -46,7 +47,7 @@ def test_publish_with_a_future_time_schedules_the_essay(editor):
     later = NOW + dt.timedelta(days=2)
     with time_machine.travel(NOW, tick=False):
         article = Article.objects.create(title="定时", published_at=later)
-        services.publish(article, editor)
+        workflow.publish(article, editor)
         article.refresh_from_db()
         assert article.published_at == later
         assert article.status == Article.Status.PUBLISHED
@@ -61,16 +62,16 @@ def test_publish_does_not_overwrite_other_fields_from_a_stale_copy(editor):
     article = Article.objects.create(title="原标题")
     stale = Article.objects.get(pk=article.pk)
     Article.objects.filter(pk=article.pk).update(title="别人刚改的标题")
-    services.publish(stale, editor)
+    workflow.publish(stale, editor)
     assert Article.objects.get(pk=article.pk).title == "别人刚改的标题"
 
 
 def test_publishing_twice_keeps_the_first_publish_time(editor):
     with time_machine.travel(NOW, tick=False):
         article = Article.objects.create(title="文")
-        services.publish(article, editor)
+        workflow.publish(article, editor)
     with time_machine.travel(NOW + dt.timedelta(hours=3), tick=False):
-        services.publish(article, editor)
+        workflow.publish(article, editor)
     article.refresh_from_db()
     assert article.published_at == NOW
 
@@ -80,7 +81,7 @@ def test_unpublish_returns_to_draft_and_keeps_publish_time(editor):
     yesterday = NOW - dt.timedelta(days=1)
     article = Article.objects.create(title="文", status=Article.Status.PUBLISHED, published_at=yesterday)
     other = get_user_model().objects.create_user("chief", password="x")
-    services.unpublish(article, other)
+    workflow.unpublish(article, other)
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
     assert article.published_at == yesterday
@@ -91,10 +92,10 @@ def test_unpublish_returns_to_draft_and_keeps_publish_time(editor):
 def test_unpublish_then_publish_restores_the_original_time(editor):
     with time_machine.travel(NOW, tick=False):
         article = Article.objects.create(title="文")
-        services.publish(article, editor)
-        services.unpublish(article, editor)
+        workflow.publish(article, editor)
+        workflow.unpublish(article, editor)
     with time_machine.travel(NOW + dt.timedelta(days=5), tick=False):
-        services.publish(article, editor)
+        workflow.publish(article, editor)
     article.refresh_from_db()
     assert article.published_at == NOW
 
@@ -123,7 +124,7 @@ def test_normalize_sections_renumbers_in_current_order():
         (10, Level.SECTION, Kind.OTHER, "丙"),  # same position: the older row first
         (99, Level.SECTION, Kind.OTHER, "丁"),
     ])
-    services.normalize_sections(article)
+    normalize_sections(article)
     assert [(p, h) for p, h, _ in stored(article)] == [(0, "乙"), (1, "甲"), (2, "丙"), (3, "丁")]
 
 
@@ -139,7 +140,7 @@ def test_normalize_sections_points_inherit_the_kind_of_their_section():
         (6, Level.SECTION, Kind.COUNTERMEASURES, "三、对策"),
         (7, Level.POINT, Kind.COUNTERMEASURES, "(一)"),
     ])
-    sections = services.normalize_sections(article)
+    sections = normalize_sections(article)
     assert [s.kind for s in sections] == [
         Kind.SITUATION, Kind.SIGNIFICANCE, Kind.SIGNIFICANCE, Kind.SIGNIFICANCE,
         Kind.PROBLEMS, Kind.PROBLEMS, Kind.COUNTERMEASURES, Kind.COUNTERMEASURES,
@@ -157,9 +158,9 @@ def test_normalize_sections_writes_only_changed_rows_in_one_update(django_assert
     ])
     # One SELECT, one bulk UPDATE, one DELETE of the essay's stored page.
     with django_assert_num_queries(3):
-        services.normalize_sections(article)
+        normalize_sections(article)
     with django_assert_num_queries(1):
-        services.normalize_sections(article)  # already normal: nothing to write
+        normalize_sections(article)  # already normal: nothing to write
     assert stored(article) == [
         (0, "一、", Kind.PROBLEMS), (1, "(一)", Kind.PROBLEMS),
         (2, "(二)", Kind.PROBLEMS), (3, "(三)", Kind.PROBLEMS),
@@ -170,16 +171,16 @@ def test_normalize_sections_leaves_other_articles_alone():
     article, other = Article.objects.create(title="甲"), Article.objects.create(title="乙")
     make_sections(other, [(7, Level.SECTION, Kind.OTHER, "别的")])
     make_sections(article, [(4, Level.SECTION, Kind.OTHER, "这篇")])
-    services.normalize_sections(article)
+    normalize_sections(article)
     assert stored(other) == [(7, "别的", Kind.OTHER)]
     assert stored(article) == [(0, "这篇", Kind.OTHER)]
 
 
 def test_normalize_sections_of_an_essay_without_sections_is_harmless():
-    assert services.normalize_sections(Article.objects.create(title="空")) == []
+    assert normalize_sections(Article.objects.create(title="空")) == []
 
 
 def test_publish_time_is_timezone_aware():
     user = get_user_model().objects.create_user("u", password="x")
-    article = services.publish(Article.objects.create(title="文"), user)
+    article = workflow.publish(Article.objects.create(title="文"), user)
     assert timezone.is_aware(article.published_at)

@@ -27,7 +27,8 @@ from articles.tests.factories import (
     make_section,
     make_topic,
 )
-from articles.views import HOME_PER_TOPIC, server_error
+from articles.reading.errors import server_error
+from articles.reading.views import HOME_PER_TOPIC
 
 # Pinned query counts (see each page's view for the list of queries).
 # Every test starts with an empty cache (conftest.py): the first page of a

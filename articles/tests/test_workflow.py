@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from articles import workflow
+from articles.editing import workflow
 from articles.models import Article, ArticleTransition
 from articles.tests.factories import make_article, make_draft
 from articles.tests.test_admin import article_data

@@ -2,7 +2,7 @@
 
 Every public URL (discovered from the URLconf, so a new page is covered the
 day it is added), every query parameter the reading site reads (the fields
-of the GET forms in ``articles.forms`` plus ``page``), POST bodies to the
+of the GET forms in ``articles.reading.forms`` plus ``page``), POST bodies to the
 public pages, the admin login form, and the search box (``?q=``) and
 paging/ordering parameters of every admin change list. Values: long
 strings, control characters, broken Unicode (lone surrogates and overlong
@@ -24,7 +24,7 @@ from django import forms as django_forms
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from articles import forms as article_forms
+from articles.reading import forms as article_forms
 from articles.tests.factories import make_article, make_draft, make_topic
 
 BAD_INPUT = Path(os.environ.get("BAD_INPUT_DIR", Path(__file__).resolve().parents[3] / "shared" / "bad-input"))

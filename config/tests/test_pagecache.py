@@ -298,7 +298,7 @@ def test_an_invalid_filter_does_not_poison_the_shared_count(client):
 
 
 def test_cached_essay_pages_still_count_views(client):
-    from articles import viewcounts
+    from articles.reading import viewcounts
 
     article = make_article()
     client.get(article.get_absolute_url())
@@ -310,13 +310,13 @@ def test_cached_essay_pages_still_count_views(client):
 
 
 def test_renumbering_sections_in_bulk_invalidates(client):
-    from articles import services
+    from articles.editing.sections import normalize_sections
 
     article = make_article()
     first = make_section(article, "第一部分", position=5)
     make_section(article, "第二部分", position=9)
     client.get(article.get_absolute_url())
-    services.normalize_sections(article)  # bulk_update: no signals
+    normalize_sections(article)  # bulk_update: no signals
     assert client.get(article.get_absolute_url())["X-Page-Cache"] == "miss"
     assert first.pk
 
@@ -345,7 +345,7 @@ def test_a_burst_after_a_change_renders_the_page_once():
     from django.db import connection
     from django.test import Client
 
-    from articles import views
+    from articles.reading import views
 
     make_article(title="旧标题")
     Client().get("/")

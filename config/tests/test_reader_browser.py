@@ -132,7 +132,7 @@ def test_axe_finds_no_serious_violations(live_server, browser, site, scheme):
 
 
 def test_reader_flow(live_server, browser, site):
-    from articles import viewcounts
+    from articles.reading import viewcounts
 
     article = site["article"]
     page = open_page(browser, viewport={"width": 1280, "height": 800})

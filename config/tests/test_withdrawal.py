@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
-from articles import services
+from articles.editing import workflow
 from articles.tests.factories import make_article, make_topic
 from config import pagecache
 
@@ -30,9 +30,9 @@ def _move_publish_time_into_the_future(article, user):
 
 
 WITHDRAWALS = {
-    "unpublish": lambda article, user: services.unpublish(article, user),
-    "archive": lambda article, user: services.archive(article, user),
-    "recycle bin": services.move_to_recycle_bin,
+    "unpublish": lambda article, user: workflow.unpublish(article, user),
+    "archive": lambda article, user: workflow.archive(article, user),
+    "recycle bin": workflow.move_to_recycle_bin,
     "publish time moved into the future": _move_publish_time_into_the_future,
 }
 
@@ -108,7 +108,7 @@ def test_a_withdrawal_during_a_redis_blip_is_still_effective(client, redis_cache
             mock.patch.object(client_class.__mro__[1], "delete", refuse), \
             mock.patch.object(client_class.__mro__[1], "set_many", refuse), \
             django_capture_on_commit_callbacks(execute=True):
-        services.unpublish(article, None)
+        workflow.unpublish(article, None)
     for url in urls:
         assert not _shows(article, client.get(url).content.decode()), url
     # And still after the cache is trusted again.
@@ -159,7 +159,7 @@ def test_nginx_stops_serving_a_withdrawn_essay_within_seconds(request_from):
             status, body, _ = _get(request_from, url)
             assert status == 200 and _shows(article, body), url
     assert _get(request_from, urls[0])[2] == "HIT"
-    services.unpublish(article, None)
+    workflow.unpublish(article, None)
     withdrawn_at = time.monotonic()
     last_served = {}
     while time.monotonic() - withdrawn_at < 8:
@@ -181,7 +181,7 @@ def test_a_withdrawn_essays_404_is_kept_in_place_of_its_page(client, django_asse
     not a fresh render each: the page it replaces had a place in the cache."""
     article, urls = _site()
     client.get(urls[0])
-    services.unpublish(article, None)
+    workflow.unpublish(article, None)
     assert client.get(urls[0]).status_code == 404
     with django_assert_num_queries(0):
         response = client.get(urls[0])
@@ -189,7 +189,7 @@ def test_a_withdrawn_essays_404_is_kept_in_place_of_its_page(client, django_asse
     assert response["X-Page-Cache"] == "hit"
     assert not _shows(article, response.content.decode())
     # Published again, it is back at once.
-    services.publish(article, None)
+    workflow.publish(article, None)
     assert client.get(urls[0]).status_code == 200
 
 

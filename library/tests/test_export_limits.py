@@ -10,7 +10,7 @@ import pytest
 from django.core import checks
 from django.core.cache import cache
 
-from articles import services
+from articles.editing import workflow
 from library import export, export_files
 from library.regrouping import regroup
 from library.tests.factories import ATTITUDE, ORGANIZATION, make_essay
@@ -66,7 +66,7 @@ def test_a_withdrawal_makes_a_new_file_at_once_and_the_old_one_goes(client, sett
 
     assert "西宁市基层组织建设的思考" in body(client.get(CSV)).decode("utf-8-sig")
     before = stored(settings)
-    services.unpublish(Article.objects.get(title="西宁市基层组织建设的思考"), admin_user)
+    workflow.unpublish(Article.objects.get(title="西宁市基层组织建设的思考"), admin_user)
     text = body(client.get(CSV)).decode("utf-8-sig")
     assert "西宁市基层组织建设的思考" not in text and "关于基层党建的调研报告" in text
     after = stored(settings)

@@ -19,7 +19,7 @@ import time_machine
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from articles import services
+from articles.editing import workflow
 from articles.models import Article
 from library.models import LibraryItem
 from library.regrouping import regroup
@@ -144,9 +144,9 @@ def _reschedule(article, user):
 
 
 WITHDRAWALS = {
-    "unpublished": services.unpublish,
-    "archived": services.archive,
-    "moved to the recycle bin": services.move_to_recycle_bin,
+    "unpublished": workflow.unpublish,
+    "archived": workflow.archive,
+    "moved to the recycle bin": workflow.move_to_recycle_bin,
     "rescheduled": _reschedule,
 }
 
@@ -188,7 +188,7 @@ def test_a_theme_named_after_a_point_an_editor_moved_elsewhere_is_renamed_when_i
     assert named.items.exists() and not named.items.filter(article=essay).exists()
     assert named.auto_label == central.heading  # still named after it, until the next regroup
 
-    services.unpublish(Article.objects.get(pk=essay.pk), admin_user)
+    workflow.unpublish(Article.objects.get(pk=essay.pk), admin_user)
 
     assert leaks(everything_public(client)) == {}
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from articles import viewcounts
+from articles.reading import viewcounts
 
 
 class Command(BaseCommand):

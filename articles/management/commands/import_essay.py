@@ -7,7 +7,7 @@ others still import, and the command exits with status 1. With more than one
 file a progress bar runs on stderr (only when stderr is a terminal) and a
 summary ends the run on stderr (``导入 N 篇；失败 M 篇：`` and each failure).
 
-Every essay is proofread with the enabled rules (``articles.proofreading``).
+Every essay is proofread with the enabled rules (``articles.editing.rules``).
 ``--fix`` applies every fixable suggestion before storing. ``--json`` prints
 one object per file: the essay's fields (fixed with ``--fix``), ``"text"``
 (the cleaned essay as one text, before fixes: ``articles.essay.review.essay_text``)
@@ -21,7 +21,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles import proofreading, services
+from articles.editing import rules as proofreading, importing
 from articles.essay import EssayError, parse
 from articles.essay.decoding import UnreadableText, decode_essay_bytes
 from articles.essay.review import essay_text, fix_essay
@@ -86,7 +86,7 @@ class Command(BaseCommand):
         stored = fix_essay(essay, findings) if options["fix"] else essay
         result = stored.to_dict()
         if not options["dry_run"]:
-            article = services.import_essay(stored, topics=topics, publish_now=options["publish"])
+            article = importing.import_essay(stored, topics=topics, publish_now=options["publish"])
             result.update(id=article.pk, slug=article.slug, status=article.status)
         if options["json"]:
             result["text"] = text

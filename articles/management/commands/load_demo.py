@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from articles import revisions, services
+from articles.editing import revisions, importing, workflow
 from articles.essay import parse
 from articles.models import Article
 from topics.models import Topic
@@ -70,11 +70,11 @@ class Command(BaseCommand):
             essay = parse((DEMO_DIR / "essays" / entry["file"]).read_text(encoding="utf-8"))
             if Article.objects.filter(title=essay.title).exists():
                 continue
-            # Each essay is its own first revision (articles.revisions), the
+            # Each essay is its own first revision (articles.editing.revisions), the
             # manifest's details included.
             with reversion.create_revision():
                 reversion.set_comment("载入演示内容")
-                article = services.import_essay(
+                article = importing.import_essay(
                     essay, topics=[topics[name] for name in entry["topics"]], source=entry.get("source", "")
                 )
                 article.author = entry.get("author", "")
@@ -85,7 +85,7 @@ class Command(BaseCommand):
                     article.published_at = now - timedelta(days=entry["days_ago"])
                 article.save()
                 if not entry.get("draft"):
-                    services.publish(article, user=None)
+                    workflow.publish(article, user=None)
                 revisions.add_essay(article)
             created += 1
         return created

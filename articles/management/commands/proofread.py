@@ -9,7 +9,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import proofreading
+from articles.editing import rules as proofreading
 from articles.models import Article
 
 

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 from django.test import RequestFactory
 from tqdm import tqdm
 
-from articles import renditions
+from articles.reading import renditions
 from articles.models import Article
 
 

@@ -1,10 +1,10 @@
 """``manage.py sync_proofreading_rules``: copy the shipped proofreading rules
 into the database (``migrate`` does this too). Editors' choices survive:
-see ``articles.proofreading.sync_shipped_rules``."""
+see ``articles.editing.rules.sync_shipped_rules``."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.proofreading import sync_shipped_rules
+from articles.editing.rules import sync_shipped_rules
 
 
 class Command(BaseCommand):

@@ -50,7 +50,8 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.template import loader
 from django.utils import timezone
 
-from articles import viewcounts
+from articles.reading import viewcounts
+from articles.reading.essay_page import essay_context
 from articles.models import Article, EssayRendition
 from config import pagecache
 
@@ -209,8 +210,6 @@ def render_for_storage(request, article):
 
     ``article`` must come with its sections and topics prefetched.
     """
-    from articles.views import essay_context  # the view module imports this one
-
     placeholder = _placeholder_request(request)
     context = essay_context(article, placeholder)
     slots = {}

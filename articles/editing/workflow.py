@@ -7,7 +7,7 @@
                                                                                       archived
 
 N is ``settings.REVIEW_STAGES`` (1 to 3). The last approval (终审) publishes
-the essay at its publish time (``services.publish``: empty means now, a
+the essay at its publish time (``publish``: empty means now, a
 future time means scheduled); "approved" is recorded as its own step so the
 history reads 终审通过 → 发布. 管理员 (``publish_article``) may also publish,
 unpublish and archive directly: that is the existing 发布所选文稿 action.
@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from articles import proofreading, services
+from articles.editing import rules as proofreading
 from articles.models import Article, ArticleTransition
 
 Status = Article.Status
@@ -226,7 +226,7 @@ def _step(article, user, action, status, stage, comment):
     before = (article.status, article.review_stage)
     article.status, article.review_stage, article.updated_by = status, stage, user
     article.save(update_fields=["status", "review_stage", "updated_by", "updated_at"])
-    return services.record_transition(article, user, action, *before, comment=comment)
+    return record_transition(article, user, action, *before, comment=comment)
 
 
 def submit(article, user, comment=""):
@@ -263,7 +263,7 @@ def approve(article, user, comment="", *, confirm_political=False):
             article.political_findings_confirmed_by = user
             article.political_findings_confirmed_at = timezone.now()
             article.save(update_fields=["political_findings_confirmed_by", "political_findings_confirmed_at"])
-        services.publish(article, user)
+        publish(article, user)
     return article
 
 
@@ -289,3 +289,117 @@ def available_actions(user, article):
     if review_refusal(user, article) is None:
         actions += [Action.APPROVE, Action.REJECT]
     return actions
+
+# ------------------------------------------------------------ status transitions
+# Every change of status goes through these, and each is recorded as an
+# ArticleTransition. Saving only these fields keeps a publish from
+# overwriting an edit made in the meantime from another stale copy of the
+# row; updated_at must be listed for auto_now to be written.
+_PUBLICATION_FIELDS = ["status", "published_at", "updated_by", "updated_at"]
+
+
+def publish(article, user):
+    """Publish ``article`` on behalf of ``user``.
+
+    An empty publish time becomes now; a time already set is kept, so a
+    future time means scheduled publishing (``Article.objects.published()``
+    shows the essay when its time comes). Publishing twice changes nothing
+    but ``updated_by``.
+    """
+    before = (article.status, article.review_stage)
+    article.status = Article.Status.PUBLISHED
+    article.review_stage = 0
+    if article.published_at is None:
+        article.published_at = timezone.now()
+    article.updated_by = user
+    article.save(update_fields=[*_PUBLICATION_FIELDS, "review_stage"])
+    if before[0] != article.status:
+        record_transition(article, user, Action.PUBLISH, *before)
+    return article
+
+
+CONFIRMATION_FIELDS = ["political_findings_confirmed_by", "political_findings_confirmed_at"]
+
+
+def record_political_confirmation(article, user, *, confirmed):
+    """Set (or clear) who knowingly let ``article`` go live with political-term findings, and when.
+
+    Returns True when the fields changed (the caller saves them).
+    """
+    unset = article.political_findings_confirmed_by_id is None and article.political_findings_confirmed_at is None
+    if not confirmed and unset:
+        return False
+    by, at = (user, timezone.now()) if confirmed else (None, None)
+    article.political_findings_confirmed_by, article.political_findings_confirmed_at = by, at
+    return True
+
+
+def unpublish(article, user, comment=""):
+    """Take ``article`` back to draft; its publish time is kept for next time."""
+    before = (article.status, article.review_stage)
+    article.status = Article.Status.DRAFT
+    article.review_stage = 0
+    article.updated_by = user
+    article.save(update_fields=[*_PUBLICATION_FIELDS, "review_stage"])
+    if before[0] != article.status:
+        record_transition(article, user, Action.UNPUBLISH, *before, comment=comment)
+    return article
+
+
+def archive(article, user, comment=""):
+    """Take a published essay off the site but keep it apart from drafts (已归档)."""
+    before = (article.status, article.review_stage)
+    article.status = Article.Status.ARCHIVED
+    article.review_stage = 0
+    article.updated_by = user
+    article.save(update_fields=[*_PUBLICATION_FIELDS, "review_stage"])
+    record_transition(article, user, Action.ARCHIVE, *before, comment=comment)
+    return article
+
+
+def record_transition(article, user, action, from_status, from_stage=0, *, comment="", to_status=None):
+    """Write down one step of ``article`` (who, when, from, to, comment).
+
+    The step ends in the essay's current status unless ``to_status`` says otherwise.
+    """
+    return ArticleTransition.objects.create(
+        article=article, user=user if user is not None and user.is_authenticated else None,
+        action=action, from_status=from_status, from_stage=from_stage,
+        to_status=to_status or article.status, to_stage=article.review_stage if to_status is None else 0,
+        comment=comment,
+    )
+
+
+def record_live_edit(article, user, status, changed, *, confirmed_findings=0):
+    """Write down a save that changed a live essay (``status``: published, scheduled
+    included): who, when, which fields (``changed``: their names for people), and
+    whether the saver confirmed remaining political-term findings.
+
+    Such a change reaches readers without another review, so it is at least
+    shown in the essay's 流转记录 (修改已发布文稿).
+    """
+    comment = "修改了：" + "、".join(changed)
+    if confirmed_findings:
+        comment += f"。仍有 {confirmed_findings} 处政治性问题，由修改人确认发布"
+    return record_transition(article, user, Action.EDIT_LIVE, status, comment=comment, to_status=status)
+
+
+def move_to_recycle_bin(article, user):
+    """Delete an essay the way editors mean it: it leaves every list, and can come back."""
+    with transaction.atomic():
+        article.deleted_at = timezone.now()
+        article.deleted_by = user
+        article.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+        record_transition(article, user, Action.DELETE, article.status, article.review_stage)
+    return article
+
+
+def restore_from_recycle_bin(article, user):
+    """Bring an essay back from the recycle bin, as it was (a published one goes back online)."""
+    with transaction.atomic():
+        article.deleted_at = None
+        article.deleted_by = None
+        article.updated_by = user
+        article.save(update_fields=["deleted_at", "deleted_by", "updated_by", "updated_at"])
+        record_transition(article, user, Action.UNDELETE, article.status, article.review_stage)
+    return article

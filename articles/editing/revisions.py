@@ -22,9 +22,10 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from reversion.models import Version
 
-from articles import proofreading, services, workflow
+from articles.editing import rules as proofreading, workflow
+from articles.editing.sections import normalize_sections
 from articles.models import Article, ArticleTransition, Section
-from articles.proofreading import html_to_text
+from articles.editing.rules import html_to_text
 
 # Fields that belong to the workflow, not to the text: restoring an old
 # revision brings back what was written, never an old status or lock.
@@ -186,16 +187,16 @@ def restore(article, version, user, *, confirm_political=False):
             findings = proofreading.political_findings(restored)
             if findings and not confirm_political:
                 raise ConfirmationNeeded(findings)  # rolls the revert back
-            services.record_political_confirmation(restored, user, confirmed=bool(findings))
+            workflow.record_political_confirmation(restored, user, confirmed=bool(findings))
         restored.save()
-        services.normalize_sections(restored)
+        normalize_sections(restored)
         comment = f"恢复到 {timezone.localtime(version.revision.date_created):%Y-%m-%d %H:%M} 的版本"
         if findings:
             comment += f"。仍有 {len(findings)} 处政治性问题，由恢复人确认发布"
         reversion.set_user(user)
         reversion.set_comment(comment)
         add_essay(restored)
-        services.record_transition(
+        workflow.record_transition(
             restored, user, ArticleTransition.Action.RESTORE_REVISION, restored.status, restored.review_stage,
             comment=comment,
         )

@@ -16,9 +16,9 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from articles import viewcounts
+from articles.reading import viewcounts
 from articles.models import Article
-from articles.views import SLUG_MAX_LENGTH
+from articles.reading.views import SLUG_MAX_LENGTH
 from config.pagecache import public_page
 
 QR_FORMATS = {"svg": "image/svg+xml", "png": "image/png"}

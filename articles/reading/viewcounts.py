@@ -1,7 +1,7 @@
 """Essay view counts, counted in the cache and written to the database in batches.
 
 A reader's browser reports a view with a beacon (``static/js/site.js`` posts
-to :func:`articles.views.count_view`), so counting does not depend on the
+to :func:`articles.reading.views.count_view`), so counting does not depend on the
 essay page being rendered by Django: whole pages may be cached by Django or
 a proxy in front of it. Each view adds one to a per-essay counter in the
 cache and to a global pending total; the counters are moved into

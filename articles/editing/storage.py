@@ -8,7 +8,7 @@ the file, what lands on disk is a re-encoded image under a random name.
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 
-from articles import images
+from articles.editing import images
 
 
 class EditorImageStorage(FileSystemStorage):
@@ -16,7 +16,7 @@ class EditorImageStorage(FileSystemStorage):
 
     The name the browser sent is ignored: it may reveal a person's name or a
     folder structure, and it must not decide the extension. ``_save`` raises
-    ``ValidationError`` for anything :func:`articles.images.load_image` refuses.
+    ``ValidationError`` for anything :func:`articles.editing.images.load_image` refuses.
     """
 
     def _save(self, name, content):

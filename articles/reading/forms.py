@@ -97,7 +97,7 @@ class ArticleFilterForm(PublicFilterForm):
         essays, ``orgs`` in the order shown (:func:`sorted_orgs`)."""
         super().__init__(data)
         self.topics_by_slug = {topic.slug: topic for topic in topics}
-        self.fields["topic"].choices = [("", "全部专题"), *_topic_choices(topics)]
+        self.fields["topic"].choices = [("", "全部专题"), *topic_choices(topics)]
         self.fields["year"].choices = [("", "全部年份"), *((str(y), f"{y}年") for y in years)]
         self.fields["org"].choices = [("", "全部单位"), *((org, org) for org in orgs)]
 
@@ -164,7 +164,7 @@ def sorted_orgs(orgs):
     return sorted(orgs, key=chinese_sort_key)
 
 
-def _topic_choices(topics):
+def topic_choices(topics):
     """Columns in their order, each followed by its own special topics."""
     children = {}
     for topic in topics:

@@ -1,0 +1,61 @@
+"""Importing an essay: a parsed :class:`articles.essay.Essay` becomes an Article with its sections."""
+
+import reversion
+from django.db import transaction
+
+from articles.editing import revisions, workflow
+from articles.models import Article, Section
+from articles.richtext import paragraphs_to_html
+from config import pagecache
+
+
+def _fit(model, field_name, value):
+    """Cut ``value`` to the column's length (parsed titles can run long)."""
+    return value[: model._meta.get_field(field_name).max_length]
+
+
+def import_essay(essay, *, topics=(), publish_now=False, user=None, source=""):
+    """Store a parsed :class:`articles.essay.Essay` as an Article with its sections.
+
+    All or nothing: the article and every section are written in one
+    transaction, and become the essay's first revision (inside an enclosing
+    ``reversion.create_revision()`` they join that one). The essay's
+    plain-text paragraphs become ``<p>`` paragraphs; points take the kind of
+    their section.
+    """
+    with transaction.atomic(), reversion.create_revision():
+        if user is not None:
+            reversion.set_user(user)
+        reversion.set_comment("导入文稿")
+        article = Article(
+            title=_fit(Article, "title", essay.title),
+            subtitle=_fit(Article, "subtitle", essay.subtitle),
+            author_org=_fit(Article, "author_org", essay.author_org),
+            source=_fit(Article, "source", source or essay.author_org),
+            lead=paragraphs_to_html(essay.lead),
+            conclusion=paragraphs_to_html(essay.conclusion),
+            created_by=user,
+            updated_by=user,
+        )
+        article.save()
+        if topics:
+            article.topics.set(topics)
+        rows = []
+        for part in essay.sections:
+            rows.append(Section(
+                article=article, position=len(rows), level=Section.Level.SECTION,
+                number=part.number, heading=_fit(Section, "heading", part.heading), kind=part.kind,
+                body=paragraphs_to_html(part.body),
+            ))
+            for point in part.points:
+                rows.append(Section(
+                    article=article, position=len(rows), level=Section.Level.POINT,
+                    number=point.number, heading=_fit(Section, "heading", point.heading), kind=part.kind,
+                    body=paragraphs_to_html(point.body),
+                ))
+        Section.objects.bulk_create(rows)
+        pagecache.invalidate()  # bulk_create sends no signal
+        if publish_now:
+            workflow.publish(article, user)
+        revisions.add_essay(article)
+    return article
