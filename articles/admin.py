@@ -47,6 +47,7 @@ from articles import admin_import, richtext
 from articles.editing import images, rules as proofreading, revisions, workflow
 from articles.editing.sections import normalize_sections
 from articles.essay import Essay, EssayPoint, EssaySection
+from articles.text import html_to_text
 from articles.models import Article, ArticleTransition, ProofreadingRule, Section
 from articles.search import admin_search_results
 from articles.editing.storage import EditorImageStorage
@@ -254,7 +255,7 @@ def submitted_essay(form):
     empty rows left out, in the order ``normalize_sections`` will
     give them); without inline data, from the stored article.
     """
-    cleaned, html_to_text = form.cleaned_data, proofreading.html_to_text
+    cleaned = form.cleaned_data
     essay = Essay(
         title=cleaned.get("title") or "", subtitle=cleaned.get("subtitle") or "",
         author_org=cleaned.get("author_org") or "",
@@ -284,7 +285,7 @@ def _submitted_sections(form):
             for name in ("heading", "body", "number", "level", "position", "DELETE")
         }
         heading, body = row["heading"].strip(), row["body"]
-        if row["DELETE"] or not (heading or proofreading.html_to_text(body)):
+        if row["DELETE"] or not (heading or html_to_text(body)):
             continue
         try:
             position = int(row["position"] or 0)
