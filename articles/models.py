@@ -6,6 +6,7 @@ inline and rebuilds into a tree in one query (see ``Article.outline``).
 """
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.conf import settings
 from django.db import models
@@ -13,7 +14,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.editing.rule_checks import validate_rule_row
 from articles.richtext import RichTextField
+from articles.text import group_sections, section_anchor
 from topics.slugs import unique_slug
 
 
@@ -219,13 +222,8 @@ class Article(models.Model):
         Uses ``self.sections.all()``, so a prefetch makes it query-free.
         Points that come before any level-1 section hang on a headless entry.
         """
-        entries = []
-        for section in self.sections.all():
-            if section.level == Section.Level.SECTION or not entries:
-                entries.append(OutlineEntry(section if section.level == Section.Level.SECTION else None))
-            if section.level == Section.Level.POINT:
-                entries[-1].points.append(section)
-        return entries
+        groups = group_sections(self.sections.all(), attrgetter("is_part"))
+        return [OutlineEntry(part, points) for part, points in groups]
 
 
 class EssayRendition(models.Model):
@@ -295,9 +293,14 @@ class Section(models.Model):
         return f"{self.number}{self.heading}"
 
     @property
+    def is_part(self):
+        """A part (一、) rather than a point ((一)) of its essay."""
+        return self.level == Section.Level.SECTION
+
+    @property
     def anchor(self):
         """A fragment id stable across edits of other sections."""
-        return f"section-{self.pk}"
+        return section_anchor(self.pk)
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
@@ -396,8 +399,6 @@ class ProofreadingRule(models.Model):
 
     def clean(self):
         # The engine's own checks, with Chinese messages keyed by field.
-        from articles.editing.rules import validate_rule_row
-
         validate_rule_row(self)
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_ckeditor_5",
     "csp",
     "axes",
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
     "articles",
     "library",
     "accounts",
+    # Site settings editable in the admin (footer, 备案号, 网站标识码).
+    "siteinfo",
 ]
 
 MIDDLEWARE = [
@@ -67,8 +70,8 @@ MIDDLEWARE = [
     # runs (config/pagecache.py); the stored response carries their headers.
     "config.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "config.middleware.ContentSecurityPolicyMiddleware",
-    "config.middleware.PermissionsPolicyMiddleware",
+    "config.security.ContentSecurityPolicyMiddleware",
+    "config.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -79,7 +82,7 @@ MIDDLEWARE = [
     # Tells an editor when the cache did not confirm a committed change.
     "config.pagecache.ChangeNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "config.middleware.StoredHeadersMiddleware",
+    "config.security.StoredHeadersMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -100,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "topics.context_processors.navigation",
+                "siteinfo.context_processors.site_info",
             ],
         },
     },
@@ -176,7 +180,6 @@ LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
@@ -237,7 +240,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
-# Content-Security-Policy (django-csp 4 format; config.middleware picks the
+# Content-Security-Policy (django-csp 4 format; config.security picks the
 # admin policy under ADMIN_URL). The reading site runs no inline script and
 # no inline style, loads everything from this site and can be framed by no one.
 _CSP_COMMON = {
@@ -267,7 +270,7 @@ CONTENT_SECURITY_POLICY_ADMIN = {
 }
 
 # Browser features no page of this site uses, switched off for every page
-# (config.middleware.PermissionsPolicyMiddleware).
+# (config.security.PermissionsPolicyMiddleware).
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
@@ -296,14 +299,14 @@ parse_trusted_proxies(TRUSTED_PROXIES)
 # client's (TRUSTED_PROXIES above), not nginx's: otherwise anyone could lock
 # out any account by failing five times from anywhere.
 AUTHENTICATION_BACKENDS = [
-    "config.middleware.AxesBackend",  # first: refuses locked-out logins
+    "config.security.AxesBackend",  # first: refuses locked-out logins
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_USERNAME_CALLABLE = "config.middleware.axes_username"
+AXES_USERNAME_CALLABLE = "config.security.axes_username"
 AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
@@ -355,10 +358,6 @@ CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "admin:articles_article_upload_image"
 CKEDITOR_5_FILE_STORAGE = "articles.editing.storage.EditorImageStorage"
 
 # ---------------------------------------------------------------- reader experience
-# Site settings editable in the admin (footer, 备案号, 网站标识码) and the
-# sitemap framework (sitemap.xml).
-INSTALLED_APPS += ["django.contrib.sitemaps", "siteinfo"]
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("siteinfo.context_processors.site_info")
 
 # View counts (articles/viewcounts.py): counted in the cache from a beacon and
 # written to the database in batches, when this many views are pending or the

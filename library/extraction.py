@@ -13,7 +13,6 @@ first (一是 before 二是, 首先 before 其次): a lone 二是 inside a sente
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 
@@ -22,9 +21,6 @@ MAX_ITEM_TEXT = 2000
 # A part shorter than this (after its marker) is a slip, not an item.
 MIN_ITEM_TEXT = 4
 
-_TAG = re.compile(r"<[^>]*>")
-_BLOCK_END = re.compile(r"</(p|div|li|h\d|blockquote)>|<br\s*/?>", re.IGNORECASE)
-_SPACE = re.compile(r"[ \t\r\f\v\u3000]+")
 
 _NUMERALS = "一二三四五六七八九十"
 
@@ -50,14 +46,6 @@ class Item:
 
     ordinal: int
     text: str
-
-
-def plain_text(body_html: str) -> str:
-    """Rich-text HTML to plain text: block ends become line breaks, entities decoded."""
-    text = _BLOCK_END.sub("\n", body_html or "")
-    text = html.unescape(_TAG.sub("", text))
-    lines = (_SPACE.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
 
 
 def _find_markers(text: str, markers: list[str]) -> list[tuple[int, int]]:

@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 
 from articles.models import Article, Section
+from articles.text import section_anchor
 
 
 class Kind(models.TextChoices):
@@ -132,7 +133,7 @@ class LibraryItem(models.Model):
         return reverse("library:item", kwargs={"key": self.key})
 
     def essay_url(self):
-        return f"{self.article.get_absolute_url()}#section-{self.section_id}"
+        return f"{self.article.get_absolute_url()}#{section_anchor(self.section_id)}"
 
 
 class CountermeasureLink(models.Model):

@@ -30,7 +30,8 @@ from django.db.models import Count, Max, Q
 
 from articles.models import Article, Section
 from library import grouping, queries, tasks
-from library.extraction import first_sentence, plain_text, split_items
+from articles.text import html_to_text
+from library.extraction import first_sentence, split_items
 from library.models import (
     COUNTERMEASURE_KINDS,
     CountermeasureLink,
@@ -89,7 +90,7 @@ def desired_items(sections):
 
 
 def _items_of(section, kind):
-    text = plain_text(section.body)
+    text = html_to_text(section.body)
     parts = split_items(text)
     heading = (section.heading or "").strip()
     if not parts:

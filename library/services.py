@@ -105,15 +105,3 @@ def decide_links(links, status):
     count = CountermeasureLink.objects.filter(pk__in=[link.pk for link in links]).update(status=status)
     queries.library_changed()
     return count
-
-
-def link_items(problem, countermeasure):
-    """An editor's own link between a problem and a countermeasure of the same essay."""
-    if problem.article_id != countermeasure.article_id:
-        raise LibraryError("只能关联同一篇文稿中的问题和对策。")
-    link, _ = CountermeasureLink.objects.update_or_create(
-        problem=problem, countermeasure=countermeasure,
-        defaults={"status": CountermeasureLink.Status.CONFIRMED},
-    )
-    queries.library_changed()
-    return link

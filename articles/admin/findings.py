@@ -8,6 +8,7 @@ from articles.editing import rules as proofreading
 from articles.admin.importing import SEVERITY_LABELS, place_label
 from articles.essay import Essay, EssayPoint, EssaySection
 from articles.models import ProofreadingRule, Section
+from articles.text import html_to_text
 
 POLITICAL = ProofreadingRule.Severity.POLITICAL
 CONFIRM_POLITICAL_LABEL = "我已知悉本文仍有政治性问题，确认发布"
@@ -22,7 +23,7 @@ def submitted_essay(form):
     empty rows left out, in the order ``normalize_sections`` will
     give them); without inline data, from the stored article.
     """
-    cleaned, html_to_text = form.cleaned_data, proofreading.html_to_text
+    cleaned = form.cleaned_data
     essay = Essay(
         title=cleaned.get("title") or "", subtitle=cleaned.get("subtitle") or "",
         author_org=cleaned.get("author_org") or "",
@@ -52,7 +53,7 @@ def _submitted_sections(form):
             for name in ("heading", "body", "number", "level", "position", "DELETE")
         }
         heading, body = row["heading"].strip(), row["body"]
-        if row["DELETE"] or not (heading or proofreading.html_to_text(body)):
+        if row["DELETE"] or not (heading or html_to_text(body)):
             continue
         try:
             position = int(row["position"] or 0)

@@ -25,7 +25,7 @@ from reversion.models import Version
 from articles.editing import rules as proofreading, workflow
 from articles.editing.sections import normalize_sections
 from articles.models import Article, ArticleTransition, Section
-from articles.editing.rules import html_to_text
+from articles.text import html_to_text
 
 # Fields that belong to the workflow, not to the text: restoring an old
 # revision brings back what was written, never an old status or lock.

@@ -21,12 +21,11 @@ admin:
 from __future__ import annotations
 
 import logging
+from operator import attrgetter
 import re
 from dataclasses import asdict, dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Count, Max, Q
 
@@ -34,9 +33,10 @@ from articles.essay import Essay, EssayPoint, EssaySection
 from articles.essay import proofreading as engine
 from articles.essay import review
 from articles.essay.numbering import int_to_cn
-from articles.essay.patterns import PatternError
 from articles.essay.review import EssayFinding
-from articles.models import ProofreadingRule, Section
+from articles.editing.rule_checks import rule_from_row, validate_rule_row
+from articles.models import ProofreadingRule
+from articles.text import group_sections, html_to_text, section_anchor
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,6 @@ __all__ = [
     "ArticleFinding",
     "SyncReport",
     "active_rules",
-    "html_to_text",
     "political_findings",
     "proofread_article",
     "proofread_essay",
@@ -67,7 +66,6 @@ _CONTENT_FIELDS = {
     "confidence": "confidence",
     "explanation": "explanation",
 }
-_REGEX_FIELDS = ("pattern", "context_before", "context_after", "not_before", "not_after")
 
 
 # --------------------------------------------------------------------------
@@ -191,81 +189,6 @@ def _check_lengths(rules: list[engine.Rule], version: str) -> None:
 # Database rows → engine rules
 
 
-def rule_from_row(row: ProofreadingRule) -> engine.Rule:
-    """The engine :class:`~articles.essay.proofreading.Rule` for a row (not validated)."""
-    return engine.Rule(
-        id=row.rule_id,
-        pattern=row.pattern,
-        suggestion=row.suggestion,
-        category=row.category,
-        severity=row.severity,
-        explanation=row.explanation,
-        context_before=row.context_before,
-        context_after=row.context_after,
-        not_before=row.not_before,
-        not_after=row.not_after,
-        enabled=bool(row.enabled),
-        note=row.note,
-        confidence=row.confidence,
-    )
-
-
-def validate_rule_row(row: ProofreadingRule, exclude=()) -> None:
-    """Raise ``ValidationError`` (Chinese messages, keyed by field) unless the
-    engine can use ``row``; ``ProofreadingRule.clean()`` calls this.
-
-    Errors on fields named in ``exclude`` (fields a form does not show) are
-    reported as form-wide errors naming the field, since a form cannot
-    attach an error to a field it lacks.
-    """
-    errors: dict[str, list[str]] = {}
-
-    def error(name: str, message: str) -> None:
-        errors.setdefault(name, []).append(message)
-
-    if not row.rule_id:
-        error("rule_id", "规则编号不能为空。")
-    if not row.pattern:
-        error("pattern", "错误写法不能为空。")
-    for name in _REGEX_FIELDS:
-        value = getattr(row, name) or ""
-        if not value:
-            continue
-        try:
-            # Compiled as the engine runs it: on RE2, so that nothing an
-            # editor saves can make a proofreading run for ever.
-            compiled = engine.compile_field(name, value)
-        except PatternError as problem:
-            error(name, str(problem))
-            continue
-        if name == "pattern" and compiled.matches_empty():
-            error(name, "不能匹配空字符串\uff08例如“a*”会在每个位置命中\uff09\uff0c请至少要求一个字符。")
-    if row.category and row.category not in engine.CATEGORIES:
-        error("category", "未知的类别。")
-    if row.severity and row.severity not in engine.SEVERITIES:
-        error("severity", "未知的严重程度。")
-    if row.category == ProofreadingRule.Category.POLITICAL_TERM and row.severity != ProofreadingRule.Severity.POLITICAL:
-        error("severity", "“政治术语”类规则的严重程度必须是“政治性错误”。")
-    confidence = row.confidence
-    if confidence is None or not isinstance(confidence, (int, float)) or not 0 <= confidence <= 1:
-        error("confidence", "把握程度须是 0 到 1 之间的数。")
-    if not errors:
-        try:
-            engine.validate_rule(rule_from_row(row))
-        except ValueError as problem:  # a check the engine adds later
-            error(NON_FIELD_ERRORS, f"规则无法使用\uff1a{problem}")
-    if errors:
-        exclude = set(exclude or ())
-        keyed: dict[str, list[str]] = {}
-        for name, messages in errors.items():
-            if name in exclude:
-                label = ProofreadingRule._meta.get_field(name).verbose_name
-                keyed.setdefault(NON_FIELD_ERRORS, []).extend(f"{label}\uff1a{m}" for m in messages)
-            else:
-                keyed.setdefault(name, []).extend(messages)
-        raise ValidationError(keyed)
-
-
 # (fingerprint, rules); replaced as a whole, so readers never see half a cache.
 _cache: tuple[tuple, list[engine.Rule]] | None = None
 
@@ -323,54 +246,6 @@ def proofread_essay(essay: Essay, rules: list[engine.Rule] | None = None) -> lis
     return review.proofread_essay(essay, active_rules() if rules is None else rules)
 
 
-_BLOCK_TAGS = frozenset(
-    "p div br hr h1 h2 h3 h4 h5 h6 li ul ol blockquote figure figcaption table caption thead tbody tfoot "
-    "tr td th pre section article".split()
-)
-_HTML_SPACE = re.compile(r"[ \t\r\n\f\xa0]+")
-
-
-class _TextExtractor(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.lines: list[str] = []
-        self._current: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in _BLOCK_TAGS:
-            self.flush()
-
-    handle_startendtag = handle_starttag
-
-    def handle_endtag(self, tag):
-        if tag in _BLOCK_TAGS:
-            self.flush()
-
-    def handle_data(self, data):
-        self._current.append(data)
-
-    def flush(self):
-        line = _HTML_SPACE.sub(" ", "".join(self._current)).strip()
-        if line:
-            self.lines.append(line)
-        self._current = []
-
-
-def html_to_text(html: str) -> str:
-    """Stored rich text → plain text, one paragraph (block) per line.
-
-    Entities are decoded and runs of white space inside a paragraph become
-    one space; the offsets of :class:`ArticleFinding` refer to this text.
-    """
-    if not html:
-        return ""
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    parser.flush()
-    return "\n".join(parser.lines)
-
-
 @dataclass(frozen=True)
 class ArticleFinding:
     """A finding in one field of a stored article.
@@ -401,7 +276,7 @@ class ArticleFinding:
 
     @property
     def id(self) -> str:
-        where = f"section-{self.section_id}.{self.field}" if self.section_id else self.field
+        where = f"{section_anchor(self.section_id)}.{self.field}" if self.section_id else self.field
         return f"{where}:{self.rule}@{self.start}"
 
     @property
@@ -453,27 +328,22 @@ def _article_as_essay(article) -> tuple[Essay, dict[str, _Place]]:
         conclusion=html_to_text(article.conclusion),
     )
     places: dict[str, _Place] = {name: _Place(label, None) for name, label in _TOP_LABELS.items()}
-    section_label = ""
-    for row in article.sections.all():  # prefetched sections are used as they are
-        if row.level == Section.Level.SECTION or not essay.sections:
-            if row.level == Section.Level.SECTION:
-                section_label = _section_label(row.number, len(essay.sections) + 1)
-                essay.sections.append(EssaySection(row.number, row.heading, row.kind, html_to_text(row.body)))
-                i = len(essay.sections) - 1
-                for name in _FIELD_LABELS:
-                    places[f"sections[{i}].{name}"] = _Place(f"{section_label} {_FIELD_LABELS[name]}", row)
-                continue
-            # Points before any section hang on a headless one.
+    for part, points in group_sections(article.sections.all(), attrgetter("is_part")):  # prefetched rows are used as they are
+        i = len(essay.sections)
+        if part is None:  # points before any section hang on a headless one
             section_label = ""
             essay.sections.append(EssaySection("", ""))
-        i = len(essay.sections) - 1
-        points = essay.sections[i].points
-        points.append(EssayPoint(row.number, row.heading, html_to_text(row.body)))
-        j = len(points) - 1
-        prefix = section_label + _point_label(row.number, j + 1)
-        for name, label in _FIELD_LABELS.items():
-            joiner = "" if prefix.endswith("\uff09") else " "
-            places[f"sections[{i}].points[{j}].{name}"] = _Place(f"{prefix}{joiner}{label}", row)
+        else:
+            section_label = _section_label(part.number, i + 1)
+            essay.sections.append(EssaySection(part.number, part.heading, part.kind, html_to_text(part.body)))
+            for name in _FIELD_LABELS:
+                places[f"sections[{i}].{name}"] = _Place(f"{section_label} {_FIELD_LABELS[name]}", part)
+        for j, row in enumerate(points):
+            essay.sections[i].points.append(EssayPoint(row.number, row.heading, html_to_text(row.body)))
+            prefix = section_label + _point_label(row.number, j + 1)
+            for name, label in _FIELD_LABELS.items():
+                joiner = "" if prefix.endswith("\uff09") else " "
+                places[f"sections[{i}].points[{j}].{name}"] = _Place(f"{prefix}{joiner}{label}", row)
     return essay, places
 
 

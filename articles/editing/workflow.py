@@ -182,14 +182,6 @@ def review_refusal(user, article, *, approvers=None):
     return None
 
 
-def publish_refusal(user, article, action=Action.PUBLISH):
-    if not user.has_perm("articles.publish_article"):
-        return WorkflowError("只有管理员可以直接发布、撤回或归档文稿。", 403)
-    if article.status not in TRANSITIONS[action]:
-        return WorkflowError(f"文稿当前状态为“{status_label(article)}”，不能执行此操作。", 409)
-    return None
-
-
 def review_queue(user, queryset=None):
     """待我审核: essays in review at a stage ``user`` may act on."""
     if not user.has_perm("articles.review_article"):

@@ -21,7 +21,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from articles.models import Article
-from articles.editing.rules import html_to_text
+from articles.text import html_to_text
 from topics.models import Topic
 
 FEED_ITEMS = 20

@@ -2,7 +2,6 @@
 without alt, and a cover without its 封面图说明."""
 
 import pytest
-from django.urls import reverse
 
 from articles.models import Article
 from articles.richtext import images_without_alt

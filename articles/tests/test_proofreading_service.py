@@ -14,7 +14,6 @@ from articles.essay.proofreading import load_rules
 from articles.models import Article, ProofreadingRule, Section
 from articles.editing.rules import (
     active_rules,
-    html_to_text,
     political_findings,
     proofread_article,
     proofread_essay,
@@ -22,6 +21,7 @@ from articles.editing.rules import (
     validate_rule_row,
 )
 from articles.tests.factories import make_article, make_section
+from articles.text import html_to_text
 
 RULE_A = {
     "id": "test.a", "pattern": "效劳", "suggestion": "服务", "category": "back_translation",

@@ -2,7 +2,8 @@
 
 import pytest
 
-from library.extraction import Item, first_sentence, plain_text, split_items
+from articles.text import html_to_text as plain_text
+from library.extraction import Item, first_sentence, split_items
 
 
 def texts(items):
@@ -93,7 +94,7 @@ def test_ten_markers():
     "html, expected",
     [
         ("<p>甲乙</p><p>丙丁</p>", "甲乙\n丙丁"),
-        ("<p>A&amp;B&nbsp;C</p>", "A&B\xa0C"),
+        ("<p>A&amp;B&nbsp;C</p>", "A&B C"),
         ("<p>一行<br>二行</p>", "一行\n二行"),
         ("", ""),
         ("<ul><li>一</li><li>二</li></ul>", "一\n二"),

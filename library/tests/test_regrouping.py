@@ -161,16 +161,6 @@ def test_links_are_suggested_within_an_essay_and_decisions_survive():
     assert CountermeasureLink.objects.filter(problem=link.problem, countermeasure=link.countermeasure).count() == 1
 
 
-def test_an_editor_link_must_stay_within_one_essay():
-    first, second, _ = corpus()
-    problem = LibraryItem.objects.get(article=first, heading=ATTITUDE[0])
-    other = LibraryItem.objects.filter(article=second, kind="countermeasures").first()
-    with pytest.raises(services.LibraryError):
-        services.link_items(problem, other)
-    own = LibraryItem.objects.filter(article=first, kind="countermeasures").first()
-    assert services.link_items(problem, own).status == CountermeasureLink.Status.CONFIRMED
-
-
 def test_the_command_regroups_with_a_report(capsys):
     from django.core.management import call_command
 
