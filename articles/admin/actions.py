@@ -6,8 +6,9 @@ from django.contrib.admin import helpers
 from django.db import transaction
 from django.template.response import TemplateResponse
 
-from articles.editing import rules as proofreading, workflow
 from articles.admin.findings import PanelFinding
+from articles.editing import rules as proofreading
+from articles.editing import workflow
 from articles.models import Article
 
 

@@ -32,13 +32,13 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from articles.editing import images, revisions, workflow
-from articles.editing.sections import normalize_sections
 from articles.admin import history, importing, presence, review, uploads
 from articles.admin.actions import archive_selected, publish_selected, unpublish_selected
 from articles.admin.common import refuse
 from articles.admin.findings import POLITICAL, proofreading_panel
 from articles.admin.forms import ArticleAdminForm, SectionForm, TopicChoiceField
+from articles.editing import images, revisions, workflow
+from articles.editing.sections import normalize_sections
 from articles.models import Article, ArticleTransition, Section
 from articles.search import admin_search_results
 from topics.admin import TREE_ORDERING

@@ -4,8 +4,8 @@ of the stored essay or of the essay as the change form submits it."""
 
 from dataclasses import dataclass
 
-from articles.editing import rules as proofreading
 from articles.admin.importing import SEVERITY_LABELS, place_label
+from articles.editing import rules as proofreading
 from articles.essay import Essay, EssayPoint, EssaySection
 from articles.models import ProofreadingRule, Section
 from articles.text import html_to_text

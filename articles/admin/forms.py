@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
 from articles import richtext
-from articles.editing import images, rules as proofreading, revisions, workflow
 from articles.admin.findings import CONFIRM_POLITICAL_LABEL, POLITICAL, PanelFinding, submitted_essay
 from articles.admin.history import revision_urls
+from articles.editing import images, revisions, workflow
+from articles.editing import rules as proofreading
 from articles.models import Article
 from topics.admin import tree_label
 

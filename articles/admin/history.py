@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from articles.editing import revisions, workflow
 from articles.admin.common import refuse, visible_article
 from articles.admin.findings import CONFIRM_POLITICAL_LABEL, PanelFinding
+from articles.editing import revisions, workflow
 from articles.models import Article
 
 

@@ -30,7 +30,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from articles.editing import rules as proofreading, importing
+from articles.editing import importing
+from articles.editing import rules as proofreading
 from articles.editing.docx import MAX_DOCX_BYTES, docx_to_text
 from articles.essay import EssayError, parse
 from articles.essay.decoding import MAX_ESSAY_BYTES, decode_essay_bytes

@@ -6,11 +6,11 @@ from django.contrib import admin, messages
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 
-from articles.editing import workflow
 from articles.admin import presence
 from articles.admin.common import refuse
 from articles.admin.forms import ReviewForm
 from articles.admin.history import revision_urls
+from articles.editing import workflow
 from articles.models import Article, ArticleTransition
 
 
