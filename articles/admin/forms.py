@@ -90,7 +90,7 @@ class ArticleAdminForm(forms.ModelForm):
             return
         self.political_findings = [
             PanelFinding.from_essay_finding(finding, essay)
-            for finding in proofreading.proofread_essay(essay)
+            for finding in proofreading.proofread_with_site_rules(essay)
             if finding.severity == POLITICAL
         ]
         if not self.political_findings or cleaned.get("confirm_political"):

@@ -35,7 +35,7 @@ from articles.editing import rules as proofreading
 from articles.editing.docx import MAX_DOCX_BYTES, docx_to_text
 from articles.essay import EssayError, parse
 from articles.essay.decoding import MAX_ESSAY_BYTES, decode_essay_bytes
-from articles.essay.review import essay_text, fix_essay
+from articles.essay.layout import essay_text, fix_essay
 from articles.models import Article, ProofreadingRule, Section
 from topics.admin import TREE_ORDERING, tree_label
 from topics.models import Topic
@@ -180,7 +180,7 @@ class ImportReviewForm(_ChineseForm):
 class ReviewItem:
     """One finding as the review page shows it, with the editor's decision."""
 
-    finding: object  # articles.essay.review.EssayFinding
+    finding: object  # articles.essay.layout.EssayFinding
     index: int
     place: str
     fixable: bool
@@ -377,7 +377,7 @@ def fingerprint(essay, findings) -> str:
 
 
 def build_review(essay) -> Review:
-    findings = proofreading.proofread_essay(essay)
+    findings = proofreading.proofread_with_site_rules(essay)
     items, groups = [], {}
     for index, finding in enumerate(findings):
         item = ReviewItem(

@@ -8,7 +8,6 @@ from django.http import JsonResponse
 
 from articles.models import Article
 
-
 # Presence: who has an essay's change page open, kept in the cache.
 PRESENCE_TTL = 60  # seconds without a heartbeat before someone is no longer shown
 HEARTBEAT_SECONDS = 20  # presence.js's interval (data attribute on the page)

@@ -13,7 +13,7 @@ admin:
 - :func:`active_rules` turns the enabled rows into engine rules, cached per
   process and rebuilt as soon as a row changes (one small query a call), so a
   change in the admin takes effect in every worker without a restart.
-- :func:`proofread_essay` proofreads a parsed essay (import);
+- :func:`proofread_with_site_rules` proofreads a parsed essay with the enabled rules (import, the change form);
   :func:`proofread_article` a stored article, field by field, with Chinese
   field labels and section anchors for the admin.
 """
@@ -31,9 +31,9 @@ from django.db.models import Count, Max, Q
 
 from articles.essay import Essay, EssayPoint, EssaySection
 from articles.essay import proofreading as engine
-from articles.essay import review
+from articles.essay import layout
 from articles.essay.numbering import int_to_cn
-from articles.essay.review import EssayFinding
+from articles.essay.layout import EssayFinding
 from articles.editing.rule_checks import rule_from_row, validate_rule_row
 from articles.models import ProofreadingRule
 from articles.text import group_sections, html_to_text, section_anchor
@@ -46,7 +46,7 @@ __all__ = [
     "active_rules",
     "political_findings",
     "proofread_article",
-    "proofread_essay",
+    "proofread_with_site_rules",
     "rule_from_row",
     "sync_shipped_rules",
     "validate_rule_row",
@@ -241,9 +241,9 @@ def clear_rule_cache() -> None:
 # Proofreading essays and articles
 
 
-def proofread_essay(essay: Essay, rules: list[engine.Rule] | None = None) -> list[EssayFinding]:
+def proofread_with_site_rules(essay: Essay, rules: list[engine.Rule] | None = None) -> list[EssayFinding]:
     """Proofread a parsed essay with the enabled rules (``rules`` overrides)."""
-    return review.proofread_essay(essay, active_rules() if rules is None else rules)
+    return layout.proofread_essay(essay, active_rules() if rules is None else rules)
 
 
 @dataclass(frozen=True)
@@ -357,7 +357,7 @@ def proofread_article(article, rules: list[engine.Rule] | None = None) -> list[A
     """
     essay, places = _article_as_essay(article)
     result = []
-    for item in proofread_essay(essay, rules):
+    for item in proofread_with_site_rules(essay, rules):
         path = item.location.path
         place = places[path]
         name = path.rsplit(".", 1)[-1]
@@ -386,7 +386,7 @@ def proofread_article(article, rules: list[engine.Rule] | None = None) -> list[A
 
 def essay_text(essay: Essay) -> str:
     """The text the proofreader reads in ``essay``, one paragraph per line (markup and kinds left out)."""
-    return review.essay_text(essay)
+    return layout.essay_text(essay)
 
 
 def article_text(article) -> str:

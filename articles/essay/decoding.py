@@ -4,7 +4,7 @@ Essays arrive as UTF-8 (with or without BOM) or as GB18030 (the superset of
 GBK/GB2312 that Windows tools in China still write).
 """
 
-from .model import EssayError
+from .structure import EssayError
 
 MAX_ESSAY_BYTES = 5 * 1024 * 1024
 

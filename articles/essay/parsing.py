@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from . import cleaning
 from .decoding import decode_essay_bytes
 from .kinds import guess_kind
-from .model import Essay, EssayError, EssayPoint, EssaySection
+from .structure import Essay, EssayError, EssayPoint, EssaySection
 from .numbering import (
     CN_PAREN,
     EXPLICIT_STYLES,

@@ -16,7 +16,7 @@ from articles.editing.rules import (
     active_rules,
     political_findings,
     proofread_article,
-    proofread_essay,
+    proofread_with_site_rules,
     sync_shipped_rules,
     validate_rule_row,
 )
@@ -209,17 +209,17 @@ def test_a_row_with_a_broken_regex_is_skipped_and_logged(caplog):
     assert "editor.broken" not in ids and "political.kexue_fazhan_guan" in ids
     assert "editor.broken" in caplog.text
     essay = Essay(title="标题", sections=[EssaySection("一、", "部分", body="贯彻落实科学开展观。")])
-    assert [f.rule for f in proofread_essay(essay)] == ["political.kexue_fazhan_guan"]
+    assert [f.rule for f in proofread_with_site_rules(essay)] == ["political.kexue_fazhan_guan"]
 
 
 @pytest.mark.django_db
 def test_proofread_essay_uses_the_rules_editors_left_enabled():
     essay = Essay(title="标题", sections=[EssaySection("一、", "部分", body="贯彻落实科学开展观。")])
-    assert [f.rule for f in proofread_essay(essay)] == ["political.kexue_fazhan_guan"]
+    assert [f.rule for f in proofread_with_site_rules(essay)] == ["political.kexue_fazhan_guan"]
     row = ProofreadingRule.objects.get(rule_id="political.kexue_fazhan_guan")
     row.enabled = False
     row.save()
-    assert proofread_essay(essay) == []
+    assert proofread_with_site_rules(essay) == []
 
 
 # --------------------------------------------------------------------------

@@ -10,7 +10,7 @@ summary ends the run on stderr (``导入 N 篇；失败 M 篇：`` and each fail
 Every essay is proofread with the enabled rules (``articles.editing.rules``).
 ``--fix`` applies every fixable suggestion before storing. ``--json`` prints
 one object per file: the essay's fields (fixed with ``--fix``), ``"text"``
-(the cleaned essay as one text, before fixes: ``articles.essay.review.essay_text``)
+(the cleaned essay as one text, before fixes: ``articles.essay.layout.essay_text``)
 and ``"corrections"`` whose ``start``/``end`` are offsets into that text;
 ``"fixable"`` tells which ones ``--fix`` applies.
 """
@@ -24,7 +24,7 @@ from tqdm import tqdm
 from articles.editing import rules as proofreading, importing
 from articles.essay import EssayError, parse
 from articles.essay.decoding import UnreadableText, decode_essay_bytes
-from articles.essay.review import essay_text, fix_essay
+from articles.essay.layout import essay_text, fix_essay
 from articles.models import Article, ProofreadingRule
 from topics.models import Topic
 
@@ -81,7 +81,7 @@ class Command(BaseCommand):
 
     def _import(self, path, topics, rules, options):
         essay = parse(decode_essay_bytes(self._read(path)))
-        findings = proofreading.proofread_essay(essay, rules)
+        findings = proofreading.proofread_with_site_rules(essay, rules)
         text = essay_text(essay)
         stored = fix_essay(essay, findings) if options["fix"] else essay
         result = stored.to_dict()

@@ -9,7 +9,7 @@ import pytest
 
 from articles.essay import Essay, EssayPoint, EssaySection, parse
 from articles.essay.proofreading import Finding, Rule, apply_corrections, proofread
-from articles.essay.review import (
+from articles.essay.layout import (
     EssayLocation,
     essay_text,
     fix_essay,

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .model import Essay
+from .structure import Essay
 from .proofreading import Finding, Rule, apply_corrections, proofread
 
 __all__ = [
