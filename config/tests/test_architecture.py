@@ -1,6 +1,7 @@
 """The layout's promises, checked on the import graph (grimp reads every import
 statement, those inside functions included):
 
+* every module imports;
 * no import cycle between the project's modules;
 * the pure parts import no Django: the essay core (``articles/essay/``), the
   shared text conventions (``articles/text.py``), the search's segmentation and
@@ -10,6 +11,7 @@ statement, those inside functions included):
 """
 
 import ast
+import importlib
 from pathlib import Path
 
 import grimp
@@ -78,6 +80,16 @@ def _cycles(edges):
                 if len(component) > 1:
                     found.append(sorted(component))
     return found
+
+
+def test_every_module_imports(graph):
+    failures = {}
+    for module in sorted(_project_modules(graph)):
+        try:
+            importlib.import_module(module)
+        except Exception as error:  # noqa: BLE001 - every failure is reported
+            failures[module] = repr(error)
+    assert failures == {}
 
 
 def test_the_cycle_finder_finds_a_cycle():
