@@ -4,5 +4,7 @@ Django's admin autodiscovery imports ``articles.admin``: importing the
 modules that register a ModelAdmin here is what puts them on the site.
 """
 
-from articles.admin import essays  # noqa: F401  (registers ArticleAdmin)
-from articles.admin import rules  # noqa: F401  (registers ProofreadingRuleAdmin)
+from articles.admin import (
+    essays,  # noqa: F401  (registers ArticleAdmin)
+    rules,  # noqa: F401  (registers ProofreadingRuleAdmin)
+)

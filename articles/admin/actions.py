@@ -1,12 +1,13 @@
 """The bulk actions of the essays' change list: 发布, 撤回 and 归档所选文稿,
 and the confirmation page publishing asks for when political findings remain."""
 
+from dataclasses import replace
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import transaction
 from django.template.response import TemplateResponse
 
-from articles.admin.findings import PanelFinding
 from articles.editing import rules as proofreading
 from articles.editing import workflow
 from articles.models import Article
@@ -96,7 +97,7 @@ def _publish_confirmation(model_admin, request, articles, flagged):
         "articles": articles,
         "flagged": [
             (article, [
-                PanelFinding.from_article_finding(finding, preview_href=preview_href(article, finding))
+                replace(finding, preview_href=preview_href(article, finding))
                 for finding in findings
             ])
             for article, findings in flagged

@@ -2,11 +2,11 @@
 political findings that publishing (or changing a live essay) must confirm,
 of the stored essay or of the essay as the change form submits it."""
 
-from dataclasses import dataclass
+from dataclasses import replace
 
-from articles.admin.importing import SEVERITY_LABELS, place_label
 from articles.editing import rules as proofreading
 from articles.essay import Essay, EssayPoint, EssaySection
+from articles.essay.proofreading import SEVERITIES
 from articles.models import ProofreadingRule, Section
 from articles.text import html_to_text
 
@@ -65,47 +65,6 @@ def _submitted_sections(form):
     return [row[2:] for row in sorted(rows)]
 
 
-@dataclass
-class PanelFinding:
-    """A finding as the change page shows it (校对 panel, publish confirmation)."""
-
-    label: str
-    original: str
-    suggestion: str
-    context_before: str
-    context_after: str
-    explanation: str
-    severity: str
-    confidence: float
-    fixable: bool
-    href: str = ""  # on the change page
-    preview_href: str = ""
-
-    @property
-    def severity_label(self):
-        return SEVERITY_LABELS.get(self.severity, self.severity)
-
-    @property
-    def confidence_percent(self):
-        return round(self.confidence * 100)
-
-    @classmethod
-    def from_article_finding(cls, finding, href="", preview_href=""):
-        return cls(
-            finding.label, finding.original, finding.suggestion, finding.context_before,
-            finding.context_after, finding.explanation, finding.severity, finding.confidence,
-            finding.fixable, href, preview_href,
-        )
-
-    @classmethod
-    def from_essay_finding(cls, finding, essay):
-        return cls(
-            place_label(essay, finding.location.path), finding.original, finding.suggestion,
-            finding.context_before, finding.context_after, finding.explanation, finding.severity,
-            finding.confidence, finding.is_fixable,
-        )
-
-
 # Where a finding outside the sections is edited on the change page
 # (ids of the change form's inputs, and wrappers in change_form.html).
 _FIELD_ANCHORS = {
@@ -130,6 +89,6 @@ def proofreading_panel(article, inline_admin_formsets):
             preview_href = f"{preview}#{finding.anchor}"
         else:
             href, preview_href = _FIELD_ANCHORS.get(finding.field, ""), preview
-        items.append(PanelFinding.from_article_finding(finding, href, preview_href))
-    rank = {key: n for n, key in enumerate(SEVERITY_LABELS)}
+        items.append(replace(finding, href=href, preview_href=preview_href))
+    rank = {key: n for n, key in enumerate(SEVERITIES)}
     return sorted(items, key=lambda item: rank.get(item.severity, 9))  # stable: reading order within

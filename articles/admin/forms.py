@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
 from articles import richtext
-from articles.admin.findings import CONFIRM_POLITICAL_LABEL, POLITICAL, PanelFinding, submitted_essay
+from articles.admin.findings import CONFIRM_POLITICAL_LABEL, POLITICAL, submitted_essay
 from articles.admin.history import revision_urls
 from articles.editing import images, revisions, workflow
 from articles.editing import rules as proofreading
+from articles.editing.rules import ArticleFinding
 from articles.models import Article
 from topics.admin import tree_label
 
@@ -89,7 +90,7 @@ class ArticleAdminForm(forms.ModelForm):
         if not workflow.political_confirmation_applies(self.status_before, status_after, text_changed):
             return
         self.political_findings = [
-            PanelFinding.from_essay_finding(finding, essay)
+            ArticleFinding.in_essay(finding, essay)
             for finding in proofreading.proofread_with_site_rules(essay)
             if finding.severity == POLITICAL
         ]

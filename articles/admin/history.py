@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from articles.admin.common import refuse, visible_article
-from articles.admin.findings import CONFIRM_POLITICAL_LABEL, PanelFinding
+from articles.admin.findings import CONFIRM_POLITICAL_LABEL
 from articles.editing import revisions, workflow
 from articles.models import Article
 
@@ -74,7 +74,7 @@ def revision_restore_view(model_admin, request, pk, version_id):
             **model_admin.admin_site.each_context(request),
             "title": "确认恢复版本", "opts": model_admin.opts, "original": article, "version": version,
             "message": refusal.message, "confirm_label": CONFIRM_POLITICAL_LABEL,
-            "findings": [PanelFinding.from_article_finding(finding) for finding in refusal.findings],
+            "findings": refusal.findings,
             "revisions_url": revision_urls(article)["history"],
         }
         request.current_app = model_admin.admin_site.name

@@ -1,11 +1,11 @@
-"""导入文稿: paste or upload an essay, review the proofreader's findings, create a draft.
+"""导入文稿: paste or upload an essay, check the proofreader's findings, create a draft.
 
 Two steps on one admin URL (``ArticleAdmin.get_urls``):
 
 1. **Source** — paste the text or upload a .txt (UTF-8 or GB18030) or .docx
    file. The text is parsed at once: an unreadable file, an empty or
    structureless text is a form error with the parser's Chinese message.
-2. **Review** — the parsed structure with every finding marked in place,
+2. **Check** (核对) — the parsed structure (:mod:`articles.admin.import_check`) with every finding marked in place,
    and the findings grouped by rule, each accepted or rejected. 生成草稿
    applies the accepted fixes and stores the essay as a draft through
    :func:`articles.editing.importing.import_essay` (one transaction: nothing is
@@ -15,12 +15,9 @@ Stateless between the steps: the raw text travels in a hidden field and
 parsing and proofreading are recomputed on submit (both are deterministic).
 A fingerprint of the findings travels with it; when the findings differ on
 submit (an editor changed the rules in between, or the text was altered),
-the review is shown again instead of applying decisions to the wrong places.
+the check is shown again instead of applying decisions to the wrong places.
 """
 
-import hashlib
-import json
-from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib import messages
@@ -30,34 +27,24 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from articles.admin.import_check import ACCEPT_THRESHOLD, MAX_CHOICES, build_check, decide
 from articles.editing import importing
-from articles.editing import rules as proofreading
 from articles.editing.docx import MAX_DOCX_BYTES, docx_to_text
 from articles.essay import EssayError, parse
 from articles.essay.decoding import MAX_ESSAY_BYTES, decode_essay_bytes
-from articles.essay.layout import essay_text, fix_essay
-from articles.models import Article, ProofreadingRule, Section
+from articles.essay.layout import fix_essay
+from articles.models import Article
 from topics.admin import TREE_ORDERING, tree_label
 from topics.models import Topic
 
 MAX_UPLOAD_BYTES = min(MAX_ESSAY_BYTES, MAX_DOCX_BYTES)
 # A long essay has a few tens of thousands of characters; far more is not
-# one essay, and its review page would be unusable.
+# one essay, and its check page would be unusable.
 MAX_TEXT_CHARS = 200_000
-# Findings below this confidence are proposed unticked.
-ACCEPT_THRESHOLD = 0.7
-# Each ticked box is one POST field and Django refuses more than
-# DATA_UPLOAD_MAX_NUMBER_FIELDS (1000); findings past this many get no box
-# and follow their rule's choice (or their default).
-MAX_CHOICES = 500
 
-RULE_CHOICES = (("each", "逐条"), ("accept", "全部接受"), ("reject", "全部拒绝"))
-SEVERITY_LABELS = {"political": "政治性", "high": "高", "medium": "中", "low": "低"}
-CATEGORY_LABELS = dict(ProofreadingRule.Category.choices)
-KIND_LABELS = dict(Section.Kind.choices)
 
 SOURCE_TEMPLATE = "admin/articles/article/import_source.html"
-REVIEW_TEMPLATE = "admin/articles/article/import_review.html"
+CHECK_TEMPLATE = "admin/articles/article/import_check.html"
 
 
 def as_sentence(message) -> str:
@@ -150,12 +137,12 @@ class TopicsField(forms.ModelMultipleChoiceField):
         return tree_label(topic)
 
 
-class ImportReviewForm(_ChineseForm):
+class ImportCheckForm(_ChineseForm):
     """The hidden raw text and fingerprint, and what the draft is filed under.
 
     The per-finding checkboxes (``accept``) and per-rule choices
-    (``rule:<rule id>``) are rendered from the review and read by
-    :func:`_decide`, not declared here: their names depend on the findings.
+    (``rule:<rule id>``) are rendered from the check and read by
+    :func:`articles.admin.import_check.decide`, not declared here: their names depend on the findings.
     """
 
     raw_text = forms.CharField(widget=forms.HiddenInput, strip=False, max_length=MAX_TEXT_CHARS)
@@ -173,250 +160,6 @@ class ImportReviewForm(_ChineseForm):
         return _normalize(self.cleaned_data["raw_text"])
 
 
-# --- the review -----------------------------------------------------------
-
-
-@dataclass
-class ReviewItem:
-    """One finding as the review page shows it, with the editor's decision."""
-
-    finding: object  # articles.essay.layout.EssayFinding
-    index: int
-    place: str
-    fixable: bool
-    has_checkbox: bool
-    accepted: bool = False
-
-    @property
-    def id(self):
-        return self.finding.id
-
-    @property
-    def dom_id(self):
-        return f"finding-{self.index}"
-
-    @property
-    def default_accept(self):
-        return self.fixable and self.finding.confidence >= ACCEPT_THRESHOLD
-
-    @property
-    def severity(self):
-        return self.finding.severity
-
-    @property
-    def severity_label(self):
-        return SEVERITY_LABELS.get(self.finding.severity, self.finding.severity)
-
-    @property
-    def confidence_percent(self):
-        return round(self.finding.confidence * 100)
-
-    @property
-    def is_insertion(self):
-        return not self.finding.original
-
-    @property
-    def is_deletion(self):
-        return self.fixable and not self.finding.suggestion
-
-
-@dataclass
-class RuleGroup:
-    rule: str
-    explanation: str
-    severity: str
-    category: str
-    items: list = field(default_factory=list)
-    choice: str = "each"
-
-    @property
-    def severity_label(self):
-        return SEVERITY_LABELS.get(self.severity, self.severity)
-
-    @property
-    def category_label(self):
-        return CATEGORY_LABELS.get(self.category, self.category)
-
-    @property
-    def fixable_count(self):
-        return sum(item.fixable for item in self.items)
-
-    @property
-    def choice_name(self):
-        return f"rule:{self.rule}"
-
-    @property
-    def choices(self):
-        return RULE_CHOICES
-
-
-@dataclass
-class Segment:
-    text: str = ""
-    item: ReviewItem | None = None
-
-
-@dataclass
-class MarkedText:
-    """A field's text cut at its findings, for marking them in place."""
-
-    text: str
-    segments: list
-
-    def __bool__(self):
-        return bool(self.text)
-
-
-def _mark(text: str, items: list) -> MarkedText:
-    segments, position = [], 0
-    for item in sorted(items, key=lambda item: (item.finding.location.start, item.finding.location.end)):
-        location = item.finding.location
-        if location.start < position:
-            continue  # the engine removes overlaps; never render one twice
-        if location.start > position:
-            segments.append(Segment(text[position:location.start]))
-        segments.append(Segment(item=item))
-        position = location.end
-    if position < len(text):
-        segments.append(Segment(text[position:]))
-    return MarkedText(text, segments)
-
-
-def place_label(essay, path: str) -> str:
-    """A Chinese name for the field at ``path`` (“二、（一）正文”)."""
-    top = {"title": "标题", "subtitle": "副标题", "lead": "导语", "conclusion": "结语", "author_org": "作者单位"}
-    if path in top:
-        return top[path]
-    names = {"number": "序号", "heading": "标题", "body": "正文"}
-    parts = path.replace("]", "").split(".")
-    try:
-        section = essay.sections[int(parts[0].split("[")[1])]
-        if parts[1].startswith("points["):
-            point = section.points[int(parts[1].split("[")[1])]
-            return f"{section.number}{point.number}{names.get(parts[2], parts[2])}"
-        return f"{section.number}{'引言' if parts[1] == 'body' else names.get(parts[1], parts[1])}"
-    except (IndexError, ValueError):
-        return path
-
-
-@dataclass
-class Review:
-    essay: object
-    items: list
-    groups: list
-    fingerprint: str
-
-    @property
-    def fixable_count(self):
-        return sum(item.fixable for item in self.items)
-
-    @property
-    def point_count(self):
-        return sum(len(section.points) for section in self.essay.sections)
-
-    @property
-    def capped(self):
-        return len(self.items) > MAX_CHOICES
-
-    @property
-    def severity_counts(self):
-        counts = {}
-        for item in self.items:
-            counts[item.severity] = counts.get(item.severity, 0) + 1
-        return [(key, SEVERITY_LABELS[key], counts[key]) for key in SEVERITY_LABELS if key in counts]
-
-    def marked(self):
-        """The essay's fields, each cut at its findings, in reading order."""
-        by_path = {}
-        for item in self.items:
-            by_path.setdefault(item.finding.location.path, []).append(item)
-
-        def mark(path, text):
-            return _mark(text, by_path.get(path, []))
-
-        essay = self.essay
-        sections = []
-        for i, section in enumerate(essay.sections):
-            prefix = f"sections[{i}]"
-            sections.append({
-                "number": mark(f"{prefix}.number", section.number),
-                "heading": mark(f"{prefix}.heading", section.heading),
-                "kind": section.kind,
-                "kind_label": KIND_LABELS.get(section.kind, section.kind),
-                "body": mark(f"{prefix}.body", section.body),
-                "points": [
-                    {
-                        "number": mark(f"{prefix}.points[{j}].number", point.number),
-                        "heading": mark(f"{prefix}.points[{j}].heading", point.heading),
-                        "body": mark(f"{prefix}.points[{j}].body", point.body),
-                    }
-                    for j, point in enumerate(section.points)
-                ],
-            })
-        return {
-            "title": mark("title", essay.title),
-            "subtitle": mark("subtitle", essay.subtitle),
-            "lead": mark("lead", essay.lead),
-            "sections": sections,
-            "conclusion": mark("conclusion", essay.conclusion),
-            "author_org": mark("author_org", essay.author_org),
-        }
-
-
-def fingerprint(essay, findings) -> str:
-    """Changes whenever the findings (or the text they point into) change."""
-    payload = json.dumps(
-        [essay_text(essay), [
-            [f.id, f.location.path, f.location.start, f.location.end, f.original, f.suggestion,
-             f.severity, f.confidence, f.is_fixable]
-            for f in findings
-        ]],
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def build_review(essay) -> Review:
-    findings = proofreading.proofread_with_site_rules(essay)
-    items, groups = [], {}
-    for index, finding in enumerate(findings):
-        item = ReviewItem(
-            finding=finding, index=index, place=place_label(essay, finding.location.path),
-            fixable=finding.is_fixable, has_checkbox=finding.is_fixable and index < MAX_CHOICES,
-        )
-        item.accepted = item.default_accept
-        items.append(item)
-        group = groups.get(finding.rule)
-        if group is None:
-            group = groups[finding.rule] = RuleGroup(
-                finding.rule, finding.explanation, finding.severity, finding.category,
-            )
-        group.items.append(item)
-    # Political first, then by how often the rule fired.
-    rank = {key: n for n, key in enumerate(SEVERITY_LABELS)}
-    ordered = sorted(groups.values(), key=lambda g: (rank.get(g.severity, 9), -len(g.items), g.rule))
-    return Review(essay, items, ordered, fingerprint(essay, findings))
-
-
-def _decide(review: Review, data) -> None:
-    """Set each item's ``accepted`` from the submitted checkboxes and rule choices."""
-    ticked = set(data.getlist("accept"))
-    for group in review.groups:
-        choice = data.get(group.choice_name, "each")
-        group.choice = choice if choice in dict(RULE_CHOICES) else "each"
-        for item in group.items:
-            if not item.fixable:
-                item.accepted = False
-            elif group.choice == "accept":
-                item.accepted = True
-            elif group.choice == "reject":
-                item.accepted = False
-            elif item.has_checkbox:
-                item.accepted = item.id in ticked
-            else:
-                item.accepted = item.default_accept
-
-
 # --- the view -------------------------------------------------------------
 
 
@@ -426,23 +169,23 @@ def import_view(model_admin, request):
         raise PermissionDenied
     if request.method != "POST":
         return _render_source(model_admin, request, ImportSourceForm())
-    if request.POST.get("step") == "review":
+    if request.POST.get("step") == "check":
         if "back" in request.POST:
             text = _normalize(request.POST.get("raw_text", ""))
             return _render_source(model_admin, request, ImportSourceForm(initial={"text": text}))
-        return _review_submitted(model_admin, request)
+        return _check_submitted(model_admin, request)
     form = ImportSourceForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_source(model_admin, request, form)
-    review = build_review(form.cleaned_data["essay"])
-    review_form = ImportReviewForm(
-        initial={"raw_text": form.cleaned_data["raw_text"], "fingerprint": review.fingerprint}
+    check = build_check(form.cleaned_data["essay"])
+    check_form = ImportCheckForm(
+        initial={"raw_text": form.cleaned_data["raw_text"], "fingerprint": check.fingerprint}
     )
-    return _render_review(model_admin, request, review_form, review)
+    return _render_check(model_admin, request, check_form, check)
 
 
-def _review_submitted(model_admin, request):
-    form = ImportReviewForm(request.POST)
+def _check_submitted(model_admin, request):
+    form = ImportCheckForm(request.POST)
     form.is_valid()
     raw = form.cleaned_data.get("raw_text")
     if raw is None:
@@ -456,30 +199,30 @@ def _review_submitted(model_admin, request):
         source.is_valid()
         messages.error(request, "无法导入：" + as_sentence(error))
         return _render_source(model_admin, request, source)
-    review = build_review(essay)
-    if form.cleaned_data.get("fingerprint") != review.fingerprint:
+    check = build_check(essay)
+    if form.cleaned_data.get("fingerprint") != check.fingerprint:
         messages.warning(
             request,
             "校对结果已变化（校对规则可能刚被修改），之前的选择无法对应到新的结果：请重新核对后再生成草稿。",
         )
-        fresh = ImportReviewForm(initial={
-            "raw_text": raw, "fingerprint": review.fingerprint,
+        fresh = ImportCheckForm(initial={
+            "raw_text": raw, "fingerprint": check.fingerprint,
             "topics": form.cleaned_data.get("topics", []), "source": form.cleaned_data.get("source", ""),
         })
-        return _render_review(model_admin, request, fresh, review)
-    _decide(review, request.POST)
+        return _render_check(model_admin, request, fresh, check)
+    decide(check, request.POST)
     if not form.is_valid() or "create" not in request.POST:
-        return _render_review(model_admin, request, form, review)
+        return _render_check(model_admin, request, form, check)
 
-    accepted = [item.finding for item in review.items if item.accepted]
-    rejected = sum(1 for item in review.items if item.fixable and not item.accepted)
-    advisory = sum(1 for item in review.items if not item.fixable)
+    accepted = [item.finding for item in check.items if item.accepted]
+    rejected = sum(1 for item in check.items if item.fixable and not item.accepted)
+    advisory = sum(1 for item in check.items if not item.fixable)
     try:
         fixed = fix_essay(essay, accepted)
     except ValueError:
         # Cannot happen with recomputed findings; never store a wrong fix.
         messages.error(request, "修改无法应用到当前文本，请重新核对。")
-        return _render_review(model_admin, request, form, review)
+        return _render_check(model_admin, request, form, check)
     with transaction.atomic():  # the draft and its history entry, or neither
         article = importing.import_essay(
             fixed, topics=form.cleaned_data["topics"], user=request.user, source=form.cleaned_data["source"],
@@ -510,11 +253,11 @@ def _render_source(model_admin, request, form):
     return TemplateResponse(request, SOURCE_TEMPLATE, _context(model_admin, request, form=form))
 
 
-def _render_review(model_admin, request, form, review):
+def _render_check(model_admin, request, form, check):
     request.current_app = model_admin.admin_site.name
     context = _context(
-        model_admin, request, form=form, review=review, marked=review.marked(),
-        warnings=[as_sentence(warning) for warning in review.essay.warnings], max_choices=MAX_CHOICES,
+        model_admin, request, form=form, check=check, marked=check.marked(),
+        warnings=[as_sentence(warning) for warning in check.essay.warnings], max_choices=MAX_CHOICES,
         accept_threshold_percent=round(ACCEPT_THRESHOLD * 100),
     )
-    return TemplateResponse(request, REVIEW_TEMPLATE, context)
+    return TemplateResponse(request, CHECK_TEMPLATE, context)

@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from reversion.models import Version
 
-from articles.editing import rules as proofreading, workflow
+from articles.editing import rules as proofreading
+from articles.editing import workflow
 from articles.editing.sections import normalize_sections
 from articles.models import Article, ArticleTransition, Section
 from articles.text import html_to_text

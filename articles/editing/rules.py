@@ -21,20 +21,19 @@ admin:
 from __future__ import annotations
 
 import logging
-from operator import attrgetter
 import re
 from dataclasses import asdict, dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Count, Max, Q
 
-from articles.essay import Essay, EssayPoint, EssaySection
-from articles.essay import proofreading as engine
-from articles.essay import layout
-from articles.essay.numbering import int_to_cn
-from articles.essay.layout import EssayFinding
 from articles.editing.rule_checks import rule_from_row, validate_rule_row
+from articles.essay import Essay, EssayPoint, EssaySection, layout
+from articles.essay import proofreading as engine
+from articles.essay.layout import EssayFinding
+from articles.essay.numbering import int_to_cn
 from articles.models import ProofreadingRule
 from articles.text import group_sections, html_to_text, section_anchor
 
@@ -273,6 +272,22 @@ class ArticleFinding:
     context_before: str
     context_after: str
     fixable: bool
+    # Where a screen links it (the change page's field or row, the preview):
+    # set by the screen with dataclasses.replace, not part of the finding's data.
+    href: str = field(default="", compare=False)
+    preview_href: str = field(default="", compare=False)
+
+    @classmethod
+    def in_essay(cls, finding: EssayFinding, essay: Essay) -> ArticleFinding:
+        """A finding of a parsed (unsaved) essay, e.g. the change form as submitted: placed by its path."""
+        location = finding.location
+        return cls(
+            field=location.path, label=layout.place_label(essay, location.path), section_id=None, anchor="",
+            start=location.start, end=location.end, original=finding.original, suggestion=finding.suggestion,
+            rule=finding.rule, category=finding.category, severity=finding.severity,
+            explanation=finding.explanation, confidence=finding.confidence,
+            context_before=finding.context_before, context_after=finding.context_after, fixable=finding.is_fixable,
+        )
 
     @property
     def id(self) -> str:
@@ -291,8 +306,14 @@ class ArticleFinding:
     def is_political(self) -> bool:
         return self.severity == ProofreadingRule.Severity.POLITICAL
 
+    @property
+    def confidence_percent(self) -> int:
+        return round(self.confidence * 100)
+
     def to_dict(self) -> dict:
-        return {"id": self.id, **asdict(self)}
+        data = asdict(self)
+        del data["href"], data["preview_href"]
+        return {"id": self.id, **data}
 
 
 _TOP_LABELS = {"title": "标题", "subtitle": "副标题", "lead": "导语", "conclusion": "结语", "author_org": "作者单位"}

@@ -1,7 +1,7 @@
 """Keeping an essay's flat list of sections consistent: positions and inherited kinds."""
 
-from articles.reading import renditions
 from articles.models import Section
+from articles.reading import renditions
 from config import pagecache
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "fix_essay",
     "is_auto_fixable",
     "layout",
+    "place_label",
     "proofread_essay",
 ]
 
@@ -321,3 +322,20 @@ def fix_essay(essay: Essay, findings: Iterable[EssayFinding | Finding]) -> Essay
         except ValueError as error:
             raise ValueError(f"{path}: {error}") from error
     return fixed
+
+
+def place_label(essay, path: str) -> str:
+    """A Chinese name for the field at ``path`` (“二、（一）正文”)."""
+    top = {"title": "标题", "subtitle": "副标题", "lead": "导语", "conclusion": "结语", "author_org": "作者单位"}
+    if path in top:
+        return top[path]
+    names = {"number": "序号", "heading": "标题", "body": "正文"}
+    parts = path.replace("]", "").split(".")
+    try:
+        section = essay.sections[int(parts[0].split("[")[1])]
+        if parts[1].startswith("points["):
+            point = section.points[int(parts[1].split("[")[1])]
+            return f"{section.number}{point.number}{names.get(parts[2], parts[2])}"
+        return f"{section.number}{'引言' if parts[1] == 'body' else names.get(parts[1], parts[1])}"
+    except (IndexError, ValueError):
+        return path

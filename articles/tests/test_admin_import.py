@@ -123,7 +123,7 @@ def upload(client, name, data, text=""):
 def submit_review(client, review, *, untick=(), rules=None, button="create", **fields):
     """Submit the review form as rendered, with the editor's changes."""
     data = browser_form(review)
-    untick_ids = {item.id for item in review.context["review"].items if item.finding.rule in untick}
+    untick_ids = {item.id for item in review.context["check"].items if item.finding.rule in untick}
     data["accept"] = [value for value in data.get("accept", []) if value not in untick_ids]
     for rule, choice in (rules or {}).items():
         data[f"rule:{rule}"] = [choice]
@@ -143,7 +143,7 @@ def form_errors(response):
 
 
 def items_of(response, rule):
-    return [item for item in response.context["review"].items if item.finding.rule == rule]
+    return [item for item in response.context["check"].items if item.finding.rule == rule]
 
 
 def make_docx(paragraphs):
@@ -248,7 +248,7 @@ def test_review_marks_each_finding_in_place_with_severity_label(admin_client):
     response = paste(admin_client)
     page = response.content.decode()
     # In the text: original struck out, suggestion inserted, severity as text.
-    assert "<del>科学开展观</del><ins>科学发展观</ins><sup class=\"pr-sev-label\">政治性</sup>" in page
+    assert "<del>科学开展观</del><ins>科学发展观</ins><sup class=\"pr-sev-label\">政治性错误</sup>" in page
     assert "<del>效劳</del><ins>服务</ins><sup class=\"pr-sev-label\">高</sup>" in page
     assert '两学一做<a class="pr-mark pr-sev-medium"' in page
     assert "<ins>”</ins><sup class=\"pr-sev-label\">中</sup>" in page
@@ -261,16 +261,16 @@ def test_review_marks_each_finding_in_place_with_severity_label(admin_client):
 
 def test_review_groups_findings_by_rule_with_bulk_choices(admin_client):
     response = paste(admin_client)
-    groups = {group.rule: group for group in response.context["review"].groups}
+    groups = {group.rule: group for group in response.context["check"].groups}
     assert {POLITICAL_RULE, XIAOLAO_RULE, QUOTE_RULE} <= set(groups)
-    assert response.context["review"].groups[0].severity == "political"  # worst first
+    assert response.context["check"].groups[0].severity == "political"  # worst first
     page = response.content.decode()
     assert f'name="rule:{XIAOLAO_RULE}"' in page
     for label in ("逐条", "全部接受", "全部拒绝"):
         assert label in page
     form = browser_form(response)
     # Every fixable finding is ticked by default (all have confidence ≥ 0.7).
-    ids = {item.id for item in response.context["review"].items}
+    ids = {item.id for item in response.context["check"].items}
     assert set(form["accept"]) == ids
     assert form[f"rule:{POLITICAL_RULE}"] == ["each"]
     assert form["raw_text"][0].replace("\r\n", "\n") == ESSAY
@@ -393,20 +393,20 @@ def test_back_returns_to_the_text_for_editing(admin_client):
 def test_gb18030_text_file_is_read(admin_client):
     response = upload(admin_client, "文稿.txt", ESSAY.encode("gb18030"))
     assert response.status_code == 200
-    assert response.context["review"].essay.title == "关于加强基层党建工作的几点思考"
+    assert response.context["check"].essay.title == "关于加强基层党建工作的几点思考"
     submit_review(admin_client, response)
     assert "科学发展观" in Article.objects.get().lead
 
 
 def test_utf8_text_file_with_bom_is_read(admin_client):
     response = upload(admin_client, "essay.TXT", b"\xef\xbb\xbf" + ESSAY.replace("\n", "\r\n").encode())
-    assert response.context["review"].essay.title == "关于加强基层党建工作的几点思考"
+    assert response.context["check"].essay.title == "关于加强基层党建工作的几点思考"
 
 
 def test_docx_upload_is_read(admin_client):
     response = upload(admin_client, "文稿.docx", make_docx(ESSAY.strip().split("\n")))
     assert response.status_code == 200
-    review = response.context["review"]
+    review = response.context["check"]
     assert review.essay.title == "关于加强基层党建工作的几点思考"
     assert [section.heading for section in review.essay.sections][1] == "基层党建工作存在的问题"
     assert items_of(response, POLITICAL_RULE)
@@ -493,7 +493,7 @@ def test_an_author_uploading_a_list_declared_to_start_at_a_billion_gets_the_essa
     assert len(data) < 40 * 1024
     response = upload(logged_in(client, user_in(AUTHOR)), "文稿.docx", data)
     assert response.status_code == 200
-    sections = response.context["review"].essay.sections
+    sections = response.context["check"].essay.sections
     assert [section.heading for section in sections] == [
         "基层党建工作的重要意义", "基层党建工作存在的问题", "加强基层党建的对策建议",
     ]
@@ -597,7 +597,7 @@ def test_oversized_change_form_post_is_a_400_too(admin_client):
 
 def test_too_many_fields_is_a_400_with_a_chinese_message(admin_client, settings):
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
-    response = admin_client.post(IMPORT, {"step": "review", "accept": [str(i) for i in range(100)]})
+    response = admin_client.post(IMPORT, {"step": "check", "accept": [str(i) for i in range(100)]})
     assert response.status_code == 400
     assert "提交的项目过多" in response.content.decode()
     assert not Article.objects.exists()

@@ -26,7 +26,7 @@
   }
 
   function init() {
-    document.querySelectorAll(".import-review .pr-group").forEach(function (group) {
+    document.querySelectorAll(".import-check .pr-group").forEach(function (group) {
       var select = group.querySelector(".pr-rule-choice");
       var tools = group.querySelector(".pr-js-only");
       if (tools) tools.hidden = false;
