@@ -43,7 +43,7 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from articles import admin_import, richtext
+from articles import admin_import, events, richtext
 from articles.editing import images, rules as proofreading, revisions, workflow
 from articles.editing.sections import normalize_sections
 from articles.essay import Essay, EssayPoint, EssaySection
@@ -381,7 +381,7 @@ class SectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [SectionInline]
     list_display = (
