@@ -8,7 +8,7 @@ class LibraryConfig(AppConfig):
 
     def ready(self):
         from library import checks  # noqa: F401 - registers the checks
-        from library.signals import connect_signals
+        from library import tasks
 
-        # Regroup in the background after essays are published or edited.
-        connect_signals()
+        # Regroup (as a task) after essays that concern the library change (articles.events).
+        tasks.connect()

@@ -1,7 +1,7 @@
 """Rebuild the library: items from published essays, themes, suggested links.
 
 :func:`regroup` is the one entry point (the ``regroup_items`` command, the
-background thread after publishing, the benchmark). It
+``regroup_library`` task after publishing, the benchmark). It
 
 1. syncs :class:`LibraryItem` rows with the points of public essays --
    published and due, not in the recycle bin -- (keyed by section and
@@ -15,7 +15,7 @@ background thread after publishing, the benchmark). It
 4. refreshes labels and counts and suggests countermeasure links within each
    essay, keeping every link an editor confirmed or rejected;
 5. records when the next scheduled essay with library points becomes due,
-   so that the first library request after it regroups (``library.tasks``).
+   so that the first library request after it asks for a regroup (``library.tasks``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, Max, Q
+from django.utils import timezone
 
+from articles import events
 from articles.models import Article, Section
 from library import grouping, queries, tasks
 from library.extraction import first_sentence, plain_text, split_items
@@ -37,6 +39,7 @@ from library.models import (
     Kind,
     Library,
     LibraryItem,
+    RegroupState,
     Theme,
     library_of,
 )
@@ -155,7 +158,29 @@ def sync_items(progress=None):
 
 
 def regroup(progress=None):
-    """Rebuild items, themes and suggested links. ``progress(n)`` is called as items are grouped."""
+    """Rebuild items, themes and suggested links. ``progress(n)`` is called as items are grouped.
+
+    One transaction, which first writes the :class:`RegroupState` row: its
+    lock serialises regroups (a second one waits for the first to commit) and
+    is released when the holder's connection ends, however it ends. Readers
+    see the library before or after, never half way. The page cache hears of
+    it once, as the transaction ends (``articles.events.pages_changed``).
+    """
+    with transaction.atomic(), events.changes():
+        _lock()
+        report = _regroup(progress)
+        RegroupState.objects.filter(pk=RegroupState.ROW).update(finished_at=timezone.now())
+    return report
+
+
+def _lock():
+    """Take the regroup lock: write the one RegroupState row (made on first use)."""
+    if not RegroupState.objects.filter(pk=RegroupState.ROW).update(started_at=timezone.now()):
+        RegroupState.objects.get_or_create(pk=RegroupState.ROW)
+        RegroupState.objects.filter(pk=RegroupState.ROW).update(started_at=timezone.now())
+
+
+def _regroup(progress):
     started = time.perf_counter()
     report = Report()
     # Before the items are read: an essay that becomes due while this runs is
