@@ -28,8 +28,9 @@ class ArticlesConfig(AppConfig):
         # events (articles/events.py), and this app's subscribers listen:
         # the search index and the stored essay pages.
         events.connect()
-        search_updates.connect()
-        renditions.connect()
+        events.essay_changed.connect(search_updates.essays_changed, dispatch_uid="search:essays")
+        events.essay_changed.connect(renditions.essays_changed, dispatch_uid="renditions:essays")
+        events.site_changed.connect(renditions.site_changed, dispatch_uid="renditions:site")
         # Cached pages also go stale when a scheduled essay's publish time arrives.
         pagecache.register_schedule(next_scheduled_publish)
 

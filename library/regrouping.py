@@ -25,13 +25,14 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from articles import events
 from articles.models import Article, Section
-from library import grouping, queries, tasks
+from library import grouping, queries
 from library.extraction import first_sentence, plain_text, split_items
 from library.models import (
     COUNTERMEASURE_KINDS,
@@ -51,6 +52,25 @@ LIBRARY_KINDS = {Kind.PROBLEMS.value, Kind.CAUSES.value, Kind.COUNTERMEASURES.va
 LINK_THRESHOLD = 0.12
 LINKS_PER_COUNTERMEASURE = 2
 BATCH = 2000
+
+
+# When the next scheduled essay with library points is due (a timestamp in the
+# cache; 0: none): each regroup records it, the library views read it (library.tasks).
+NEXT_DUE_KEY = "library:regroup:next-due"
+
+
+def _scheduled_with_items():
+    return Article.objects.scheduled().filter(sections__kind__in=LIBRARY_KINDS)
+
+
+def next_scheduled():
+    """The publish time of the next scheduled essay with library points, or None."""
+    return _scheduled_with_items().order_by("published_at").values_list("published_at", flat=True).first()
+
+
+def record_next_due(when):
+    """Called by each regroup with :func:`next_scheduled` as it was when the regroup began."""
+    cache.set(NEXT_DUE_KEY, when.timestamp() if when else 0, None)
 
 
 @dataclass
@@ -185,7 +205,7 @@ def _regroup(progress):
     report = Report()
     # Before the items are read: an essay that becomes due while this runs is
     # then still ahead of the time recorded, and regrouped again.
-    next_due = tasks.next_scheduled()
+    next_due = next_scheduled()
     report.items, stale = sync_items()
     stale = set(stale)
     rows = [
@@ -230,7 +250,7 @@ def _regroup(progress):
         refresh_counts()
     report.themes = Theme.objects.count()
     report.links = suggest_links(rows, vectors)
-    tasks.record_next_due(next_due)
+    record_next_due(next_due)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -31,10 +31,10 @@ from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
+from library.regrouping import LIBRARY_KINDS, NEXT_DUE_KEY, next_scheduled
+
 logger = logging.getLogger(__name__)
 
-# When the next scheduled essay with library points is due (a timestamp; 0: none).
-NEXT_DUE_KEY = "library:regroup:next-due"
 # How long the first request after a due time keeps the others from asking again.
 DUE_CLAIM_SECONDS = 15 * 60
 
@@ -61,16 +61,10 @@ def essays_changed(sender, essay_ids, **kwargs):
         request_regroup()
 
 
-def connect():
-    from articles import events
-
-    events.essay_changed.connect(essays_changed, dispatch_uid="library:essays")
-
-
 @task(queue_name="library")
 def regroup_library():
     """Regroup the library (``library.regrouping.regroup``); returns its report as text."""
-    from library.regrouping import regroup
+    from library.regrouping import regroup  # looked up when run (the tests replace it)
 
     report = regroup()
     logger.info("问题库/对策库已重新归类：%s", report)
@@ -104,23 +98,6 @@ def request_regroup():
 # ---------------------------------------------------------------- scheduled essays
 
 
-def _scheduled_with_items():
-    from articles.models import Article
-    from library.regrouping import LIBRARY_KINDS
-
-    return Article.objects.scheduled().filter(sections__kind__in=LIBRARY_KINDS)
-
-
-def next_scheduled():
-    """The publish time of the next scheduled essay with library points, or None."""
-    return _scheduled_with_items().order_by("published_at").values_list("published_at", flat=True).first()
-
-
-def record_next_due(when):
-    """Called by each regroup with :func:`next_scheduled` as it was when the regroup began."""
-    cache.set(NEXT_DUE_KEY, when.timestamp() if when else 0, None)
-
-
 def _next_due():
     """The recorded time, or -- when the cache lost it -- one worked out from the database:
     now if a public essay newer than every essay with items has library points (it
@@ -132,7 +109,6 @@ def _next_due():
 
     from articles.models import Article
     from library.models import LibraryItem
-    from library.regrouping import LIBRARY_KINDS
 
     newest = LibraryItem.objects.aggregate(newest=Max("article__published_at"))["newest"]
     missed = Article.objects.published().filter(sections__kind__in=LIBRARY_KINDS)

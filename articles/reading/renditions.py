@@ -258,6 +258,7 @@ def forget_all():
 
 
 # ---------------------------------------------------------------- subscriber of articles.events
+# (connected in ArticlesConfig.ready)
 
 # At most this many essays of one change are rendered ahead of readers by the task.
 PRERENDER_MAX = 10
@@ -282,14 +283,6 @@ def essays_changed(sender, essay_ids, **kwargs):
 def site_changed(sender, **kwargs):
     """A topic or the site settings changed: every stored page goes (each is rendered again when read)."""
     forget_all()
-
-
-def connect():
-    """Subscribe to ``articles.events`` (``ArticlesConfig.ready``; idempotent)."""
-    from articles import events
-
-    events.essay_changed.connect(essays_changed, dispatch_uid="renditions:essays")
-    events.site_changed.connect(site_changed, dispatch_uid="renditions:site")
 
 
 def render_all(articles, request):

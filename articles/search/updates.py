@@ -1,4 +1,5 @@
-"""Keeping the search index current: a subscriber of ``articles.events``.
+"""Keeping the search index current: a subscriber of ``articles.events``
+(connected in ``ArticlesConfig.ready``).
 
 ``deliver_changes`` (a task, after the commit) sends ``essay_changed`` with
 the changed essays' ids; each is indexed again from what the database holds
@@ -28,10 +29,3 @@ def essays_changed(sender, essay_ids, **kwargs):
             failed.append(article_id)
     if failed:
         raise RuntimeError(f"search index not updated for essays {failed}")
-
-
-def connect():
-    """Subscribe to ``articles.events`` (``ArticlesConfig.ready``; idempotent)."""
-    from articles import events
-
-    events.essay_changed.connect(essays_changed, dispatch_uid="search:essays")
