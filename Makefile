@@ -1,10 +1,13 @@
 # The two commands of the README:
 #   make run    set everything up, load the demo content, serve on http://127.0.0.1:8000/
+#               (with the task worker, manage.py db_worker, beside the server)
 #   make test   set everything up, run the tests on SQLite and on PostgreSQL
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 ADDR ?= 127.0.0.1:8000
+# The task queues `make run`'s worker serves (config/settings.py TASK_QUEUES).
+WORKER_QUEUES ?= default,library
 # The PostgreSQL server the second test run uses. pytest-django creates and
 # drops its own test database there, named after the run's process id
 # (test_portal_<pid>) so that two runs on one server do not collide.
@@ -37,6 +40,10 @@ run: setup
 	DEBUG=1 $(PY) manage.py regroup_items
 	@DEBUG=1 $(PY) manage.py demo_editor
 	@echo "门户地址: http://$(ADDR)/    管理后台: http://$(ADDR)/admin/"
+	@# The task worker (articles/events.py: search index, stored pages, library
+	@# regrouping after a change) runs beside the server and stops with it.
+	@DEBUG=1 $(PY) manage.py db_worker --queue-name $(WORKER_QUEUES) --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver $(ADDR)
 
 test: test-sqlite test-postgres

@@ -51,6 +51,53 @@ def _fresh_cache(monkeypatch):
     cache.clear()
 
 
+@pytest.fixture
+def no_task_worker(settings):
+    """Tasks are queued and never run: what readers see after a change commits and
+    before the task worker gets to it (no search update, no regroup). The page
+    cache and the stored pages act in the transaction of the change regardless."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": settings.TASK_QUEUES}
+    }
+    from django_tasks import default_task_backend
+
+    return default_task_backend
+
+
+@pytest.fixture
+def tasks_run_at_once(settings):
+    """The tests' default (pytest.ini): each task runs when the transaction that queued it commits."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": settings.TASK_QUEUES}
+    }
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """Tasks are rows of the database (the production backend), run only by a worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
+
+
+@pytest.fixture
+def run_task_worker():
+    """``run()``: one pass of ``manage.py db_worker --batch`` over every queue (the
+    worker's signal handlers are put back afterwards)."""
+    import signal
+
+    from django.core.management import call_command
+
+    def run():
+        handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+        try:
+            call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", "--queue-name", "*",
+                         "--interval", "0", verbosity=0)
+        finally:
+            for sig, handler in handlers.items():
+                signal.signal(sig, handler)
+
+    return run
+
+
 # PostgreSQL test databases this run created (see pytest_unconfigure).
 _test_databases = []
 

@@ -605,7 +605,7 @@ def main():
                     # export shows is measured here, not its rate limit (tested elsewhere).
                     "LIBRARY_EXPORT_RATE_LIMIT": "100000"})
         # Children (prepare, republish) talk to Redis directly, the app through the relay.
-        ctx["env"] = {**env, "REDIS_URL": f"redis://127.0.0.1:{redis.port}/0", "LIBRARY_REGROUP_MODE": "off"}
+        ctx["env"] = {**env, "REDIS_URL": f"redis://127.0.0.1:{redis.port}/0", "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend"}
         log("preparing the database …")
         subprocess.run([str(PY), __file__, "--child", "prepare", "--essays", str(args.essays)],
                        env=ctx["env"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)

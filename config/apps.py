@@ -10,4 +10,16 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django_tasks.signals import task_started
+
         from config import checks  # noqa: F401 - registers the checks
+
+        # A task follows a change that just committed: it reads the primary,
+        # never a replica that may not have the change yet (config/routers.py).
+        task_started.connect(_read_the_primary, dispatch_uid="config:tasks-read-the-primary")
+
+
+def _read_the_primary(**kwargs):
+    from config import routers
+
+    routers.pin_to_primary()

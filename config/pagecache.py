@@ -64,7 +64,6 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import logging
-import threading
 import time
 import uuid
 from functools import wraps
@@ -76,7 +75,6 @@ from django.core.cache import caches
 from django.core.signals import setting_changed
 from django.db import connections, router, transaction
 from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotModified, QueryDict
 from django.urls import Resolver404, resolve
@@ -101,8 +99,6 @@ _schedules = []
 _current = contextvars.ContextVar("pagecache_generation", default=None)
 # Set when a change committed but the cache did not acknowledge the new generation.
 _unconfirmed = contextvars.ContextVar("pagecache_unconfirmed", default=False)
-# Per thread: a change is waiting for its transaction to commit (one write per commit).
-_pending = threading.local()
 
 
 def _cache():
@@ -301,13 +297,28 @@ def read_epoch():
 
 
 def _advance_epoch():
-    """Add one to the publication epoch (its own short statement after the commit) and return it."""
-    epochs = PublicationEpoch.objects.filter(pk=PublicationEpoch.ROW)
+    """Add one to the publication epoch and return it.
+
+    Called inside the transaction of the change (``articles.events``): the
+    row's new value commits with the change or not at all, and until then no
+    other connection sees it (on PostgreSQL the row stays locked until the
+    commit, so concurrent changes advance it one after the other).
+    """
+    alias = router.db_for_write(PublicationEpoch)
+    connection = connections[alias]
+    if connection.vendor == "postgresql" or (
+        connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 35)
+    ):
+        table = connection.ops.quote_name(PublicationEpoch._meta.db_table)
+        with connection.cursor() as cursor:  # one statement: the UPDATE says what it wrote
+            cursor.execute(f"UPDATE {table} SET value = value + 1 WHERE id = %s RETURNING value", [PublicationEpoch.ROW])
+            row = cursor.fetchone()
+        if row is not None:
+            return row[0]
+    epochs = PublicationEpoch.objects.using(alias).filter(pk=PublicationEpoch.ROW)
     if not epochs.update(value=F("value") + 1):
-        PublicationEpoch.objects.get_or_create(pk=PublicationEpoch.ROW, defaults={"value": 1})
-    value = read_epoch()
-    _epoch.value, _epoch.checked_at = value, time.monotonic()
-    return value
+        PublicationEpoch.objects.using(alias).get_or_create(pk=PublicationEpoch.ROW, defaults={"value": 1})
+    return read_epoch()
 
 
 # ---------------------------------------------------------------- invalidation
@@ -316,33 +327,35 @@ def _advance_epoch():
 def invalidate(**kwargs):
     """Start a new generation: every stored page and memoized value is stale.
 
-    At once (pages rendered from here on are not served under the old
-    generation) and again when the transaction commits: the epoch advances in
-    the database and the next generation is written with it, so pages
-    rendered between the save and the commit cannot stay, and a cache that
-    missed this change is caught by the database (see the module docstring).
+    Called inside the transaction of a change, once per batch of changes
+    (``articles.events``; outside a transaction the change is already
+    committed). At once: the generation is dropped, so pages rendered from
+    here on are not served under the old one, and the publication epoch
+    advances *in the transaction* -- it commits atomically with the change,
+    so no process killed after the commit can lose it. When the transaction
+    commits, the next generation is written with that epoch (best effort, in
+    this process): pages rendered between the save and the commit cannot
+    stay, and a cache that missed the change is caught by the database (see
+    the module docstring).
     """
     _current.set(None)
     try:
         _cache().delete(GENERATION_KEY)
-    except Exception:  # noqa: BLE001 - the commit's epoch still counts
+    except Exception:  # noqa: BLE001 - the epoch still counts
         logger.warning("page cache unavailable: could not invalidate", exc_info=True)
-    _pending.change = True
-    transaction.on_commit(_publish_change, robust=True)
+    epoch = _advance_epoch()
+    transaction.on_commit(lambda: _publish_change(epoch), robust=True)
 
 
-def _publish_change():
-    """After the commit: advance the epoch and write the next generation (once per commit)."""
-    if not getattr(_pending, "change", False):
-        return
-    _pending.change = False
+def _publish_change(epoch):
+    """After the commit: write the next generation, of ``epoch`` (the epoch is already in the database)."""
     _current.set(None)
-    epoch = None
+    # Another change of this process may have committed a later epoch already.
+    _epoch.value, _epoch.checked_at = max(epoch, _epoch.value or 0), time.monotonic()
     try:
-        epoch = _advance_epoch()
         generation = (uuid.uuid4().hex[:16], _next_scheduled(), epoch)
     except Exception:  # noqa: BLE001 - never turn a committed save into an error
-        logger.exception("page cache: publication epoch not advanced")
+        logger.exception("page cache: next scheduled publish time not read")
         generation = (uuid.uuid4().hex[:16], None, epoch)
     if not _set_confirmed(GENERATION_KEY, generation):
         _unconfirmed.set(True)
@@ -368,16 +381,6 @@ def _set_confirmed(key, value):
 def change_unconfirmed():
     """True when a change committed in this request was not acknowledged by the cache."""
     return _unconfirmed.get()
-
-
-def register(model, m2m_fields=()):
-    """Invalidate every page when a row of ``model`` (or one of its many-to-many links) changes."""
-    uid = f"pagecache:{model._meta.label}"
-    post_save.connect(invalidate, sender=model, dispatch_uid=uid + ":save", weak=False)
-    post_delete.connect(invalidate, sender=model, dispatch_uid=uid + ":delete", weak=False)
-    for name in m2m_fields:
-        through = model._meta.get_field(name).remote_field.through
-        m2m_changed.connect(invalidate, sender=through, dispatch_uid=f"{uid}:{name}:m2m", weak=False)
 
 
 def register_schedule(func):

@@ -14,6 +14,10 @@ import threading
 _state = threading.local()
 
 
+# Read from the primary always: the task queue (the worker locks its rows).
+PRIMARY_ONLY_APPS = frozenset({"django_tasks_database"})
+
+
 def pin_to_primary():
     _state.pinned = True
 
@@ -24,7 +28,7 @@ def unpin():
 
 class PrimaryReplicaRouter:
     def db_for_read(self, model, **hints):
-        if getattr(_state, "pinned", False):
+        if getattr(_state, "pinned", False) or model._meta.app_label in PRIMARY_ONLY_APPS:
             return "default"
         return "replica"
 

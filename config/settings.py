@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "reversion",
+    # Background tasks (articles/events.py); django_tasks_db keeps them in the database.
+    "django_tasks",
+    "django_tasks_db",
     "topics",
     "articles",
     "library",
@@ -372,12 +375,24 @@ VIEW_COUNT_DEDUP_SECONDS = int(os.environ.get("VIEW_COUNT_DEDUP_SECONDS", 1800))
 VIEW_COUNT_PER_ADDRESS = int(os.environ.get("VIEW_COUNT_PER_ADDRESS", 10))
 VIEW_COUNT_RATE_LIMIT = int(os.environ.get("VIEW_COUNT_RATE_LIMIT", 30))
 
-# 问题库/对策库: how regrouping runs after essays change (library.tasks):
-# "thread" (background thread, default), "sync" (tests) or "off" (cron runs
-# `manage.py regroup_items`).
-LIBRARY_REGROUP_MODE = os.environ.get("LIBRARY_REGROUP_MODE", "thread")
-if LIBRARY_REGROUP_MODE not in {"thread", "sync", "off"}:
-    raise ImproperlyConfigured("LIBRARY_REGROUP_MODE must be thread, sync or off.")
+# ---------------------------------------------------------------- background work
+# What follows a change of essays (search index, stored pages, 问题库/对策库
+# regrouping) runs as tasks (articles/events.py). By default the tasks are
+# rows of the database (django_tasks_db), written in the transaction of the
+# change itself, and run by `manage.py db_worker` (deploy/systemd/portal-worker.service).
+# TASKS_BACKEND names another backend: the tests run tasks at once
+# (django_tasks.backends.immediate.ImmediateBackend, after the commit); a site
+# that outgrows one machine may move them to Redis with django-tasks-rq
+# (django_tasks_rq.RQBackend, docs/deploy.md).
+TASK_QUEUES = ["default", "library"]
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": TASK_QUEUES}}
+if TASKS_BACKEND.startswith("django_tasks_rq."):
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"} for name in TASK_QUEUES}
+# 问题库/对策库: a change waits this long before it regroups, so that publishing
+# ten essays in a row regroups once (library.tasks).
+LIBRARY_REGROUP_DELAY_SECONDS = float(os.environ.get("LIBRARY_REGROUP_DELAY_SECONDS", 2))
 # 问题库/对策库 exports (library/export_files.py): each file is made once per
 # page-cache generation and filter and kept in LIBRARY_EXPORT_DIR -- outside
 # MEDIA_ROOT and STATIC_ROOT, so nothing serves it directly -- within

@@ -7,8 +7,9 @@ class LibraryConfig(AppConfig):
     verbose_name = "问题库与对策库"
 
     def ready(self):
+        from articles import events
         from library import checks  # noqa: F401 - registers the checks
-        from library.signals import connect_signals
+        from library import tasks
 
-        # Regroup in the background after essays are published or edited.
-        connect_signals()
+        # Regroup (as a task) after essays that concern the library change (articles.events).
+        events.essay_changed.connect(tasks.essays_changed, dispatch_uid="library:essays")

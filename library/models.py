@@ -162,3 +162,24 @@ class CountermeasureLink(models.Model):
 
     def __str__(self):
         return f"{self.countermeasure.heading} → {self.problem.heading}"
+
+
+class RegroupState(models.Model):
+    """One row (id 1): the library's regrouping.
+
+    ``library.regrouping.regroup`` writes this row first, inside the
+    transaction of the whole regroup: the row lock (the database's write lock
+    on SQLite) serialises regroups, and dies with the connection of a killed
+    worker -- no lock to expire, none left behind.
+    """
+
+    ROW = 1
+
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "问题库归类状态"
+
+    def __str__(self):
+        return f"归类 {self.started_at or '-'}"

@@ -10,6 +10,7 @@ from collections import Counter
 
 from django.db.models import Count, Max, Q, Sum
 
+from articles import events
 from articles.models import Article
 from config import pagecache
 from library import visibility
@@ -118,8 +119,11 @@ MAX_LISTED_IDS = 5000
 def library_changed():
     """Called after every change of the library (a regroup, an editor's rename, merge,
     split, move or link): a new page-cache generation, so the cached pages, the
-    memoized statistics and the export files (all keyed on it) go stale."""
-    pagecache.invalidate()
+    memoized statistics and the export files (all keyed on it) go stale.
+
+    Pages change, no essay does: only the page cache acts (``articles.events.pages_changed``,
+    once per batch, inside the transaction of the change)."""
+    events.pages_changed()
 
 
 def theme_stats(theme, items):

@@ -1,7 +1,7 @@
 """Rebuild the library: items from published essays, themes, suggested links.
 
 :func:`regroup` is the one entry point (the ``regroup_items`` command, the
-background thread after publishing, the benchmark). It
+``regroup_library`` task after publishing, the benchmark). It
 
 1. syncs :class:`LibraryItem` rows with the points of public essays --
    published and due, not in the recycle bin -- (keyed by section and
@@ -15,7 +15,7 @@ background thread after publishing, the benchmark). It
 4. refreshes labels and counts and suggests countermeasure links within each
    essay, keeping every link an editor confirmed or rejected;
 5. records when the next scheduled essay with library points becomes due,
-   so that the first library request after it regroups (``library.tasks``).
+   so that the first library request after it asks for a regroup (``library.tasks``).
 """
 
 from __future__ import annotations
@@ -25,12 +25,15 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max, Q
+from django.utils import timezone
 
+from articles import events
 from articles.models import Article, Section
-from library import grouping, queries, tasks
 from articles.text import html_to_text
+from library import grouping, queries
 from library.extraction import first_sentence, split_items
 from library.models import (
     COUNTERMEASURE_KINDS,
@@ -38,6 +41,7 @@ from library.models import (
     Kind,
     Library,
     LibraryItem,
+    RegroupState,
     Theme,
     library_of,
 )
@@ -49,6 +53,25 @@ LIBRARY_KINDS = {Kind.PROBLEMS.value, Kind.CAUSES.value, Kind.COUNTERMEASURES.va
 LINK_THRESHOLD = 0.12
 LINKS_PER_COUNTERMEASURE = 2
 BATCH = 2000
+
+
+# When the next scheduled essay with library points is due (a timestamp in the
+# cache; 0: none): each regroup records it, the library views read it (library.tasks).
+NEXT_DUE_KEY = "library:regroup:next-due"
+
+
+def _scheduled_with_items():
+    return Article.objects.scheduled().filter(sections__kind__in=LIBRARY_KINDS)
+
+
+def next_scheduled():
+    """The publish time of the next scheduled essay with library points, or None."""
+    return _scheduled_with_items().order_by("published_at").values_list("published_at", flat=True).first()
+
+
+def record_next_due(when):
+    """Called by each regroup with :func:`next_scheduled` as it was when the regroup began."""
+    cache.set(NEXT_DUE_KEY, when.timestamp() if when else 0, None)
 
 
 @dataclass
@@ -156,12 +179,34 @@ def sync_items(progress=None):
 
 
 def regroup(progress=None):
-    """Rebuild items, themes and suggested links. ``progress(n)`` is called as items are grouped."""
+    """Rebuild items, themes and suggested links. ``progress(n)`` is called as items are grouped.
+
+    One transaction, which first writes the :class:`RegroupState` row: its
+    lock serialises regroups (a second one waits for the first to commit) and
+    is released when the holder's connection ends, however it ends. Readers
+    see the library before or after, never half way. The page cache hears of
+    it once, as the transaction ends (``articles.events.pages_changed``).
+    """
+    with transaction.atomic(), events.changes():
+        _lock()
+        report = _regroup(progress)
+        RegroupState.objects.filter(pk=RegroupState.ROW).update(finished_at=timezone.now())
+    return report
+
+
+def _lock():
+    """Take the regroup lock: write the one RegroupState row (made on first use)."""
+    if not RegroupState.objects.filter(pk=RegroupState.ROW).update(started_at=timezone.now()):
+        RegroupState.objects.get_or_create(pk=RegroupState.ROW)
+        RegroupState.objects.filter(pk=RegroupState.ROW).update(started_at=timezone.now())
+
+
+def _regroup(progress):
     started = time.perf_counter()
     report = Report()
     # Before the items are read: an essay that becomes due while this runs is
     # then still ahead of the time recorded, and regrouped again.
-    next_due = tasks.next_scheduled()
+    next_due = next_scheduled()
     report.items, stale = sync_items()
     stale = set(stale)
     rows = [
@@ -206,7 +251,7 @@ def regroup(progress=None):
         refresh_counts()
     report.themes = Theme.objects.count()
     report.links = suggest_links(rows, vectors)
-    tasks.record_next_due(next_due)
+    record_next_due(next_due)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -1,57 +1,42 @@
-"""Regrouping after an essay changes, without making the request wait.
+"""Regrouping after essays change: a task of its own, never in a web request.
 
-``LIBRARY_REGROUP_MODE`` (setting, or the environment variable of that name):
+``articles.events`` delivers the changed essays to :func:`essays_changed`
+(connected in ``LibraryConfig.ready``), in the task that follows every
+change. When the essays concern the library (one is published, has items,
+or is gone: :func:`concerns_library`) it asks for a regroup
+(:func:`request_regroup`): a ``regroup_library`` task, on the ``library``
+queue, set to run ``LIBRARY_REGROUP_DELAY_SECONDS`` later, unless one is
+already waiting -- so that publishing ten essays in a row regroups once.
 
-- ``"thread"`` (default): after the transaction commits, a daemon thread
-  waits :data:`DEBOUNCE_SECONDS` (so that publishing ten essays regroups
-  once, not ten times), then regroups, and again while more changes came in
-  meanwhile. One thread per process at most (``cache.add`` lock, which with
-  the shared Redis cache also means one per site); no broker needed.
-- ``"sync"``: regroup at once after commit (tests, small sites).
-- ``"off"``: do nothing; run ``manage.py regroup_items`` yourself (cron).
+Regroups never run side by side: ``library.regrouping.regroup`` holds the
+row lock of :class:`library.models.RegroupState` for its whole transaction,
+a lock that dies with its holder. Every regroup reads the database afresh,
+so a task that runs twice, or after another, is harmless.
 
 Scheduled essays have no items until they are due (``library.regrouping``).
 Each regroup records when the next scheduled essay with library points
-becomes due; the first library request after that time regroups
-(:func:`regroup_if_due`, in the ``thread`` and ``sync`` modes), so no cron
-job is needed. The page cache starts a new generation at that time too, so
-that first request reaches the view.
+becomes due; the first library request after that time asks for a regroup
+(:func:`regroup_if_due`), so no cron job is needed. The page cache starts a
+new generation at that time too, so that first request reaches the view.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import close_old_connections, connections, transaction
+from django.utils import timezone
+from django_tasks import TaskResultStatus, task
+
+from library.regrouping import LIBRARY_KINDS, NEXT_DUE_KEY, next_scheduled
 
 logger = logging.getLogger(__name__)
 
-LOCK_KEY = "library:regroup:lock"
-DIRTY_KEY = "library:regroup:dirty"
-# When the next scheduled essay with library points is due (a timestamp; 0: none).
-NEXT_DUE_KEY = "library:regroup:next-due"
-# The lock expires by itself if the process dies mid-regroup.
-LOCK_SECONDS = 15 * 60
-DEBOUNCE_SECONDS = 2.0
-
-
-def mode():
-    return getattr(settings, "LIBRARY_REGROUP_MODE", "thread")
-
-
-class _RegroupLater:
-    """The on-commit callback for some essays; recognisable so that a transaction queues one."""
-
-    def __init__(self):
-        self.article_ids = set()
-
-    def __call__(self):
-        if concerns_library(self.article_ids):
-            run_or_start()
+# How long the first request after a due time keeps the others from asking again.
+DUE_CLAIM_SECONDS = 15 * 60
 
 
 def concerns_library(article_ids):
@@ -62,6 +47,7 @@ def concerns_library(article_ids):
     from articles.models import Article
     from library.models import LibraryItem
 
+    article_ids = set(article_ids)
     return (
         Article.all_objects.filter(pk__in=article_ids, status=Article.Status.PUBLISHED).exists()
         or LibraryItem.objects.filter(article_id__in=article_ids).exists()
@@ -69,80 +55,47 @@ def concerns_library(article_ids):
     )
 
 
-def request_regroup(article_id, using="default"):
-    """Ask for a regroup once the current transaction commits (at once outside one), if the essay matters."""
-    if mode() == "off" or article_id is None:
-        return
-    connection = connections[using]
-    if connection.in_atomic_block:
-        for _, callback, *_ in getattr(connection, "run_on_commit", []):
-            if isinstance(callback, _RegroupLater):
-                callback.article_ids.add(article_id)
-                return
-    callback = _RegroupLater()
-    callback.article_ids.add(article_id)
-    transaction.on_commit(callback, using=using)
+def essays_changed(sender, essay_ids, **kwargs):
+    """Subscriber of ``articles.events.essay_changed`` (runs in the task after a change)."""
+    if concerns_library(essay_ids):
+        request_regroup()
 
 
-def run_or_start():
-    current = mode()
-    if current == "sync":
-        _regroup_logged()
-    elif current == "thread":
-        cache.set(DIRTY_KEY, True, LOCK_SECONDS)
-        if cache.add(LOCK_KEY, True, LOCK_SECONDS):
-            threading.Thread(target=_worker, name="library-regroup", daemon=True).start()
+@task(queue_name="library")
+def regroup_library():
+    """Regroup the library (``library.regrouping.regroup``); returns its report as text."""
+    from library.regrouping import regroup  # looked up when run (the tests replace it)
+
+    report = regroup()
+    logger.info("问题库/对策库已重新归类：%s", report)
+    return str(report)
 
 
-def _regroup_logged():
-    from library.regrouping import regroup
+def _waiting(backend):
+    """Whether a regroup task is already waiting to run (known for the database backend only)."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
 
-    try:
-        report = regroup()
-        logger.info("问题库/对策库已重新归类：%s", report)
-    except Exception:  # the edit is saved; the next regroup catches up
-        logger.exception("问题库/对策库重新归类失败")
+    if not isinstance(backend, DatabaseBackend):
+        return False
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path=regroup_library.module_path, backend_name=backend.alias,
+    ).exists()
 
 
-def _worker():
-    try:
-        while True:
-            time.sleep(DEBOUNCE_SECONDS)
-            if not cache.get(DIRTY_KEY):
-                cache.delete(LOCK_KEY)
-                # A change that came between the check and the release found
-                # the lock taken and started nothing: take it back for it.
-                if not cache.get(DIRTY_KEY) or not cache.add(LOCK_KEY, True, LOCK_SECONDS):
-                    break
-                continue
-            cache.delete(DIRTY_KEY)
-            close_old_connections()
-            _regroup_logged()
-    except BaseException:
-        cache.delete(LOCK_KEY)
-        raise
-    finally:
-        connections.close_all()
+def request_regroup():
+    """Enqueue a regroup a little later, unless one is already waiting (which will see this change)."""
+    backend = regroup_library.get_backend()
+    if _waiting(backend):
+        return None
+    delay = settings.LIBRARY_REGROUP_DELAY_SECONDS
+    regroup = regroup_library
+    if delay > 0 and backend.supports_defer:
+        regroup = regroup_library.using(run_after=timezone.now() + timedelta(seconds=delay))
+    return regroup.enqueue()
 
 
 # ---------------------------------------------------------------- scheduled essays
-
-
-def _scheduled_with_items():
-    from articles.models import Article
-    from library.regrouping import LIBRARY_KINDS
-
-    return Article.objects.scheduled().filter(sections__kind__in=LIBRARY_KINDS)
-
-
-def next_scheduled():
-    """The publish time of the next scheduled essay with library points, or None."""
-    return _scheduled_with_items().order_by("published_at").values_list("published_at", flat=True).first()
-
-
-def record_next_due(when):
-    """Called by each regroup with :func:`next_scheduled` as it was when the regroup began."""
-    cache.set(NEXT_DUE_KEY, when.timestamp() if when else 0, None)
 
 
 def _next_due():
@@ -156,7 +109,6 @@ def _next_due():
 
     from articles.models import Article
     from library.models import LibraryItem
-    from library.regrouping import LIBRARY_KINDS
 
     newest = LibraryItem.objects.aggregate(newest=Max("article__published_at"))["newest"]
     missed = Article.objects.published().filter(sections__kind__in=LIBRARY_KINDS)
@@ -172,14 +124,16 @@ def _next_due():
 
 
 def regroup_if_due():
-    """Regroup (as configured) once a scheduled essay with library points is due.
+    """Ask for a regroup once a scheduled essay with library points is due.
 
     Called by the public library views: one cache read per request. Only the
-    first request after the time starts the regroup (``cache.add``); the
-    regroup records the next time.
+    first request after the time enqueues the regroup (``cache.add``); the
+    regroup records the next time. The request itself never regroups.
     """
-    if mode() == "off":
-        return
     due = _next_due()
-    if due and time.time() >= due and cache.add(f"{NEXT_DUE_KEY}:{due}", True, LOCK_SECONDS):
-        run_or_start()
+    if due and time.time() >= due and cache.add(f"{NEXT_DUE_KEY}:{due}", True, DUE_CLAIM_SECONDS):
+        try:
+            request_regroup()
+        except Exception:  # noqa: BLE001 - a reader's page never fails for it; the next change regroups
+            cache.delete(f"{NEXT_DUE_KEY}:{due}")
+            logger.exception("问题库/对策库归类任务未能排队")

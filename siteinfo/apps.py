@@ -5,11 +5,6 @@ class SiteinfoConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "siteinfo"
     verbose_name = "网站信息"
-
-    def ready(self):
-        from config import pagecache
-        from siteinfo import signals  # noqa: F401  (cache invalidation)
-        from siteinfo.models import SiteSettings
-
-        # The footer of every page shows the site settings.
-        pagecache.register(SiteSettings)
+    # A change of the site settings (the footer of every page) is a site
+    # change: articles.events forgets the cached row and starts a new
+    # page-cache generation.

@@ -3,7 +3,7 @@
 One row (pk = 1). Every page shows it in the footer and the page metadata, so
 it is read through :func:`SiteSettings.current`, which keeps a copy in the
 cache: after the first page it costs no query. Saving (or deleting) the row
-drops the cached copy (``siteinfo.signals``), so an edit shows on the next
+drops the cached copy (``articles.events``), so an edit shows on the next
 page in every worker without a deploy.
 """
 

@@ -5,10 +5,5 @@ class TopicsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "topics"
     verbose_name = "专题栏目"
-
-    def ready(self):
-        from config import pagecache
-        from topics.models import Topic
-
-        # Topic names, order and navigation appear on every page.
-        pagecache.register(Topic)
+    # Topic names, order and navigation appear on every page: a change of a
+    # topic is a site change (articles.events).

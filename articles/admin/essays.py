@@ -32,6 +32,7 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from articles import events
 from articles.admin import history, importing, presence, review, uploads
 from articles.admin.actions import archive_selected, publish_selected, unpublish_selected
 from articles.admin.common import refuse
@@ -68,7 +69,7 @@ class SectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [SectionInline]
     list_display = (

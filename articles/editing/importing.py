@@ -3,10 +3,10 @@
 import reversion
 from django.db import transaction
 
+from articles import events
 from articles.editing import revisions, workflow
 from articles.models import Article, Section
 from articles.richtext import paragraphs_to_html
-from config import pagecache
 
 
 def _fit(model, field_name, value):
@@ -23,7 +23,7 @@ def import_essay(essay, *, topics=(), publish_now=False, user=None, source=""):
     plain-text paragraphs become ``<p>`` paragraphs; points take the kind of
     their section.
     """
-    with transaction.atomic(), reversion.create_revision():
+    with transaction.atomic(), events.changes(), reversion.create_revision():
         if user is not None:
             reversion.set_user(user)
         reversion.set_comment("导入文稿")
@@ -54,7 +54,7 @@ def import_essay(essay, *, topics=(), publish_now=False, user=None, source=""):
                     body=paragraphs_to_html(point.body),
                 ))
         Section.objects.bulk_create(rows)
-        pagecache.invalidate()  # bulk_create sends no signal
+        events.essays_changed([article.pk])  # bulk_create sends no signal
         if publish_now:
             workflow.publish(article, user)
         revisions.add_essay(article)

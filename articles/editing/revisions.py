@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from reversion.models import Version
 
+from articles import events
 from articles.editing import rules as proofreading
 from articles.editing import workflow
 from articles.editing.sections import normalize_sections
@@ -174,7 +175,7 @@ def restore(article, version, user, *, confirm_political=False):
     """
     if version.object_id != str(article.pk) or version.content_type.model_class() is not Article:
         raise ValueError("该版本不属于这篇文稿。")
-    with transaction.atomic(), reversion.create_revision():
+    with transaction.atomic(), events.changes(), reversion.create_revision():
         current = Article.objects.select_for_update().get(pk=article.pk)
         kept = {name: getattr(current, name) for name in WORKFLOW_FIELDS}
         text_before = proofreading.article_text(current)

@@ -1,8 +1,7 @@
 """Keeping an essay's flat list of sections consistent: positions and inherited kinds."""
 
+from articles import events
 from articles.models import Section
-from articles.reading import renditions
-from config import pagecache
 
 
 def normalize_sections(article):
@@ -31,7 +30,7 @@ def normalize_sections(article):
             changed.append(section)
     if changed:
         Section.objects.bulk_update(changed, ["position", "kind"])
-        # bulk_update sends no signal: cached and stored pages must still go stale.
-        pagecache.invalidate()
-        renditions.forget([article.pk])
+        # bulk_update sends no signal: cached and stored pages, the search
+        # index and the library must still hear of it.
+        events.essays_changed([article.pk])
     return sections

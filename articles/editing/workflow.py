@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from articles import events
 from articles.editing import rules as proofreading
 from articles.models import Article, ArticleTransition
 
@@ -224,7 +225,7 @@ def _step(article, user, action, status, stage, comment):
 def submit(article, user, comment=""):
     """送审: draft → review at stage 1."""
     comment = _clean_comment(comment)
-    with transaction.atomic():
+    with transaction.atomic(), events.changes():
         article = _locked(article)
         _raise(submit_refusal(user, article))
         _step(article, user, Action.SUBMIT, Status.IN_REVIEW, 1, comment)
@@ -238,7 +239,7 @@ def approve(article, user, comment="", *, confirm_political=False):
     publishing when the proofreader still reports political-term findings.
     """
     comment = _clean_comment(comment)
-    with transaction.atomic():
+    with transaction.atomic(), events.changes():
         article = _locked(article)
         _raise(review_refusal(user, article))
         stage, stages = article.review_stage, review_stages()
@@ -264,7 +265,7 @@ def reject(article, user, comment):
     comment = _clean_comment(comment)
     if not comment:
         raise WorkflowError("退回时请填写意见，告诉作者需要修改什么。")
-    with transaction.atomic():
+    with transaction.atomic(), events.changes():
         article = _locked(article)
         _raise(review_refusal(user, article))
         _step(article, user, Action.REJECT, Status.DRAFT, 0, comment)
@@ -378,7 +379,7 @@ def record_live_edit(article, user, status, changed, *, confirmed_findings=0):
 
 def move_to_recycle_bin(article, user):
     """Delete an essay the way editors mean it: it leaves every list, and can come back."""
-    with transaction.atomic():
+    with transaction.atomic(), events.changes():
         article.deleted_at = timezone.now()
         article.deleted_by = user
         article.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
@@ -388,7 +389,7 @@ def move_to_recycle_bin(article, user):
 
 def restore_from_recycle_bin(article, user):
     """Bring an essay back from the recycle bin, as it was (a published one goes back online)."""
-    with transaction.atomic():
+    with transaction.atomic(), events.changes():
         article.deleted_at = None
         article.deleted_by = None
         article.updated_by = user

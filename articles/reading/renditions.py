@@ -27,7 +27,8 @@ A stored page is used only while it matches both the essay
 (:func:`code_version`: templates, Python sources, static files manifest and
 the settings the page shows). Section and topic changes, which can happen
 without the essay being saved, delete the stored pages concerned
-(:func:`forget`, connected in ``articles.apps``). Anything stale is simply
+(:func:`forget`, called by ``articles.events`` in the transaction of the
+change, and again by the task that follows it). Anything stale is simply
 rendered again on the next request, so a deploy needs no extra step
 (``manage.py render_essays`` renders every page ahead of readers).
 
@@ -248,35 +249,39 @@ def forget(article_ids):
         EssayRendition.objects.filter(article_id__in=ids).delete()
 
     delete()
-    transaction.on_commit(delete)
+    transaction.on_commit(delete, robust=True)
 
 
 def forget_all():
     EssayRendition.objects.all().delete()
 
 
-# ---------------------------------------------------------------- signal receivers (articles.apps)
+# ---------------------------------------------------------------- subscriber of articles.events
+# (connected in ArticlesConfig.ready)
+
+# At most this many essays of one change are rendered ahead of readers by the task.
+PRERENDER_MAX = 10
 
 
-def section_changed(sender, instance, **kwargs):
-    forget([instance.article_id])
+def essays_changed(sender, essay_ids, **kwargs):
+    """After the commit (a task): forget the essays' stored pages again -- a reader's render
+    that read the old rows just before the commit may have stored one -- and render the
+    published ones ahead of readers. (``articles.events`` already forgot them in the
+    transaction of the change: what readers get does not wait for this task.)"""
+    from django.test import RequestFactory
 
-
-def topics_of_essay_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if not action.startswith("post_"):
+    ids = sorted(essay_ids)
+    EssayRendition.objects.filter(article_id__in=ids).delete()
+    if len(ids) > PRERENDER_MAX:
         return
-    if reverse:  # topic.articles.add(...) and the like
-        if action == "post_clear":
-            forget_all()
-        else:
-            forget(pk_set or ())
-    else:
-        forget([instance.pk])
+    factory = RequestFactory()
+    for article in Article.objects.published().filter(pk__in=ids).prefetch_related("sections", "topics"):
+        render_all([article], factory.get(article.get_absolute_url()))
 
 
-def topic_changed(sender, instance, **kwargs):
-    """A topic's name and address are shown on its essays' pages."""
-    forget(Article.topics.through.objects.filter(topic_id=instance.pk).values_list("article_id", flat=True))
+def site_changed(sender, **kwargs):
+    """A topic or the site settings changed: every stored page goes (each is rendered again when read)."""
+    forget_all()
 
 
 def render_all(articles, request):

@@ -7,8 +7,9 @@ a proxy in front of it. Each view adds one to a per-essay counter in the
 cache and to a global pending total; the counters are moved into
 ``Article.view_count`` with one ``UPDATE ... SET view_count = view_count + n``
 per essay when the pending total or the age of the oldest pending view passes
-a threshold (checked inside the beacon's request, under a cache lock), and by
-``manage.py flush_view_counts``.
+a threshold (checked by the beacon's request, which then queues the
+:func:`flush_views` task: the request itself writes no count), and by
+``manage.py flush_view_counts``. One flush at a time (a cache lock).
 
 With the local-memory cache (one process, development) the counters live in
 that process; production shares them through Redis (``REDIS_URL``). A lost
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
+from django_tasks import task
 
 from articles.models import Article
 from config import ratelimit
@@ -42,6 +44,8 @@ PENDING_TOTAL = PREFIX + "pending"
 OLDEST = PREFIX + "oldest"
 LOCK = PREFIX + "lock"
 LOCK_SECONDS = 60
+# A flush is queued and not yet run (one task at a time, not one per beacon).
+QUEUED = PREFIX + "queued"
 # Pending counters outlive any sensible flush interval by far.
 COUNTER_SECONDS = 7 * 24 * 3600
 
@@ -123,9 +127,15 @@ def flush_due():
 
 
 def maybe_flush():
-    """Flush when due and no other worker is flushing. Returns the views written."""
-    if not flush_due():
-        return 0
+    """Queue a flush (:func:`flush_views`) when one is due and none is queued yet."""
+    if flush_due() and cache.add(QUEUED, 1, LOCK_SECONDS):
+        flush_views.enqueue()
+
+
+@task()
+def flush_views():
+    """The task a beacon queues: write the pending counts (see :func:`flush`)."""
+    cache.delete(QUEUED)
     return flush()
 
 

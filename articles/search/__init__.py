@@ -11,7 +11,9 @@ The interface (the rest of the package is how it works)::
     remove_article(article_id)
     rebuild(progress=callback)          # everything (manage.py rebuild_search_index)
     admin_search_results(queryset, term)  # for ModelAdmin.get_search_results
-    connect_signals()                   # keep the index current (ArticlesConfig.ready)
+
+The index follows changes of essays through ``articles.events`` (a task after
+the commit): ``articles.search.updates`` is the subscriber.
 
 ``segmentation`` and ``snippets`` are pure Python (no Django); ``backends``
 holds one backend per database vendor; ``models`` the index's tables.
@@ -28,8 +30,6 @@ _API = {
     "index_article": "articles.search.indexing",
     "remove_article": "articles.search.indexing",
     "rebuild": "articles.search.indexing",
-    "connect_signals": "articles.search.signals",
-    "disconnect_signals": "articles.search.signals",
     "parse_query": "articles.search.segmentation",
 }
 

@@ -60,3 +60,19 @@ def test_settings_add_the_replica_from_the_environment(monkeypatch):
     finally:
         monkeypatch.undo()
         importlib.reload(project_settings)
+
+
+def test_the_task_queue_and_the_tasks_read_the_primary():
+    """The worker locks task rows (a replica cannot), and a task follows a change
+    that just committed, which a lagging replica may not have yet."""
+    from django_tasks.backends.immediate import ImmediateBackend
+    from django_tasks.signals import task_started
+    from django_tasks_db.models import DBTaskResult
+
+    router = routers.PrimaryReplicaRouter()
+    routers.unpin()
+    assert router.db_for_read(DBTaskResult) == "default"
+    assert router.db_for_read(Article) == "replica"
+    task_started.send_robust(sender=ImmediateBackend, task_result=None)  # (the logging receiver wants a real one)
+    assert router.db_for_read(Article) == "default"
+    routers.unpin()

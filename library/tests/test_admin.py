@@ -11,8 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _corpus(settings):
-    settings.LIBRARY_REGROUP_MODE = "off"
+def _corpus(no_task_worker):
     for i in range(3):
         make_essay(problems=[ATTITUDE[i], ORGANIZATION[i]], countermeasures=STUDY)
     regroup()

@@ -12,11 +12,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def library(settings):
+def library(no_task_worker):
     from library.models import LibraryItem
     from library.regrouping import regroup
 
-    settings.LIBRARY_REGROUP_MODE = "off"
     for i in range(3):
         make_essay(problems=[ATTITUDE[i], ORGANIZATION[i]], countermeasures=STUDY, author_org=f"第{i}党委")
     regroup()

@@ -21,8 +21,7 @@ def content(response):
 
 
 @pytest.fixture(autouse=True)
-def _data(settings):
-    settings.LIBRARY_REGROUP_MODE = "off"
+def _data(settings, no_task_worker):
     settings.LIBRARY_EXPORT_RATE_LIMIT = 1000
     make_essay(problems=ATTITUDE[:2], author_org="海西州委组织部", title="关于基层党建的调研报告")
     make_essay(problems=[ORGANIZATION[0], "=HYPERLINK(\"http://evil\")+组织生活流于形式"], author_org="西宁市委")

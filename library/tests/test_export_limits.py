@@ -22,8 +22,7 @@ XLSX = "/library/problems/export.xlsx"
 
 
 @pytest.fixture(autouse=True)
-def _data(settings):
-    settings.LIBRARY_REGROUP_MODE = "off"
+def _data(settings, no_task_worker):
     settings.LIBRARY_EXPORT_RATE_LIMIT = 1000
     make_essay(problems=ATTITUDE[:2], author_org="海西州委组织部", title="关于基层党建的调研报告")
     make_essay(problems=[ORGANIZATION[0]], author_org="西宁市委", title="西宁市基层组织建设的思考")

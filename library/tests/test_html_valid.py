@@ -10,8 +10,7 @@ from library.tests.factories import ATTITUDE, ORGANIZATION, STUDY, make_essay
 
 
 @pytest.mark.django_db
-def test_library_pages_are_valid_html(client, vnu, tmp_path, settings):  # noqa: F811
-    settings.LIBRARY_REGROUP_MODE = "off"
+def test_library_pages_are_valid_html(client, vnu, tmp_path, no_task_worker):  # noqa: F811
     column = make_topic("组织建设")
     for i in range(3):
         make_essay(problems=[ATTITUDE[i], ORGANIZATION[i]], countermeasures=STUDY, topics=[column], author_org=f"第{i}党委")

@@ -42,9 +42,8 @@ HIDDEN_WORD = "红旗"
 
 
 @pytest.fixture(autouse=True)
-def _regroup_by_hand(settings):
+def _regroup_by_hand(settings, no_task_worker):
     # What readers see in the seconds before the regroup that follows a change.
-    settings.LIBRARY_REGROUP_MODE = "off"
     settings.LIBRARY_EXPORT_RATE_LIMIT = 1000  # one client reads everything, again and again
 
 
@@ -117,8 +116,7 @@ def test_a_scheduled_essay_leaves_no_trace_in_the_library(client):
     assert any(ORGANIZATION[0] in text or ORGANIZATION[1] in text for text in sources.values())
 
 
-def test_a_scheduled_essay_joins_the_library_when_its_time_comes_without_a_command(client, settings):
-    settings.LIBRARY_REGROUP_MODE = "sync"
+def test_a_scheduled_essay_joins_the_library_when_its_time_comes_without_a_command(client, tasks_run_at_once):
     public_essays()
     scheduled = hidden_essay(published_at=timezone.now() + timedelta(days=7))
     regroup()
@@ -206,12 +204,11 @@ def test_a_regroup_records_when_the_next_scheduled_essay_is_due(settings):
     assert not LibraryItem.objects.filter(article=later).exists()
 
 
-def test_an_essay_that_became_due_while_the_cache_was_lost_is_still_brought_in(client, settings):
+def test_an_essay_that_became_due_while_the_cache_was_lost_is_still_brought_in(client, tasks_run_at_once):
     from django.core.cache import cache
 
     from library import tasks
 
-    settings.LIBRARY_REGROUP_MODE = "sync"
     public_essays()
     scheduled = hidden_essay(published_at=timezone.now() + timedelta(days=7))
     regroup()
@@ -221,11 +218,17 @@ def test_an_essay_that_became_due_while_the_cache_was_lost_is_still_brought_in(c
         assert cache.get(tasks.NEXT_DUE_KEY) == 0  # nothing else scheduled
 
 
-def test_nothing_is_regrouped_by_a_request_when_regrouping_is_left_to_cron(client, settings):
-    settings.LIBRARY_REGROUP_MODE = "off"
+def test_a_request_only_queues_the_regroup_it_never_runs_it(client, no_task_worker):
+    from library import tasks
+
     public_essays()
     scheduled = hidden_essay(published_at=timezone.now() + timedelta(days=7))
     regroup()
+    no_task_worker.clear()
     with time_machine.travel(scheduled.published_at + timedelta(minutes=1), tick=False):
         client.get(PROBLEMS)
+        client.get(PROBLEMS)
         assert not LibraryItem.objects.filter(article=scheduled).exists()
+    # The first request after the time queued one regroup for the worker; the second did not.
+    queued = [result.task.func for result in no_task_worker.results]
+    assert queued == [tasks.regroup_library.func]

@@ -14,9 +14,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _no_signals(settings):
-    # These tests call regroup() themselves; the signal tests switch it on.
-    settings.LIBRARY_REGROUP_MODE = "off"
+def _no_signals(no_task_worker):
+    # These tests call regroup() themselves; the tests of what follows a change
+    # run the tasks (tasks_run_at_once, or the database backend and its worker).
+    pass
 
 
 def corpus():
@@ -171,8 +172,7 @@ def test_the_command_regroups_with_a_report(capsys):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_publishing_regroups_after_commit_in_sync_mode(settings):
-    settings.LIBRARY_REGROUP_MODE = "sync"
+def test_publishing_regroups_after_commit(tasks_run_at_once):
     essay = make_essay(problems=ATTITUDE, status=Article.Status.DRAFT, published_at=None)
     assert not LibraryItem.objects.exists()  # a draft is not in the library
     with transaction.atomic():
@@ -184,10 +184,9 @@ def test_publishing_regroups_after_commit_in_sync_mode(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_editing_a_draft_never_regroups(settings, monkeypatch):
-    settings.LIBRARY_REGROUP_MODE = "sync"
+def test_editing_a_draft_never_regroups(tasks_run_at_once, monkeypatch):
     calls = []
-    monkeypatch.setattr("library.tasks._regroup_logged", lambda: calls.append(1))
+    monkeypatch.setattr("library.regrouping.regroup", lambda *a, **k: calls.append(1))
     draft = make_draft()
     draft.title = "改过的标题"
     draft.save()
@@ -196,36 +195,60 @@ def test_editing_a_draft_never_regroups(settings, monkeypatch):
     assert calls
 
 
-def test_thread_mode_starts_one_worker(settings, monkeypatch):
+@pytest.mark.django_db(transaction=True)
+def test_changes_in_a_row_queue_one_regroup(database_tasks):
+    """Publishing several essays one after the other: the first change queues a regroup a
+    little later, the others find it waiting (it will see them all)."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from articles.events import deliver_changes
     from library import tasks
 
-    settings.LIBRARY_REGROUP_MODE = "thread"
-    started = []
-    monkeypatch.setattr(tasks.threading, "Thread", lambda **kw: type("T", (), {"start": lambda self: started.append(kw)})())
-    tasks.cache.delete(tasks.LOCK_KEY)
-    tasks.run_or_start()
-    tasks.run_or_start()
-    assert len(started) == 1
-    tasks.cache.delete(tasks.LOCK_KEY)
+    essays = [make_essay(problems=[ATTITUDE[i]]) for i in range(3)]
+    for essay in essays:
+        deliver_changes.call(essay_ids=[essay.pk])  # what the worker runs after each change
+    waiting = DBTaskResult.objects.filter(task_path=tasks.regroup_library.module_path)
+    assert waiting.count() == 1
+    assert waiting.get().status == TaskResultStatus.READY
+    assert waiting.get().queue_name == "library"
+    assert not DBTaskResult.objects.ready().filter(task_path=tasks.regroup_library.module_path).exists()  # not yet due
 
 
-def test_the_worker_regroups_while_changes_come_and_then_releases_the_lock(settings, monkeypatch):
-    from library import tasks
+@pytest.mark.django_db(transaction=True)
+def test_regroups_wait_for_each_other_on_a_database_lock():
+    """A second regroup cannot start while one holds the RegroupState row: it waits for
+    the commit (PostgreSQL's row lock; SQLite's write lock). The lock dies with its connection."""
+    import threading
 
-    settings.LIBRARY_REGROUP_MODE = "thread"
-    monkeypatch.setattr(tasks, "DEBOUNCE_SECONDS", 0)
-    monkeypatch.setattr(tasks.connections, "close_all", lambda: None)
-    monkeypatch.setattr(tasks, "close_old_connections", lambda: None)
-    runs = []
+    from django.db import connection, connections
 
-    def regroup_and_change_once():
-        runs.append(1)
-        if len(runs) == 1:
-            tasks.cache.set(tasks.DIRTY_KEY, True)  # an essay published during the regroup
+    from library.models import RegroupState
 
-    monkeypatch.setattr(tasks, "_regroup_logged", regroup_and_change_once)
-    tasks.cache.set(tasks.DIRTY_KEY, True)
-    tasks.cache.add(tasks.LOCK_KEY, True)
-    tasks._worker()
-    assert len(runs) == 2
-    assert tasks.cache.get(tasks.LOCK_KEY) is None
+    if connection.vendor == "sqlite":
+        pytest.skip("an in-memory SQLite test database is one connection: nothing to wait for")
+    make_essay(problems=ATTITUDE)
+    regroup()  # makes the row
+    order = []
+    holding = threading.Event()
+
+    def first():
+        try:
+            with transaction.atomic():
+                RegroupState.objects.filter(pk=RegroupState.ROW).update(started_at=None)  # as regroup() does
+                holding.set()
+                order.append("first holds the lock")
+                import time
+
+                time.sleep(0.5)
+                order.append("first commits")
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    holding.wait(5)
+    regroup()
+    order.append("second regrouped")
+    thread.join()
+    assert order == ["first holds the lock", "first commits", "second regrouped"]

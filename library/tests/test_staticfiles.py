@@ -25,8 +25,7 @@ def test_the_finder_is_installed():
 
 
 @pytest.mark.django_db
-def test_without_node_modules_the_page_has_tables_and_no_echarts(client, tmp_path, monkeypatch, settings):
-    settings.LIBRARY_REGROUP_MODE = "off"
+def test_without_node_modules_the_page_has_tables_and_no_echarts(client, tmp_path, monkeypatch, no_task_worker):
     monkeypatch.setattr(staticfiles, "SOURCE", tmp_path / "missing.js")
     make_essay(problems=ATTITUDE)
     regroup()

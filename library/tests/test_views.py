@@ -22,8 +22,8 @@ EXTRA_HOSTILE = ["'\"<script>", "a" * 20000, "🇨🇳" * 50, "\x00\x01", "../..
 
 
 @pytest.fixture(autouse=True)
-def _regroup_by_hand(settings):
-    settings.LIBRARY_REGROUP_MODE = "off"
+def _regroup_by_hand(no_task_worker):
+    pass
 
 
 @pytest.fixture

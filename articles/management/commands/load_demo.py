@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from articles import events
 from articles.editing import revisions, importing, workflow
 from articles.essay import parse
 from articles.models import Article
@@ -42,7 +43,8 @@ class Command(BaseCommand):
     help = "载入演示内容：团队撰写的演示文稿（含一篇待校对的受损草稿）及专题。重复运行不会产生重复数据。"
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        # One batch (articles.events): the demo content is followed by one task.
+        with transaction.atomic(), events.changes():
             topics = self._ensure_topics()
             created = self._ensure_essays(topics)
         total = Article.objects.count()

@@ -1,9 +1,9 @@
 """Searching essays, on whichever database runs the tests (SQLite or PostgreSQL).
 
 Essays are made inside ``django_capture_on_commit_callbacks(execute=True)``:
-the index is updated when a transaction commits, and a test's transaction
-never does, so the callbacks are run by hand -- the same code path as in
-production, where the admin's request commits.
+the index is updated by the task that follows a change (``articles.events``),
+which the tests' immediate task backend runs when the transaction commits,
+and a test's transaction never does, so the callbacks are run by hand.
 """
 
 from datetime import datetime, timedelta
@@ -16,17 +16,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.models import Article, Section
-from articles.search import admin_search_results, connect_signals, index_article, rebuild, search
+from articles import events
+from articles.search import admin_search_results, index_article, rebuild, search
 from articles.search.backends import Conditions, PostgresBackend, get_backend
 from articles.search.engine import MESSAGE_EMPTY, MESSAGE_NOTHING_SEARCHABLE
 from articles.search.models import SearchDocument, SearchPassage
 from articles.search.segmentation import parse_query
-from articles.search.signals import _IndexLater, schedule_index
 from articles.tests.factories import make_article, make_draft, make_scheduled, make_section, make_topic
 from topics.models import Topic
-
-# Until ArticlesConfig.ready() connects them; idempotent (dispatch_uid).
-connect_signals()
 
 # nav; topic choices; years; units; ranking (with the count); page; topics of the page
 # -- and on PostgreSQL the planner's estimate that picks the ranking plan.
@@ -481,13 +478,18 @@ def test_a_scheduled_essay_is_found_once_its_time_has_come(indexed):
 
 
 @pytest.mark.django_db
-def test_several_changes_in_one_transaction_index_the_essay_once(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks() as callbacks:
+def test_several_changes_in_one_batch_index_the_essay_once(django_capture_on_commit_callbacks, monkeypatch):
+    from articles.search import indexing
+
+    indexed_ids = []
+    real_index_article = indexing.index_article
+    monkeypatch.setattr(indexing, "index_article", lambda pk: indexed_ids.append(pk) or real_index_article(pk))
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic(), events.changes():
         article = make_article("一篇文稿", sections=3)
         article.title = "改过的标题"
         article.save()
-    ours = [c for c in callbacks if isinstance(c, _IndexLater)]
-    assert [c.article_id for c in ours] == [article.pk]
+    assert indexed_ids == [article.pk]
+    assert ids(search("改过")) == [article.pk]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -500,7 +502,7 @@ def test_a_rolled_back_edit_indexes_nothing_and_a_later_one_still_does():
         raise RuntimeError
     assert ids(search("原来")) == [article.pk]
     with transaction.atomic():
-        schedule_index(article.pk)  # queued again: the rolled-back one is gone
+        events.essays_changed([article.pk])  # announced again: the rolled-back one is gone
         article.title = "提交的标题"
         article.save()
     assert ids(search("提交")) == [article.pk]
