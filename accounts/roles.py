@@ -59,6 +59,10 @@ DECLARED = {
 
 # 管理员 holds every permission of these apps and of the project's own apps …
 ADMINISTRATOR_APPS = frozenset({"auth"})
+# … and may read what the background tasks did (django-tasks' results in the
+# admin: a regroup or a re-index that failed shows there); only the task
+# worker writes them.
+ADMINISTRATOR_EXTRA = frozenset({"django_tasks_database.view_dbtaskresult"})
 # … except what only superusers should do.
 SUPERUSER_ONLY = frozenset({
     # What a permission means, and what each role holds (declared here, not in the admin).
@@ -88,7 +92,8 @@ def permissions_of(role, available, project_apps=None):
     if role == ADMINISTRATOR:
         project_apps = project_app_labels() if project_apps is None else project_apps
         apps = ADMINISTRATOR_APPS | set(project_apps)
-        return {name for name in available if name.split(".", 1)[0] in apps and name not in SUPERUSER_ONLY}
+        held = {name for name in available if name.split(".", 1)[0] in apps and name not in SUPERUSER_ONLY}
+        return held | (ADMINISTRATOR_EXTRA & set(available))
     return DECLARED[role] & set(available)
 
 

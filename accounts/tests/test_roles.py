@@ -84,6 +84,8 @@ def test_migrate_sets_the_permissions_rather_than_adding_to_them():
 def test_the_administrator_holds_every_permission_of_the_project_and_auth_apps_but_the_superuser_only_ones():
     apps = roles.project_app_labels() | {"auth"}
     expected = {name for name in every_permission() if name.split(".")[0] in apps} - SUPERUSER_ONLY
+    # and reads the background tasks' results
+    expected |= {"django_tasks_database.view_dbtaskresult"}
     assert held(ADMINISTRATOR) == expected
     assert {"library.delete_libraryitem", "library.change_theme", "siteinfo.change_sitesettings"} <= expected
 
@@ -118,3 +120,9 @@ def test_an_editor_renames_a_library_theme(client):
 @pytest.mark.parametrize("role", [AUTHOR, EDITOR, REVIEWER])
 def test_the_administrator_holds_every_permission_of_the_other_roles_so_may_grant_them(role):
     assert held(role) <= held(ADMINISTRATOR)
+
+
+@pytest.mark.parametrize(("role", "status"), [(ADMINISTRATOR, 200), (EDITOR, 403), (REVIEWER, 403), (AUTHOR, 403)])
+def test_administrators_read_the_background_tasks_results(client, role, status):
+    page = logged_in(client, user_in(role)).get(reverse("admin:django_tasks_database_dbtaskresult_changelist"))
+    assert page.status_code == status
