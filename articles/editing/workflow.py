@@ -291,6 +291,25 @@ def available_actions(user, article):
 _PUBLICATION_FIELDS = ["status", "published_at", "updated_by", "updated_at"]
 
 
+def _move(article, user, status, action, comment=""):
+    """Put ``article`` in ``status`` (out of any review round) and record the step if the status changed.
+
+    One transaction and one batch (``articles.events``): the status and its
+    流转记录 entry are written together, and readers' pages follow at once.
+    """
+    with transaction.atomic(), events.changes():
+        before = (article.status, article.review_stage)
+        article.status = status
+        article.review_stage = 0
+        if status == Status.PUBLISHED and article.published_at is None:
+            article.published_at = timezone.now()
+        article.updated_by = user
+        article.save(update_fields=[*_PUBLICATION_FIELDS, "review_stage"])
+        if before[0] != status:
+            record_transition(article, user, action, *before, comment=comment)
+    return article
+
+
 def publish(article, user):
     """Publish ``article`` on behalf of ``user``.
 
@@ -299,16 +318,7 @@ def publish(article, user):
     shows the essay when its time comes). Publishing twice changes nothing
     but ``updated_by``.
     """
-    before = (article.status, article.review_stage)
-    article.status = Article.Status.PUBLISHED
-    article.review_stage = 0
-    if article.published_at is None:
-        article.published_at = timezone.now()
-    article.updated_by = user
-    article.save(update_fields=[*_PUBLICATION_FIELDS, "review_stage"])
-    if before[0] != article.status:
-        record_transition(article, user, Action.PUBLISH, *before)
-    return article
+    return _move(article, user, Status.PUBLISHED, Action.PUBLISH)
 
 
 CONFIRMATION_FIELDS = ["political_findings_confirmed_by", "political_findings_confirmed_at"]
@@ -329,25 +339,12 @@ def record_political_confirmation(article, user, *, confirmed):
 
 def unpublish(article, user, comment=""):
     """Take ``article`` back to draft; its publish time is kept for next time."""
-    before = (article.status, article.review_stage)
-    article.status = Article.Status.DRAFT
-    article.review_stage = 0
-    article.updated_by = user
-    article.save(update_fields=[*_PUBLICATION_FIELDS, "review_stage"])
-    if before[0] != article.status:
-        record_transition(article, user, Action.UNPUBLISH, *before, comment=comment)
-    return article
+    return _move(article, user, Status.DRAFT, Action.UNPUBLISH, comment)
 
 
 def archive(article, user, comment=""):
     """Take a published essay off the site but keep it apart from drafts (已归档)."""
-    before = (article.status, article.review_stage)
-    article.status = Article.Status.ARCHIVED
-    article.review_stage = 0
-    article.updated_by = user
-    article.save(update_fields=[*_PUBLICATION_FIELDS, "review_stage"])
-    record_transition(article, user, Action.ARCHIVE, *before, comment=comment)
-    return article
+    return _move(article, user, Status.ARCHIVED, Action.ARCHIVE, comment)
 
 
 def record_transition(article, user, action, from_status, from_stage=0, *, comment="", to_status=None):
