@@ -51,37 +51,36 @@ def publish_selected(model_admin, request, queryset):
 
 @admin.action(description="撤回所选文稿", permissions=["publish"])
 def unpublish_selected(model_admin, request, queryset):
-    withdrawn = already = 0
-    with transaction.atomic():
-        for article in queryset:
-            if article.status in (Article.Status.DRAFT, Article.Status.IN_REVIEW):
-                already += 1
-                continue
-            workflow.unpublish(article, request.user)
-            withdrawn += 1
-    parts = []
-    if withdrawn:
-        parts.append(f"已撤回 {withdrawn} 篇文稿，改为草稿")
-    if already:
-        parts.append(f"{already} 篇原本就是草稿，未作改动")
-    level = messages.SUCCESS if withdrawn else messages.INFO
-    model_admin.message_user(request, "；".join(parts) + "。", level)
+    _take_off_the_site(
+        model_admin, request, queryset, workflow.unpublish,
+        lambda article: article.status not in (Article.Status.DRAFT, Article.Status.IN_REVIEW),
+        "已撤回 {} 篇文稿，改为草稿", "{} 篇原本就是草稿，未作改动",
+    )
 
 
 @admin.action(description="归档所选文稿", permissions=["publish"])
 def archive_selected(model_admin, request, queryset):
-    archived = skipped = 0
+    _take_off_the_site(
+        model_admin, request, queryset, workflow.archive,
+        lambda article: article.status == Article.Status.PUBLISHED,
+        "已归档 {} 篇文稿", "{} 篇不是已发布状态，未作改动",
+    )
+
+
+def _take_off_the_site(model_admin, request, queryset, move, applies, done, left):
+    """Withdraw or archive the selected essays that ``applies`` to, in one transaction, and say what was done."""
+    moved = skipped = 0
     with transaction.atomic():
         for article in queryset:
-            if article.status != Article.Status.PUBLISHED:
+            if not applies(article):
                 skipped += 1
                 continue
-            workflow.archive(article, request.user)
-            archived += 1
-    parts = [f"已归档 {archived} 篇文稿"] if archived else []
+            move(article, request.user)
+            moved += 1
+    parts = [done.format(moved)] if moved else []
     if skipped:
-        parts.append(f"{skipped} 篇不是已发布状态，未作改动")
-    model_admin.message_user(request, "；".join(parts) + "。", messages.SUCCESS if archived else messages.INFO)
+        parts.append(left.format(skipped))
+    model_admin.message_user(request, "；".join(parts) + "。", messages.SUCCESS if moved else messages.INFO)
 
 
 def _publish_confirmation(model_admin, request, articles, flagged):
