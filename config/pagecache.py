@@ -55,8 +55,8 @@ withdrawal commits. How that holds:
 * When the cache itself fails (Redis down or its circuit breaker open),
   pages are rendered uncached: a cache outage never becomes an error page.
 
-``memoize(name, compute, *key)`` keeps an aggregate (topic counts, related
-essays) for the current generation, for the pages that are rendered.
+``memoize(name, compute, *key)`` keeps an aggregate (topic counts, filter
+choices) for the current generation, for the pages that are rendered.
 """
 
 from __future__ import annotations
@@ -96,6 +96,9 @@ CACHEABLE_METHODS = ("GET", "HEAD")
 # How long a request may hold a page's render lock (a render takes milliseconds;
 # the lock expires by itself if the request dies).
 RENDER_LOCK_SECONDS = 10
+# How long a memoized value may stay in the cache. It is only ever read for
+# the generation it was computed in; this bounds what unused ones occupy.
+MEMO_SECONDS = 600
 
 _schedules = []
 _current = contextvars.ContextVar("pagecache_generation", default=None)
@@ -429,7 +432,7 @@ def remember(entry, value, timeout=None):
     if generation is None:
         return
     try:
-        _cache().set(_memo_key(entry), (generation, value), timeout or settings.FRAGMENT_CACHE_SECONDS)
+        _cache().set(_memo_key(entry), (generation, value), timeout or MEMO_SECONDS)
     except Exception:  # noqa: BLE001
         pass
 
