@@ -46,7 +46,8 @@ withdrawal commits. How that holds:
   that page, so a burst after a change still costs one render, and nobody
   is shown what was just withdrawn.
 * Responses carry a strong ``ETag`` (a hash of the body) and
-  ``Last-Modified``; a conditional GET is answered ``304 Not Modified``.
+  ``Last-Modified``; a conditional GET is answered ``304 Not Modified``
+  (Django's ``get_conditional_response``).
   Every response of a public page -- stored or not, 404 included -- tells
   shared caches (nginx) to keep it ``PAGE_CACHE_PROXY_SECONDS`` and to serve
   it stale no longer than that while revalidating, so the proxy replaces its
@@ -78,9 +79,10 @@ from django.db import connections, router, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from django.http import HttpResponse, HttpResponseNotModified, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.http import http_date
 
 from config import routers
 from config.models import PublicationEpoch
@@ -477,25 +479,15 @@ def _forget_resolved(setting, **kwargs):
         _resolved.clear()
 
 
-def _etag(body):
-    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
-
-
-def _not_modified(request, etag, last_modified):
-    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
-    if if_none_match is not None:
-        tags = [tag.strip() for tag in if_none_match.split(",")]
-        return etag in tags or "*" in tags or ("W/" + etag) in tags
-    since = request.META.get("HTTP_IF_MODIFIED_SINCE")
-    if since is not None:
-        since = parse_http_date_safe(since)
-        return since is not None and int(last_modified) <= since
-    return False
-
-
-def _add_validators(response, etag, last_modified):
+def _conditional(request, response, etag, last_modified, outcome):
+    """``response`` with its validators, or the ``304 Not Modified`` (or ``412``) that
+    Django's ``get_conditional_response`` makes of it for a conditional request; marked
+    ``X-Page-Cache: outcome`` either way. A stored 404 is never answered conditionally."""
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
+    response = get_conditional_response(request, etag=etag, last_modified=int(last_modified), response=response)
+    response["X-Page-Cache"] = outcome
+    return response
 
 
 def cache_control():
@@ -680,21 +672,11 @@ class PageCacheMiddleware:
 
     def _from_stored(self, request, stored):
         _, headers, body, etag, last_modified, status = stored
-        if status == 200 and _not_modified(request, etag, last_modified):
-            response = HttpResponseNotModified()
-            for name in ("Cache-Control", "Vary"):
-                if name in headers:
-                    response[name] = headers[name]
-        else:
-            response = HttpResponse(b"" if request.method == "HEAD" else body, status=status)
-            # The stored headers were validated when the page was rendered:
-            # copied in as they are (ResponseHeaders' own storage) rather than
-            # checked again one by one on every hit.
-            response.headers._store = {name.lower(): (name, value) for name, value in headers.items()}
-            response.headers._store["content-length"] = ("Content-Length", str(len(body)))
-        _add_validators(response, etag, last_modified)
-        response["X-Page-Cache"] = "hit"
-        return response
+        response = HttpResponse(
+            b"" if request.method == "HEAD" else body, status=status,
+            headers={**headers, "Content-Length": str(len(body))},
+        )
+        return _conditional(request, response, etag, last_modified, "hit")
 
     def _storable(self, request, response, *, replacing=False):
         """Whether ``response`` may be kept: a 200, or the 404 of an address that had a
@@ -715,7 +697,9 @@ class PageCacheMiddleware:
 
     def _store(self, request, response, key, token):
         body = response.content
-        etag = _etag(body)
+        response.headers.pop("ETag", None)
+        set_response_etag(response)  # strong: a hash of the body
+        etag = response.get("ETag", '""')  # Django gives an empty body none: the empty tag
         last_modified = time.time()
         status = response.status_code
         response["Cache-Control"] = cache_control()
@@ -727,15 +711,7 @@ class PageCacheMiddleware:
             _cache().set(key, (token, headers, body, etag, last_modified, status), settings.PAGE_CACHE_SECONDS)
         except Exception:  # noqa: BLE001
             logger.warning("page cache unavailable: not stored", exc_info=True)
-        _add_validators(response, etag, last_modified)
-        response["X-Page-Cache"] = "miss"
-        if status == 200 and _not_modified(request, etag, last_modified):
-            not_modified = HttpResponseNotModified()
-            for name in ("Cache-Control", "Vary", "ETag", "Last-Modified", "X-Page-Cache"):
-                if name in response:
-                    not_modified[name] = response[name]
-            return not_modified
-        return response
+        return _conditional(request, response, etag, last_modified, "miss")
 
 
 class ChangeNoticeMiddleware:
