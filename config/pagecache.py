@@ -1,5 +1,33 @@
 """Whole-page caching of the reading site for anonymous readers.
 
+The cache layers of the reading site, outermost first, and why each is kept
+(figures: ``benchmarks/serving.py``, 2 cores, December 2026):
+
+1. nginx's proxy cache (``deploy/nginx/portal.conf``): a page for
+   ``PAGE_CACHE_PROXY_SECONDS``, then revalidated with its ETag. A burst on
+   one page never reaches Python (70-100% of nginx's static-file rate).
+2. This module's whole-page cache: an anonymous public page, per
+   generation. A hit is one cache round trip and no query, before any other
+   middleware. Home, list, topic and search pages aggregate over every
+   essay: 40-150 req/s rendered, 1,700-4,600 req/s from here.
+3. Stored renditions (``articles.reading.renditions``, in the database): an
+   essay page rendered once per essay and code version, what changes with
+   other content left as slots. Each publish starts a new generation and
+   most essays are read rarely, so a page-cache miss is the usual way into
+   an essay: one query and a string fill (about 1 ms) instead of a template
+   render (10-20 ms); ~1,000 req/s with the page cache off. The essay body
+   is in the stored page: there is no ``{% cache %}`` fragment beside it.
+4. Memoized values (:func:`memoize`, :func:`recall`): what many renders of
+   one generation share -- an essay page's filled slots, the navigation,
+   topic counts, the list's filter choices and count, the home page's
+   blocks, the library's statistics. They pay where the page cache cannot:
+   query variants of a page, signed-in editors, ``PAGE_CACHE_SECONDS=0``,
+   each essay's first request after a publish. Rendered with them warm /
+   cold: home 12 / 52 ms, list 11 / 28-34, topic index 3 / 32, topic 10 /
+   42, an essay page 1.3 / 15. What only one essay page shows (neighbours,
+   related essays) is not memoized: its slot is, so such a memo was written
+   on every slot render and read by no reader.
+
 A portal is read far more than it is written, and read in bursts. A public
 page is rendered once and then served from the cache (local memory by
 default, Redis through ``REDIS_URL`` in production) until something it shows
