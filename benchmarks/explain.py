@@ -115,7 +115,7 @@ def main():
             cursor.execute(f'CREATE DATABASE "{database}"')
     admin.close()
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings", DEBUG="1",
-               DATABASE_URL=f"{args.postgres}/{database}", PAGE_CACHE_SECONDS="0", FRAGMENT_CACHE_SECONDS="0",
+               DATABASE_URL=f"{args.postgres}/{database}", PAGE_CACHE_SECONDS="0",
                PYTHONPATH=str(ROOT))
     env.pop("REDIS_URL", None)
     command = [sys.executable, __file__, "--child", "--essays", str(args.essays)] + (["--plans"] if args.plans else [])

@@ -166,7 +166,6 @@ PAGE_CACHE_RENDER_WAIT_SECONDS = float(os.environ.get("PAGE_CACHE_RENDER_WAIT_SE
 # New query variants (searches, filters, page numbers) stored per page and
 # PAGE_CACHE_SECONDS window: the bound on what anonymous traffic can store.
 PAGE_CACHE_VARIANTS = int(os.environ.get("PAGE_CACHE_VARIANTS", 300))
-FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", 600))
 
 # Editors' accounts publish under the committee's name: 10 characters at
 # least (Django's default is 8), not like the user name, not a common or an

@@ -1,36 +1,18 @@
 """What an essay page shows besides the essay: its context, its neighbours in the
 reading order and related essays. Used by the stored renditions and the staff preview."""
 
-import hashlib
-
-from django.conf import settings
 from django.db.models import Count, Q
 
 from articles.models import Article
 from articles.reading import seo, viewcounts
-from config.pagecache import memoize
 
 RELATED_LIMIT = 5
-
-
-def body_version(article):
-    """A hash of everything the essay's cached body fragment shows: its sections,
-    conclusion and author unit. An edit anywhere gives a new fragment."""
-    digest = hashlib.blake2b(digest_size=16)
-    for part in (article.conclusion, article.author_org):
-        digest.update(part.encode() + b"\x00")
-    for section in article.sections.all():
-        for part in (section.pk, section.position, section.level, section.number, section.heading, section.kind, section.body):
-            digest.update(str(part).encode() + b"\x00")
-    return digest.hexdigest()
 
 
 def essay_context(article, request):
     topics = list(article.topics.all())
     return {
         "article": article,
-        "body_version": body_version(article),
-        "fragment_seconds": settings.FRAGMENT_CACHE_SECONDS,
         "view_count": viewcounts.displayed_count(article),
         "description": seo.description(article),
         "json_ld": seo.json_ld(article, request, topics),
@@ -38,11 +20,11 @@ def essay_context(article, request):
         "cover_url": request.build_absolute_uri(article.cover_banner.url) if article.cover_banner else "",
         "outline": article.outline(),
         "topics": topics,
-        # Kept for the cache generation: the neighbours and related essays
-        # change only when some essay does.
-        "previous_article": memoize("previous", lambda: _neighbour(article, older=True), article.pk),
-        "next_article": memoize("next", lambda: _neighbour(article, older=False), article.pk),
-        "related": memoize("related", lambda: _related(article, topics), article.pk),
+        # Not memoized: they are rendered into the page's "neighbours" slot,
+        # which articles.reading.renditions keeps for the cache generation.
+        "previous_article": _neighbour(article, older=True),
+        "next_article": _neighbour(article, older=False),
+        "related": _related(article, topics),
     }
 
 

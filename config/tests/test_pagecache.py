@@ -162,6 +162,27 @@ def test_if_none_match_answers_304(client):
     assert client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
+def test_a_stored_page_answers_a_conditional_get(client):
+    """On a hit: the current tag, in any form If-None-Match may carry it, gets a 304 with the
+    tag and no body; a stale one gets the stored page."""
+    article = make_article()
+    url = article.get_absolute_url()
+    first = client.get(url)
+    etag = first["ETag"]
+    for header in (etag, f'"0123abcd", {etag}', "W/" + etag, "*"):
+        response = client.get(url, HTTP_IF_NONE_MATCH=header)
+        assert response.status_code == 304, header
+        assert response["X-Page-Cache"] == "hit"
+        assert response["ETag"] == etag
+        assert response["Cache-Control"] == first["Cache-Control"]
+        assert response.content == b""
+    stale = client.get(url, HTTP_IF_NONE_MATCH='"0123abcd"')
+    assert stale.status_code == 200
+    assert stale["X-Page-Cache"] == "hit"
+    assert stale["ETag"] == etag
+    assert stale.content == first.content
+
+
 def test_if_modified_since_answers_304(client):
     article = make_article()
     last_modified = client.get(article.get_absolute_url())["Last-Modified"]
