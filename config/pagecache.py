@@ -56,10 +56,12 @@ withdrawal commits. How that holds:
 * Invalidation is by *generation*: one small cache entry holds the current
   generation's token, the publish time of the next scheduled essay and the
   database's publication epoch. Each stored page carries the token it was
-  rendered under. A save or delete of a registered model (:func:`register`,
-  called from the apps' ``ready``) or an explicit :func:`invalidate` drops
-  the generation at once and, when the transaction commits, advances the
-  epoch (``config.models.PublicationEpoch``) and writes the next generation.
+  rendered under. A change of an essay, section, topic link, topic or the
+  site settings (``articles.events``, at the end of its batch) or an
+  explicit :func:`invalidate` drops the generation at once and advances the
+  epoch (``config.models.PublicationEpoch``) *inside the transaction of the
+  change*, so the epoch commits with it or not at all; when it commits, the
+  next generation is written.
   The arrival of the next scheduled publish time starts one too
   (:func:`register_schedule`): no cron.
 * The database has the last word. Each process re-reads the epoch at most
