@@ -404,14 +404,13 @@ class ProofreadingRule(models.Model):
 
 # The search index's models live with the search code; imported here so that
 # the app registry and migrations see them.
-from articles.search.models import SearchDocument, SearchImpact, SearchPassage  # noqa: E402, F401
-
-
 # Revisions (django-reversion): an essay is stored with its sections as one
 # revision; its topic links travel in the essay's own serialized data (a
 # many-to-many field), so topics themselves are not followed and restoring an
 # essay never renames a topic. See articles/revisions.py.
 import reversion  # noqa: E402
+
+from articles.search.models import SearchDocument, SearchImpact, SearchPassage  # noqa: E402, F401
 
 reversion.register(Section)
 reversion.register(Article, follow=["sections"])

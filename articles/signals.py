@@ -14,8 +14,8 @@ def sync_proofreading_rules(sender, app_config=None, using=DEFAULT_DB_ALIAS, app
         apps.get_model("articles", "ProofreadingRule")
     except LookupError:
         return  # migrated back to before the rules table existed
-    from articles.models import ProofreadingRule
     from articles.editing.rules import sync_shipped_rules
+    from articles.models import ProofreadingRule
 
     if not router.allow_migrate_model(using, ProofreadingRule):
         return

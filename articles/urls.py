@@ -1,6 +1,7 @@
 from django.urls import path
 
-from articles.reading import feeds, endpoints as reader, views
+from articles.reading import endpoints as reader
+from articles.reading import feeds, views
 
 app_name = "articles"
 

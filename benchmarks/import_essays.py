@@ -91,7 +91,7 @@ def sentence(rng: random.Random, error_rate: float) -> str:
 def paragraph(rng: random.Random, error_rate: float, enumerate_items: bool = False) -> str:
     sentences = [sentence(rng, error_rate) for _ in range(rng.randint(2, 5))]
     if enumerate_items:
-        sentences = [f"{label}{s}" for label, s in zip(ENUMERATION, sentences)]
+        sentences = [f"{label}{s}" for label, s in zip(ENUMERATION, sentences, strict=False)]
     return "".join(sentences)
 
 

@@ -43,8 +43,7 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -236,8 +235,8 @@ def generate(size):
     topics = [Topic.objects.create(name=f"专题{i}", slug=f"bench-topic-{i}", position=i) for i in range(6)]
     gen = Generator()
     rng = random.Random(11)
-    now = datetime.now(dt_timezone.utc)
-    span = (datetime(LAST_YEAR, 12, 31, tzinfo=dt_timezone.utc) - datetime(FIRST_YEAR, 1, 1, tzinfo=dt_timezone.utc)).total_seconds()
+    now = datetime.now(UTC)
+    span = (datetime(LAST_YEAR, 12, 31, tzinfo=UTC) - datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)).total_seconds()
     moment = connection.ops.adapt_datetimefield_value
     columns = ["title", "slug", "author_org", "status", "published_at", "created_at", "updated_at"]
     defaults = {
@@ -256,7 +255,7 @@ def generate(size):
         articles, sections, links = [], [], []
         for number in range(start, min(size, start + 1000)):
             essay = gen.essay(number)
-            published = datetime(FIRST_YEAR, 1, 1, tzinfo=dt_timezone.utc) + timedelta(seconds=rng.random() * span)
+            published = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC) + timedelta(seconds=rng.random() * span)
             values = {
                 "title": essay["title"], "slug": f"bench-{number}", "author_org": essay["author_org"],
                 "status": "published", "published_at": moment(published), "created_at": moment(now),

@@ -12,8 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from articles.essay import EssayError, parse  # noqa: E402
-from articles.essay.numbering import int_to_cn  # noqa: E402
+from articles.essay import EssayError, parse
+from articles.essay.numbering import int_to_cn
 
 MEGABYTE = 1_000_000
 

@@ -34,8 +34,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -316,12 +315,12 @@ def _generate(backend, size, planted_at, result):
             topics.append(Topic.objects.create(
                 name=f"{column}专题{child + 1}", slug=f"column-{position}-{child}", parent=parent, position=child,
             ))
-    span = (datetime(LAST_YEAR, 12, 31, tzinfo=dt_timezone.utc) - datetime(FIRST_YEAR, 1, 1, tzinfo=dt_timezone.utc))
+    span = (datetime(LAST_YEAR, 12, 31, tzinfo=UTC) - datetime(FIRST_YEAR, 1, 1, tzinfo=UTC))
     rng = random.Random(7)
     # Raw multi-row inserts: the generated HTML is already clean, and the
     # ORM's per-field work (sanitising every rich-text field) would triple
     # the load time without measuring anything about search.
-    now = datetime.now(dt_timezone.utc)
+    now = datetime.now(UTC)
     article_columns = [
         "title", "subtitle", "slug", "author", "author_org", "source", "responsible_editor", "summary",
         "lead", "conclusion", "cover", "cover_thumbnail", "cover_banner", "cover_alt", "status",
@@ -343,7 +342,7 @@ def _generate(backend, size, planted_at, result):
     for start in range(0, size, batch):
         articles, sections, links = [], [], []
         for number in range(start, min(size, start + batch)):
-            published_at = datetime(FIRST_YEAR, 1, 1, tzinfo=dt_timezone.utc) + timedelta(
+            published_at = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC) + timedelta(
                 seconds=rng.random() * span.total_seconds()
             )
             essay = generator.essay(published_at, planted=planted_at.get(number))
@@ -491,7 +490,7 @@ def prepare(backend, postgres_url, reuse=False):
         if backend == "postgresql":
             try:
                 _postgres_admin(postgres_url, f"CREATE DATABASE {BENCH_DATABASE}")
-            except Exception:  # it exists already
+            except Exception:  # noqa: BLE001 - it exists already
                 pass
         return
     if backend == "postgresql":

@@ -145,8 +145,8 @@ def child_render(samples=60):
     django.setup()
     from django.test import RequestFactory
 
-    from articles.reading import renditions
     from articles.models import Article
+    from articles.reading import renditions
 
     essays = list(
         Article.objects.published().order_by("-published_at")[:samples].prefetch_related("sections", "topics")

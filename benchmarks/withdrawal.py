@@ -68,8 +68,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.serving import (  # noqa: E402 - after the path is set
-    DEFAULT_POSTGRES, MEDIA_ROOT, PY, STATIC_ROOT, _nginx_local, bench_env, collectstatic, load, log,
-    start_gunicorn, stop, wait_for,
+    DEFAULT_POSTGRES,
+    MEDIA_ROOT,
+    PY,
+    STATIC_ROOT,
+    _nginx_local,
+    bench_env,
+    collectstatic,
+    load,
+    log,
+    start_gunicorn,
+    stop,
+    wait_for,
 )
 
 DATABASE = "portal_bench_withdrawal"
@@ -133,8 +143,10 @@ def generate(essays):
         return
     log(f"generating {essays - have} essays …")
     topics = list(Topic.objects.filter(parent__isnull=False)) or list(Topic.objects.all())
+    from articles import events
+
     generator, now = Generator(seed=4242), timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), events.changes():  # one follow-up task for all of them
         for number in range(have, essays):
             essay = generator.essay(number)
             article = Article.objects.create(

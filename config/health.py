@@ -25,7 +25,7 @@ def database_ok(alias="default"):
         with connections[alias].cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone()[0] == 1
-    except Exception:  # noqa: BLE001 - any failure means "down"
+    except Exception:
         logger.warning("health: database %s unavailable", alias, exc_info=True)
         return False
 
@@ -35,7 +35,7 @@ def cache_ok():
     try:
         cache.set(key, value, 10)
         return cache.get(key) == value
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.warning("health: cache unavailable", exc_info=True)
         return False
 

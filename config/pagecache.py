@@ -271,7 +271,7 @@ def current_generation():
             return None
         try:
             generation = _checked_generation(_cache().get(GENERATION_KEY))
-        except Exception:  # noqa: BLE001 - a cache outage means: nothing is cached
+        except Exception:
             logger.warning("page cache unavailable", exc_info=True)
             return None
         _current.set(generation)
@@ -319,7 +319,7 @@ def _known_epoch():
     _epoch.checked_at, _epoch.cache_failures = now, failures
     try:
         _epoch.value = read_epoch()
-    except Exception:  # noqa: BLE001 - the database is down: no withdrawal can commit meanwhile
+    except Exception:
         logger.warning("page cache: publication epoch unreadable", exc_info=True)
         return _epoch.value, False
     return _epoch.value, True
@@ -381,7 +381,7 @@ def invalidate(**kwargs):
     _current.set(None)
     try:
         _cache().delete(GENERATION_KEY)
-    except Exception:  # noqa: BLE001 - the epoch still counts
+    except Exception:
         logger.warning("page cache unavailable: could not invalidate", exc_info=True)
     epoch = _advance_epoch()
     transaction.on_commit(lambda: _publish_change(epoch), robust=True)
@@ -394,7 +394,7 @@ def _publish_change(epoch):
     _epoch.value, _epoch.checked_at = max(epoch, _epoch.value or 0), time.monotonic()
     try:
         generation = (uuid.uuid4().hex[:16], _next_scheduled(), epoch)
-    except Exception:  # noqa: BLE001 - never turn a committed save into an error
+    except Exception:
         logger.exception("page cache: next scheduled publish time not read")
         generation = (uuid.uuid4().hex[:16], None, epoch)
     if not _set_confirmed(GENERATION_KEY, generation):
@@ -413,7 +413,7 @@ def _set_confirmed(key, value):
             return confirm(key, value, None)
         cache.set(key, value, None)
         return True
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.warning("page cache unavailable", exc_info=True)
         return False
 
@@ -455,7 +455,7 @@ def recall(entries, *, extra_keys=()):
         if known is None:
             known = _checked_generation(found.get(GENERATION_KEY))
             _current.set(known)
-    except Exception:  # noqa: BLE001 - a cache outage means: nothing is remembered
+    except Exception:
         logger.warning("page cache unavailable", exc_info=True)
         return {}, {}
     values = {}
@@ -566,7 +566,7 @@ def _signed_in(session_key):
     try:
         store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
         return SESSION_KEY in store
-    except Exception:  # noqa: BLE001 - an unreadable session signs nobody in
+    except Exception:
         logger.warning("page cache: session not readable", exc_info=True)
         return False
 
@@ -632,7 +632,7 @@ class PageCacheMiddleware:
         try:
             found = cache.get_many([GENERATION_KEY, lookup.key])
             generation = _checked_generation(found.get(GENERATION_KEY))
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.warning("page cache unavailable: serving uncached", exc_info=True)
             return self._public(request, self.get_response(request))
         _current.set(generation)
@@ -754,7 +754,7 @@ class PageCacheMiddleware:
         }
         try:
             _cache().set(key, (token, headers, body, last_modified, status), settings.PAGE_CACHE_SECONDS)
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.warning("page cache unavailable: not stored", exc_info=True)
         return _conditional(request, response, last_modified, "miss")
 

@@ -8,8 +8,10 @@ class LibraryConfig(AppConfig):
 
     def ready(self):
         from articles import events
-        from library import checks  # noqa: F401 - registers the checks
-        from library import tasks
+        from library import (
+            checks,  # noqa: F401 - registers the checks
+            tasks,
+        )
 
         # Regroup (as a task) after essays that concern the library change (articles.events).
         events.essay_changed.connect(tasks.essays_changed, dispatch_uid="library:essays")

@@ -78,7 +78,7 @@ def write_xlsx(items, path, *, site, title):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title)
     sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHI", (30, 40, 10, 36, 24, 8, 12, 40, 40)):
+    for column, width in zip("ABCDEFGHI", (30, 40, 10, 36, 24, 8, 12, 40, 40), strict=True):
         sheet.column_dimensions[column].width = width
     header = []
     for name in COLUMNS:

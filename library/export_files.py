@@ -84,7 +84,7 @@ def cached_file(key, make):
             path = directory() / f".private-{uuid.uuid4().hex}.tmp"
             try:
                 make(path)
-                return open(path, "rb")  # noqa: SIM115 - FileResponse closes it
+                return open(path, "rb")
             finally:
                 path.unlink(missing_ok=True)  # the open file stays readable until closed
     path = directory() / file_name(generation, key)
@@ -102,7 +102,7 @@ def cached_file(key, make):
 
 def _open(path):
     try:
-        return open(path, "rb")  # noqa: SIM115 - FileResponse closes it
+        return open(path, "rb")
     except FileNotFoundError:
         return None
 

@@ -9,8 +9,8 @@ and never reaches the database; the page then says so and lists nothing.
 from django import forms
 from django.db.models.functions import ExtractYear
 
-from articles.reading.forms import PublicFilterForm, topic_choices, sorted_orgs
 from articles.models import Article
+from articles.reading.forms import PublicFilterForm, sorted_orgs, topic_choices
 from config import pagecache
 
 

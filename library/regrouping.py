@@ -291,7 +291,7 @@ def _regroup_library(library, indices, rows, vectors, progress):
             used.add(theme_id)
     new_numbers = [n for n, g in enumerate(groups) if g.key is None and n not in theme_of_group and g.members]
     created = Theme.objects.bulk_create([Theme(library=library) for _ in new_numbers], batch_size=BATCH)
-    for number, theme in zip(new_numbers, created):
+    for number, theme in zip(new_numbers, created, strict=True):
         theme_of_group[number] = theme.pk
 
     assigned, updates = {}, {}

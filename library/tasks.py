@@ -134,6 +134,6 @@ def regroup_if_due():
     if due and time.time() >= due and cache.add(f"{NEXT_DUE_KEY}:{due}", True, DUE_CLAIM_SECONDS):
         try:
             request_regroup()
-        except Exception:  # noqa: BLE001 - a reader's page never fails for it; the next change regroups
+        except Exception:
             cache.delete(f"{NEXT_DUE_KEY}:{due}")
             logger.exception("问题库/对策库归类任务未能排队")

@@ -9,7 +9,7 @@ def pinyin_slug(text: str, max_length: int = 60) -> str:
     >>> pinyin_slug("基层党建")
     'ji-ceng-dang-jian'
     """
-    from pypinyin import Style, lazy_pinyin  # noqa: PLC0415 - large dictionaries: load on first use
+    from pypinyin import Style, lazy_pinyin
 
     syllables = [slugify(s) for s in lazy_pinyin(text, style=Style.NORMAL, errors="default")]
     slug = ""

@@ -10,7 +10,15 @@ from django.core.management.sql import emit_post_migrate_signal
 from django.urls import reverse
 
 from accounts import roles
-from articles.tests.test_roles import ADMINISTRATOR, AUTHOR, EDITOR, REVIEWER, essay_with_library_items, logged_in, user_in
+from articles.tests.test_roles import (
+    ADMINISTRATOR,
+    AUTHOR,
+    EDITOR,
+    REVIEWER,
+    essay_with_library_items,
+    logged_in,
+    user_in,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -291,7 +291,7 @@ def _format_number(value: int, fmt: str) -> str:
         hundreds, rest = divmod(rest, 100)
         tens, ones = divmod(rest, 10)
         roman = "".join(
-            digits[place] for digits, place in zip(_ROMAN_DIGITS, (thousands, hundreds, tens, ones))
+            digits[place] for digits, place in zip(_ROMAN_DIGITS, (thousands, hundreds, tens, ones), strict=True)
         )
         return roman.upper() if fmt == "upperRoman" else roman
     if fmt == "decimalZero" and value < 10:

@@ -98,7 +98,7 @@ def load_image(upload) -> Image.Image:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise too_many_pixels from None
-        except Exception:
+        except Exception:  # noqa: BLE001 - see below
             # Decoders raise OSError, SyntaxError, ValueError, EOFError,
             # struct.error... for damaged input: all mean the same to an editor.
             raise not_an_image from None

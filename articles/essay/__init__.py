@@ -10,7 +10,7 @@ structure, ``kinds`` guesses what a section is about.
 """
 
 from .kinds import guess_kind
-from .structure import KINDS, Essay, EssayError, EssayPoint, EssaySection
 from .parsing import parse
+from .structure import KINDS, Essay, EssayError, EssayPoint, EssaySection
 
 __all__ = ["KINDS", "Essay", "EssayError", "EssayPoint", "EssaySection", "guess_kind", "parse"]

@@ -22,8 +22,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .structure import Essay
 from .proofreading import Finding, Rule, apply_corrections, proofread
+from .structure import Essay
 
 __all__ = [
     "AUTHOR_ORG_LABEL",

@@ -44,7 +44,6 @@ from dataclasses import dataclass, field
 from . import cleaning
 from .decoding import decode_essay_bytes
 from .kinds import guess_kind
-from .structure import Essay, EssayError, EssayPoint, EssaySection
 from .numbering import (
     CN_PAREN,
     EXPLICIT_STYLES,
@@ -55,6 +54,7 @@ from .numbering import (
     int_to_cn,
     match_section,
 )
+from .structure import Essay, EssayError, EssayPoint, EssaySection
 
 EMPTY_TEXT = "文本为空"
 NO_STRUCTURE = "未识别出文稿结构：找不到“一、”这样的部分标题"

@@ -16,8 +16,8 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from articles.reading import viewcounts
 from articles.models import Article
+from articles.reading import viewcounts
 from articles.reading.views import SLUG_MAX_LENGTH
 from config.pagecache import public_page
 

@@ -51,9 +51,9 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.template import loader
 from django.utils import timezone
 
+from articles.models import Article, EssayRendition
 from articles.reading import viewcounts
 from articles.reading.essay_page import essay_context
-from articles.models import Article, EssayRendition
 from config import pagecache
 
 TEMPLATE = "articles/article_detail.html"

@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 
 from articles import search
+from articles.models import Article
 from articles.reading import renditions
 from articles.reading.essay_page import essay_context
-from articles.reading.pagination import paginate
 from articles.reading.forms import ArticleFilterForm, sorted_orgs
-from articles.models import Article
+from articles.reading.pagination import paginate
 from config.pagecache import memoize, no_page_cache, public_page
 from topics.context_processors import navigation_topics
 from topics.models import Topic

@@ -128,8 +128,8 @@ class SearchResults:
             prefix = title_prefix(article.title, article.subtitle)
             if not self.kind and text.startswith(prefix):
                 text = text[len(prefix):]
-            article.search_title = mark_safe(snippets.highlight(article.title, terms))  # noqa: S308 - escaped
-            article.search_snippet = mark_safe(snippets.snippet(text, terms))  # noqa: S308 - escaped
+            article.search_title = mark_safe(snippets.highlight(article.title, terms))
+            article.search_snippet = mark_safe(snippets.snippet(text, terms))
             hits.append(article)
         return hits
 

@@ -6,15 +6,15 @@ and indexing an essay that no longer exists removes its rows.
 
 from __future__ import annotations
 
-
 from django.db import transaction
 
 from articles.models import Article
-from articles.text import html_to_text
 from articles.search.backends import get_backend
 from articles.search.impacts import impacts as impacts_of
 from articles.search.models import SearchDocument, SearchImpact, SearchPassage
 from articles.search.segmentation import Segmenter, get_segmenter, index_tokens_of
+from articles.text import html_to_text
+
 
 def _join(*parts):
     return "\n".join(part for part in parts if part)

@@ -155,7 +155,7 @@ class Segmenter:
     """rjieba with the project's dictionary. Build once per process: :func:`get_segmenter`."""
 
     def __init__(self, dictionary: Dictionary):
-        import rjieba  # noqa: PLC0415 - imported where it is needed, once
+        import rjieba
 
         self.dictionary = dictionary
         # Caches keyed by jieba's tokens (the same few thousand words recur).

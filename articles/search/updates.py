@@ -24,7 +24,7 @@ def essays_changed(sender, essay_ids, **kwargs):
     for article_id in sorted(essay_ids):
         try:
             index_article(article_id)  # removes the rows of an essay that is gone
-        except Exception:  # noqa: BLE001 - logged; the task reports the failure
+        except Exception:
             logger.exception("搜索索引更新失败：文稿 %s", article_id)
             failed.append(article_id)
     if failed:

@@ -17,7 +17,12 @@ from PIL import Image
 
 from articles.models import Article, Section
 from articles.tests.test_images import (
-    SVG, gps_exif, has_metadata, image_bytes, jpeg_with_gps, png_header_only,
+    SVG,
+    gps_exif,
+    has_metadata,
+    image_bytes,
+    jpeg_with_gps,
+    png_header_only,
 )
 from topics.models import Topic
 
@@ -27,7 +32,7 @@ CHANGELIST = reverse("admin:articles_article_changelist")
 ADD = reverse("admin:articles_article_add")
 UPLOAD = reverse("admin:articles_article_upload_image")
 CKEDITOR_UPLOAD = "/ckeditor5/image_upload/"
-NOW = dt.datetime(2024, 7, 1, 9, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2024, 7, 1, 9, 0, tzinfo=dt.UTC)
 
 
 def change_url(article):

@@ -11,12 +11,19 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Section
 from articles.tests.test_admin import (
-    ADD, CHANGELIST, article_data, change_url, errors_of, management, run_action, section_data,
+    ADD,
+    CHANGELIST,
+    article_data,
+    change_url,
+    errors_of,
+    management,
+    run_action,
+    section_data,
 )
 
 pytestmark = pytest.mark.django_db
 
-NOW = dt.datetime(2024, 7, 1, 9, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2024, 7, 1, 9, 0, tzinfo=dt.UTC)
 CONFIRM = "我已知悉本文仍有政治性问题，确认发布"
 POLITICAL_LEAD = "<p>深入贯彻落实科学开展观，不断夯实党的执政根基。</p>"
 CLEAN_LEAD = "<p>深入贯彻落实科学发展观，不断夯实党的执政根基。</p>"

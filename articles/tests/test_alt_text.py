@@ -2,12 +2,12 @@
 without alt, and a cover without its 封面图说明."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from articles.models import Article
 from articles.richtext import images_without_alt
 from articles.tests.test_admin import ADD, article_data, management
 from articles.tests.test_images import image_bytes
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 pytestmark = pytest.mark.django_db
 IMAGE = '<figure class="image"><img src="/media/editor/2024/01/a.png"{alt}></figure>'

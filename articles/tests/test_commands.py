@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from articles.essay import Essay, EssayPoint, EssaySection
-from articles.essay.proofreading import Finding, apply_corrections
 from articles.essay.layout import essay_text
+from articles.essay.proofreading import Finding, apply_corrections
 from articles.models import Article, ProofreadingRule, Section
 from topics.models import Topic
 

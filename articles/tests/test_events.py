@@ -197,8 +197,9 @@ def test_publishing_regroups_the_library_through_a_task_seen_in_the_admin(
 
 @pytest.mark.django_db
 def test_task_results_are_shown_to_staff_with_the_permission_only(client):
-    from accounts.roles import EDITOR
     from django.contrib.auth.models import Group
+
+    from accounts.roles import EDITOR
 
     changelist = reverse("admin:django_tasks_database_dbtaskresult_changelist")
     editor = get_user_model().objects.create_user("editor", password="x-very-long-password", is_staff=True)

@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from articles.editing import images
-from articles.models import Article
 from articles.editing.storage import EditorImageStorage
+from articles.models import Article
 
 # --- sample files, made in memory -------------------------------------------
 

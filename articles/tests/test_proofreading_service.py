@@ -9,9 +9,6 @@ import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from articles.editing import rules as proofreading
-from articles.essay import Essay, EssaySection
-from articles.essay.proofreading import load_rules
-from articles.models import Article, ProofreadingRule, Section
 from articles.editing.rules import (
     active_rules,
     political_findings,
@@ -20,6 +17,9 @@ from articles.editing.rules import (
     sync_shipped_rules,
     validate_rule_row,
 )
+from articles.essay import Essay, EssaySection
+from articles.essay.proofreading import load_rules
+from articles.models import Article, ProofreadingRule, Section
 from articles.tests.factories import make_article, make_section
 from articles.text import html_to_text
 

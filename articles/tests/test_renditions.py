@@ -14,10 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.editing.sections import normalize_sections
-from articles.reading import renditions, viewcounts
 from articles.models import Article, EssayRendition, Section
-from articles.tests.factories import add_sections, make_article, make_section, make_topic
+from articles.reading import renditions, viewcounts
 from articles.reading.essay_page import essay_context
+from articles.tests.factories import add_sections, make_article, make_section, make_topic
 from siteinfo.models import SiteSettings
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import reversion
 from django.urls import reverse
 from reversion.models import Version
 
-from articles.editing import revisions, importing, workflow
+from articles.editing import importing, revisions, workflow
 from articles.essay import parse
 from articles.models import Article, ArticleTransition, Section
 from articles.tests.factories import make_draft, make_topic

@@ -40,7 +40,7 @@ def assert_safe(markup):
     """Structural check of sanitised output: what a browser would build from it."""
     for tag, attrs in elements(markup):
         assert tag in ALLOWED_TAGS, f"tag <{tag}> survived in {markup!r}"
-        for name, value in attrs.items():
+        for name, _value in attrs.items():
             assert not name.startswith("on"), f"event handler {name} survived in {markup!r}"
             assert name not in {"style", "srcdoc", "formaction", "action", "xlink:href", "background"}
         if "href" in attrs:

@@ -179,7 +179,7 @@ ACTIONS = {
 CASES = [
     pytest.param(action, role, allowed, id=f"{action.__name__.strip('_')}-{role}")
     for action, verdicts in ACTIONS.items()
-    for role, allowed in zip((AUTHOR, EDITOR, REVIEWER, ADMINISTRATOR), verdicts)
+    for role, allowed in zip((AUTHOR, EDITOR, REVIEWER, ADMINISTRATOR), verdicts, strict=True)
 ]
 
 

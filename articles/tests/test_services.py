@@ -13,7 +13,7 @@ from articles.models import Article, Section
 
 pytestmark = pytest.mark.django_db
 
-NOW = dt.datetime(2024, 7, 1, 9, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2024, 7, 1, 9, 0, tzinfo=dt.UTC)
 Kind, Level = Section.Kind, Section.Level
 
 

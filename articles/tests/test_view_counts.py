@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.reading import viewcounts
 from articles.models import Article
+from articles.reading import viewcounts
 from articles.tests.factories import make_article, make_draft
 from config import ratelimit
 

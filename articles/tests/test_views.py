@@ -6,8 +6,7 @@ set, so a page that starts running one query per card or per section fails.
 
 import os
 import re
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Section
+from articles.reading.errors import server_error
+from articles.reading.views import HOME_PER_TOPIC
 from articles.search import rebuild as index_everything
 from articles.tests.factories import (
     add_sections,
@@ -27,8 +28,6 @@ from articles.tests.factories import (
     make_section,
     make_topic,
 )
-from articles.reading.errors import server_error
-from articles.reading.views import HOME_PER_TOPIC
 
 # Pinned query counts (see each page's view for the list of queries).
 # Every test starts with an empty cache (conftest.py): the first page of a
@@ -271,7 +270,7 @@ def test_list_filters_by_topic_including_its_children(client):
 
 @pytest.mark.django_db
 def test_list_filters_by_year_unit_and_title(client):
-    old = make_article("二〇二三年的文稿", published_at=datetime(2023, 6, 1, tzinfo=dt_timezone.utc))
+    old = make_article("二〇二三年的文稿", published_at=datetime(2023, 6, 1, tzinfo=UTC))
     new = make_article("今年的对策建议", author_org="格尔木市委")
     make_draft("草稿", author_org="只在草稿里的单位")
     index_everything()

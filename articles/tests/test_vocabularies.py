@@ -6,9 +6,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from articles.essay import KINDS
 from articles.essay import kinds as kind_guessing
 from articles.essay import proofreading as engine
-from articles.essay import KINDS
 from articles.models import ProofreadingRule, Section
 from library.models import COUNTERMEASURE_KINDS, PROBLEM_KINDS
 from library.models import Kind as LibraryKind

@@ -14,7 +14,7 @@ from articles.tests.test_roles import AUTHOR, EDITOR, REVIEWER, change_url, in_r
 
 pytestmark = pytest.mark.django_db
 
-NOW = dt.datetime(2024, 7, 1, 9, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2024, 7, 1, 9, 0, tzinfo=dt.UTC)
 A = ArticleTransition.Action
 S = Article.Status
 

@@ -193,7 +193,7 @@ def real_paths(content):
             slug = content["topic"].slug
         else:
             slug = content["article"].slug
-        paths.add(fill(route, lambda kind, name: str(content["draft"].pk) if kind == "int" else slug))
+        paths.add(fill(route, lambda kind, name, slug=slug: str(content["draft"].pk) if kind == "int" else slug))
     return sorted(paths)
 
 
@@ -273,7 +273,7 @@ def test_url_path_segments_survive_hostile_values(hostile_client, content):
         if "<" not in route:
             continue
         for value in values:
-            path = fill(route, lambda kind, name: value)
+            path = fill(route, lambda kind, name, value=value: value)
             status = hostile_client.get(path).status_code
             if status >= 500:
                 failures.append((status, "GET", path[:120]))

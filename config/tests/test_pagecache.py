@@ -215,7 +215,7 @@ def test_unknown_and_hostile_parameters_do_not_make_new_entries(client):
 
 
 def test_declared_parameters_do_vary_the_page(client):
-    for n in range(15):
+    for _n in range(15):
         make_article()
     first = client.get("/articles/")
     second = client.get("/articles/", {"page": "2"})
@@ -454,7 +454,7 @@ def test_an_encoded_separator_does_not_collide_with_a_real_one(client):
 
 
 def test_undeclared_parameters_never_reach_a_stored_page(client):
-    for n in range(15):
+    for _n in range(15):
         make_article()
     hostile = '"><b>phish'
     assert hostile not in client.get("/articles/", {"utm_source": hostile, "x": "A" * 5000}).content.decode()
@@ -466,7 +466,7 @@ def test_undeclared_parameters_never_reach_a_stored_page(client):
 
 @pytest.mark.parametrize("page, expected", [("4242", "?page=2"), ("²²", ""), ("٢", ""), ("02", "?page=2")])
 def test_the_canonical_address_names_the_page_shown(client, page, expected):
-    for n in range(15):
+    for _n in range(15):
         make_article()
     body = client.get("/articles/", {"page": page}).content.decode()
     assert f'<link rel="canonical" href="http://testserver/articles/{expected}">' in body
@@ -520,7 +520,7 @@ def test_values_no_form_offers_are_not_stored(client):
 
 
 def test_pages_past_the_last_are_not_stored(client):
-    for n in range(15):
+    for _n in range(15):
         make_article()
     for page in ("3", "99", "4242", "999999"):
         assert client.get("/articles/", {"page": page}).status_code == 200

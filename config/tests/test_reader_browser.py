@@ -178,7 +178,8 @@ def test_reader_flow(live_server, browser, site):
     page.wait_for_function("() => document.querySelector('.reading-progress').value > 0")
 
     # 字号 大: larger essay text, remembered on the next page before it is drawn.
-    size = lambda: page.locator(".essay__body .rich").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    def size():
+        return page.locator(".essay__body .rich").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     before = size()
     page.get_by_role("button", name="大", exact=True).click()
     assert page.get_by_role("button", name="大", exact=True).get_attribute("aria-pressed") == "true"

@@ -155,7 +155,7 @@ def test_links_are_suggested_within_an_essay_and_decisions_survive():
     )
     assert link.problem.heading == ORGANIZATION[0]
     assert link.status == CountermeasureLink.Status.SUGGESTED
-    assert all(l.problem.article_id == l.countermeasure.article_id for l in CountermeasureLink.objects.all())
+    assert all(link.problem.article_id == link.countermeasure.article_id for link in CountermeasureLink.objects.all())
     services.decide_links([link], CountermeasureLink.Status.REJECTED)
     regroup()
     assert CountermeasureLink.objects.get(pk=link.pk).status == CountermeasureLink.Status.REJECTED

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from articles.essay import Essay, EssayPoint, EssaySection, parse
-from articles.essay.proofreading import Finding, Rule, apply_corrections, proofread
 from articles.essay.layout import (
     EssayLocation,
     essay_text,
@@ -16,6 +15,7 @@ from articles.essay.layout import (
     layout,
     proofread_essay,
 )
+from articles.essay.proofreading import Finding, Rule, apply_corrections, proofread
 
 SAMPLE = Path(__file__).resolve().parents[2] / "demo" / "essays" / "000_jiceng_zuzhi_wenti_duice.txt"
 

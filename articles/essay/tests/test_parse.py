@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.essay import Essay, EssayError, parse
-from articles.essay import parsing
+from articles.essay import Essay, EssayError, parse, parsing
 
 ESSAYS = Path(__file__).resolve().parent / "essays"
 

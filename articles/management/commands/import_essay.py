@@ -21,7 +21,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.editing import rules as proofreading, importing
+from articles.editing import importing
+from articles.editing import rules as proofreading
 from articles.essay import EssayError, parse
 from articles.essay.decoding import UnreadableText, decode_essay_bytes
 from articles.essay.layout import essay_text, fix_essay
@@ -66,7 +67,7 @@ class Command(BaseCommand):
                 except EssayError as error:
                     failures.append((path, str(error)))
                     self._write(self.stderr, f"{path}: {error}")
-                except Exception as error:  # a database or programming error: this file only
+                except Exception as error:  # noqa: BLE001 - a database or programming error: this file only
                     reason = f"导入时出错\uff08{type(error).__name__}\uff1a{error}\uff09"
                     failures.append((path, reason))
                     self._write(self.stderr, f"{path}: {reason}")

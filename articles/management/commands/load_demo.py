@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import events
-from articles.editing import revisions, importing, workflow
+from articles.editing import importing, revisions, workflow
 from articles.essay import parse
 from articles.models import Article
 from topics.models import Topic

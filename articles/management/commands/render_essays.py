@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand
 from django.test import RequestFactory
 from tqdm import tqdm
 
-from articles.reading import renditions
 from articles.models import Article
+from articles.reading import renditions
 
 
 class Command(BaseCommand):

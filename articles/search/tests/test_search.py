@@ -6,8 +6,7 @@ which the tests' immediate task backend runs when the transaction commits,
 and a test's transaction never does, so the callbacks are run by hand.
 """
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -15,8 +14,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles.models import Article, Section
 from articles import events
+from articles.models import Article, Section
 from articles.search import admin_search_results, index_article, rebuild, search
 from articles.search.backends import Conditions, PostgresBackend, get_backend
 from articles.search.engine import MESSAGE_EMPTY, MESSAGE_NOTHING_SEARCHABLE
@@ -216,8 +215,8 @@ def test_filters_by_topic_including_its_special_topics(indexed):
 def test_filters_by_year_in_the_sites_time_zone(indexed):
     with indexed():
         # 2023-12-31 20:00 UTC is already 2024 in Asia/Shanghai.
-        new_year = essay("党员管理甲", published_at=datetime(2023, 12, 31, 20, tzinfo=dt_timezone.utc))
-        old = essay("党员管理乙", published_at=datetime(2023, 6, 1, tzinfo=dt_timezone.utc))
+        new_year = essay("党员管理甲", published_at=datetime(2023, 12, 31, 20, tzinfo=UTC))
+        old = essay("党员管理乙", published_at=datetime(2023, 6, 1, tzinfo=UTC))
 
     assert ids(search("党员管理", year=2024)) == [new_year.pk]
     assert ids(search("党员管理", year=2023)) == [old.pk]
