@@ -89,8 +89,17 @@ def run_task_worker():
     def run():
         handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
         try:
-            call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", "--queue-name", "*",
-                         "--interval", "0", verbosity=0)
+            call_command(
+                "db_worker",
+                "--batch",
+                "--no-reload",
+                "--no-startup-delay",
+                "--queue-name",
+                "*",
+                "--interval",
+                "0",
+                verbosity=0,
+            )
         finally:
             for sig, handler in handlers.items():
                 signal.signal(sig, handler)
@@ -138,8 +147,12 @@ def pytest_unconfigure(config):
         from psycopg2 import sql
 
         connection = psycopg2.connect(
-            dbname="postgres", user=database.get("USER") or None, password=database.get("PASSWORD") or None,
-            host=database.get("HOST") or None, port=database.get("PORT") or None, connect_timeout=5,
+            dbname="postgres",
+            user=database.get("USER") or None,
+            password=database.get("PASSWORD") or None,
+            host=database.get("HOST") or None,
+            port=database.get("PORT") or None,
+            connect_timeout=5,
         )
     except Exception:  # noqa: BLE001 - nothing to clean up without a server
         return

@@ -40,21 +40,29 @@ _WRITING = {
 # The roles other than 管理员, permission by permission ("app_label.codename").
 DECLARED = {
     AUTHOR: frozenset(_WRITING),
-    EDITOR: frozenset({
-        *_WRITING,
-        "articles.edit_any_article",
-        *_perms("topics", "topic", "add", "change", "delete"),
-        *_perms("articles", "proofreadingrule", "view", "add", "change"),
-        # Curating the library: rename, merge and split themes, move items,
-        # confirm, reject or add countermeasure links. Nothing is deleted there.
-        *_perms("library", "theme", "view", "change"),
-        *_perms("library", "libraryitem", "view", "change"),
-        *_perms("library", "countermeasurelink", "view", "change", "add"),
-    }),
-    REVIEWER: frozenset({
-        "articles.view_article", "articles.review_article", "articles.view_section",
-        "articles.view_articletransition", "topics.view_topic", "articles.view_proofreadingrule",
-    }),
+    EDITOR: frozenset(
+        {
+            *_WRITING,
+            "articles.edit_any_article",
+            *_perms("topics", "topic", "add", "change", "delete"),
+            *_perms("articles", "proofreadingrule", "view", "add", "change"),
+            # Curating the library: rename, merge and split themes, move items,
+            # confirm, reject or add countermeasure links. Nothing is deleted there.
+            *_perms("library", "theme", "view", "change"),
+            *_perms("library", "libraryitem", "view", "change"),
+            *_perms("library", "countermeasurelink", "view", "change", "add"),
+        }
+    ),
+    REVIEWER: frozenset(
+        {
+            "articles.view_article",
+            "articles.review_article",
+            "articles.view_section",
+            "articles.view_articletransition",
+            "topics.view_topic",
+            "articles.view_proofreadingrule",
+        }
+    ),
 }
 
 # 管理员 holds every permission of these apps and of the project's own apps …
@@ -64,13 +72,15 @@ ADMINISTRATOR_APPS = frozenset({"auth"})
 # worker writes them.
 ADMINISTRATOR_EXTRA = frozenset({"django_tasks_database.view_dbtaskresult"})
 # … except what only superusers should do.
-SUPERUSER_ONLY = frozenset({
-    # What a permission means, and what each role holds (declared here, not in the admin).
-    *_perms("auth", "permission", "add", "change", "delete"),
-    *_perms("auth", "group", "add", "change", "delete"),
-    # The 流转记录 is written by the workflow only: nobody rewrites it.
-    *_perms("articles", "articletransition", "add", "change", "delete"),
-})
+SUPERUSER_ONLY = frozenset(
+    {
+        # What a permission means, and what each role holds (declared here, not in the admin).
+        *_perms("auth", "permission", "add", "change", "delete"),
+        *_perms("auth", "group", "add", "change", "delete"),
+        # The 流转记录 is written by the workflow only: nobody rewrites it.
+        *_perms("articles", "articletransition", "add", "change", "delete"),
+    }
+)
 
 
 def is_project_app(app_config):
@@ -134,9 +144,7 @@ def held_permission_ids(user):
     from django.contrib.auth.models import Permission
     from django.db.models import Q
 
-    return set(
-        Permission.objects.filter(Q(user=user) | Q(group__user=user)).values_list("pk", flat=True)
-    )
+    return set(Permission.objects.filter(Q(user=user) | Q(group__user=user)).values_list("pk", flat=True))
 
 
 def may_manage_account(actor, account):

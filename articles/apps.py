@@ -6,10 +6,7 @@ def next_scheduled_publish():
     """When the next scheduled essay appears on the site (None when none is scheduled)."""
     from articles.models import Article
 
-    return (
-        Article.objects.scheduled().order_by("published_at")
-        .values_list("published_at", flat=True).first()
-    )
+    return Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
 
 
 class ArticlesConfig(AppConfig):
@@ -34,6 +31,4 @@ class ArticlesConfig(AppConfig):
         # Cached pages also go stale when a scheduled essay's publish time arrives.
         pagecache.register_schedule(next_scheduled_publish)
 
-        post_migrate.connect(
-            sync_proofreading_rules, sender=self, dispatch_uid="articles.sync_proofreading_rules"
-        )
+        post_migrate.connect(sync_proofreading_rules, sender=self, dispatch_uid="articles.sync_proofreading_rules")

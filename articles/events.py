@@ -229,7 +229,9 @@ def _send(signal, **kwargs):
             name = f"{getattr(receiver, '__module__', '')}.{getattr(receiver, '__qualname__', receiver)}"
             failed.append(name)
             logger.error(
-                "follow-up work %s failed (%s)", name, kwargs or "site changed",
+                "follow-up work %s failed (%s)",
+                name,
+                kwargs or "site changed",
                 exc_info=(type(result), result, result.__traceback__),
             )
     return failed
@@ -268,7 +270,9 @@ def _topics_of_essays_changed(sender, instance, action, reverse, pk_set, using="
     # topic.articles.add(...): the essays are in pk_set or, for clear, linked before it.
     if action == "pre_clear":
         essays_changed(
-            Article.topics.through.objects.using(using).filter(topic_id=instance.pk).values_list("article_id", flat=True)
+            Article.topics.through.objects.using(using)
+            .filter(topic_id=instance.pk)
+            .values_list("article_id", flat=True)
         )
     elif action != "post_clear":
         essays_changed(pk_set or ())
@@ -283,7 +287,9 @@ def _topic_changed(sender, instance, raw=False, using="default", **kwargs):
     with changes():
         whole_site_changed()
         essays_changed(
-            Article.topics.through.objects.using(using).filter(topic_id=instance.pk).values_list("article_id", flat=True)
+            Article.topics.through.objects.using(using)
+            .filter(topic_id=instance.pk)
+            .values_list("article_id", flat=True)
         )
 
 

@@ -28,9 +28,7 @@ class ArticleQuerySet(models.QuerySet):
         its time comes: the filter compares with ``now`` on every query.
         An essay in the recycle bin is never published, whatever the manager.
         """
-        return self.filter(
-            status=Article.Status.PUBLISHED, published_at__lte=timezone.now(), deleted_at__isnull=True
-        )
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now(), deleted_at__isnull=True)
 
     def alive(self):
         return self.filter(deleted_at__isnull=True)
@@ -48,9 +46,7 @@ class ArticleQuerySet(models.QuerySet):
         A subquery rather than a join, so an essay tagged with both a column
         and one of its special topics is counted and listed once.
         """
-        tagged = Article.topics.through.objects.filter(
-            models.Q(topic=topic) | models.Q(topic__parent=topic)
-        )
+        tagged = Article.topics.through.objects.filter(models.Q(topic=topic) | models.Q(topic__parent=topic))
         return self.filter(pk__in=tagged.values("article_id"))
 
     def scheduled(self):
@@ -94,7 +90,10 @@ class Article(models.Model):
     title = models.CharField("标题", max_length=200)
     subtitle = models.CharField("副标题", max_length=200, blank=True)
     slug = models.SlugField(
-        "网址标识", max_length=80, unique=True, blank=True,
+        "网址标识",
+        max_length=80,
+        unique=True,
+        blank=True,
         help_text="留空则按标题拼音自动生成。",
     )
     author = models.CharField("作者", max_length=100, blank=True)
@@ -111,7 +110,9 @@ class Article(models.Model):
     topics = models.ManyToManyField("topics.Topic", verbose_name="专题", related_name="articles", blank=True)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
-        "发布时间", null=True, blank=True,
+        "发布时间",
+        null=True,
+        blank=True,
         help_text="可设为将来的时间：到时自动在网站上出现。",
     )
     is_pinned = models.BooleanField("置顶", default=False)
@@ -119,18 +120,33 @@ class Article(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="最后修改人", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name="最后修改人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     # Who knowingly published the essay while the proofreader still reported
     # political-term findings in it, and when (see articles.editing.rules).
     political_findings_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="政治性问题确认人", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name="政治性问题确认人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     political_findings_confirmed_at = models.DateTimeField("政治性问题确认时间", null=True, blank=True, editable=False)
     # 三审三校: the stage (1..REVIEW_STAGES) an essay in review waits at; 0 otherwise.
@@ -141,8 +157,13 @@ class Article(models.Model):
     # The recycle bin (回收站): a deleted essay is only marked.
     deleted_at = models.DateTimeField("删除时间", null=True, blank=True, editable=False, db_index=True)
     deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="删除人", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name="删除人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
 
     objects = ArticleManager()
@@ -170,15 +191,21 @@ class Article(models.Model):
             # order of every list, feed, sitemap and the previous/next walk;
             # 置顶 on the home page; 热门 by view count.
             models.Index(
-                F("published_at").desc(), F("id").desc(), name="article_public_order_idx",
+                F("published_at").desc(),
+                F("id").desc(),
+                name="article_public_order_idx",
                 condition=models.Q(status="published", deleted_at__isnull=True),
             ),
             models.Index(
-                F("published_at").desc(), F("id").desc(), name="article_public_pinned_idx",
+                F("published_at").desc(),
+                F("id").desc(),
+                name="article_public_pinned_idx",
                 condition=models.Q(status="published", deleted_at__isnull=True, is_pinned=True),
             ),
             models.Index(
-                F("view_count").desc(), F("published_at").desc(), F("id").desc(),
+                F("view_count").desc(),
+                F("published_at").desc(),
+                F("id").desc(),
                 name="article_public_popular_idx",
                 condition=models.Q(status="published", deleted_at__isnull=True, view_count__gt=0),
             ),
@@ -236,7 +263,11 @@ class EssayRendition(models.Model):
     """
 
     article = models.OneToOneField(
-        Article, verbose_name="文稿", primary_key=True, on_delete=models.CASCADE, related_name="rendition",
+        Article,
+        verbose_name="文稿",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="rendition",
     )
     html = models.TextField("页面")
     # The templates, code and settings the page was rendered with (articles.reading.renditions.code_version).
@@ -278,7 +309,11 @@ class Section(models.Model):
     number = models.CharField("序号", max_length=20, blank=True, help_text="照原文，如“一、”或“(一)”。")
     heading = models.CharField("标题", max_length=300)
     kind = models.CharField(
-        "类型", max_length=20, choices=Kind.choices, default=Kind.OTHER, db_index=True,
+        "类型",
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.OTHER,
+        db_index=True,
         help_text="在“部分”上设置；其下要点随之继承。",
     )
     body = RichTextField("正文", blank=True)
@@ -322,17 +357,19 @@ class ArticleTransition(models.Model):
         DELETE = "delete", "移入回收站"
         UNDELETE = "undelete", "从回收站恢复"
 
-    article = models.ForeignKey(
-        Article, verbose_name="文稿", on_delete=models.CASCADE, related_name="transitions"
-    )
+    article = models.ForeignKey(Article, verbose_name="文稿", on_delete=models.CASCADE, related_name="transitions")
     action = models.CharField("操作", max_length=30, choices=Action.choices)
     from_status = models.CharField("原状态", max_length=20, choices=Article.Status.choices)
     to_status = models.CharField("新状态", max_length=20, choices=Article.Status.choices)
     from_stage = models.PositiveSmallIntegerField("原审核环节", default=0)
     to_stage = models.PositiveSmallIntegerField("新审核环节", default=0)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     comment = models.TextField("意见", blank=True)
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)

@@ -14,9 +14,37 @@ from django.utils.html import escape
 from django_ckeditor_5.fields import CKEditor5Field
 
 ALLOWED_TAGS = {
-    "p", "br", "h3", "h4", "h5", "h6", "strong", "b", "em", "i", "u", "s", "sub", "sup",
-    "ul", "ol", "li", "blockquote", "hr", "a", "img", "figure", "figcaption",
-    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+    "p",
+    "br",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "s",
+    "sub",
+    "sup",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "hr",
+    "a",
+    "img",
+    "figure",
+    "figcaption",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -41,12 +69,7 @@ def _is_local_media(url: str) -> bool:
         return False
     parts = urlsplit(url)
     path = unquote(parts.path).replace("\\", "/")
-    return (
-        not parts.scheme
-        and not parts.netloc
-        and path.startswith(settings.MEDIA_URL)
-        and ".." not in path.split("/")
-    )
+    return not parts.scheme and not parts.netloc and path.startswith(settings.MEDIA_URL) and ".." not in path.split("/")
 
 
 def _has_hidden_characters(text: str) -> bool:

@@ -114,9 +114,14 @@ def main():
         if not cursor.fetchone():
             cursor.execute(f'CREATE DATABASE "{database}"')
     admin.close()
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings", DEBUG="1",
-               DATABASE_URL=f"{args.postgres}/{database}", PAGE_CACHE_SECONDS="0",
-               PYTHONPATH=str(ROOT))
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="1",
+        DATABASE_URL=f"{args.postgres}/{database}",
+        PAGE_CACHE_SECONDS="0",
+        PYTHONPATH=str(ROOT),
+    )
     env.pop("REDIS_URL", None)
     command = [sys.executable, __file__, "--child", "--essays", str(args.essays)] + (["--plans"] if args.plans else [])
     sys.exit(subprocess.run(command, env=env, cwd=ROOT).returncode)

@@ -145,15 +145,52 @@ COUNTERMEASURE_THEMES = [
 OPENINGS = ["", "", "部分党组织", "有的基层单位", "一些村党支部", "少数党员干部", "个别单位", "从调研情况看，"]
 CM_OPENINGS = ["", "", "要", "必须", "各级党组织要", "应当", "建议"]
 FILLERS = [
-    "", "", "", "，影响了党组织的凝聚力和战斗力", "，群众对此反映较多", "，这一问题在农村尤为突出",
-    "，制约了基层党建工作质量的提升", "，需要引起高度重视", "，与新时代要求还有差距",
+    "",
+    "",
+    "",
+    "，影响了党组织的凝聚力和战斗力",
+    "，群众对此反映较多",
+    "，这一问题在农村尤为突出",
+    "，制约了基层党建工作质量的提升",
+    "，需要引起高度重视",
+    "，与新时代要求还有差距",
 ]
 CM_FILLERS = [
-    "", "", "", "，不断提升基层党建工作水平", "，确保各项措施落到实处", "，推动基层党建全面进步过硬",
-    "，为高质量发展提供坚强组织保证", "，形成上下联动的工作格局",
+    "",
+    "",
+    "",
+    "，不断提升基层党建工作水平",
+    "，确保各项措施落到实处",
+    "，推动基层党建全面进步过硬",
+    "，为高质量发展提供坚强组织保证",
+    "，形成上下联动的工作格局",
 ]
-PLACES = ["青川", "平武", "黑水", "松潘", "理塘", "茂汶", "汶川", "德格", "丹巴", "炉霍", "雅江", "稻城",
-          "乡城", "得荣", "白玉", "石渠", "色达", "甘孜", "康定", "泸定", "九龙", "木里", "盐源", "会东"]
+PLACES = [
+    "青川",
+    "平武",
+    "黑水",
+    "松潘",
+    "理塘",
+    "茂汶",
+    "汶川",
+    "德格",
+    "丹巴",
+    "炉霍",
+    "雅江",
+    "稻城",
+    "乡城",
+    "得荣",
+    "白玉",
+    "石渠",
+    "色达",
+    "甘孜",
+    "康定",
+    "泸定",
+    "九龙",
+    "木里",
+    "盐源",
+    "会东",
+]
 UNITS = ["县委组织部", "县纪委监委", "镇党委", "街道党工委", "县委党校", "市直机关工委"]
 NUMERALS = "一二三四五六七八九十"
 
@@ -202,9 +239,13 @@ class Generator:
         # Countermeasures answer the essay's problems, plus one of the essay's own choosing.
         answers = [t for t in problems if r.random() < 0.8] + [r.randrange(len(self.countermeasures))]
         answers = list(dict.fromkeys(answers))
-        sections = [(1, "一、", "基层党建工作的重要意义", "significance", "<p>基层党组织是党的全部工作和战斗力的基础。</p>", {})]
+        sections = [
+            (1, "一、", "基层党建工作的重要意义", "significance", "<p>基层党组织是党的全部工作和战斗力的基础。</p>", {})
+        ]
         sections.append((1, "二、", "当前存在的主要问题", "problems", "", {}))
-        for i, (heading, body, planted) in enumerate(self.points("problems", problems[:-1] if len(problems) > 4 else problems)):
+        for i, (heading, body, planted) in enumerate(
+            self.points("problems", problems[:-1] if len(problems) > 4 else problems)
+        ):
             sections.append((2, f"（{NUMERALS[i % 10]}）", heading, "problems", f"<p>{body}</p>", planted))
         if len(problems) > 4:
             sections.append((1, "三、", "问题产生的原因", "causes", "", {}))
@@ -240,11 +281,13 @@ def generate(size):
     moment = connection.ops.adapt_datetimefield_value
     columns = ["title", "slug", "author_org", "status", "published_at", "created_at", "updated_at"]
     defaults = {
-        f.column: f.get_default() for f in Article._meta.concrete_fields
+        f.column: f.get_default()
+        for f in Article._meta.concrete_fields
         if f.column not in columns and f.column != "id" and not f.null and f.has_default()
     }
     blanks = [
-        f.column for f in Article._meta.concrete_fields
+        f.column
+        for f in Article._meta.concrete_fields
         if f.column not in columns and f.column not in defaults and f.column != "id" and not f.null
     ]
     article_columns = columns + list(defaults) + blanks
@@ -257,9 +300,15 @@ def generate(size):
             essay = gen.essay(number)
             published = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC) + timedelta(seconds=rng.random() * span)
             values = {
-                "title": essay["title"], "slug": f"bench-{number}", "author_org": essay["author_org"],
-                "status": "published", "published_at": moment(published), "created_at": moment(now),
-                "updated_at": moment(now), **defaults, **dict.fromkeys(blanks, ""),
+                "title": essay["title"],
+                "slug": f"bench-{number}",
+                "author_org": essay["author_org"],
+                "status": "published",
+                "published_at": moment(published),
+                "created_at": moment(now),
+                "updated_at": moment(now),
+                **defaults,
+                **dict.fromkeys(blanks, ""),
             }
             article_id = number + 1
             articles.append([article_id] + [values[c] for c in article_columns])
@@ -318,7 +367,9 @@ def timed(function, repeat=7):
 
 
 def run_child(backend, size, postgres_url, join, merge):
-    os.environ["DATABASE_URL"] = f"{postgres_url}/{BENCH_DATABASE}" if backend == "postgresql" else f"sqlite:///{SQLITE_PATH}"
+    os.environ["DATABASE_URL"] = (
+        f"{postgres_url}/{BENCH_DATABASE}" if backend == "postgresql" else f"sqlite:///{SQLITE_PATH}"
+    )
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("SECRET_KEY", "benchmark")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
@@ -382,14 +433,14 @@ def run_child(backend, size, postgres_url, join, merge):
     }
     timings = {}
     for name, url in pages.items():
+
         def fetch(url=url):
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
+
         timings[name] = timed(fetch)
     result["pages"] = timings
-    result["exports"] = {
-        fmt: measure_export(client, f"/library/problems/export.{fmt}") for fmt in ("xlsx", "csv")
-    }
+    result["exports"] = {fmt: measure_export(client, f"/library/problems/export.{fmt}") for fmt in ("xlsx", "csv")}
     import shutil
 
     shutil.rmtree(settings.LIBRARY_EXPORT_DIR, ignore_errors=True)
@@ -437,7 +488,9 @@ def measure_export(client, url):
     again_s, _, _ = run(False, False)
     _, new_mib, _ = run(True, True)
     _, again_mib, _ = run(False, True)
-    _log(f"  export {url}: new {new_s:.1f} s / {new_mib:.0f} MiB, again {again_s:.2f} s / {again_mib:.1f} MiB, {size:,} bytes")
+    _log(
+        f"  export {url}: new {new_s:.1f} s / {new_mib:.0f} MiB, again {again_s:.2f} s / {again_mib:.1f} MiB, {size:,} bytes"
+    )
     return {"new": [new_s, new_mib], "again": [again_s, again_mib], "bytes": size}
 
 
@@ -467,21 +520,29 @@ def cleanup(backend, postgres_url, keep):
 def format_results(results):
     lines = []
     for r in results:
-        lines.append(f"{r['backend']}: {r['essays']:,} essays, {r['items']:,} items, {r['themes']:,} themes, "
-                     f"{r['links']:,} suggested links")
+        lines.append(
+            f"{r['backend']}: {r['essays']:,} essays, {r['items']:,} items, {r['themes']:,} themes, "
+            f"{r['links']:,} suggested links"
+        )
         lines.append(f"  regroup from scratch   {r['regroup_s']:7.1f} s   (target < 60 s)")
         lines.append(f"  regroup, no change     {r['regroup_again_s']:7.1f} s")
         for library in ("problems", "countermeasures"):
             q = r[library]
-            lines.append(f"  {library:<16} planted 40, found {q['themes']:>4} themes   "
-                         f"purity {q['purity']:.3f}   recall {q['recall']:.3f}   ({q['items']:,} items)")
+            lines.append(
+                f"  {library:<16} planted 40, found {q['themes']:>4} themes   "
+                f"purity {q['purity']:.3f}   recall {q['recall']:.3f}   ({q['items']:,} items)"
+            )
         lines.append(f"  {'page':<34} {'first ms':>9} {'median ms':>10}   (target < 100 ms)")
         for name, (first, median) in r["pages"].items():
             lines.append(f"  {name:<34} {first:9.1f} {median:10.1f}")
-        lines.append(f"  {'whole 问题库 export':<34} {'new s':>9} {'peak MiB':>10} {'again s':>9} {'peak MiB':>10} {'MB':>7}")
+        lines.append(
+            f"  {'whole 问题库 export':<34} {'new s':>9} {'peak MiB':>10} {'again s':>9} {'peak MiB':>10} {'MB':>7}"
+        )
         for fmt, e in r.get("exports", {}).items():
-            lines.append(f"  {fmt:<34} {e['new'][0]:9.2f} {e['new'][1]:10.1f} {e['again'][0]:9.3f} "
-                         f"{e['again'][1]:10.1f} {e['bytes'] / 1e6:7.1f}")
+            lines.append(
+                f"  {fmt:<34} {e['new'][0]:9.2f} {e['new'][1]:10.1f} {e['again'][0]:9.3f} "
+                f"{e['again'][1]:10.1f} {e['bytes'] / 1e6:7.1f}"
+            )
     return "\n".join(lines)
 
 
@@ -508,15 +569,30 @@ def main():
         prepare(backend, args.postgres)
         try:
             completed = subprocess.run(
-                [sys.executable, __file__, "--child", backend, str(args.size), "--postgres", args.postgres,
-                 "--join", str(join), "--merge", str(merge)],
-                stdout=subprocess.PIPE, text=True, check=True,
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    backend,
+                    str(args.size),
+                    "--postgres",
+                    args.postgres,
+                    "--join",
+                    str(join),
+                    "--merge",
+                    str(merge),
+                ],
+                stdout=subprocess.PIPE,
+                text=True,
+                check=True,
             )
         finally:
             cleanup(backend, args.postgres, args.keep)
         results.append(json.loads(completed.stdout.strip().splitlines()[-1]))
     print()
-    print(f"问题库/对策库 benchmark (join threshold {join}, merge threshold {merge}; page times: first and median of 7)")
+    print(
+        f"问题库/对策库 benchmark (join threshold {join}, merge threshold {merge}; page times: first and median of 7)"
+    )
     print(format_results(results))
 
 

@@ -47,20 +47,60 @@ SQLITE_PATH = ROOT / "var" / "bench-search.sqlite3"
 # ---------------------------------------------------------------- the 50 queries
 
 ONE_WORD = [
-    "党建", "党员", "基层党组织", "党支部", "组织生活会", "三会一课", "两学一做", "科学发展观",
-    "主题党日", "党员教育", "作风建设", "乡村振兴", "网格化管理", "集体经济", "党风廉政建设",
-    "民主集中制", "发展党员", "流动党员", "第一书记", "阵地建设", "意识形态工作", "党费",
-    "志愿服务", "软弱涣散", "智慧党建",
+    "党建",
+    "党员",
+    "基层党组织",
+    "党支部",
+    "组织生活会",
+    "三会一课",
+    "两学一做",
+    "科学发展观",
+    "主题党日",
+    "党员教育",
+    "作风建设",
+    "乡村振兴",
+    "网格化管理",
+    "集体经济",
+    "党风廉政建设",
+    "民主集中制",
+    "发展党员",
+    "流动党员",
+    "第一书记",
+    "阵地建设",
+    "意识形态工作",
+    "党费",
+    "志愿服务",
+    "软弱涣散",
+    "智慧党建",
 ]
 MULTI_WORD = [
-    "党员教育 管理", "基层党建 乡村振兴", "三会一课 制度", "组织生活会 批评", "两学一做 常态化",
-    "党支部 标准化", "流动党员 管理", "第一书记 驻村", "集体经济 发展", "网格化管理 社区",
-    "党风廉政建设 主体责任", "作风建设 形式主义", "发展党员 质量", "主题党日 活动",
-    "党建引领 基层治理", "阵地建设 经费 保障", "先锋模范 作用", "战斗堡垒 作用 发挥",
-    "智慧党建 平台", "党务公开 制度", "科学发展观 实践", "意识形态工作 责任制",
-    "民主评议党员 考核", "软弱涣散 整顿", "基层党组织 凝聚力 战斗力",
+    "党员教育 管理",
+    "基层党建 乡村振兴",
+    "三会一课 制度",
+    "组织生活会 批评",
+    "两学一做 常态化",
+    "党支部 标准化",
+    "流动党员 管理",
+    "第一书记 驻村",
+    "集体经济 发展",
+    "网格化管理 社区",
+    "党风廉政建设 主体责任",
+    "作风建设 形式主义",
+    "发展党员 质量",
+    "主题党日 活动",
+    "党建引领 基层治理",
+    "阵地建设 经费 保障",
+    "先锋模范 作用",
+    "战斗堡垒 作用 发挥",
+    "智慧党建 平台",
+    "党务公开 制度",
+    "科学发展观 实践",
+    "意识形态工作 责任制",
+    "民主评议党员 考核",
+    "软弱涣散 整顿",
+    "基层党组织 凝聚力 战斗力",
 ]
-PHRASES = ['"党建工作"', '"三会一课制度"', '“组织生活流于形式”', '"发挥战斗堡垒作用"', '"第一书记"']
+PHRASES = ['"党建工作"', '"三会一课制度"', "“组织生活流于形式”", '"发挥战斗堡垒作用"', '"第一书记"']
 assert len(ONE_WORD) == 25 and len(MULTI_WORD) == 25
 # Essays written to discuss one term: each must be the first result for it.
 PLANTED = ["科学发展观", "三会一课", "网格化管理"]
@@ -68,61 +108,199 @@ PLANTED = ["科学发展观", "三会一课", "网格化管理"]
 # ---------------------------------------------------------------- the essay generator
 
 SUBJECTS = [
-    "基层党组织", "党员干部", "广大党员", "村党支部", "社区党组织", "机关党委", "党支部书记",
-    "驻村第一书记", "党员志愿者", "非公企业党组织", "社会组织党组织", "街道党工委", "乡镇党委",
-    "国有企业党委", "学校党组织", "离退休干部党支部", "青年党员", "入党积极分子", "党务工作者",
-    "两新组织党组织", "村“两委”班子", "机关党员",
+    "基层党组织",
+    "党员干部",
+    "广大党员",
+    "村党支部",
+    "社区党组织",
+    "机关党委",
+    "党支部书记",
+    "驻村第一书记",
+    "党员志愿者",
+    "非公企业党组织",
+    "社会组织党组织",
+    "街道党工委",
+    "乡镇党委",
+    "国有企业党委",
+    "学校党组织",
+    "离退休干部党支部",
+    "青年党员",
+    "入党积极分子",
+    "党务工作者",
+    "两新组织党组织",
+    "村“两委”班子",
+    "机关党员",
 ]
 VERBS = [
-    "加强", "推进", "落实", "深化", "健全", "完善", "强化", "坚持", "提升", "创新", "规范", "夯实",
-    "抓好", "统筹", "扎实开展", "认真落实", "持续深化", "全面推行", "着力加强", "不断完善",
+    "加强",
+    "推进",
+    "落实",
+    "深化",
+    "健全",
+    "完善",
+    "强化",
+    "坚持",
+    "提升",
+    "创新",
+    "规范",
+    "夯实",
+    "抓好",
+    "统筹",
+    "扎实开展",
+    "认真落实",
+    "持续深化",
+    "全面推行",
+    "着力加强",
+    "不断完善",
 ]
 # Common objects appear in every era and most essays; rare ones are a long tail.
 COMMON_OBJECTS = [
-    "基层党建工作", "党员队伍建设", "组织建设", "制度建设", "作风建设", "思想政治建设", "党员教育管理",
-    "阵地建设", "组织生活", "理论学习", "服务群众工作", "基层治理", "队伍建设", "党务公开",
-    "民主集中制", "党建工作责任制", "基层组织建设", "干部队伍建设",
+    "基层党建工作",
+    "党员队伍建设",
+    "组织建设",
+    "制度建设",
+    "作风建设",
+    "思想政治建设",
+    "党员教育管理",
+    "阵地建设",
+    "组织生活",
+    "理论学习",
+    "服务群众工作",
+    "基层治理",
+    "队伍建设",
+    "党务公开",
+    "民主集中制",
+    "党建工作责任制",
+    "基层组织建设",
+    "干部队伍建设",
 ]
 RARE_OBJECTS = [
-    "三会一课制度", "主题党日活动", "组织生活会", "民主评议党员", "全面从严治党", "党风廉政建设",
-    "意识形态工作", "网格化管理", "村级集体经济", "便民服务中心", "党费收缴管理", "发展党员工作",
-    "软弱涣散党组织整顿", "智慧党建平台", "红色教育基地", "党建引领基层治理", "流动党员管理",
-    "村务监督委员会", "四议两公开", "党员积分制管理", "党支部标准化建设", "志愿服务活动",
-    "党员承诺践诺", "结对帮扶", "党群服务中心",
+    "三会一课制度",
+    "主题党日活动",
+    "组织生活会",
+    "民主评议党员",
+    "全面从严治党",
+    "党风廉政建设",
+    "意识形态工作",
+    "网格化管理",
+    "村级集体经济",
+    "便民服务中心",
+    "党费收缴管理",
+    "发展党员工作",
+    "软弱涣散党组织整顿",
+    "智慧党建平台",
+    "红色教育基地",
+    "党建引领基层治理",
+    "流动党员管理",
+    "村务监督委员会",
+    "四议两公开",
+    "党员积分制管理",
+    "党支部标准化建设",
+    "志愿服务活动",
+    "党员承诺践诺",
+    "结对帮扶",
+    "党群服务中心",
 ]
 # Terms of their time: an essay uses them only in their years.
 ERA_TERMS = [
-    ("科学发展观", 2008, 2013), ("创先争优活动", 2010, 2012), ("党的群众路线教育实践活动", 2013, 2014),
-    ("三严三实专题教育", 2015, 2016), ("两学一做学习教育", 2016, 2018),
-    ("不忘初心、牢记使命主题教育", 2019, 2020), ("党史学习教育", 2021, 2021), ("主题教育", 2023, 2024),
+    ("科学发展观", 2008, 2013),
+    ("创先争优活动", 2010, 2012),
+    ("党的群众路线教育实践活动", 2013, 2014),
+    ("三严三实专题教育", 2015, 2016),
+    ("两学一做学习教育", 2016, 2018),
+    ("不忘初心、牢记使命主题教育", 2019, 2020),
+    ("党史学习教育", 2021, 2021),
+    ("主题教育", 2023, 2024),
 ]
 ADVERBS = ["切实", "不断", "进一步", "扎实", "认真", "持续", "全面", "深入", "着力", "积极", "有效"]
 GOALS = [
-    "推动经济社会高质量发展", "建设美丽乡村", "构建和谐社会", "巩固党的执政基础", "密切党群干群关系",
-    "实现乡村振兴", "提升基层治理能力", "更好地服务人民群众", "推进全面从严治党向基层延伸",
-    "夯实党在基层的执政根基", "维护社会和谐稳定",
+    "推动经济社会高质量发展",
+    "建设美丽乡村",
+    "构建和谐社会",
+    "巩固党的执政基础",
+    "密切党群干群关系",
+    "实现乡村振兴",
+    "提升基层治理能力",
+    "更好地服务人民群众",
+    "推进全面从严治党向基层延伸",
+    "夯实党在基层的执政根基",
+    "维护社会和谐稳定",
 ]
 ROLES = ["战斗堡垒作用", "先锋模范作用", "政治核心作用", "领导核心作用", "桥梁纽带作用", "示范引领作用"]
 PROBLEMS = [
-    "部分党员宗旨意识淡薄", "组织生活流于形式", "阵地建设相对滞后", "工作经费保障不足",
-    "党员队伍老龄化严重", "党务干部业务能力不强", "制度执行不够严格", "学习教育针对性不强",
-    "服务群众能力有待提升", "考核评价机制不够健全", "发展党员质量不高", "信息化手段运用不足",
-    "形式主义、官僚主义问题仍然存在", "基层党组织凝聚力和战斗力不强",
+    "部分党员宗旨意识淡薄",
+    "组织生活流于形式",
+    "阵地建设相对滞后",
+    "工作经费保障不足",
+    "党员队伍老龄化严重",
+    "党务干部业务能力不强",
+    "制度执行不够严格",
+    "学习教育针对性不强",
+    "服务群众能力有待提升",
+    "考核评价机制不够健全",
+    "发展党员质量不高",
+    "信息化手段运用不足",
+    "形式主义、官僚主义问题仍然存在",
+    "基层党组织凝聚力和战斗力不强",
 ]
 PLACES = [
-    "海西州", "格尔木市", "德令哈市", "乌兰县", "都兰县", "天峻县", "大柴旦", "茫崖市", "西宁市",
-    "海东市", "海北州", "黄南州", "海南州", "果洛州", "玉树州", "湟中区", "大通县", "互助县",
-    "平安区", "民和县", "乐都区", "共和县", "贵德县", "门源县",
+    "海西州",
+    "格尔木市",
+    "德令哈市",
+    "乌兰县",
+    "都兰县",
+    "天峻县",
+    "大柴旦",
+    "茫崖市",
+    "西宁市",
+    "海东市",
+    "海北州",
+    "黄南州",
+    "海南州",
+    "果洛州",
+    "玉树州",
+    "湟中区",
+    "大通县",
+    "互助县",
+    "平安区",
+    "民和县",
+    "乐都区",
+    "共和县",
+    "贵德县",
+    "门源县",
 ]
 UNITS = [
-    "纪律检查委员会", "委组织部", "委宣传部", "委党校", "直属机关工委", "人民政府办公室", "总工会",
-    "团委", "妇联", "教育局", "卫生健康委员会", "农业农村局", "住房和城乡建设局", "交通运输局",
-    "市场监督管理局", "税务局", "供电公司", "人民医院", "第一中学", "城关镇党委",
+    "纪律检查委员会",
+    "委组织部",
+    "委宣传部",
+    "委党校",
+    "直属机关工委",
+    "人民政府办公室",
+    "总工会",
+    "团委",
+    "妇联",
+    "教育局",
+    "卫生健康委员会",
+    "农业农村局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "市场监督管理局",
+    "税务局",
+    "供电公司",
+    "人民医院",
+    "第一中学",
+    "城关镇党委",
 ]
 TITLES = [
-    "当前{o}存在的问题及对策建议", "关于加强{o}的调研报告", "新形势下{o}的实践与思考",
-    "浅谈如何{v}{o}", "{p}{o}的探索与启示", "以{o}引领{g}", "{o}的现状、问题与对策",
-    "关于{o}的几点思考", "{v}{o} 推动{g}",
+    "当前{o}存在的问题及对策建议",
+    "关于加强{o}的调研报告",
+    "新形势下{o}的实践与思考",
+    "浅谈如何{v}{o}",
+    "{p}{o}的探索与启示",
+    "以{o}引领{g}",
+    "{o}的现状、问题与对策",
+    "关于{o}的几点思考",
+    "{v}{o} 推动{g}",
 ]
 SENTENCES = [
     "{s}要{a}{v}{o}，{v2}{o2}，为{g}提供坚强的组织保障。",
@@ -178,10 +356,21 @@ class EssayGenerator:
     def fill(self, template, year, rare=0.12):
         r = self.random
         return template.format(
-            s=r.choice(SUBJECTS), s2=r.choice(SUBJECTS), a=r.choice(ADVERBS), v=r.choice(VERBS),
-            v2=r.choice(VERBS), o=self._object(year, rare), o2=self._object(year, rare),
-            g=r.choice(GOALS), r=r.choice(ROLES), p=r.choice(PLACES), pr=r.choice(PROBLEMS),
-            pr2=r.choice(PROBLEMS), n1=r.randint(12, 480), n2=r.randint(300, 12000), n3=r.randint(50, 3000),
+            s=r.choice(SUBJECTS),
+            s2=r.choice(SUBJECTS),
+            a=r.choice(ADVERBS),
+            v=r.choice(VERBS),
+            v2=r.choice(VERBS),
+            o=self._object(year, rare),
+            o2=self._object(year, rare),
+            g=r.choice(GOALS),
+            r=r.choice(ROLES),
+            p=r.choice(PLACES),
+            pr=r.choice(PROBLEMS),
+            pr2=r.choice(PROBLEMS),
+            n1=r.randint(12, 480),
+            n2=r.randint(300, 12000),
+            n3=r.randint(50, 3000),
         )
 
     def paragraph(self, sentences, year):
@@ -201,17 +390,25 @@ class EssayGenerator:
             "sections": [],
         }
         for i, kind in enumerate(r.choice(STRUCTURES)):
-            essay["sections"].append({
-                "level": 1, "number": f"{CN_NUMBERS[i]}、", "kind": kind,
-                "heading": self.fill(r.choice(HEADINGS[kind]), year, rare=0.03),
-                "body": self.paragraph(1, year),
-            })
-            for j in range(r.randint(2, 4)):
-                essay["sections"].append({
-                    "level": 2, "number": f"({CN_NUMBERS[j]})", "kind": kind,
+            essay["sections"].append(
+                {
+                    "level": 1,
+                    "number": f"{CN_NUMBERS[i]}、",
+                    "kind": kind,
                     "heading": self.fill(r.choice(HEADINGS[kind]), year, rare=0.03),
-                    "body": self.paragraph(r.randint(2, 4), year),
-                })
+                    "body": self.paragraph(1, year),
+                }
+            )
+            for j in range(r.randint(2, 4)):
+                essay["sections"].append(
+                    {
+                        "level": 2,
+                        "number": f"({CN_NUMBERS[j]})",
+                        "kind": kind,
+                        "heading": self.fill(r.choice(HEADINGS[kind]), year, rare=0.03),
+                        "body": self.paragraph(r.randint(2, 4), year),
+                    }
+                )
         if planted:
             self._plant(essay, planted)
         return essay
@@ -236,7 +433,7 @@ def _insert(connection, table, columns, rows, chunk=500):
     chunk = max(1, min(chunk, 30000 // len(columns)))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), chunk):
-            part = rows[start:start + chunk]
+            part = rows[start : start + chunk]
             placeholders = ", ".join("(" + ", ".join(["%s"] * len(columns)) + ")" for _ in part)
             cursor.execute(
                 f"INSERT INTO {connection.ops.quote_name(table)} ({names}) VALUES {placeholders}",
@@ -258,9 +455,7 @@ def _log(message):
 
 
 def run_child(backend, size, postgres_url, baseline_queries, passes, reuse=False, rebuild_index=True):
-    database_url = (
-        f"{postgres_url}/{BENCH_DATABASE}" if backend == "postgresql" else f"sqlite:///{SQLITE_PATH}"
-    )
+    database_url = f"{postgres_url}/{BENCH_DATABASE}" if backend == "postgresql" else f"sqlite:///{SQLITE_PATH}"
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -281,9 +476,7 @@ def run_child(backend, size, postgres_url, baseline_queries, passes, reuse=False
         result["generate_seconds"] = 0.0
     else:
         _generate(backend, size, planted_at, result)
-    planted_ids = {
-        term: Article.objects.get(slug=f"bench-{number}").pk for number, term in planted_at.items()
-    }
+    planted_ids = {term: Article.objects.get(slug=f"bench-{number}").pk for number, term in planted_at.items()}
 
     # -- build the index
     started = time.perf_counter()
@@ -312,25 +505,48 @@ def _generate(backend, size, planted_at, result):
         parent = Topic.objects.create(name=column, slug=f"column-{position}", position=position)
         topics.append(parent)
         for child in range(3):
-            topics.append(Topic.objects.create(
-                name=f"{column}专题{child + 1}", slug=f"column-{position}-{child}", parent=parent, position=child,
-            ))
-    span = (datetime(LAST_YEAR, 12, 31, tzinfo=UTC) - datetime(FIRST_YEAR, 1, 1, tzinfo=UTC))
+            topics.append(
+                Topic.objects.create(
+                    name=f"{column}专题{child + 1}",
+                    slug=f"column-{position}-{child}",
+                    parent=parent,
+                    position=child,
+                )
+            )
+    span = datetime(LAST_YEAR, 12, 31, tzinfo=UTC) - datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
     rng = random.Random(7)
     # Raw multi-row inserts: the generated HTML is already clean, and the
     # ORM's per-field work (sanitising every rich-text field) would triple
     # the load time without measuring anything about search.
     now = datetime.now(UTC)
     article_columns = [
-        "title", "subtitle", "slug", "author", "author_org", "source", "responsible_editor", "summary",
-        "lead", "conclusion", "cover", "cover_thumbnail", "cover_banner", "cover_alt", "status",
-        "published_at", "is_pinned", "view_count", "created_at", "updated_at",
+        "title",
+        "subtitle",
+        "slug",
+        "author",
+        "author_org",
+        "source",
+        "responsible_editor",
+        "summary",
+        "lead",
+        "conclusion",
+        "cover",
+        "cover_thumbnail",
+        "cover_banner",
+        "cover_alt",
+        "status",
+        "published_at",
+        "is_pinned",
+        "view_count",
+        "created_at",
+        "updated_at",
     ]
     existing = {f.column for f in Article._meta.concrete_fields}
     article_columns = [c for c in article_columns if c in existing]
     # Later columns with plain defaults (review stage, version, ...).
     defaults = {
-        f.column: f.get_default() for f in Article._meta.concrete_fields
+        f.column: f.get_default()
+        for f in Article._meta.concrete_fields
         if f.column not in article_columns and f.column != "id" and not f.null and f.has_default()
     }
     article_columns += list(defaults)
@@ -348,22 +564,43 @@ def _generate(backend, size, planted_at, result):
             essay = generator.essay(published_at, planted=planted_at.get(number))
             status = Article.Status.PUBLISHED if rng.random() < 0.97 else Article.Status.DRAFT
             values = {
-                "title": essay["title"][:200], "subtitle": "", "slug": f"bench-{number}", "author": "",
-                "author_org": essay["author_org"], "source": "", "responsible_editor": "",
-                "summary": essay["summary"], "lead": _paragraphs(essay["lead"]),
-                "conclusion": _paragraphs(essay["conclusion"]), "cover": "", "cover_thumbnail": "",
-                "cover_banner": "", "cover_alt": "", "status": status, "published_at": moment(published_at),
-                "is_pinned": False, "view_count": 0, "created_at": moment(now), "updated_at": moment(now),
+                "title": essay["title"][:200],
+                "subtitle": "",
+                "slug": f"bench-{number}",
+                "author": "",
+                "author_org": essay["author_org"],
+                "source": "",
+                "responsible_editor": "",
+                "summary": essay["summary"],
+                "lead": _paragraphs(essay["lead"]),
+                "conclusion": _paragraphs(essay["conclusion"]),
+                "cover": "",
+                "cover_thumbnail": "",
+                "cover_banner": "",
+                "cover_alt": "",
+                "status": status,
+                "published_at": moment(published_at),
+                "is_pinned": False,
+                "view_count": 0,
+                "created_at": moment(now),
+                "updated_at": moment(now),
                 **defaults,
             }
             article_id = next_id
             next_id += 1
             articles.append([article_id] + [values[c] for c in article_columns])
             for position, section in enumerate(essay["sections"]):
-                sections.append([
-                    article_id, position, section["level"], section["number"], section["heading"][:300],
-                    section["kind"], _paragraphs(section["body"]),
-                ])
+                sections.append(
+                    [
+                        article_id,
+                        position,
+                        section["level"],
+                        section["number"],
+                        section["heading"][:300],
+                        section["kind"],
+                        _paragraphs(section["body"]),
+                    ]
+                )
             for topic in rng.sample(topics, 2):
                 links.append([article_id, topic.pk])
         _insert(connection, Article._meta.db_table, ["id"] + article_columns, articles)
@@ -431,10 +668,15 @@ def _measure(backend, result, planted_ids, baseline_queries, passes):
         queryset = Article.objects.published()
         for word in query.split():
             queryset = queryset.filter(
-                Q(title__icontains=word) | Q(summary__icontains=word) | Q(lead__icontains=word)
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(lead__icontains=word)
                 | Q(conclusion__icontains=word)
-                | Q(pk__in=Section.objects.filter(Q(heading__icontains=word) | Q(body__icontains=word))
-                    .values("article_id"))
+                | Q(
+                    pk__in=Section.objects.filter(Q(heading__icontains=word) | Q(body__icontains=word)).values(
+                        "article_id"
+                    )
+                )
             )
         count = queryset.count()
         list(queryset.order_by("-published_at")[:10])
@@ -518,9 +760,7 @@ def cleanup(backend, postgres_url, keep):
 def compare_segmenters():
     """jieba (pure Python) against rjieba (jieba-rs), on generated essay text."""
     generator = EssayGenerator(seed=1)
-    text = "".join(
-        generator.paragraph(40, 2016) for _ in range(20)
-    )
+    text = "".join(generator.paragraph(40, 2016) for _ in range(20))
     rows = []
     started = time.perf_counter()
     import rjieba
@@ -597,10 +837,12 @@ def main():
     parser.add_argument("--passes", type=int, default=3, help="timed passes over the queries (after one warm-up)")
     parser.add_argument("--baseline-queries", type=int, default=5, help="queries per group for the naive scan")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
-    parser.add_argument("--reuse", action="store_true",
-                        help="reuse the essays of a kept database of the same size (implies --keep)")
-    parser.add_argument("--no-rebuild", action="store_true",
-                        help="with --reuse: keep the search index too (to time queries only)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse the essays of a kept database of the same size (implies --keep)"
+    )
+    parser.add_argument(
+        "--no-rebuild", action="store_true", help="with --reuse: keep the search index too (to time queries only)"
+    )
     parser.add_argument("--segmenters", action="store_true", help="only compare jieba and rjieba")
     parser.add_argument("--child", nargs=2, metavar=("BACKEND", "SIZE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -609,8 +851,15 @@ def main():
         compare_segmenters()
         return
     if args.child:
-        run_child(args.child[0], int(args.child[1]), args.postgres, args.baseline_queries, args.passes,
-                  reuse=args.reuse, rebuild_index=not args.no_rebuild)
+        run_child(
+            args.child[0],
+            int(args.child[1]),
+            args.postgres,
+            args.baseline_queries,
+            args.passes,
+            reuse=args.reuse,
+            rebuild_index=not args.no_rebuild,
+        )
         return
     args.keep = args.keep or args.reuse
 
@@ -622,10 +871,24 @@ def main():
             started = time.perf_counter()
             try:
                 completed = subprocess.run(
-                    [sys.executable, __file__, "--child", backend, str(size), "--postgres", args.postgres,
-                     "--passes", str(args.passes), "--baseline-queries", str(args.baseline_queries)]
-                    + (["--reuse"] if args.reuse else []) + (["--no-rebuild"] if args.no_rebuild else []),
-                    stdout=subprocess.PIPE, text=True, check=True,
+                    [
+                        sys.executable,
+                        __file__,
+                        "--child",
+                        backend,
+                        str(size),
+                        "--postgres",
+                        args.postgres,
+                        "--passes",
+                        str(args.passes),
+                        "--baseline-queries",
+                        str(args.baseline_queries),
+                    ]
+                    + (["--reuse"] if args.reuse else [])
+                    + (["--no-rebuild"] if args.no_rebuild else []),
+                    stdout=subprocess.PIPE,
+                    text=True,
+                    check=True,
                 )
             finally:
                 cleanup(backend, args.postgres, args.keep)
@@ -635,8 +898,10 @@ def main():
             _log(f"   done in {result['wall_seconds'] / 60:.1f} min; slowest: {result['slowest']}")
             _log(f"   matches: {result['matched']}")
     print()
-    print("Search benchmark: search() = rank + count + first page of 10 with snippets; "
-          f"{args.passes} passes after a warm-up;")
+    print(
+        "Search benchmark: search() = rank + count + first page of 10 with snippets; "
+        f"{args.passes} passes after a warm-up;"
+    )
     print("naive = Article.objects.published() with icontains on title/summary/lead/conclusion/sections.")
     print(_format_table(results))
 

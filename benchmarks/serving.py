@@ -163,22 +163,30 @@ def child_render(samples=60):
         started = time.perf_counter()
         renditions.essay_page(request, article.slug)
         serve_ms.append((time.perf_counter() - started) * 1000)
-    print(json.dumps({
-        "render_ms": statistics.median(render_ms), "serve_ms": statistics.median(serve_ms), "samples": len(essays),
-    }))
+    print(
+        json.dumps(
+            {
+                "render_ms": statistics.median(render_ms),
+                "serve_ms": statistics.median(serve_ms),
+                "samples": len(essays),
+            }
+        )
+    )
 
 
 def render_times(postgres_url, redis_db):
     env = bench_env(postgres_url, page_cache=False, redis_db=redis_db)
-    out = subprocess.run([str(PY), __file__, "--child-render"], env=env, check=True, cwd=ROOT,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [str(PY), __file__, "--child-render"], env=env, check=True, cwd=ROOT, capture_output=True, text=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def article_path(postgres_url):
     env = bench_env(postgres_url, page_cache=True, redis_db=None)
-    out = subprocess.run([str(PY), __file__, "--child-generate", "-1"], env=env, check=True, cwd=ROOT,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [str(PY), __file__, "--child-generate", "-1"], env=env, check=True, cwd=ROOT, capture_output=True, text=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -187,25 +195,27 @@ def article_path(postgres_url):
 
 def bench_env(postgres_url, *, page_cache, redis_db, workers=2, worker_class="gthread", threads=8, port=APP_PORT):
     env = dict(os.environ)
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": "benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_COOKIES": "0",
-        "DATABASE_URL": f"{postgres_url}/{DATABASE}",
-        "STATIC_ROOT": str(STATIC_ROOT),
-        "MEDIA_ROOT": str(MEDIA_ROOT),
-        "PAGE_CACHE_SECONDS": "600" if page_cache else "0",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": str(workers),
-        "GUNICORN_WORKER_CLASS": worker_class,
-        "GUNICORN_THREADS": str(threads),
-        "GUNICORN_ACCESS_LOG": "",  # wrk's millions of lines would measure the disk
-        "GUNICORN_LOG_LEVEL": "warning",
-        "LOG_LEVEL": "ERROR",
-        "PYTHONPATH": str(ROOT),
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DEBUG": "0",
+            "SECRET_KEY": "benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_COOKIES": "0",
+            "DATABASE_URL": f"{postgres_url}/{DATABASE}",
+            "STATIC_ROOT": str(STATIC_ROOT),
+            "MEDIA_ROOT": str(MEDIA_ROOT),
+            "PAGE_CACHE_SECONDS": "600" if page_cache else "0",
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "GUNICORN_WORKERS": str(workers),
+            "GUNICORN_WORKER_CLASS": worker_class,
+            "GUNICORN_THREADS": str(threads),
+            "GUNICORN_ACCESS_LOG": "",  # wrk's millions of lines would measure the disk
+            "GUNICORN_LOG_LEVEL": "warning",
+            "LOG_LEVEL": "ERROR",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
     if redis_db is not None:
         env["REDIS_URL"] = f"redis://127.0.0.1:6379/{redis_db}"
     else:
@@ -222,8 +232,11 @@ def start_gunicorn(env, port, output=None):
     """gunicorn with config/gunicorn.conf.py; its output to the terminal, or into the file ``output``."""
     process = subprocess.Popen(
         [str(GUNICORN), "-c", str(ROOT / "config" / "gunicorn.conf.py"), "config.wsgi"],
-        env=env, cwd=ROOT, start_new_session=True,
-        stdout=output, stderr=None if output is None else subprocess.STDOUT,
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=output,
+        stderr=None if output is None else subprocess.STDOUT,
     )
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz", process)
@@ -279,8 +292,13 @@ def start_nginx(prefix, ceiling_root):
     }}
 """
     process = _nginx_local().start(
-        prefix, app_port=APP_PORT, port=NGINX_PORT, static_root=STATIC_ROOT, media_root=MEDIA_ROOT,
-        extra_http=ceiling, workers="auto",
+        prefix,
+        app_port=APP_PORT,
+        port=NGINX_PORT,
+        static_root=STATIC_ROOT,
+        media_root=MEDIA_ROOT,
+        extra_http=ceiling,
+        workers="auto",
     )
     try:
         wait_for(f"http://127.0.0.1:{CEILING_PORT}/", process)
@@ -318,7 +336,9 @@ def new_generation(redis_db):
 def wrk(url, duration, connections):
     out = subprocess.run(
         [WRK, "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s", url],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     latency = {}
@@ -329,7 +349,9 @@ def wrk(url, duration, connections):
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
     return {
-        "rps": rps, "p50": latency["50"], "p99": latency["99"],
+        "rps": rps,
+        "p50": latency["50"],
+        "p99": latency["99"],
         "errors": int(errors.group(1)) if errors else 0,
         "socket_errors": socket_errors.group(1) if socket_errors else "",
         "load": load(),
@@ -368,11 +390,17 @@ def main():
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--worker-class", default="gthread", help="as config/gunicorn.conf.py (sync for the classic model)")
+    parser.add_argument(
+        "--worker-class", default="gthread", help="as config/gunicorn.conf.py (sync for the classic model)"
+    )
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--pages", nargs="+", default=list(PAGES), choices=list(PAGES))
-    parser.add_argument("--states", nargs="+", default=["uncached", "cold", "warm", "changed"],
-                        choices=["uncached", "cold", "warm", "changed"])
+    parser.add_argument(
+        "--states",
+        nargs="+",
+        default=["uncached", "cold", "warm", "changed"],
+        choices=["uncached", "cold", "warm", "changed"],
+    )
     parser.add_argument("--no-nginx", action="store_true")
     parser.add_argument("--fresh", action="store_true", help="drop and regenerate the benchmark database")
     parser.add_argument("--prepare-only", action="store_true")
@@ -436,8 +464,9 @@ def main():
 
         # Uncached: a second gunicorn with the page cache off.
         if "uncached" in args.states:
-            uncached_env = bench_env(args.postgres, page_cache=False, redis_db=args.redis_db,
-                                     port=APP_UNCACHED_PORT, **common)
+            uncached_env = bench_env(
+                args.postgres, page_cache=False, redis_db=args.redis_db, port=APP_UNCACHED_PORT, **common
+            )
             uncached = start_gunicorn(uncached_env, APP_UNCACHED_PORT)
             try:
                 for page, path in pages.items():
@@ -480,23 +509,29 @@ def main():
 def report(results, memory, rendering, args, info, seconds):
     ceiling = next((r["rps"] for r in results if r["target"] == "ceiling"), None)
     print()
-    print(f"Portal serving benchmark: {info['published']} published essays on PostgreSQL, "
-          f"gunicorn {args.workers} {args.worker_class} workers"
-          f"{f' x {args.threads} threads' if args.threads > 1 else ''}, Redis cache, "
-          f"wrk -t1 -c{args.connections} -d{args.duration}s, {os.cpu_count()} CPUs")
+    print(
+        f"Portal serving benchmark: {info['published']} published essays on PostgreSQL, "
+        f"gunicorn {args.workers} {args.worker_class} workers"
+        f"{f' x {args.threads} threads' if args.threads > 1 else ''}, Redis cache, "
+        f"wrk -t1 -c{args.connections} -d{args.duration}s, {os.cpu_count()} CPUs"
+    )
     print()
     header = f"| {'page':8} | {'state':8} | {'via':8} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | {'of ceiling':>10} | {'errors':>6} | load (1/5/15 min) |"
     print(header)
     print("|" + "|".join("-" * (len(cell)) for cell in header.split("|")[1:-1]) + "|")
     for r in results:
         ratio = f"{r['rps'] / ceiling:.1%}" if ceiling else "-"
-        print(f"| {r['page']:8} | {r['state']:8} | {r['target']:8} | {r['rps']:8.0f} | {r['p50']:7.2f} | "
-              f"{r['p99']:7.2f} | {ratio:>10} | {r['errors']:6} | {r['load']:17} |")
+        print(
+            f"| {r['page']:8} | {r['state']:8} | {r['target']:8} | {r['rps']:8.0f} | {r['p50']:7.2f} | "
+            f"{r['p99']:7.2f} | {ratio:>10} | {r['errors']:6} | {r['load']:17} |"
+        )
     print()
     for pid, rss, pss in memory:
         print(f"gunicorn worker {pid}: RSS {rss:.0f} MB, PSS {pss:.0f} MB (after every run above)")
-    print(f"essay page in one process (median of {rendering['samples']}): rendered for storage "
-          f"{rendering['render_ms']:.1f} ms, served from its stored page {rendering['serve_ms']:.2f} ms")
+    print(
+        f"essay page in one process (median of {rendering['samples']}): rendered for storage "
+        f"{rendering['render_ms']:.1f} ms, served from its stored page {rendering['serve_ms']:.2f} ms"
+    )
     print(f"\n{seconds:.0f} s in all; load average now {load()}")
 
 

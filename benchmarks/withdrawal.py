@@ -150,13 +150,23 @@ def generate(essays):
         for number in range(have, essays):
             essay = generator.essay(number)
             article = Article.objects.create(
-                title=essay["title"], slug=f"wd-{number}", author_org=essay["author_org"],
-                lead="<p>为深入了解基层党建工作情况，课题组开展了专题调研。</p>", status=Article.Status.PUBLISHED,
+                title=essay["title"],
+                slug=f"wd-{number}",
+                author_org=essay["author_org"],
+                lead="<p>为深入了解基层党建工作情况，课题组开展了专题调研。</p>",
+                status=Article.Status.PUBLISHED,
                 published_at=now - timedelta(days=10 + (number * 37) % 990, hours=number % 24),
             )
             Section.objects.bulk_create(
-                Section(article=article, position=position, level=level, number=num, heading=heading[:300],
-                        kind=kind, body=body)
+                Section(
+                    article=article,
+                    position=position,
+                    level=level,
+                    number=num,
+                    heading=heading[:300],
+                    kind=kind,
+                    body=body,
+                )
                 for position, (level, num, heading, kind, body, _) in enumerate(essay["sections"])
             )
             article.topics.set([topics[number % len(topics)], topics[(number * 7 + 3) % len(topics)]])
@@ -171,8 +181,13 @@ def find_victim():
     if earlier is not None:
         return Article.all_objects.get(pk=earlier)
     with_items = LibraryItem.objects.values("article_id")
-    return (Article.objects.published().filter(topics__isnull=False, pk__in=with_items)
-            .order_by("-published_at").distinct().first())
+    return (
+        Article.objects.published()
+        .filter(topics__isnull=False, pk__in=with_items)
+        .order_by("-published_at")
+        .distinct()
+        .first()
+    )
 
 
 def republish(article):
@@ -197,8 +212,13 @@ def victim_pages(article):
     pages = {"essay": article.get_absolute_url(), "home": "/"}
     pages.update({f"topic {t.slug}"[:24]: t.get_absolute_url() for t in article.topics.all()})
     pages.update({f"{t.library} {t.pk}": t.get_absolute_url() for t in themes})
-    pages.update({"problems index": "/library/problems/", "countermeasures index": "/library/countermeasures/",
-                  "sitemap": "/sitemap.xml"})
+    pages.update(
+        {
+            "problems index": "/library/problems/",
+            "countermeasures index": "/library/countermeasures/",
+            "sitemap": "/sitemap.xml",
+        }
+    )
     first = themes.filter(library="problems").first() or themes.first()
     csv = f"/library/{first.library}/export.csv?theme={first.pk}" if first else None
     return {"pk": article.pk, "title": article.title, "slug": article.slug, "pages": pages, "csv": csv}
@@ -227,9 +247,23 @@ class Redis:
 
     def start(self):
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.workdir)],
-            stdout=open(self.workdir / "redis.log", "a"), stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=open(self.workdir / "redis.log", "a"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.time() + 10
         while time.time() < deadline:
             try:
@@ -394,16 +428,24 @@ class Editor:
 
     def login(self):
         token = self.token("/admin/login/")
-        status, _ = self._send("POST", "/admin/login/?next=/admin/", {
-            "csrfmiddlewaretoken": token, "username": EDITOR, "password": PASSWORD, "next": "/admin/"})
+        status, _ = self._send(
+            "POST",
+            "/admin/login/?next=/admin/",
+            {"csrfmiddlewaretoken": token, "username": EDITOR, "password": PASSWORD, "next": "/admin/"},
+        )
         if status != 302 or "sessionid" not in self.cookies:
             raise SystemExit(f"admin login failed ({status})")
         self.changelist_token = self.token("/admin/articles/article/")
 
     def withdraw(self, action, pk):
         """POST the changelist action; returns (status, sent, answered) in time.monotonic()."""
-        fields = {"csrfmiddlewaretoken": self.changelist_token, "action": action, "_selected_action": str(pk),
-                  "index": "0", "select_across": "0"}
+        fields = {
+            "csrfmiddlewaretoken": self.changelist_token,
+            "action": action,
+            "_selected_action": str(pk),
+            "index": "0",
+            "select_across": "0",
+        }
         if action == "delete_selected":
             fields["post"] = "yes"  # the confirmation page's answer
         sent = time.monotonic()
@@ -480,13 +522,21 @@ def wait_until_shown(targets, pages, needles, timeout=60):
 def run_scenario(name, ctx, seconds):
     """Republish, load, withdraw under the scenario's fault; returns (records, timeline)."""
     action, faults, delay = SCENARIOS[name]
-    out = subprocess.run([str(PY), __file__, "--child", "republish"], env=ctx["env"], cwd=ROOT, check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [str(PY), __file__, "--child", "republish"],
+        env=ctx["env"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     victim = json.loads(out.stdout.strip().splitlines()[-1])
     title, url = victim["title"], f"/articles/{victim['slug']}/"
     # What shows the victim: its title (as is or HTML-escaped), in the sitemap its address.
-    needles = {name: [url.encode()] if name == "sitemap" else [title.encode(), html.escape(title).encode()]
-               for name in [*victim["pages"], "csv"]}
+    needles = {
+        name: [url.encode()] if name == "sitemap" else [title.encode(), html.escape(title).encode()]
+        for name in [*victim["pages"], "csv"]
+    }
     wait_until_shown(ctx["targets"], victim["pages"], needles)
     editor = Editor(ctx["targets"]["gunicorn"])
     editor.login()
@@ -530,14 +580,17 @@ def report(name, records, timeline, gunicorn_log):
     """Print the scenario's table; return its summary lines."""
     zero = timeline["answered"]
     ms = lambda moment: (moment - zero) * 1000  # noqa: E731
-    print(f"\n== {name}: {timeline['action']} of essay {timeline['victim']['pk']} "
-          f"«{timeline['victim']['title']}» ==")
+    print(f"\n== {name}: {timeline['action']} of essay {timeline['victim']['pk']} «{timeline['victim']['title']}» ==")
     steps = ", ".join(f"{step} at {ms(moment):+.0f} ms" for step, moment in timeline.get("steps", []))
-    print(f"withdrawal POST sent at {ms(timeline['sent']):+.0f} ms, answered {timeline['status']} at 0 "
-          f"(took {(zero - timeline['sent']) * 1000:.0f} ms){'; Redis: ' + steps if steps else ''}; "
-          f"load {load()}" + ("" if timeline["status"] == 302 else "  -- NOT a redirect: did it go through?"))
-    header = (f"| {'via':8} | {'page':24} | {'reqs':>5} | {'last title, start':>17} | {'last title, end':>15} | "
-              f"{'5xx':>4} | {'err':>4} | {'429':>4} | {'p50 ms':>7} | {'p99 ms':>7} | {'max ms':>7} | target |")
+    print(
+        f"withdrawal POST sent at {ms(timeline['sent']):+.0f} ms, answered {timeline['status']} at 0 "
+        f"(took {(zero - timeline['sent']) * 1000:.0f} ms){'; Redis: ' + steps if steps else ''}; "
+        f"load {load()}" + ("" if timeline["status"] == 302 else "  -- NOT a redirect: did it go through?")
+    )
+    header = (
+        f"| {'via':8} | {'page':24} | {'reqs':>5} | {'last title, start':>17} | {'last title, end':>15} | "
+        f"{'5xx':>4} | {'err':>4} | {'429':>4} | {'p50 ms':>7} | {'p99 ms':>7} | {'max ms':>7} | target |"
+    )
     print(header)
     print("|" + "|".join("-" * len(cell) for cell in header.split("|")[1:-1]) + "|")
     worst = {}
@@ -554,10 +607,12 @@ def report(name, records, timeline, gunicorn_log):
             if by_start is not None:
                 worst[target] = max(worst.get(target, by_start), by_start)
             fmt = lambda value: "never" if value is None else f"{value:+.0f} ms"  # noqa: E731
-            print(f"| {target:8} | {page:24} | {len(rows):5} | {fmt(by_start):>17} | {fmt(by_end):>15} | "
-                  f"{sum(r[4] >= 500 for r in rows):4} | {sum(r[4] == 0 for r in rows):4} | "
-                  f"{sum(r[4] == 429 for r in rows):4} | {percentile(latencies, 0.5):>7} | "
-                  f"{percentile(latencies, 0.99):>7} | {percentile(latencies, 1.0):>7} | {'MISSED' if missed else 'ok':6} |")
+            print(
+                f"| {target:8} | {page:24} | {len(rows):5} | {fmt(by_start):>17} | {fmt(by_end):>15} | "
+                f"{sum(r[4] >= 500 for r in rows):4} | {sum(r[4] == 0 for r in rows):4} | "
+                f"{sum(r[4] == 429 for r in rows):4} | {percentile(latencies, 0.5):>7} | "
+                f"{percentile(latencies, 0.99):>7} | {percentile(latencies, 1.0):>7} | {'MISSED' if missed else 'ok':6} |"
+            )
     # gunicorn's messages since the republish, digits folded: count, first and last time.
     messages = {}
     for moment, line in gunicorn_log:
@@ -568,9 +623,11 @@ def report(name, records, timeline, gunicorn_log):
     django, nginx = worst.get("gunicorn"), worst.get("nginx")
     lines = [
         f"{name:13} Django direct: last 200 with the title at "
-        + ("never" if django is None else f"{django:+.0f} ms") + " (by request start)"
+        + ("never" if django is None else f"{django:+.0f} ms")
+        + " (by request start)"
         + ("" if django is None or django <= 0 else "  MISSED (target: none started after the POST's response)"),
-        f"{name:13} nginx: " + ("never" if nginx is None else f"{nginx / 1000:+.1f} s")
+        f"{name:13} nginx: "
+        + ("never" if nginx is None else f"{nginx / 1000:+.1f} s")
         + ("" if nginx is None or nginx <= NGINX_LIMIT_MS else "  MISSED (target: none after +5 s)"),
     ]
     for line in lines:
@@ -610,32 +667,57 @@ def main():
         relay = ctx["relay"] = Relay(redis.port)
         app_port, nginx_port = free_port(), free_port(pair=True)
         env = bench_env(args.postgres, page_cache=True, redis_db=None, port=app_port)
-        env.update({"DATABASE_URL": f"{args.postgres}/{DATABASE}", "LOG_LEVEL": "WARNING",
-                    "DJANGO_SUPERUSER_USERNAME": EDITOR, "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
-                    "DJANGO_SUPERUSER_EMAIL": "editor@example.invalid",
-                    # The export poller asks twice a second from one address: what the
-                    # export shows is measured here, not its rate limit (tested elsewhere).
-                    "LIBRARY_EXPORT_RATE_LIMIT": "100000"})
+        env.update(
+            {
+                "DATABASE_URL": f"{args.postgres}/{DATABASE}",
+                "LOG_LEVEL": "WARNING",
+                "DJANGO_SUPERUSER_USERNAME": EDITOR,
+                "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
+                "DJANGO_SUPERUSER_EMAIL": "editor@example.invalid",
+                # The export poller asks twice a second from one address: what the
+                # export shows is measured here, not its rate limit (tested elsewhere).
+                "LIBRARY_EXPORT_RATE_LIMIT": "100000",
+            }
+        )
         # Children (prepare, republish) talk to Redis directly, the app through the relay.
-        ctx["env"] = {**env, "REDIS_URL": f"redis://127.0.0.1:{redis.port}/0", "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+        ctx["env"] = {
+            **env,
+            "REDIS_URL": f"redis://127.0.0.1:{redis.port}/0",
+            "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        }
         log("preparing the database …")
-        subprocess.run([str(PY), __file__, "--child", "prepare", "--essays", str(args.essays)],
-                       env=ctx["env"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [str(PY), __file__, "--child", "prepare", "--essays", str(args.essays)],
+            env=ctx["env"],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         collectstatic(args.postgres)
         MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
         app_log = open(workdir / "gunicorn.log", "w")
         tail = LogTail(workdir / "gunicorn.log")
         processes.append(start_gunicorn({**env, "REDIS_URL": f"redis://127.0.0.1:{relay.port}/0"}, app_port, app_log))
-        nginx = _nginx_local().start(workdir / "nginx", app_port=app_port, port=nginx_port,
-                                     static_root=STATIC_ROOT, media_root=MEDIA_ROOT, workers="auto")
+        nginx = _nginx_local().start(
+            workdir / "nginx",
+            app_port=app_port,
+            port=nginx_port,
+            static_root=STATIC_ROOT,
+            media_root=MEDIA_ROOT,
+            workers="auto",
+        )
         processes.append(nginx)
         wait_for(f"http://127.0.0.1:{nginx_port}/healthz", nginx)
         ctx["targets"] = {"gunicorn": app_port, "nginx": nginx_port}
-        print(f"Withdrawal benchmark: {args.essays} generated essays + the demo on PostgreSQL, gunicorn 2 gthread "
-              f"workers x 8 threads, own Redis behind a relay, shipped nginx; {READERS_PER_TARGET} readers per "
-              f"target, {args.seconds:g} s after the withdrawal; {os.cpu_count()} CPUs")
-        print("reqs, 5xx, err (timeouts, resets), 429 and latencies count from the end of the warm-up; "
-              "'last title' is over the whole scenario ('never': no 200 showed it)")
+        print(
+            f"Withdrawal benchmark: {args.essays} generated essays + the demo on PostgreSQL, gunicorn 2 gthread "
+            f"workers x 8 threads, own Redis behind a relay, shipped nginx; {READERS_PER_TARGET} readers per "
+            f"target, {args.seconds:g} s after the withdrawal; {os.cpu_count()} CPUs"
+        )
+        print(
+            "reqs, 5xx, err (timeouts, resets), 429 and latencies count from the end of the warm-up; "
+            "'last title' is over the whole scenario ('never': no 200 showed it)"
+        )
         for name in args.scenarios:
             log(f"scenario {name} …")
             begun = time.monotonic()

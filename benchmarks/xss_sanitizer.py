@@ -52,17 +52,31 @@ FORBIDDEN_TAG_TEXT = ("<script", "<svg", "<math", "<iframe", "<object", "<embed"
 FORBIDDEN_ATTRIBUTES = {"style", "srcdoc", "formaction", "action", "xlink:href", "background", "dynsrc", "lowsrc"}
 FORBIDDEN_SCHEMES = ("javascript:", "vbscript:", "data:")
 URL_ATTRIBUTES = {
-    "href", "src", "action", "formaction", "xlink:href", "background", "poster", "data", "codebase",
-    "cite", "srcset", "lowsrc", "dynsrc", "longdesc", "usemap", "manifest", "ping", "content",
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "background",
+    "poster",
+    "data",
+    "codebase",
+    "cite",
+    "srcset",
+    "lowsrc",
+    "dynsrc",
+    "longdesc",
+    "usemap",
+    "manifest",
+    "ping",
+    "content",
 }
 # The WHATWG URL parser strips leading/trailing C0 controls and spaces and
 # removes tabs and newlines anywhere.
 _C0_EDGES = re.compile(r"^[\x00-\x20]+|[\x00-\x20]+$")
 _TAB_NEWLINE = re.compile(r"[\t\n\r]")
 # The strict reading: every control character and every Unicode space.
-_IGNORED_STRICT = re.compile(
-    r"[\x00-\x20\x7f-\x9f\u00a0\u1680\u180e\u2000-\u200f\u2028\u2029\u202f\u205f\u3000\ufeff]"
-)
+_IGNORED_STRICT = re.compile(r"[\x00-\x20\x7f-\x9f\u00a0\u1680\u180e\u2000-\u200f\u2028\u2029\u202f\u205f\u3000\ufeff]")
 
 
 def read_lines(path: Path) -> list[str]:

@@ -87,7 +87,9 @@ def breaker_for(key):
 def caches_from(redis_url, *, key_prefix="portal"):
     """``CACHES`` for ``settings``: Redis when ``redis_url`` is set, else local memory."""
     if not redis_url:
-        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
+        return {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
+        }
     return {
         "default": {
             "BACKEND": "config.cache.ResilientRedisCache",

@@ -351,7 +351,9 @@ def _advance_epoch():
     ):
         table = connection.ops.quote_name(PublicationEpoch._meta.db_table)
         with connection.cursor() as cursor:  # one statement: the UPDATE says what it wrote
-            cursor.execute(f"UPDATE {table} SET value = value + 1 WHERE id = %s RETURNING value", [PublicationEpoch.ROW])
+            cursor.execute(
+                f"UPDATE {table} SET value = value + 1 WHERE id = %s RETURNING value", [PublicationEpoch.ROW]
+            )
             row = cursor.fetchone()
         if row is not None:
             return row[0]
@@ -401,7 +403,9 @@ def _publish_change(epoch):
         _unconfirmed.set(True)
         logger.error(
             "page cache: the cache did not confirm a change (epoch %s); workers re-check the database "
-            "within %s s or at their next cache failure", epoch, settings.PAGE_CACHE_VERIFY_SECONDS,
+            "within %s s or at their next cache failure",
+            epoch,
+            settings.PAGE_CACHE_VERIFY_SECONDS,
         )
 
 
@@ -528,7 +532,10 @@ def _conditional(request, response, last_modified, outcome):
     meta = request.META
     if any(name in meta for name in PRECONDITION_HEADERS):
         response = get_conditional_response(
-            request, etag=response.get("ETag"), last_modified=last_modified, response=response,
+            request,
+            etag=response.get("ETag"),
+            last_modified=last_modified,
+            response=response,
         )
     response["X-Page-Cache"] = outcome
     return response
@@ -659,7 +666,8 @@ class PageCacheMiddleware:
         try:
             response = self.get_response(request)
             if (
-                lookup.storable and self._storable(request, response, replacing=stored is not None)
+                lookup.storable
+                and self._storable(request, response, replacing=stored is not None)
                 and (stored is not None or self._within_budget(cache, lookup.family))
             ):
                 return self._store(request, response, lookup.key, token)
@@ -696,9 +704,10 @@ class PageCacheMiddleware:
         if family is None:
             return True
         window = int(time.time() // settings.PAGE_CACHE_SECONDS)
-        counter = VARIANTS_PREFIX + hashlib.blake2b(
-            f"{family}:{window}".encode("utf-8", "surrogatepass"), digest_size=16
-        ).hexdigest()
+        counter = (
+            VARIANTS_PREFIX
+            + hashlib.blake2b(f"{family}:{window}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        )
         try:
             cache.add(counter, 0, settings.PAGE_CACHE_SECONDS * 2)
             return cache.incr(counter) <= settings.PAGE_CACHE_VARIANTS
@@ -708,7 +717,9 @@ class PageCacheMiddleware:
     def _public(self, request, response):
         """``response`` as shared caches may keep it, when nothing else was said about its caching."""
         if (
-            response.status_code < 500 and not response.cookies and "Cache-Control" not in response
+            response.status_code < 500
+            and not response.cookies
+            and "Cache-Control" not in response
             and not getattr(getattr(request, "user", None), "is_authenticated", False)
         ):
             response["Cache-Control"] = cache_control()
@@ -717,7 +728,8 @@ class PageCacheMiddleware:
     def _from_stored(self, request, stored):
         _, headers, body, last_modified, status = stored
         response = HttpResponse(
-            b"" if request.method == "HEAD" else body, status=status,
+            b"" if request.method == "HEAD" else body,
+            status=status,
             headers={**headers, "Content-Length": str(len(body))},
         )
         return _conditional(request, response, last_modified, "hit")
@@ -749,7 +761,8 @@ class PageCacheMiddleware:
         response["Last-Modified"] = http_date(last_modified)
         response["Cache-Control"] = cache_control()
         headers = {
-            name: value for name, value in response.items()
+            name: value
+            for name, value in response.items()
             if name not in ("Content-Length", "X-Page-Cache", "Set-Cookie")
         }
         try:
@@ -777,9 +790,12 @@ class ChangeNoticeMiddleware:
         response = self.get_response(request)
         if _unconfirmed.get() and hasattr(request, "_messages"):
             seconds = settings.PAGE_CACHE_VERIFY_SECONDS + 2 * settings.PAGE_CACHE_PROXY_SECONDS
-            messages.warning(request, (
-                f"更改已保存，但缓存服务器未能确认清除旧页面。网站会向数据库核对，"
-                f"最迟约 {seconds:g} 秒后读者看到的就是保存后的内容；"
-                "如果超过这个时间仍能看到旧页面，请联系系统管理员检查缓存服务（Redis）。"
-            ))
+            messages.warning(
+                request,
+                (
+                    f"更改已保存，但缓存服务器未能确认清除旧页面。网站会向数据库核对，"
+                    f"最迟约 {seconds:g} 秒后读者看到的就是保存后的内容；"
+                    "如果超过这个时间仍能看到旧页面，请联系系统管理员检查缓存服务（Redis）。"
+                ),
+            )
         return response

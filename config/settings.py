@@ -119,14 +119,12 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite:///var/portal.sqlite3")
 if DATABASE_URL.startswith("sqlite:///") and not DATABASE_URL.startswith("sqlite:////"):
     # A relative SQLite path is taken from the project root, not the cwd.
-    DATABASE_URL = "sqlite:///" + str(BASE_DIR / DATABASE_URL[len("sqlite:///"):])
+    DATABASE_URL = "sqlite:///" + str(BASE_DIR / DATABASE_URL[len("sqlite:///") :])
 # Persistent connections (CONN_MAX_AGE seconds, 600 unless set; 0 closes
 # each request's connection), checked before reuse so that a restarted
 # PostgreSQL costs no failed request.
 CONN_MAX_AGE = int(os.environ.get("CONN_MAX_AGE", 600))
-DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
-}
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -276,10 +274,26 @@ CONTENT_SECURITY_POLICY_ADMIN = {
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
-        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
-        "fullscreen", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer",
-        "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
-        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
     )
 }
 
@@ -334,8 +348,20 @@ CKEDITOR_5_CONFIGS = {
         "language": "zh-cn",
         "toolbar": {
             "items": [
-                "heading", "|", "bold", "italic", "link", "bulletedList", "numberedList",
-                "blockQuote", "|", "insertImage", "insertTable", "|", "undo", "redo",
+                "heading",
+                "|",
+                "bold",
+                "italic",
+                "link",
+                "bulletedList",
+                "numberedList",
+                "blockQuote",
+                "|",
+                "insertImage",
+                "insertTable",
+                "|",
+                "undo",
+                "redo",
             ],
             "shouldNotGroupWhenFull": True,
         },

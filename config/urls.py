@@ -40,7 +40,6 @@ urlpatterns += [
 ]
 
 
-
 @requires_csrf_token
 def bad_request(request, exception):
     """400 in Chinese, saying why when Django refused an oversized or overfull

@@ -13,8 +13,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 try:
     settings.SECRET_KEY  # noqa: B018 - reading it raises when it is missing
 except ImproperlyConfigured:
-    raise ImproperlyConfigured(
-        "SECRET_KEY must be set when DEBUG is off (set DEBUG=1 for development)."
-    ) from None
+    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (set DEBUG=1 for development).") from None
 
 application = get_wsgi_application()

@@ -48,8 +48,27 @@ class ThemeAdmin(LibraryChangesAdmin):
     list_display = ["__str__", "library", "essay_count", "item_count", "unit_count", "pinned", "latest_at"]
     list_filter = ["library", "pinned"]
     search_fields = ["custom_label", "auto_label", "top_words"]
-    fields = ["custom_label", "auto_label", "top_words", "library", "pinned", "essay_count", "item_count", "unit_count", "public_link"]
-    readonly_fields = ["auto_label", "top_words", "library", "pinned", "essay_count", "item_count", "unit_count", "public_link"]
+    fields = [
+        "custom_label",
+        "auto_label",
+        "top_words",
+        "library",
+        "pinned",
+        "essay_count",
+        "item_count",
+        "unit_count",
+        "public_link",
+    ]
+    readonly_fields = [
+        "auto_label",
+        "top_words",
+        "library",
+        "pinned",
+        "essay_count",
+        "item_count",
+        "unit_count",
+        "public_link",
+    ]
     inlines = [ItemInline]
     actions = ["merge_selected"]
 
@@ -60,7 +79,9 @@ class ThemeAdmin(LibraryChangesAdmin):
     def public_link(self, obj):
         if obj.pk is None or not obj.item_count:
             return "—"
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), obj.get_absolute_url())
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), obj.get_absolute_url()
+        )
 
     def save_model(self, request, obj, form, change):
         if "custom_label" in form.changed_data:
@@ -89,7 +110,9 @@ class ItemForm(forms.ModelForm):
 
     def clean_theme(self):
         theme = self.cleaned_data["theme"]
-        if theme is not None and theme.library != ("countermeasures" if self.instance.kind == "countermeasures" else "problems"):
+        if theme is not None and theme.library != (
+            "countermeasures" if self.instance.kind == "countermeasures" else "problems"
+        ):
             raise forms.ValidationError("条目只能移到同一个库（问题库或对策库）的主题中。")
         return theme
 

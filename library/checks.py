@@ -21,9 +21,11 @@ def check_export_directory(app_configs, **kwargs):
     for name in ("MEDIA_ROOT", "STATIC_ROOT"):
         served = getattr(settings, name)
         if _inside(folder, served):
-            return [checks.Error(
-                f"LIBRARY_EXPORT_DIR ({folder}) is inside {name} ({served}), which is served directly.",
-                hint="Keep the export files elsewhere, e.g. var/exports (the default).",
-                id="library.E001",
-            )]
+            return [
+                checks.Error(
+                    f"LIBRARY_EXPORT_DIR ({folder}) is inside {name} ({served}), which is served directly.",
+                    hint="Keep the export files elsewhere, e.g. var/exports (the default).",
+                    id="library.E001",
+                )
+            ]
     return []

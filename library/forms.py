@@ -98,8 +98,11 @@ class ExportForm(LibraryFilterForm):
 
         years, orgs = filter_choices()
         return cls(
-            request.GET, library=library,
-            topics=Topic.objects.only("id", "name", "slug", "parent_id", "position"), years=years, orgs=orgs,
+            request.GET,
+            library=library,
+            topics=Topic.objects.only("id", "name", "slug", "parent_id", "position"),
+            years=years,
+            orgs=orgs,
         )
 
     def clean_theme(self):
@@ -108,7 +111,10 @@ class ExportForm(LibraryFilterForm):
         value = self.cleaned_data["theme"]
         if not value:
             return None
-        if not (value.isascii() and value.isdigit()) or not Theme.objects.filter(pk=int(value), library=self.library).exists():
+        if (
+            not (value.isascii() and value.isdigit())
+            or not Theme.objects.filter(pk=int(value), library=self.library).exists()
+        ):
             raise forms.ValidationError("没有这个主题。")
         return int(value)
 

@@ -314,7 +314,6 @@ def _merge_pass(clusters, index, centroids, merge):
         centroids.pop(cluster_id, None)
 
 
-
 def _reweighted(vectors, clusters):
     """``vectors`` with each term's weight times its concentration (share in its commonest cluster)."""
     per_cluster = defaultdict(Counter)

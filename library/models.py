@@ -51,16 +51,23 @@ class Theme(models.Model):
     auto_label = models.CharField("自动名称", max_length=200, blank=True, editable=False)
     top_words = models.CharField("关键词", max_length=200, blank=True, editable=False)
     custom_label = models.CharField(
-        "编辑命名", max_length=200, blank=True,
+        "编辑命名",
+        max_length=200,
+        blank=True,
         help_text="填写后代替自动名称显示；重新归类时保留。",
     )
     pinned = models.BooleanField(
-        "由编辑维护", default=False,
+        "由编辑维护",
+        default=False,
         help_text="编辑改名、合并或拆分过的主题：重新归类时保留其条目，不与其他主题合并。",
     )
     central_item = models.ForeignKey(
-        "LibraryItem", verbose_name="代表条目", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "LibraryItem",
+        verbose_name="代表条目",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # Denormalised by regrouping (public items only), for sorting the index.
     item_count = models.PositiveIntegerField("条目数", default=0, db_index=True)
@@ -96,7 +103,9 @@ class LibraryItem(models.Model):
     section = models.ForeignKey(Section, verbose_name="要点", on_delete=models.CASCADE, related_name="library_items")
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     position = models.PositiveIntegerField("顺序", default=0)
-    ordinal = models.PositiveSmallIntegerField("要点内序号", default=0, help_text="0 为整个要点；1、2…为“一是、二是…”。")
+    ordinal = models.PositiveSmallIntegerField(
+        "要点内序号", default=0, help_text="0 为整个要点；1、2…为“一是、二是…”。"
+    )
     heading = models.CharField("标题", max_length=300)
     text = models.TextField("内容", blank=True)
     theme = models.ForeignKey(
@@ -142,9 +151,7 @@ class CountermeasureLink(models.Model):
         CONFIRMED = "confirmed", "编辑确认"
         REJECTED = "rejected", "编辑否决"
 
-    problem = models.ForeignKey(
-        LibraryItem, verbose_name="问题", on_delete=models.CASCADE, related_name="answers"
-    )
+    problem = models.ForeignKey(LibraryItem, verbose_name="问题", on_delete=models.CASCADE, related_name="answers")
     countermeasure = models.ForeignKey(
         LibraryItem, verbose_name="对策", on_delete=models.CASCADE, related_name="answered"
     )
@@ -156,9 +163,7 @@ class CountermeasureLink(models.Model):
         verbose_name = "问题与对策关联"
         verbose_name_plural = "问题与对策关联"
         ordering = ["-score", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["problem", "countermeasure"], name="library_link_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["problem", "countermeasure"], name="library_link_unique")]
 
     def __str__(self):
         return f"{self.countermeasure.heading} → {self.problem.heading}"

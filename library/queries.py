@@ -21,12 +21,15 @@ from topics.models import Topic
 def theme_rows(items, *, sort):
     """One dict per theme among ``items``: theme_id, items, essays, units, latest; sorted."""
     rows = list(
-        items.filter(theme__isnull=False).values("theme_id").annotate(
+        items.filter(theme__isnull=False)
+        .values("theme_id")
+        .annotate(
             items=Count("id"),
             essays=Count("article_id", distinct=True),
             units=Count("article__author_org", distinct=True, filter=~Q(article__author_org="")),
             latest=Max("article__published_at"),
-        ).order_by()
+        )
+        .order_by()
     )
     if sort == "newest":
         rows.sort(key=lambda row: (row["latest"], row["essays"], -row["theme_id"]), reverse=True)
@@ -55,8 +58,12 @@ def stored_theme_rows(library, *, sort):
     order = ["-latest_at", "-essay_count", "-id"] if sort == "newest" else ["-essay_count", "-item_count", "id"]
     return [
         {
-            "theme_id": theme.pk, "theme": theme, "items": theme.item_count, "essays": theme.essay_count,
-            "units": theme.unit_count, "latest": theme.latest_at,
+            "theme_id": theme.pk,
+            "theme": theme,
+            "items": theme.item_count,
+            "essays": theme.essay_count,
+            "units": theme.unit_count,
+            "latest": theme.latest_at,
         }
         for theme in visibility.conceal(list(themes.order_by(*order)))
     ]
@@ -103,7 +110,9 @@ def by_topic(article_ids):
     """``[(topic, essays)]`` most first."""
     rows = (
         Article.topics.through.objects.filter(article_id__in=article_ids)
-        .values("topic_id").annotate(n=Count("article_id", distinct=True)).order_by("-n", "topic_id")
+        .values("topic_id")
+        .annotate(n=Count("article_id", distinct=True))
+        .order_by("-n", "topic_id")
     )
     rows = list(rows)
     topics = Topic.objects.in_bulk([row["topic_id"] for row in rows])
@@ -167,7 +176,11 @@ def linked_items(theme, limit=30):
         links.exclude(status=CountermeasureLink.Status.REJECTED)
         .select_related(f"{other}__article")
         .only(
-            "status", "score", f"{other}__heading", f"{other}__section_id", f"{other}__ordinal",
+            "status",
+            "score",
+            f"{other}__heading",
+            f"{other}__section_id",
+            f"{other}__ordinal",
             *(f"{other}__article__{name}" for name in ESSAY_FIELDS),
         )
         .order_by("status", "-score", "id")
@@ -193,7 +206,9 @@ def related_themes(theme, article_ids, limit=10):
     rows = list(
         # The essays are public already (they come from the theme's public items).
         LibraryItem.objects.filter(article_id__in=article_ids, kind__in=other_kinds, theme__isnull=False)
-        .values("theme_id").annotate(n=Count("article_id", distinct=True)).order_by("-n", "theme_id")[:limit]
+        .values("theme_id")
+        .annotate(n=Count("article_id", distinct=True))
+        .order_by("-n", "theme_id")[:limit]
     )
     themes = Theme.objects.in_bulk([row["theme_id"] for row in rows])
     visibility.conceal(themes.values())

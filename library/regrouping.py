@@ -154,10 +154,17 @@ def sync_items(progress=None):
             wanted.add(key)
             old = existing.get(key)
             if old is None:
-                create.append(LibraryItem(
-                    article_id=section.article_id, section_id=section.pk, kind=kind, position=position,
-                    ordinal=ordinal, heading=heading, text=text,
-                ))
+                create.append(
+                    LibraryItem(
+                        article_id=section.article_id,
+                        section_id=section.pk,
+                        kind=kind,
+                        position=position,
+                        ordinal=ordinal,
+                        heading=heading,
+                        text=text,
+                    )
+                )
             elif (old["kind"], old["heading"], old["text"], old["position"]) != (kind, heading, text, position):
                 update.append(LibraryItem(id=old["id"], kind=kind, heading=heading, text=text, position=position))
 
@@ -210,7 +217,8 @@ def _regroup(progress):
     report.items, stale = sync_items()
     stale = set(stale)
     rows = [
-        row for row in LibraryItem.objects.order_by("article_id", "position", "ordinal").values_list(
+        row
+        for row in LibraryItem.objects.order_by("article_id", "position", "ordinal").values_list(
             "id", "article_id", "kind", "heading", "text", "theme_id", "locked_by_editor"
         )
         if row[0] not in stale
@@ -233,7 +241,7 @@ def _regroup(progress):
         # and keywords they gave their themes.
         stale = sorted(stale)
         for start in range(0, len(stale), BATCH):
-            LibraryItem.objects.filter(pk__in=stale[start:start + BATCH]).delete()
+            LibraryItem.objects.filter(pk__in=stale[start : start + BATCH]).delete()
         # One UPDATE per theme (in chunks): much faster than bulk_update's CASE WHEN.
         moved = defaultdict(list)
         for row in rows:
@@ -241,7 +249,7 @@ def _regroup(progress):
                 moved[assignments.get(row[0])].append(row[0])
         for theme_id, ids in moved.items():
             for start in range(0, len(ids), 900):
-                LibraryItem.objects.filter(pk__in=ids[start:start + 900]).update(theme_id=theme_id)
+                LibraryItem.objects.filter(pk__in=ids[start : start + 900]).update(theme_id=theme_id)
         # Automatic themes left without items go; an editor's theme stays even when empty.
         Theme.objects.filter(pinned=False).exclude(pk__in=set(assignments.values())).delete()
         themes = list(Theme.objects.filter(pk__in=theme_updates))
@@ -345,8 +353,9 @@ def suggest_links(rows, vectors):
         problems, countermeasures = by_article[row[1]]
         (countermeasures if row[2] in COUNTERMEASURE_KINDS else problems).append(index)
     decided = set(
-        CountermeasureLink.objects.exclude(status=CountermeasureLink.Status.SUGGESTED)
-        .values_list("problem_id", "countermeasure_id")
+        CountermeasureLink.objects.exclude(status=CountermeasureLink.Status.SUGGESTED).values_list(
+            "problem_id", "countermeasure_id"
+        )
     )
     suggestions = []
     for problems, countermeasures in by_article.values():

@@ -69,8 +69,11 @@ def split_theme(items, label=""):
         raise LibraryError("拆分时所选条目必须来自同一个主题。")
     source = items[0].theme
     new = Theme.objects.create(
-        library=source.library, custom_label=" ".join((label or "").split())[:200],
-        auto_label=items[0].heading[:200], pinned=True, central_item=items[0],
+        library=source.library,
+        custom_label=" ".join((label or "").split())[:200],
+        auto_label=items[0].heading[:200],
+        pinned=True,
+        central_item=items[0],
     )
     LibraryItem.objects.filter(pk__in=[item.pk for item in items]).update(theme=new, locked_by_editor=True)
     _pin(source)

@@ -79,7 +79,9 @@ def _waiting(backend):
     if not isinstance(backend, DatabaseBackend):
         return False
     return DBTaskResult.objects.filter(
-        status=TaskResultStatus.READY, task_path=regroup_library.module_path, backend_name=backend.alias,
+        status=TaskResultStatus.READY,
+        task_path=regroup_library.module_path,
+        backend_name=backend.alias,
     ).exists()
 
 

@@ -59,17 +59,27 @@ def theme_index(request, library):
     queries.attach_themes(page.object_list)
     chart = sorted(rows, key=lambda row: (-row["essays"], row["theme_id"]))[:CHART_THEMES]
     queries.attach_themes(chart)
-    return render(request, "library/theme_index.html", _context(
-        library,
-        form=form,
-        page=page,
-        charts=[charts.chart(
-            "themes-chart", f"{TITLES[library]}：提出最多的主题（前 {CHART_THEMES} 个，按文稿数）",
-            [(row["theme"].label, row["essays"], row["theme"].get_absolute_url()) for row in chart],
-            label_heading="主题", kind="hbar",
-        )] if chart else [],
-        totals=totals,
-    ))
+    return render(
+        request,
+        "library/theme_index.html",
+        _context(
+            library,
+            form=form,
+            page=page,
+            charts=[
+                charts.chart(
+                    "themes-chart",
+                    f"{TITLES[library]}：提出最多的主题（前 {CHART_THEMES} 个，按文稿数）",
+                    [(row["theme"].label, row["essays"], row["theme"].get_absolute_url()) for row in chart],
+                    label_heading="主题",
+                    kind="hbar",
+                )
+            ]
+            if chart
+            else [],
+            totals=totals,
+        ),
+    )
 
 
 @public_page(params=["page"])
@@ -88,33 +98,51 @@ def theme_detail(request, library, pk):
         raise Http404("这个主题下暂时没有已发布的条目。")
     listed = (
         items.select_related("article")
-        .only("article_id", "section_id", "kind", "ordinal", "heading", "text", *(f"article__{f}" for f in queries.ESSAY_FIELDS))
+        .only(
+            "article_id",
+            "section_id",
+            "kind",
+            "ordinal",
+            "heading",
+            "text",
+            *(f"article__{f}" for f in queries.ESSAY_FIELDS),
+        )
         .order_by("-article__published_at", "article_id", "position", "ordinal")
     )
     page = paginate(request, listed, count=item_count, per_page=ITEMS_PER_PAGE)
     stats = queries.theme_stats(theme, items)
     by_year, by_unit = stats["by_year"], stats["by_unit"]
-    return render(request, "library/theme_detail.html", _context(
-        library,
-        theme=theme,
-        page=page,
-        item_count=item_count,
-        essay_count=stats["essays"],
-        unit_count=len(by_unit),
-        by_topic=stats["by_topic"],
-        charts=[
-            charts.chart(
-                "years-chart", "历年提出这一主题的文稿数", [(f"{y}年", n, "") for y, n in by_year],
-                label_heading="年份", kind="line",
-            ),
-            charts.chart(
-                "units-chart", "提出这一主题的作者单位（前 15 个）", [(u, n, "") for u, n in by_unit[:15]],
-                label_heading="作者单位", kind="hbar",
-            ),
-        ],
-        linked=queries.linked_items(theme),
-        related_themes=stats["related_themes"],
-    ))
+    return render(
+        request,
+        "library/theme_detail.html",
+        _context(
+            library,
+            theme=theme,
+            page=page,
+            item_count=item_count,
+            essay_count=stats["essays"],
+            unit_count=len(by_unit),
+            by_topic=stats["by_topic"],
+            charts=[
+                charts.chart(
+                    "years-chart",
+                    "历年提出这一主题的文稿数",
+                    [(f"{y}年", n, "") for y, n in by_year],
+                    label_heading="年份",
+                    kind="line",
+                ),
+                charts.chart(
+                    "units-chart",
+                    "提出这一主题的作者单位（前 15 个）",
+                    [(u, n, "") for u, n in by_unit[:15]],
+                    label_heading="作者单位",
+                    kind="hbar",
+                ),
+            ],
+            linked=queries.linked_items(theme),
+            related_themes=stats["related_themes"],
+        ),
+    )
 
 
 def item_permalink(request, key):
@@ -140,13 +168,20 @@ def export_items(request, library, fmt):
     tasks.regroup_if_due()
     form = ExportForm.for_request(request, library)
     if not form.is_valid():
-        return _export_refused(request, library, 400, f"筛选条件无效（可能来自过期或改动过的链接），请您回到{TITLES[library]}重新选择后再导出。")
+        return _export_refused(
+            request,
+            library,
+            400,
+            f"筛选条件无效（可能来自过期或改动过的链接），请您回到{TITLES[library]}重新选择后再导出。",
+        )
     items = form.filter_items(LibraryItem.objects.of_library(library))
     try:
         return export.response(form, items, fmt=fmt, title=TITLES[library], request=request)
     except export_files.Busy:
         wait = export_files.BUSY_RETRY_SECONDS
-        return _export_refused(request, library, 429, f"网站正在生成其他导出文件，请您 {wait} 秒后再试。", retry_after=wait)
+        return _export_refused(
+            request, library, 429, f"网站正在生成其他导出文件，请您 {wait} 秒后再试。", retry_after=wait
+        )
 
 
 def _export_refused(request, library, status, message, retry_after=None):

@@ -43,9 +43,11 @@ def _withheld():
         .filter(pk__in=LibraryItem.objects.values("article_id"))
         .values_list("pk", flat=True)
     )
-    theme_ids = set(
-        LibraryItem.objects.filter(article_id__in=hidden, theme__isnull=False).values_list("theme_id", flat=True)
-    ) if hidden else set()
+    theme_ids = (
+        set(LibraryItem.objects.filter(article_id__in=hidden, theme__isnull=False).values_list("theme_id", flat=True))
+        if hidden
+        else set()
+    )
     # Named after an item of a hidden essay (an editor may have moved it to
     # another theme), or after an item deleted since the label was computed.
     theme_ids.update(
@@ -56,8 +58,12 @@ def _withheld():
     if not theme_ids:
         return {}
     first = (
-        LibraryItem.objects.public().filter(theme_id__in=theme_ids)
-        .values("theme_id").annotate(first=Min("id")).order_by().values_list("first", flat=True)
+        LibraryItem.objects.public()
+        .filter(theme_id__in=theme_ids)
+        .values("theme_id")
+        .annotate(first=Min("id"))
+        .order_by()
+        .values_list("first", flat=True)
     )
     labels = dict(LibraryItem.objects.filter(pk__in=list(first)).values_list("theme_id", "heading"))
     return {theme_id: labels.get(theme_id, "")[:200] for theme_id in theme_ids}

@@ -12,7 +12,9 @@ from siteinfo.models import SiteSettings
 
 class SiteSettingsForm(forms.ModelForm):
     police_link = forms.URLField(
-        label="公安备案链接", required=False, assume_scheme="https",
+        label="公安备案链接",
+        required=False,
+        assume_scheme="https",
         help_text=SiteSettings._meta.get_field("police_link").help_text,
     )
 

@@ -24,16 +24,22 @@ class SiteSettings(models.Model):
     icp_number = models.CharField(
         "ICP备案号", max_length=100, blank=True, help_text="例如“京ICP备12345678号-1”，链接到工业和信息化部备案系统。"
     )
-    police_number = models.CharField("公安备案号", max_length=100, blank=True, help_text="例如“京公网安备 11010102000001号”。")
+    police_number = models.CharField(
+        "公安备案号", max_length=100, blank=True, help_text="例如“京公网安备 11010102000001号”。"
+    )
     police_link = models.URLField(
         "公安备案链接", blank=True, help_text="全国互联网安全管理服务平台上本网站备案信息的网址。"
     )
     site_id_code = models.CharField(
-        "网站标识码", max_length=40, blank=True,
+        "网站标识码",
+        max_length=40,
+        blank=True,
         help_text="政府网站标识码（SiteIDCode），用于页脚和页面元数据；没有则留空。",
     )
     emblem = models.ImageField(
-        "标志图片", upload_to="site/", blank=True,
+        "标志图片",
+        upload_to="site/",
+        blank=True,
         help_text="可选，显示在页脚主办单位旁；JPEG、PNG、GIF 或 WebP，上传后重新编码。",
     )
     updated_at = models.DateTimeField("更新时间", auto_now=True)

@@ -57,7 +57,7 @@ class TopicAdmin(admin.ModelAdmin):
     @admin.display(description="名称", ordering="name")
     def tree_name(self, topic):
         if topic.parent_id:
-            return format_html("<span style=\"padding-left:1.5em\">└ {}</span>", topic.name)
+            return format_html('<span style="padding-left:1.5em">└ {}</span>', topic.name)
         return topic.name
 
     @admin.display(description="文稿数", ordering="article_total")

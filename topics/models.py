@@ -19,13 +19,20 @@ class TopicQuerySet(models.QuerySet):
 class Topic(models.Model):
     name = models.CharField("名称", max_length=50, unique=True)
     slug = models.SlugField(
-        "网址标识", max_length=60, unique=True, blank=True,
+        "网址标识",
+        max_length=60,
+        unique=True,
+        blank=True,
         help_text="留空则按名称拼音自动生成，只能包含字母、数字和连字符。",
     )
     description = models.TextField("简介", blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name="上级栏目", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name="上级栏目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         limit_choices_to={"parent__isnull": True},
         help_text="留空表示栏目；选择上级栏目则为其下的专题。",
     )

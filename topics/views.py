@@ -21,11 +21,13 @@ def published_counts():
     """
     links = Article.topics.through.objects.filter(article_id__in=Article.objects.published().values("pk")).order_by()
     direct = (
-        links.values("topic_id").annotate(kind=Value("topic"), n=Count("article_id"))
+        links.values("topic_id")
+        .annotate(kind=Value("topic"), n=Count("article_id"))
         .values_list("kind", "topic_id", "n")
     )
     columns = (
-        links.annotate(column=Coalesce("topic__parent_id", "topic_id")).values("column")
+        links.annotate(column=Coalesce("topic__parent_id", "topic_id"))
+        .values("column")
         .annotate(kind=Value("column"), n=Count("article_id", distinct=True))
         .values_list("kind", "column", "n")
     )
@@ -50,9 +52,7 @@ def topic_index(request):
     for topic in topics:
         if topic.parent_id is not None:
             children.setdefault(topic.parent_id, []).append(topic)
-    columns = [
-        (topic, children.get(topic.pk, [])) for topic in topics if topic.parent_id is None
-    ]
+    columns = [(topic, children.get(topic.pk, [])) for topic in topics if topic.parent_id is None]
     return render(request, "topics/topic_index.html", {"columns": columns})
 
 
@@ -63,8 +63,12 @@ def topic_detail(request, slug):
     counts = memoize("topic_counts", published_counts)
     children = _with_counts(list(topic.children.all()), counts)
     page = paginate(request, Article.objects.published().in_topic(topic).for_cards(), count=counts.get(topic.pk, 0))
-    return render(request, "topics/topic_detail.html", {
-        "topic": topic,
-        "children": children,
-        "page": page,
-    })
+    return render(
+        request,
+        "topics/topic_detail.html",
+        {
+            "topic": topic,
+            "children": children,
+            "page": page,
+        },
+    )

@@ -26,9 +26,15 @@ ROLES = (AUTHOR, EDITOR, REVIEWER, ADMINISTRATOR)
 KNOWN_PROJECT_APPS = {"accounts", "articles", "library", "siteinfo", "topics"}
 # What only superusers do: define permissions and roles, rewrite the 流转记录.
 SUPERUSER_ONLY = {
-    "auth.add_permission", "auth.change_permission", "auth.delete_permission",
-    "auth.add_group", "auth.change_group", "auth.delete_group",
-    "articles.add_articletransition", "articles.change_articletransition", "articles.delete_articletransition",
+    "auth.add_permission",
+    "auth.change_permission",
+    "auth.delete_permission",
+    "auth.add_group",
+    "auth.change_group",
+    "auth.delete_group",
+    "articles.add_articletransition",
+    "articles.change_articletransition",
+    "articles.delete_articletransition",
 }
 
 
@@ -40,7 +46,9 @@ def held(role):
 
 
 def every_permission():
-    return {f"{app}.{codename}" for app, codename in Permission.objects.values_list("content_type__app_label", "codename")}
+    return {
+        f"{app}.{codename}" for app, codename in Permission.objects.values_list("content_type__app_label", "codename")
+    }
 
 
 @pytest.mark.parametrize("role", [AUTHOR, EDITOR, REVIEWER])
@@ -101,9 +109,15 @@ def test_the_administrator_holds_every_permission_of_the_project_and_auth_apps_b
 LIBRARY_MENU = ("library_theme", "library_libraryitem", "library_countermeasurelink")
 
 
-@pytest.mark.parametrize(("role", "library", "siteinfo"), [
-    (AUTHOR, False, False), (EDITOR, True, False), (REVIEWER, False, False), (ADMINISTRATOR, True, True),
-])
+@pytest.mark.parametrize(
+    ("role", "library", "siteinfo"),
+    [
+        (AUTHOR, False, False),
+        (EDITOR, True, False),
+        (REVIEWER, False, False),
+        (ADMINISTRATOR, True, True),
+    ],
+)
 def test_the_library_and_site_information_menus_by_role(client, role, library, siteinfo):
     page = logged_in(client, user_in(role)).get(reverse("admin:index")).content.decode()
     for name in LIBRARY_MENU:
@@ -116,10 +130,16 @@ def test_an_editor_renames_a_library_theme(client):
     from library.models import Theme
 
     theme = Theme.objects.first()
-    response = logged_in(client, user_in(EDITOR)).post(reverse("admin:library_theme_change", args=[theme.pk]), {
-        "custom_label": "编辑起的名字",
-        "items-TOTAL_FORMS": "0", "items-INITIAL_FORMS": "0", "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "1000",
-    })
+    response = logged_in(client, user_in(EDITOR)).post(
+        reverse("admin:library_theme_change", args=[theme.pk]),
+        {
+            "custom_label": "编辑起的名字",
+            "items-TOTAL_FORMS": "0",
+            "items-INITIAL_FORMS": "0",
+            "items-MIN_NUM_FORMS": "0",
+            "items-MAX_NUM_FORMS": "1000",
+        },
+    )
     assert response.status_code == 302
     theme.refresh_from_db()
     assert theme.custom_label == "编辑起的名字"

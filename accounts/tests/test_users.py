@@ -21,13 +21,21 @@ def change_url(user):
 def account_data(user, **overrides):
     """The user change form as the browser submits it for ``user``."""
     data = {
-        "username": user.username, "first_name": user.first_name, "last_name": user.last_name,
-        "email": user.email, "is_active": "on" if user.is_active else "",
-        "is_staff": "on" if user.is_staff else "", "is_superuser": "on" if user.is_superuser else "",
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on" if user.is_active else "",
+        "is_staff": "on" if user.is_staff else "",
+        "is_superuser": "on" if user.is_superuser else "",
         "groups": [str(pk) for pk in user.groups.values_list("pk", flat=True)],
         "user_permissions": [str(pk) for pk in user.user_permissions.values_list("pk", flat=True)],
-        "last_login_0": "", "last_login_1": "", "date_joined_0": "2024-07-01", "date_joined_1": "09:00:00",
-        "initial-date_joined_0": "2024-07-01", "initial-date_joined_1": "09:00:00",
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2024-07-01",
+        "date_joined_1": "09:00:00",
+        "initial-date_joined_0": "2024-07-01",
+        "initial-date_joined_1": "09:00:00",
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value != ""}
@@ -69,9 +77,14 @@ def test_an_administrator_cannot_give_individual_permissions(client, chief):
 
 def test_an_administrator_puts_people_in_the_role_groups(client, chief):
     newcomer = User.objects.create_user("newcomer", password="x")
-    response = client.post(change_url(newcomer), account_data(
-        newcomer, is_staff="on", groups=[str(Group.objects.get(name=EDITOR).pk)],
-    ))
+    response = client.post(
+        change_url(newcomer),
+        account_data(
+            newcomer,
+            is_staff="on",
+            groups=[str(Group.objects.get(name=EDITOR).pk)],
+        ),
+    )
     assert response.status_code == 302
     newcomer.refresh_from_db()
     assert newcomer.is_staff and list(newcomer.groups.values_list("name", flat=True)) == [EDITOR]
@@ -87,9 +100,15 @@ def test_an_administrator_cannot_give_a_group_holding_more_than_they_hold(client
     assert "权限管理" not in client.get(change_url(chief)).content.decode()  # not offered either
 
 
-@pytest.mark.parametrize("change", [
-    {"is_active": ""}, {"groups": EDITOR}, {"username": "taken-over"}, {"email": "attacker@example.com"},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"is_active": ""},
+        {"groups": EDITOR},
+        {"username": "taken-over"},
+        {"email": "attacker@example.com"},
+    ],
+)
 def test_an_administrator_cannot_change_a_superusers_account(client, chief, root, change):
     if "groups" in change:
         change = {"groups": [str(Group.objects.get(name=change["groups"]).pk)]}
@@ -114,9 +133,14 @@ def test_an_administrator_cannot_set_a_superusers_password(client, chief, root):
 
 def test_an_administrator_cannot_delete_a_superuser(client, chief, root):
     assert client.post(reverse("admin:auth_user_delete", args=[root.pk]), {"post": "yes"}).status_code == 403
-    client.post(reverse("admin:auth_user_changelist"), {
-        "action": "delete_selected", "_selected_action": [str(root.pk)], "post": "yes",
-    })
+    client.post(
+        reverse("admin:auth_user_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [str(root.pk)],
+            "post": "yes",
+        },
+    )
     assert User.objects.filter(pk=root.pk).exists()
 
 
@@ -141,19 +165,30 @@ def test_an_administrator_resets_an_editors_password(client, chief):
 def test_a_superuser_still_grants_superuser_status_and_individual_permissions(admin_client):
     editor = user_in(EDITOR, "editor")
     publish = Permission.objects.get(codename="publish_article")
-    response = admin_client.post(change_url(editor), account_data(
-        editor, is_superuser="on", user_permissions=[str(publish.pk)],
-    ))
+    response = admin_client.post(
+        change_url(editor),
+        account_data(
+            editor,
+            is_superuser="on",
+            user_permissions=[str(publish.pk)],
+        ),
+    )
     assert response.status_code == 302
     editor.refresh_from_db()
     assert editor.is_superuser and list(editor.user_permissions.all()) == [publish]
 
 
 def test_an_administrator_adds_an_account(client, chief):
-    response = client.post(reverse("admin:auth_user_add"), {
-        "username": "newcomer", "usable_password": "true",
-        "password1": "a-new-password-2026", "password2": "a-new-password-2026", "is_superuser": "on",
-    })
+    response = client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "newcomer",
+            "usable_password": "true",
+            "password1": "a-new-password-2026",
+            "password2": "a-new-password-2026",
+            "is_superuser": "on",
+        },
+    )
     assert response.status_code == 302
     newcomer = User.objects.get(username="newcomer")
     assert not newcomer.is_superuser and newcomer.check_password("a-new-password-2026")

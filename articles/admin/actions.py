@@ -52,18 +52,26 @@ def publish_selected(model_admin, request, queryset):
 @admin.action(description="撤回所选文稿", permissions=["publish"])
 def unpublish_selected(model_admin, request, queryset):
     _take_off_the_site(
-        model_admin, request, queryset, workflow.unpublish,
+        model_admin,
+        request,
+        queryset,
+        workflow.unpublish,
         lambda article: article.status not in (Article.Status.DRAFT, Article.Status.IN_REVIEW),
-        "已撤回 {} 篇文稿，改为草稿", "{} 篇原本就是草稿，未作改动",
+        "已撤回 {} 篇文稿，改为草稿",
+        "{} 篇原本就是草稿，未作改动",
     )
 
 
 @admin.action(description="归档所选文稿", permissions=["publish"])
 def archive_selected(model_admin, request, queryset):
     _take_off_the_site(
-        model_admin, request, queryset, workflow.archive,
+        model_admin,
+        request,
+        queryset,
+        workflow.archive,
         lambda article: article.status == Article.Status.PUBLISHED,
-        "已归档 {} 篇文稿", "{} 篇不是已发布状态，未作改动",
+        "已归档 {} 篇文稿",
+        "{} 篇不是已发布状态，未作改动",
     )
 
 
@@ -85,6 +93,7 @@ def _take_off_the_site(model_admin, request, queryset, move, applies, done, left
 
 def _publish_confirmation(model_admin, request, articles, flagged):
     """Django's intermediate-page pattern: list what needs confirming, post back with ``post=yes``."""
+
     def preview_href(article, finding):
         url = article.get_preview_url()
         return f"{url}#{finding.anchor}" if finding.anchor else url
@@ -95,10 +104,7 @@ def _publish_confirmation(model_admin, request, articles, flagged):
         "opts": model_admin.opts,
         "articles": articles,
         "flagged": [
-            (article, [
-                replace(finding, preview_href=preview_href(article, finding))
-                for finding in findings
-            ])
+            (article, [replace(finding, preview_href=preview_href(article, finding)) for finding in findings])
             for article, findings in flagged
         ],
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,

@@ -9,8 +9,12 @@ from articles.models import Article
 
 
 def refuse(model_admin, request, message, status):
-    context = {**model_admin.admin_site.each_context(request), "title": "无法完成操作", "opts": model_admin.opts,
-               "message": message}
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": "无法完成操作",
+        "opts": model_admin.opts,
+        "message": message,
+    }
     request.current_app = model_admin.admin_site.name
     return TemplateResponse(request, "admin/articles/article/refused.html", context, status=status)
 

@@ -73,8 +73,13 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [SectionInline]
     list_display = (
-        "title", "publication_state", "published_at", "author_org", "is_pinned",
-        "topic_names", "site_links",
+        "title",
+        "publication_state",
+        "published_at",
+        "author_org",
+        "is_pinned",
+        "topic_names",
+        "site_links",
     )
     list_filter = (review.ReviewQueueFilter, "status", "topics", "author_org", "published_at")
     search_fields = ("title", "lead", "author", "author_org")
@@ -82,35 +87,63 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         # The same Chinese word search as the reading site, drafts included.
         return admin_search_results(queryset, search_term)
+
     date_hierarchy = "published_at"
     list_select_related = False  # no foreign key is shown; topics are prefetched
     filter_horizontal = ("topics",)
     readonly_fields = (
-        "preview_link", "view_count", "created_at", "created_by", "updated_at", "updated_by",
-        "political_findings_confirmed_by", "political_findings_confirmed_at", "workflow_state",
+        "preview_link",
+        "view_count",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+        "political_findings_confirmed_by",
+        "political_findings_confirmed_at",
+        "workflow_state",
     )
     fieldsets = (
-        ("基本信息", {
-            "fields": (
-                "title", "subtitle", "slug", ("author", "author_org"),
-                ("source", "responsible_editor"), "topics", "summary",
-            ),
-        }),
-        ("正文", {
-            "fields": ("lead",),
-            "description": "导语在前；各部分与要点在下方逐条编辑，结语在其后。",
-        }),
+        (
+            "基本信息",
+            {
+                "fields": (
+                    "title",
+                    "subtitle",
+                    "slug",
+                    ("author", "author_org"),
+                    ("source", "responsible_editor"),
+                    "topics",
+                    "summary",
+                ),
+            },
+        ),
+        (
+            "正文",
+            {
+                "fields": ("lead",),
+                "description": "导语在前；各部分与要点在下方逐条编辑，结语在其后。",
+            },
+        ),
         # No heading: it continues 正文 below the sections inline
         # (templates/admin/articles/article/change_form.html).
         (None, {"fields": ("conclusion",)}),
         ("封面", {"fields": ("cover", "cover_alt")}),
-        ("发布", {
-            "fields": (
-                "status", "workflow_state", "published_at", "is_pinned", "preview_link", "view_count",
-                ("created_by", "created_at"), ("updated_by", "updated_at"),
-                ("political_findings_confirmed_by", "political_findings_confirmed_at"),
-            ),
-        }),
+        (
+            "发布",
+            {
+                "fields": (
+                    "status",
+                    "workflow_state",
+                    "published_at",
+                    "is_pinned",
+                    "preview_link",
+                    "view_count",
+                    ("created_by", "created_at"),
+                    ("updated_by", "updated_at"),
+                    ("political_findings_confirmed_by", "political_findings_confirmed_at"),
+                ),
+            },
+        ),
     )
     actions = [publish_selected, unpublish_selected, archive_selected]
     save_on_top = True
@@ -122,9 +155,7 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "topics":
-            kwargs.setdefault(
-                "queryset", Topic.objects.select_related("parent").order_by(*TREE_ORDERING)
-            )
+            kwargs.setdefault("queryset", Topic.objects.select_related("parent").order_by(*TREE_ORDERING))
             kwargs.setdefault("form_class", TopicChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
@@ -234,9 +265,7 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
         if getattr(form, "political_findings", None) is not None:  # publishing, or a live essay's text changed
             workflow.record_political_confirmation(obj, request.user, confirmed=bool(form.political_findings))
         super().save_model(request, obj, form, change)
-        if obj.status == Article.Status.PUBLISHED and (
-            "status" in form.changed_data or obj.published_at is None
-        ):
+        if obj.status == Article.Status.PUBLISHED and ("status" in form.changed_data or obj.published_at is None):
             # Same rule as the action: an empty publish time becomes now.
             workflow.publish(obj, request.user)
         if "cover" in form.changed_data or bool(obj.cover) != bool(obj.cover_thumbnail):
@@ -259,14 +288,19 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
         article, status_before = form.instance, getattr(form, "status_before", None)
         if workflow.is_live(status_before):
             changed = [
-                form.fields[name].label for name in form.changed_data
+                form.fields[name].label
+                for name in form.changed_data
                 if name in _ESSAY_FIELDS and _really_changed(form, article, name)
             ]
             changed += [formset.model._meta.verbose_name_plural for formset in formsets if formset.has_changed()]
             if changed:
                 findings = form.political_findings or ()
                 workflow.record_live_edit(
-                    article, request.user, status_before, changed, confirmed_findings=len(findings),
+                    article,
+                    request.user,
+                    status_before,
+                    changed,
+                    confirmed_findings=len(findings),
                 )
         if "status" in form.changed_data and article.status not in (status_before, Article.Status.PUBLISHED):
             # 管理员 changed the status by hand: still a step worth recording
@@ -281,8 +315,12 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
         confirmation lists the essays only, and needs no permission to delete
         their sections, transitions or 问题库 items (they stay, for restoring)."""
         essays = [
-            format_html('{}：<a href="{}">{}</a>', self.opts.verbose_name,
-                        reverse("admin:articles_article_change", args=[essay.pk]), essay)
+            format_html(
+                '{}：<a href="{}">{}</a>',
+                self.opts.verbose_name,
+                reverse("admin:articles_article_change", args=[essay.pk]),
+                essay,
+            )
             for essay in objs
         ]
         return essays, {self.opts.verbose_name_plural: len(essays)}, set(), []
@@ -315,31 +353,38 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
         )
         view = self.admin_site.admin_view
         return [
-            upload, essay_import,
+            upload,
+            essay_import,
             path("recycle-bin/", view(self.recycle_bin_view), name="articles_article_recycle_bin"),
             path(
-                "recycle-bin/<int:pk>/restore/", view(require_POST(self.recycle_restore_view)),
+                "recycle-bin/<int:pk>/restore/",
+                view(require_POST(self.recycle_restore_view)),
                 name="articles_article_recycle_restore",
             ),
             path(
-                "recycle-bin/<int:pk>/purge/", view(require_POST(self.recycle_purge_view)),
+                "recycle-bin/<int:pk>/purge/",
+                view(require_POST(self.recycle_purge_view)),
                 name="articles_article_recycle_purge",
             ),
             path(
-                "<int:pk>/workflow/<str:action>/", view(require_POST(self.workflow_view)),
+                "<int:pk>/workflow/<str:action>/",
+                view(require_POST(self.workflow_view)),
                 name="articles_article_workflow",
             ),
             path("<int:pk>/revisions/", view(self.revisions_view), name="articles_article_revisions"),
             path(
-                "<int:pk>/revisions/compare/", view(self.revisions_compare_view),
+                "<int:pk>/revisions/compare/",
+                view(self.revisions_compare_view),
                 name="articles_article_revisions_compare",
             ),
             path(
-                "<int:pk>/revisions/<int:version_id>/restore/", view(require_POST(self.revision_restore_view)),
+                "<int:pk>/revisions/<int:version_id>/restore/",
+                view(require_POST(self.revision_restore_view)),
                 name="articles_article_revision_restore",
             ),
             path(
-                "<int:pk>/presence/", view(require_POST(self.presence_view)),
+                "<int:pk>/presence/",
+                view(require_POST(self.presence_view)),
                 name="articles_article_presence",
             ),
             *super().get_urls(),
@@ -392,7 +437,9 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
 
 
 # What a change of a live essay lists: the essay's own fields (the status has a step of its own).
-_ESSAY_FIELDS = {field.name for field in Article._meta.get_fields() if field.concrete or field.many_to_many} - {"status"}
+_ESSAY_FIELDS = {field.name for field in Article._meta.get_fields() if field.concrete or field.many_to_many} - {
+    "status"
+}
 
 
 def _really_changed(form, article, name):

@@ -25,9 +25,11 @@ def submitted_essay(form):
     """
     cleaned = form.cleaned_data
     essay = Essay(
-        title=cleaned.get("title") or "", subtitle=cleaned.get("subtitle") or "",
+        title=cleaned.get("title") or "",
+        subtitle=cleaned.get("subtitle") or "",
         author_org=cleaned.get("author_org") or "",
-        lead=html_to_text(cleaned.get("lead") or ""), conclusion=html_to_text(cleaned.get("conclusion") or ""),
+        lead=html_to_text(cleaned.get("lead") or ""),
+        conclusion=html_to_text(cleaned.get("conclusion") or ""),
     )
     for level, number, heading, body in _submitted_sections(form):
         if level == Section.Level.SECTION:
@@ -68,8 +70,11 @@ def _submitted_sections(form):
 # Where a finding outside the sections is edited on the change page
 # (ids of the change form's inputs, and wrappers in change_form.html).
 _FIELD_ANCHORS = {
-    "title": "#id_title", "subtitle": "#id_subtitle", "author_org": "#id_author_org",
-    "lead": "#essay-lead", "conclusion": "#essay-conclusion",
+    "title": "#id_title",
+    "subtitle": "#id_subtitle",
+    "author_org": "#id_author_org",
+    "lead": "#essay-lead",
+    "conclusion": "#essay-conclusion",
 }
 
 

@@ -24,7 +24,8 @@ class TopicChoiceField(forms.ModelMultipleChoiceField):
 
 class ArticleAdminForm(forms.ModelForm):
     confirm_political = forms.BooleanField(
-        label=CONFIRM_POLITICAL_LABEL, required=False,
+        label=CONFIRM_POLITICAL_LABEL,
+        required=False,
         help_text="发布文稿时，以及修改已发布（含定时发布）文稿的内容时需要；确认人和时间会记录在文稿上。",
     )
 
@@ -49,9 +50,7 @@ class ArticleAdminForm(forms.ModelForm):
             # Review stages are entered through 送审 and the review buttons,
             # not by picking a status (articles.editing.workflow).
             direct = {Article.Status.DRAFT, Article.Status.PUBLISHED, Article.Status.ARCHIVED, self.instance.status}
-            self.fields["status"].choices = [
-                choice for choice in self.fields["status"].choices if choice[0] in direct
-            ]
+            self.fields["status"].choices = [choice for choice in self.fields["status"].choices if choice[0] in direct]
 
     # The political findings of the essay as submitted: a list when the save
     # needs the confirmation (workflow.political_confirmation_applies: it
@@ -86,7 +85,9 @@ class ArticleAdminForm(forms.ModelForm):
             return
         essay = submitted_essay(self)
         # clean() runs before the instance takes the submitted values: it is still the stored essay.
-        text_changed = not self.instance.pk or proofreading.essay_text(essay) != proofreading.article_text(self.instance)
+        text_changed = not self.instance.pk or proofreading.essay_text(essay) != proofreading.article_text(
+            self.instance
+        )
         if not workflow.political_confirmation_applies(self.status_before, status_after, text_changed):
             return
         self.political_findings = [
@@ -106,7 +107,6 @@ class ArticleAdminForm(forms.ModelForm):
             message = f"本文仍有 {count} 处政治性问题：请先修改，或勾选“{CONFIRM_POLITICAL_LABEL}”后再保存为已发布。"
         self.add_error("confirm_political", message)
 
-
     def _check_lock(self, opened):
         """Refuse to overwrite an essay saved by someone else since this page was opened.
 
@@ -119,8 +119,10 @@ class ArticleAdminForm(forms.ModelForm):
         if not self.instance.pk or opened is None:
             return
         current = (
-            Article.all_objects.select_for_update().filter(pk=self.instance.pk)
-            .values_list("version", "updated_by_id", "updated_at").first()
+            Article.all_objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", "updated_by_id", "updated_at")
+            .first()
         )
         if current is None or current[0] == opened:
             return
@@ -148,7 +150,9 @@ class ReviewForm(forms.Form):
     """The comment box of 审核通过 / 退回修改 / 送审."""
 
     comment = forms.CharField(
-        label="审核意见", required=False, max_length=workflow.COMMENT_MAX_LENGTH,
+        label="审核意见",
+        required=False,
+        max_length=workflow.COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
     )
     confirm_political = forms.BooleanField(label=CONFIRM_POLITICAL_LABEL, required=False)

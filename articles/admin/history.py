@@ -26,7 +26,9 @@ def revisions_view(model_admin, request, pk):
     article = visible_article(model_admin, request, pk)
     context = {
         **model_admin.admin_site.each_context(request),
-        "title": f"版本记录：{article.title}", "opts": model_admin.opts, "original": article,
+        "title": f"版本记录：{article.title}",
+        "opts": model_admin.opts,
+        "original": article,
         "versions": list(revisions.versions_of(article)[:200]),
         "can_restore": request.user.has_perm("articles.restore_article"),
         "compare_url": revision_urls(article)["compare"],
@@ -49,8 +51,12 @@ def revisions_compare_view(model_admin, request, pk):
     rows = revisions.compare(old, new)
     context = {
         **model_admin.admin_site.each_context(request),
-        "title": f"版本比较：{article.title}", "opts": model_admin.opts, "original": article,
-        "old": old, "new": new, "rows": [row for row in rows if row.changed],
+        "title": f"版本比较：{article.title}",
+        "opts": model_admin.opts,
+        "original": article,
+        "old": old,
+        "new": new,
+        "rows": [row for row in rows if row.changed],
         "unchanged": sum(not row.changed for row in rows),
         "revisions_url": revision_urls(article)["history"],
     }
@@ -67,13 +73,20 @@ def revision_restore_view(model_admin, request, pk, version_id):
         raise Http404("没有这个版本。")
     try:
         revisions.restore(
-            article, version, request.user, confirm_political=request.POST.get("confirm_political") == "on",
+            article,
+            version,
+            request.user,
+            confirm_political=request.POST.get("confirm_political") == "on",
         )
     except revisions.ConfirmationNeeded as refusal:
         context = {
             **model_admin.admin_site.each_context(request),
-            "title": "确认恢复版本", "opts": model_admin.opts, "original": article, "version": version,
-            "message": refusal.message, "confirm_label": CONFIRM_POLITICAL_LABEL,
+            "title": "确认恢复版本",
+            "opts": model_admin.opts,
+            "original": article,
+            "version": version,
+            "message": refusal.message,
+            "confirm_label": CONFIRM_POLITICAL_LABEL,
             "findings": refusal.findings,
             "revisions_url": revision_urls(article)["history"],
         }
@@ -89,7 +102,8 @@ def recycle_bin_view(model_admin, request):
         raise PermissionDenied
     context = {
         **model_admin.admin_site.each_context(request),
-        "title": "回收站", "opts": model_admin.opts,
+        "title": "回收站",
+        "opts": model_admin.opts,
         "articles": Article.all_objects.deleted().select_related("deleted_by").order_by("-deleted_at")[:500],
         "can_restore": request.user.has_perm("articles.restore_article"),
         "can_purge": request.user.is_superuser,

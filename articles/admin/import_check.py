@@ -128,7 +128,7 @@ def _mark(text: str, items: list) -> MarkedText:
         if location.start < position:
             continue  # the engine removes overlaps; never render one twice
         if location.start > position:
-            segments.append(Segment(text[position:location.start]))
+            segments.append(Segment(text[position : location.start]))
         segments.append(Segment(item=item))
         position = location.end
     if position < len(text):
@@ -175,21 +175,23 @@ class ImportCheck:
         sections = []
         for i, section in enumerate(essay.sections):
             prefix = f"sections[{i}]"
-            sections.append({
-                "number": mark(f"{prefix}.number", section.number),
-                "heading": mark(f"{prefix}.heading", section.heading),
-                "kind": section.kind,
-                "kind_label": KIND_LABELS.get(section.kind, section.kind),
-                "body": mark(f"{prefix}.body", section.body),
-                "points": [
-                    {
-                        "number": mark(f"{prefix}.points[{j}].number", point.number),
-                        "heading": mark(f"{prefix}.points[{j}].heading", point.heading),
-                        "body": mark(f"{prefix}.points[{j}].body", point.body),
-                    }
-                    for j, point in enumerate(section.points)
-                ],
-            })
+            sections.append(
+                {
+                    "number": mark(f"{prefix}.number", section.number),
+                    "heading": mark(f"{prefix}.heading", section.heading),
+                    "kind": section.kind,
+                    "kind_label": KIND_LABELS.get(section.kind, section.kind),
+                    "body": mark(f"{prefix}.body", section.body),
+                    "points": [
+                        {
+                            "number": mark(f"{prefix}.points[{j}].number", point.number),
+                            "heading": mark(f"{prefix}.points[{j}].heading", point.heading),
+                            "body": mark(f"{prefix}.points[{j}].body", point.body),
+                        }
+                        for j, point in enumerate(section.points)
+                    ],
+                }
+            )
         return {
             "title": mark("title", essay.title),
             "subtitle": mark("subtitle", essay.subtitle),
@@ -203,11 +205,23 @@ class ImportCheck:
 def fingerprint(essay, findings) -> str:
     """Changes whenever the findings (or the text they point into) change."""
     payload = json.dumps(
-        [essay_text(essay), [
-            [f.id, f.location.path, f.location.start, f.location.end, f.original, f.suggestion,
-             f.severity, f.confidence, f.is_fixable]
-            for f in findings
-        ]],
+        [
+            essay_text(essay),
+            [
+                [
+                    f.id,
+                    f.location.path,
+                    f.location.start,
+                    f.location.end,
+                    f.original,
+                    f.suggestion,
+                    f.severity,
+                    f.confidence,
+                    f.is_fixable,
+                ]
+                for f in findings
+            ],
+        ],
         ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
@@ -218,15 +232,21 @@ def build_check(essay) -> ImportCheck:
     items, groups = [], {}
     for index, finding in enumerate(findings):
         item = FindingChoice(
-            finding=finding, index=index, place=place_label(essay, finding.location.path),
-            fixable=finding.is_fixable, has_checkbox=finding.is_fixable and index < MAX_CHOICES,
+            finding=finding,
+            index=index,
+            place=place_label(essay, finding.location.path),
+            fixable=finding.is_fixable,
+            has_checkbox=finding.is_fixable and index < MAX_CHOICES,
         )
         item.accepted = item.default_accept
         items.append(item)
         group = groups.get(finding.rule)
         if group is None:
             group = groups[finding.rule] = RuleGroup(
-                finding.rule, finding.explanation, finding.severity, finding.category,
+                finding.rule,
+                finding.explanation,
+                finding.severity,
+                finding.category,
             )
         group.items.append(item)
     # Political first, then by how often the rule fired.

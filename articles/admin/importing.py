@@ -18,7 +18,6 @@ submit (an editor changed the rules in between, or the text was altered),
 the check is shown again instead of applying decisions to the wrong places.
 """
 
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -60,8 +59,7 @@ def _normalize(text: str) -> str:
 
 def _too_long(length: int) -> str:
     return (
-        f"文稿过长（约 {length // 10_000} 万字，上限 {MAX_TEXT_CHARS // 10_000} 万字）："
-        "这不像是一篇文稿，请分篇导入。"
+        f"文稿过长（约 {length // 10_000} 万字，上限 {MAX_TEXT_CHARS // 10_000} 万字）：这不像是一篇文稿，请分篇导入。"
     )
 
 
@@ -76,16 +74,18 @@ class _ChineseForm(forms.Form):
 
 class ImportSourceForm(_ChineseForm):
     text = forms.CharField(
-        label="粘贴全文", required=False, strip=False,
+        label="粘贴全文",
+        required=False,
+        strip=False,
         widget=forms.Textarea(attrs={"rows": 16, "class": "import-text", "spellcheck": "false"}),
         help_text="从文档或网页复制的全文，包括标题、导语、各部分和结语。",
     )
     upload = forms.FileField(
-        label="或上传文件", required=False,
+        label="或上传文件",
+        required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx,text/plain"}),
         help_text=(
-            f"纯文本 .txt（UTF-8 或 GB18030 编码）或 Word .docx，"
-            f"不超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB。"
+            f"纯文本 .txt（UTF-8 或 GB18030 编码）或 Word .docx，不超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB。"
         ),
     )
 
@@ -108,7 +108,9 @@ class ImportSourceForm(_ChineseForm):
         except EssayError as error:
             raise forms.ValidationError(as_sentence(error)) from None
         if name.endswith(".doc"):
-            raise forms.ValidationError("不支持旧版 Word（.doc）文件：请在 Word 中另存为 .docx 或纯文本 .txt 后再上传。")
+            raise forms.ValidationError(
+                "不支持旧版 Word（.doc）文件：请在 Word 中另存为 .docx 或纯文本 .txt 后再上传。"
+            )
         raise forms.ValidationError("只能上传纯文本 .txt 或 Word .docx 文件。")
 
     def clean(self):
@@ -148,11 +150,15 @@ class ImportCheckForm(_ChineseForm):
     raw_text = forms.CharField(widget=forms.HiddenInput, strip=False, max_length=MAX_TEXT_CHARS)
     fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
     topics = TopicsField(
-        label="专题", required=False, widget=forms.CheckboxSelectMultiple,
+        label="专题",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         queryset=Topic.objects.select_related("parent").order_by(*TREE_ORDERING),
     )
     source = forms.CharField(
-        label="来源", required=False, max_length=Article._meta.get_field("source").max_length,
+        label="来源",
+        required=False,
+        max_length=Article._meta.get_field("source").max_length,
         help_text="留空则取作者单位。",
     )
 
@@ -178,9 +184,7 @@ def import_view(model_admin, request):
     if not form.is_valid():
         return _render_source(model_admin, request, form)
     check = build_check(form.cleaned_data["essay"])
-    check_form = ImportCheckForm(
-        initial={"raw_text": form.cleaned_data["raw_text"], "fingerprint": check.fingerprint}
-    )
+    check_form = ImportCheckForm(initial={"raw_text": form.cleaned_data["raw_text"], "fingerprint": check.fingerprint})
     return _render_check(model_admin, request, check_form, check)
 
 
@@ -205,10 +209,14 @@ def _check_submitted(model_admin, request):
             request,
             "校对结果已变化（校对规则可能刚被修改），之前的选择无法对应到新的结果：请重新核对后再生成草稿。",
         )
-        fresh = ImportCheckForm(initial={
-            "raw_text": raw, "fingerprint": check.fingerprint,
-            "topics": form.cleaned_data.get("topics", []), "source": form.cleaned_data.get("source", ""),
-        })
+        fresh = ImportCheckForm(
+            initial={
+                "raw_text": raw,
+                "fingerprint": check.fingerprint,
+                "topics": form.cleaned_data.get("topics", []),
+                "source": form.cleaned_data.get("source", ""),
+            }
+        )
         return _render_check(model_admin, request, fresh, check)
     decide(check, request.POST)
     if not form.is_valid() or "create" not in request.POST:
@@ -225,7 +233,10 @@ def _check_submitted(model_admin, request):
         return _render_check(model_admin, request, form, check)
     with transaction.atomic():  # the draft and its history entry, or neither
         article = importing.import_essay(
-            fixed, topics=form.cleaned_data["topics"], user=request.user, source=form.cleaned_data["source"],
+            fixed,
+            topics=form.cleaned_data["topics"],
+            user=request.user,
+            source=form.cleaned_data["source"],
         )
         model_admin.log_addition(request, article, [{"added": {}}])
     parts = [f"已导入草稿“{article.title}”：采纳 {len(accepted)} 处修改，拒绝 {rejected} 处"]
@@ -256,8 +267,13 @@ def _render_source(model_admin, request, form):
 def _render_check(model_admin, request, form, check):
     request.current_app = model_admin.admin_site.name
     context = _context(
-        model_admin, request, form=form, check=check, marked=check.marked(),
-        warnings=[as_sentence(warning) for warning in check.essay.warnings], max_choices=MAX_CHOICES,
+        model_admin,
+        request,
+        form=form,
+        check=check,
+        marked=check.marked(),
+        warnings=[as_sentence(warning) for warning in check.essay.warnings],
+        max_choices=MAX_CHOICES,
         accept_threshold_percent=round(ACCEPT_THRESHOLD * 100),
     )
     return TemplateResponse(request, CHECK_TEMPLATE, context)

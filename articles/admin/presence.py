@@ -20,10 +20,7 @@ def _presence_key(article_id):
 def record_presence(article_id, user):
     """Note that ``user`` has the essay open; returns the names of the others who do."""
     key, now = _presence_key(article_id), time.time()
-    present = {
-        uid: entry for uid, entry in (cache.get(key) or {}).items()
-        if now - entry["seen"] < PRESENCE_TTL
-    }
+    present = {uid: entry for uid, entry in (cache.get(key) or {}).items() if now - entry["seen"] < PRESENCE_TTL}
     present[user.pk] = {"name": user.get_full_name() or user.get_username(), "seen": now}
     cache.set(key, present, PRESENCE_TTL * 2)
     return sorted(entry["name"] for uid, entry in present.items() if uid != user.pk)

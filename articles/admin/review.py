@@ -41,8 +41,7 @@ def workflow_context(model_admin, request, article):
     return {
         "workflow_actions": actions,
         "workflow_urls": {
-            action: reverse("admin:articles_article_workflow", args=[article.pk, action])
-            for action in actions
+            action: reverse("admin:articles_article_workflow", args=[article.pk, action]) for action in actions
         },
         "review_form": ReviewForm() if actions else None,
         "review_stage_label": workflow.stage_label(article.review_stage) if article.review_stage else "",
@@ -70,9 +69,12 @@ def workflow_view(model_admin, request, pk, action):
         raise Http404("文稿不存在或已删除。")
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        return refuse(model_admin, request, "意见填写有误：" + " ".join(
-            message for errors in form.errors.values() for message in errors
-        ), 400)
+        return refuse(
+            model_admin,
+            request,
+            "意见填写有误：" + " ".join(message for errors in form.errors.values() for message in errors),
+            400,
+        )
     comment = form.cleaned_data["comment"]
     try:
         if action == ArticleTransition.Action.APPROVE:
@@ -88,7 +90,9 @@ def workflow_view(model_admin, request, pk, action):
                 message = "终审通过，文稿将在设定的发布时间自动上线。"
         else:
             article = steps[action](article, request.user, comment)
-            message = "已送审，等待初审。" if action == ArticleTransition.Action.SUBMIT else "已退回作者修改，意见已记录。"
+            message = (
+                "已送审，等待初审。" if action == ArticleTransition.Action.SUBMIT else "已退回作者修改，意见已记录。"
+            )
     except workflow.WorkflowError as error:
         return refuse(model_admin, request, error.message, error.status)
     model_admin.message_user(request, f"“{article.title}”{message}", messages.SUCCESS)

@@ -21,14 +21,17 @@ class ProofreadingRuleAdmin(admin.ModelAdmin):
     readonly_fields = ("origin", "shipped_version", "updated_at")
     fieldsets = (
         (None, {"fields": ("rule_id", "enabled", "category", "severity", "confidence")}),
-        ("匹配", {
-            "fields": ("pattern", "suggestion", "context_before", "context_after", "not_before", "not_after"),
-            "description": "“错误写法”和四个上下文条件都是正则表达式，由 RE2 引擎运行（耗时只随文稿长度增长，"
-                           "不会卡住）：不支持环视 (?=…)(?!…)(?<=…)(?<!…)、反向引用 \\1 和 \\b、\\w；"
-                           "\\s 包括全角空格，\\d 包括全角数字，汉字可写 \\p{Han}。"
-                           "“前文须匹配”须紧贴在错误写法之前成立，“后文须匹配”须紧接其后成立（都在 40 个字以内），"
-                           "“不得匹配”的条件一旦成立就不提示。",
-        }),
+        (
+            "匹配",
+            {
+                "fields": ("pattern", "suggestion", "context_before", "context_after", "not_before", "not_after"),
+                "description": "“错误写法”和四个上下文条件都是正则表达式，由 RE2 引擎运行（耗时只随文稿长度增长，"
+                "不会卡住）：不支持环视 (?=…)(?!…)(?<=…)(?<!…)、反向引用 \\1 和 \\b、\\w；"
+                "\\s 包括全角空格，\\d 包括全角数字，汉字可写 \\p{Han}。"
+                "“前文须匹配”须紧贴在错误写法之前成立，“后文须匹配”须紧接其后成立（都在 40 个字以内），"
+                "“不得匹配”的条件一旦成立就不提示。",
+            },
+        ),
         ("说明", {"fields": ("explanation", "note")}),
         ("来源", {"fields": ("origin", "shipped_version", "updated_at")}),
     )

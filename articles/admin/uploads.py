@@ -14,8 +14,10 @@ def upload_image_view(model_admin, request):
     the login page (the editor could not show it) and never a 500.
     """
     user = request.user
-    allowed = user.is_active and user.is_staff and (
-        model_admin.has_add_permission(request) or model_admin.has_change_permission(request)
+    allowed = (
+        user.is_active
+        and user.is_staff
+        and (model_admin.has_add_permission(request) or model_admin.has_change_permission(request))
     )
     if not allowed:
         return _upload_error("没有上传图片的权限，请以编辑身份登录。", status=403)

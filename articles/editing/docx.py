@@ -86,8 +86,7 @@ def check_archive(data: bytes) -> None:
             )
         suspicious = total > _RATIO_MIN_MEMBER_BYTES and total > MAX_RATIO * max(packed, 1)
         suspicious = suspicious or any(
-            member.file_size > _RATIO_MIN_MEMBER_BYTES
-            and member.file_size > MAX_RATIO * max(member.compress_size, 1)
+            member.file_size > _RATIO_MIN_MEMBER_BYTES and member.file_size > MAX_RATIO * max(member.compress_size, 1)
             for member in members
         )
         if suspicious:
@@ -96,7 +95,9 @@ def check_archive(data: bytes) -> None:
         if "[Content_Types].xml" not in names or "word/document.xml" not in names:
             raise DocxError("不是 Word 文档（.docx）：压缩包里没有正文部分")
         if _xml_nodes(archive) > MAX_XML_NODES:
-            raise DocxError("文档内部结构过于庞大，拒绝读取（可能是恶意文件）：请在 Word 中另存后重试，或改传 .txt 文本")
+            raise DocxError(
+                "文档内部结构过于庞大，拒绝读取（可能是恶意文件）：请在 Word 中另存后重试，或改传 .txt 文本"
+            )
 
 
 class _TooManyNodes(Exception):
@@ -269,8 +270,12 @@ _ROMAN_DIGITS = (
     ("", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"),
 )
 _CHINESE_FORMATS = {
-    "chineseCounting", "chineseCountingThousand", "japaneseCounting",
-    "ideographDigital", "taiwaneseCounting", "taiwaneseCountingThousand",
+    "chineseCounting",
+    "chineseCountingThousand",
+    "japaneseCounting",
+    "ideographDigital",
+    "taiwaneseCounting",
+    "taiwaneseCountingThousand",
 }
 _FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
 _LEVEL_PLACEHOLDER = re.compile(r"%([1-9])")

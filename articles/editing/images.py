@@ -68,9 +68,7 @@ def load_image(upload) -> Image.Image:
     head = upload.read(512)
     upload.seek(0)
     if _looks_like_svg(upload, head):
-        raise ValidationError(
-            "不接受 SVG 矢量图（其中可能含有脚本）。请导出为 PNG 或 JPEG 后再上传。", code="svg"
-        )
+        raise ValidationError("不接受 SVG 矢量图（其中可能含有脚本）。请导出为 PNG 或 JPEG 后再上传。", code="svg")
     not_an_image = ValidationError(
         "无法识别的图片：文件不是图片或已损坏。只接受 %(formats)s 格式。",
         code="invalid_image",
@@ -133,9 +131,7 @@ def reencode(image: Image.Image) -> tuple[bytes, str]:
     except (OSError, ValueError, TypeError, KeyError, SyntaxError) as exc:
         # A mode, an EXIF block or a metadata value the encoder will not
         # take: the editor can re-save the picture, the reader sees no 500.
-        raise ValidationError(
-            "图片无法重新编码，请另存为 JPEG 或 PNG 后再上传。", code="reencode"
-        ) from exc
+        raise ValidationError("图片无法重新编码，请另存为 JPEG 或 PNG 后再上传。", code="reencode") from exc
 
 
 def _encode(image: Image.Image, source_format: str, animated: bool) -> bytes:

@@ -42,17 +42,29 @@ def import_essay(essay, *, topics=(), publish_now=False, user=None, source=""):
             article.topics.set(topics)
         rows = []
         for part in essay.sections:
-            rows.append(Section(
-                article=article, position=len(rows), level=Section.Level.SECTION,
-                number=part.number, heading=_fit(Section, "heading", part.heading), kind=part.kind,
-                body=paragraphs_to_html(part.body),
-            ))
+            rows.append(
+                Section(
+                    article=article,
+                    position=len(rows),
+                    level=Section.Level.SECTION,
+                    number=part.number,
+                    heading=_fit(Section, "heading", part.heading),
+                    kind=part.kind,
+                    body=paragraphs_to_html(part.body),
+                )
+            )
             for point in part.points:
-                rows.append(Section(
-                    article=article, position=len(rows), level=Section.Level.POINT,
-                    number=point.number, heading=_fit(Section, "heading", point.heading), kind=part.kind,
-                    body=paragraphs_to_html(point.body),
-                ))
+                rows.append(
+                    Section(
+                        article=article,
+                        position=len(rows),
+                        level=Section.Level.POINT,
+                        number=point.number,
+                        heading=_fit(Section, "heading", point.heading),
+                        kind=part.kind,
+                        body=paragraphs_to_html(point.body),
+                    )
+                )
         Section.objects.bulk_create(rows)
         events.essays_changed([article.pk])  # bulk_create sends no signal
         if publish_now:

@@ -32,9 +32,18 @@ from articles.text import html_to_text
 # Fields that belong to the workflow, not to the text: restoring an old
 # revision brings back what was written, never an old status or lock.
 WORKFLOW_FIELDS = (
-    "status", "review_stage", "published_at", "deleted_at", "deleted_by_id", "view_count",
-    "political_findings_confirmed_by_id", "political_findings_confirmed_at",
-    "created_at", "created_by_id", "version", "is_pinned",
+    "status",
+    "review_stage",
+    "published_at",
+    "deleted_at",
+    "deleted_by_id",
+    "view_count",
+    "political_findings_confirmed_by_id",
+    "political_findings_confirmed_at",
+    "created_at",
+    "created_by_id",
+    "version",
+    "is_pinned",
 )
 
 
@@ -199,7 +208,11 @@ def restore(article, version, user, *, confirm_political=False):
         reversion.set_comment(comment)
         add_essay(restored)
         workflow.record_transition(
-            restored, user, ArticleTransition.Action.RESTORE_REVISION, restored.status, restored.review_stage,
+            restored,
+            user,
+            ArticleTransition.Action.RESTORE_REVISION,
+            restored.status,
+            restored.review_stage,
             comment=comment,
         )
     return restored

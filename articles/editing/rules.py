@@ -149,9 +149,7 @@ def sync_shipped_rules(path: str | Path | None = None, *, using: str = DEFAULT_D
             elif row.shipped_version == version:
                 report.unchanged.append(rule.id)
             else:
-                changed = [
-                    name for attr, name in _CONTENT_FIELDS.items() if getattr(row, name) != getattr(rule, attr)
-                ]
+                changed = [name for attr, name in _CONTENT_FIELDS.items() if getattr(row, name) != getattr(rule, attr)]
                 for attr, name in _CONTENT_FIELDS.items():
                     setattr(row, name, getattr(rule, attr))
                 row.shipped_version = version
@@ -282,11 +280,22 @@ class ArticleFinding:
         """A finding of a parsed (unsaved) essay, e.g. the change form as submitted: placed by its path."""
         location = finding.location
         return cls(
-            field=location.path, label=layout.place_label(essay, location.path), section_id=None, anchor="",
-            start=location.start, end=location.end, original=finding.original, suggestion=finding.suggestion,
-            rule=finding.rule, category=finding.category, severity=finding.severity,
-            explanation=finding.explanation, confidence=finding.confidence,
-            context_before=finding.context_before, context_after=finding.context_after, fixable=finding.is_fixable,
+            field=location.path,
+            label=layout.place_label(essay, location.path),
+            section_id=None,
+            anchor="",
+            start=location.start,
+            end=location.end,
+            original=finding.original,
+            suggestion=finding.suggestion,
+            rule=finding.rule,
+            category=finding.category,
+            severity=finding.severity,
+            explanation=finding.explanation,
+            confidence=finding.confidence,
+            context_before=finding.context_before,
+            context_after=finding.context_after,
+            fixable=finding.is_fixable,
         )
 
     @property
@@ -349,7 +358,9 @@ def _article_as_essay(article) -> tuple[Essay, dict[str, _Place]]:
         conclusion=html_to_text(article.conclusion),
     )
     places: dict[str, _Place] = {name: _Place(label, None) for name, label in _TOP_LABELS.items()}
-    for part, points in group_sections(article.sections.all(), attrgetter("is_part")):  # prefetched rows are used as they are
+    for part, points in group_sections(
+        article.sections.all(), attrgetter("is_part")
+    ):  # prefetched rows are used as they are
         i = len(essay.sections)
         if part is None:  # points before any section hang on a headless one
             section_label = ""

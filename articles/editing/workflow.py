@@ -125,12 +125,7 @@ def can_edit(user, article):
 
 def fields_user_may_not_change(user):
     """The essay fields ``user`` sees read-only (``FIELD_PERMISSIONS``), in table order."""
-    return [
-        name
-        for permission, names in FIELD_PERMISSIONS.items()
-        if not user.has_perm(permission)
-        for name in names
-    ]
+    return [name for permission, names in FIELD_PERMISSIONS.items() if not user.has_perm(permission) for name in names]
 
 
 def refused_field_changes(user, changed):
@@ -283,6 +278,7 @@ def available_actions(user, article):
         actions += [Action.APPROVE, Action.REJECT]
     return actions
 
+
 # ------------------------------------------------------------ status transitions
 # Every change of status goes through these, and each is recorded as an
 # ArticleTransition. Saving only these fields keeps a publish from
@@ -353,9 +349,13 @@ def record_transition(article, user, action, from_status, from_stage=0, *, comme
     The step ends in the essay's current status unless ``to_status`` says otherwise.
     """
     return ArticleTransition.objects.create(
-        article=article, user=user if user is not None and user.is_authenticated else None,
-        action=action, from_status=from_status, from_stage=from_stage,
-        to_status=to_status or article.status, to_stage=article.review_stage if to_status is None else 0,
+        article=article,
+        user=user if user is not None and user.is_authenticated else None,
+        action=action,
+        from_status=from_status,
+        from_stage=from_stage,
+        to_status=to_status or article.status,
+        to_stage=article.review_stage if to_status is None else 0,
         comment=comment,
     )
 

@@ -82,7 +82,7 @@ def remove_page_markers(text: str, warnings: list[str]) -> str:
     joined = ""
     previous_raw = ""
     for line in numbered:
-        raw = line[_PAGE_MARKER_RE.match(line).end():]
+        raw = line[_PAGE_MARKER_RE.match(line).end() :]
         page = raw.strip()
         if not joined:
             joined = page
@@ -108,9 +108,7 @@ RUN_TOGETHER_MIN = 100  # a line this long may hold several paragraphs
 # A space is a lost paragraph break when both neighbours are non-ASCII, the
 # left one does not open a phrase (，“（) and the right one does not close one
 # (。，”）). One regex, so that a megabyte of spaced-out text stays fast.
-_LOST_BREAK_RE = re.compile(
-    r"(?<=[^\x00-\x7f，、；：“‘（《【〔]) +(?=[^\x00-\x7f。，、；：？！”’）》】〕])"
-)
+_LOST_BREAK_RE = re.compile(r"(?<=[^\x00-\x7f，、；：“‘（《【〔]) +(?=[^\x00-\x7f。，、；：？！”’）》】〕])")
 _SENTENCE_END_RE = re.compile(r"[。！？!?]")
 # A section or point number glued after a sentence end starts a new paragraph.
 _GLUED_MARKER_RE = re.compile(
@@ -182,8 +180,17 @@ def _merge_number_only(paragraphs: list[str]) -> list[str]:
 # Slogans that sharing sites stamp on documents. Only a hint: a watermark is
 # found without it whenever the title appears twice.
 KNOWN_WATERMARKS = (
-    "天道酬勤", "精品文档", "精选文档", "优质文档", "推荐下载", "免费下载", "百度文库",
-    "豆丁网", "道客巴巴", "原创力文档", "可编辑",
+    "天道酬勤",
+    "精品文档",
+    "精选文档",
+    "优质文档",
+    "推荐下载",
+    "免费下载",
+    "百度文库",
+    "豆丁网",
+    "道客巴巴",
+    "原创力文档",
+    "可编辑",
 )
 TITLE_MAX = 60
 _WATERMARK_MAX = 12
@@ -227,5 +234,5 @@ def strip_known_watermark(title: str, warnings: list[str]) -> str:
     for watermark in KNOWN_WATERMARKS:
         if title.startswith(watermark) and len(title) - len(watermark) >= 6:
             warnings.append(f"标题前有水印“{watermark}”，已删除")
-            return title[len(watermark):].lstrip()
+            return title[len(watermark) :].lstrip()
     return title

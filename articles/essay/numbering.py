@@ -66,7 +66,7 @@ def match_section(paragraph: str) -> tuple[int, str] | None:
     if not m:
         return None
     value = cn_to_int(m.group(1))
-    return (value, paragraph[m.end():]) if value else None
+    return (value, paragraph[m.end() :]) if value else None
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class PointStyle:
         if not m:
             return None
         value = cn_to_int(m.group(1)) if self.chinese else int(m.group(1))
-        return (value, paragraph[m.end():]) if value else None
+        return (value, paragraph[m.end() :]) if value else None
 
     def label(self, value: int) -> str:
         return self.template.format(int_to_cn(value) if self.chinese else value)
@@ -109,13 +109,68 @@ _BAD_AFTER = frozenset("是者些切般个项次条种批届名位类倍十百�
 _BAD_BEFORE = frozenset("第之统唯万单专同逐划不归合某每两零〇百千一二三四五六七八九十")
 # Words a numeral is part of; the candidate may sit anywhere inside one.
 _PROTECTED_WORDS = (
-    "一定", "一起", "一样", "一步", "一致", "一直", "一旦", "一律", "一系列", "一方面",
-    "一下", "一线", "一流", "一贯", "一体", "一手", "一把手", "一味", "一道", "一同",
-    "一度", "一再", "一经", "一向", "一并", "一齐", "一心", "一意", "一时", "一级",
-    "一番", "一岗双责", "一票否决", "一站式", "一盘棋", "一张网", "一肩挑", "一对一",
-    "一帮一", "一把", "两学一做", "三会一课", "三重一大", "三严三实", "五位一体",
-    "四个全面", "四个意识", "四个自信", "四风", "三农", "十三五", "十四五", "十五五",
-    "十八大", "十九大", "二十大", "一年", "三年", "五年", "十年", "再三", "一口气",
+    "一定",
+    "一起",
+    "一样",
+    "一步",
+    "一致",
+    "一直",
+    "一旦",
+    "一律",
+    "一系列",
+    "一方面",
+    "一下",
+    "一线",
+    "一流",
+    "一贯",
+    "一体",
+    "一手",
+    "一把手",
+    "一味",
+    "一道",
+    "一同",
+    "一度",
+    "一再",
+    "一经",
+    "一向",
+    "一并",
+    "一齐",
+    "一心",
+    "一意",
+    "一时",
+    "一级",
+    "一番",
+    "一岗双责",
+    "一票否决",
+    "一站式",
+    "一盘棋",
+    "一张网",
+    "一肩挑",
+    "一对一",
+    "一帮一",
+    "一把",
+    "两学一做",
+    "三会一课",
+    "三重一大",
+    "三严三实",
+    "五位一体",
+    "四个全面",
+    "四个意识",
+    "四个自信",
+    "四风",
+    "三农",
+    "十三五",
+    "十四五",
+    "十五五",
+    "十八大",
+    "十九大",
+    "二十大",
+    "一年",
+    "三年",
+    "五年",
+    "十年",
+    "再三",
+    "一口气",
 )
 
 

@@ -80,8 +80,16 @@ _ORG_BYLINE_RE = re.compile(
 )
 _CONCLUSION_HEADING_RE = re.compile(r"(?:结语|结束语|结论|小结|结尾|总结|结语与展望|结论与展望)[。:：]?")
 _CONCLUSION_OPENERS = (
-    "总之", "综上所述", "综上", "总而言之", "实践证明", "实践表明", "总的来说", "总的来看",
-    "总体而言", "一言以蔽之",
+    "总之",
+    "综上所述",
+    "综上",
+    "总而言之",
+    "实践证明",
+    "实践表明",
+    "总的来说",
+    "总的来看",
+    "总体而言",
+    "一言以蔽之",
 )
 
 
@@ -229,7 +237,7 @@ def _take_trailing_author(rest: list[str], have_org: bool, warnings: list[str]) 
         at = paragraph.rfind("作者单位")
         if at == -1:
             continue
-        after = paragraph[at + len("作者单位"):].lstrip()
+        after = paragraph[at + len("作者单位") :].lstrip()
         if not after or after[0] not in ":：":
             continue
         before = paragraph[:at].rstrip()
@@ -264,7 +272,7 @@ def _split_heading(text: str) -> tuple[str, str] | None:
     m = _HEADING_END_RE.search(text, 0, HEADING_MAX + 1)
     if m and m.start() > 0:
         end = m.end() if m.group() in _KEEP_IN_HEADING else m.start()
-        return text[:end].strip(), text[m.end():].strip()
+        return text[:end].strip(), text[m.end() :].strip()
     if len(text) <= HEADING_MAX:
         return text.strip(), ""
     return None
@@ -359,7 +367,7 @@ def _read_bare_points(section: _Section, paragraphs: list[str], warnings: list[s
     section.intro = paragraphs[:first_index] + _nonempty(paragraphs[first_index][:first_at])
     for number, (index, at) in enumerate(found, start=1):
         numeral = int_to_cn(number)
-        heading = paragraphs[index][at + len(numeral):].strip()
+        heading = paragraphs[index][at + len(numeral) :].strip()
         if number < len(found):
             next_index, next_at = found[number]
             body = paragraphs[index + 1 : next_index] + _nonempty(paragraphs[next_index][:next_at])

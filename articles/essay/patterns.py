@@ -186,10 +186,7 @@ _RE2_ERRORS = {
     "invalid UTF-8": "包含无效的字符",
     "invalid named capture group": "无效的命名分组",
 }
-_TOO_COMPLEX = (
-    "正则表达式过于复杂，校对时会很慢：请简化，例如减小 {m,n} 里的次数、少用大范围的字符类，"
-    "或拆成几条规则。"
-)
+_TOO_COMPLEX = "正则表达式过于复杂，校对时会很慢：请简化，例如减小 {m,n} 里的次数、少用大范围的字符类，或拆成几条规则。"
 
 
 def _chinese_error(error: re2.error) -> str:

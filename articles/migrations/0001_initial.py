@@ -7,77 +7,172 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('topics', '0001_initial'),
+        ("topics", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('subtitle', models.CharField(blank=True, max_length=200, verbose_name='副标题')),
-                ('slug', models.SlugField(blank=True, help_text='留空则按标题拼音自动生成。', max_length=80, unique=True, verbose_name='网址标识')),
-                ('author', models.CharField(blank=True, max_length=100, verbose_name='作者')),
-                ('author_org', models.CharField(blank=True, db_index=True, max_length=200, verbose_name='作者单位')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='来源')),
-                ('responsible_editor', models.CharField(blank=True, max_length=100, verbose_name='责任编辑')),
-                ('summary', models.TextField(blank=True, help_text='列表和分享时显示;留空则取导语开头。', verbose_name='摘要')),
-                ('lead', articles.richtext.RichTextField(blank=True, verbose_name='导语')),
-                ('conclusion', articles.richtext.RichTextField(blank=True, verbose_name='结语')),
-                ('cover', models.ImageField(blank=True, upload_to='covers/%Y/%m/', verbose_name='封面图')),
-                ('cover_thumbnail', models.ImageField(blank=True, editable=False, upload_to='covers/renditions/')),
-                ('cover_banner', models.ImageField(blank=True, editable=False, upload_to='covers/renditions/')),
-                ('cover_alt', models.CharField(blank=True, help_text='供读屏软件朗读的图片文字说明。', max_length=200, verbose_name='封面图说明')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('published', '已发布')], default='draft', max_length=20, verbose_name='状态')),
-                ('published_at', models.DateTimeField(blank=True, help_text='可设为将来的时间:到时自动在网站上出现。', null=True, verbose_name='发布时间')),
-                ('is_pinned', models.BooleanField(default=False, verbose_name='置顶')),
-                ('view_count', models.PositiveIntegerField(default=0, editable=False, verbose_name='浏览次数')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('topics', models.ManyToManyField(blank=True, related_name='articles', to='topics.topic', verbose_name='专题')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='最后修改人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("subtitle", models.CharField(blank=True, max_length=200, verbose_name="副标题")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="留空则按标题拼音自动生成。",
+                        max_length=80,
+                        unique=True,
+                        verbose_name="网址标识",
+                    ),
+                ),
+                ("author", models.CharField(blank=True, max_length=100, verbose_name="作者")),
+                ("author_org", models.CharField(blank=True, db_index=True, max_length=200, verbose_name="作者单位")),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="来源")),
+                ("responsible_editor", models.CharField(blank=True, max_length=100, verbose_name="责任编辑")),
+                (
+                    "summary",
+                    models.TextField(blank=True, help_text="列表和分享时显示;留空则取导语开头。", verbose_name="摘要"),
+                ),
+                ("lead", articles.richtext.RichTextField(blank=True, verbose_name="导语")),
+                ("conclusion", articles.richtext.RichTextField(blank=True, verbose_name="结语")),
+                ("cover", models.ImageField(blank=True, upload_to="covers/%Y/%m/", verbose_name="封面图")),
+                ("cover_thumbnail", models.ImageField(blank=True, editable=False, upload_to="covers/renditions/")),
+                ("cover_banner", models.ImageField(blank=True, editable=False, upload_to="covers/renditions/")),
+                (
+                    "cover_alt",
+                    models.CharField(
+                        blank=True,
+                        help_text="供读屏软件朗读的图片文字说明。",
+                        max_length=200,
+                        verbose_name="封面图说明",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("published", "已发布")],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="可设为将来的时间:到时自动在网站上出现。",
+                        null=True,
+                        verbose_name="发布时间",
+                    ),
+                ),
+                ("is_pinned", models.BooleanField(default=False, verbose_name="置顶")),
+                ("view_count", models.PositiveIntegerField(default=0, editable=False, verbose_name="浏览次数")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "topics",
+                    models.ManyToManyField(blank=True, related_name="articles", to="topics.topic", verbose_name="专题"),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="最后修改人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '文稿',
-                'verbose_name_plural': '文稿',
-                'ordering': ['-published_at', '-id'],
+                "verbose_name": "文稿",
+                "verbose_name_plural": "文稿",
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='顺序')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, '部分(一、)'), (2, '要点((一))')], default=1, verbose_name='层级')),
-                ('number', models.CharField(blank=True, help_text='照原文,如“一、”或“(一)”。', max_length=20, verbose_name='序号')),
-                ('heading', models.CharField(max_length=300, verbose_name='标题')),
-                ('kind', models.CharField(choices=[('significance', '重要意义'), ('situation', '现状成效'), ('problems', '存在问题'), ('causes', '原因分析'), ('countermeasures', '对策建议'), ('other', '其他')], db_index=True, default='other', help_text='在“部分”上设置;其下要点随之继承。', max_length=20, verbose_name='类型')),
-                ('body', articles.richtext.RichTextField(blank=True, verbose_name='正文')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='articles.article', verbose_name='文稿')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="顺序")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "部分(一、)"), (2, "要点((一))")], default=1, verbose_name="层级"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        blank=True, help_text="照原文,如“一、”或“(一)”。", max_length=20, verbose_name="序号"
+                    ),
+                ),
+                ("heading", models.CharField(max_length=300, verbose_name="标题")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("significance", "重要意义"),
+                            ("situation", "现状成效"),
+                            ("problems", "存在问题"),
+                            ("causes", "原因分析"),
+                            ("countermeasures", "对策建议"),
+                            ("other", "其他"),
+                        ],
+                        db_index=True,
+                        default="other",
+                        help_text="在“部分”上设置;其下要点随之继承。",
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("body", articles.richtext.RichTextField(blank=True, verbose_name="正文")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="articles.article",
+                        verbose_name="文稿",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '部分或要点',
-                'verbose_name_plural': '部分与要点',
-                'ordering': ['article', 'position', 'id'],
+                "verbose_name": "部分或要点",
+                "verbose_name_plural": "部分与要点",
+                "ordering": ["article", "position", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status', '-published_at'], name='article_status_pub_idx'),
+            model_name="article",
+            index=models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['-is_pinned', '-published_at'], name='article_pinned_pub_idx'),
+            model_name="article",
+            index=models.Index(fields=["-is_pinned", "-published_at"], name="article_pinned_pub_idx"),
         ),
         migrations.AddIndex(
-            model_name='section',
-            index=models.Index(fields=['article', 'position'], name='section_article_pos_idx'),
+            model_name="section",
+            index=models.Index(fields=["article", "position"], name="section_article_pos_idx"),
         ),
     ]

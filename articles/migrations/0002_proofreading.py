@@ -6,68 +6,124 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0001_initial'),
+        ("articles", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProofreadingRule',
+            name="ProofreadingRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule_id', models.CharField(max_length=100, unique=True, verbose_name='规则编号')),
-                ('pattern', models.CharField(max_length=1000, verbose_name='错误写法(正则表达式)')),
-                ('suggestion', models.CharField(blank=True, max_length=200, verbose_name='建议改为')),
-                ('context_before', models.CharField(blank=True, max_length=1000, verbose_name='前文须匹配')),
-                ('context_after', models.CharField(blank=True, max_length=1000, verbose_name='后文须匹配')),
-                ('not_before', models.CharField(blank=True, max_length=1000, verbose_name='前文不得匹配')),
-                ('not_after', models.CharField(blank=True, max_length=1000, verbose_name='后文不得匹配')),
-                ('category', models.CharField(choices=[('back_translation', '回译错词'), ('political_term', '政治术语'), ('punctuation', '标点符号'), ('structure', '结构编号')], max_length=20, verbose_name='类别')),
-                ('severity', models.CharField(choices=[('political', '政治性错误'), ('high', '高'), ('medium', '中'), ('low', '低')], max_length=20, verbose_name='严重程度')),
-                ('confidence', models.FloatField(default=0.9, help_text='0 到 1 之间。', verbose_name='把握程度')),
-                ('explanation', models.CharField(max_length=300, verbose_name='说明')),
-                ('enabled', models.BooleanField(default=True, verbose_name='启用')),
-                ('note', models.TextField(blank=True, verbose_name='备注')),
-                ('origin', models.CharField(choices=[('shipped', '随系统发布'), ('editor', '编辑添加')], default='editor', editable=False, max_length=20, verbose_name='来源')),
-                ('shipped_version', models.CharField(blank=True, editable=False, max_length=40, verbose_name='规则文件版本')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("rule_id", models.CharField(max_length=100, unique=True, verbose_name="规则编号")),
+                ("pattern", models.CharField(max_length=1000, verbose_name="错误写法(正则表达式)")),
+                ("suggestion", models.CharField(blank=True, max_length=200, verbose_name="建议改为")),
+                ("context_before", models.CharField(blank=True, max_length=1000, verbose_name="前文须匹配")),
+                ("context_after", models.CharField(blank=True, max_length=1000, verbose_name="后文须匹配")),
+                ("not_before", models.CharField(blank=True, max_length=1000, verbose_name="前文不得匹配")),
+                ("not_after", models.CharField(blank=True, max_length=1000, verbose_name="后文不得匹配")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("back_translation", "回译错词"),
+                            ("political_term", "政治术语"),
+                            ("punctuation", "标点符号"),
+                            ("structure", "结构编号"),
+                        ],
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[("political", "政治性错误"), ("high", "高"), ("medium", "中"), ("low", "低")],
+                        max_length=20,
+                        verbose_name="严重程度",
+                    ),
+                ),
+                ("confidence", models.FloatField(default=0.9, help_text="0 到 1 之间。", verbose_name="把握程度")),
+                ("explanation", models.CharField(max_length=300, verbose_name="说明")),
+                ("enabled", models.BooleanField(default=True, verbose_name="启用")),
+                ("note", models.TextField(blank=True, verbose_name="备注")),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[("shipped", "随系统发布"), ("editor", "编辑添加")],
+                        default="editor",
+                        editable=False,
+                        max_length=20,
+                        verbose_name="来源",
+                    ),
+                ),
+                (
+                    "shipped_version",
+                    models.CharField(blank=True, editable=False, max_length=40, verbose_name="规则文件版本"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
             ],
             options={
-                'verbose_name': '校对规则',
-                'verbose_name_plural': '校对规则',
-                'ordering': ['category', 'rule_id'],
+                "verbose_name": "校对规则",
+                "verbose_name_plural": "校对规则",
+                "ordering": ["category", "rule_id"],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='political_findings_confirmed_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='政治性问题确认时间'),
+            model_name="article",
+            name="political_findings_confirmed_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="政治性问题确认时间"),
         ),
         migrations.AddField(
-            model_name='article',
-            name='political_findings_confirmed_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='政治性问题确认人'),
+            model_name="article",
+            name="political_findings_confirmed_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="政治性问题确认人",
+            ),
         ),
         migrations.AlterField(
-            model_name='article',
-            name='published_at',
-            field=models.DateTimeField(blank=True, help_text='可设为将来的时间：到时自动在网站上出现。', null=True, verbose_name='发布时间'),
+            model_name="article",
+            name="published_at",
+            field=models.DateTimeField(
+                blank=True, help_text="可设为将来的时间：到时自动在网站上出现。", null=True, verbose_name="发布时间"
+            ),
         ),
         migrations.AlterField(
-            model_name='article',
-            name='summary',
-            field=models.TextField(blank=True, help_text='列表和分享时显示；留空则取导语开头。', verbose_name='摘要'),
+            model_name="article",
+            name="summary",
+            field=models.TextField(blank=True, help_text="列表和分享时显示；留空则取导语开头。", verbose_name="摘要"),
         ),
         migrations.AlterField(
-            model_name='section',
-            name='kind',
-            field=models.CharField(choices=[('significance', '重要意义'), ('situation', '现状成效'), ('problems', '存在问题'), ('causes', '原因分析'), ('countermeasures', '对策建议'), ('other', '其他')], db_index=True, default='other', help_text='在“部分”上设置；其下要点随之继承。', max_length=20, verbose_name='类型'),
+            model_name="section",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("significance", "重要意义"),
+                    ("situation", "现状成效"),
+                    ("problems", "存在问题"),
+                    ("causes", "原因分析"),
+                    ("countermeasures", "对策建议"),
+                    ("other", "其他"),
+                ],
+                db_index=True,
+                default="other",
+                help_text="在“部分”上设置；其下要点随之继承。",
+                max_length=20,
+                verbose_name="类型",
+            ),
         ),
         migrations.AlterField(
-            model_name='section',
-            name='number',
-            field=models.CharField(blank=True, help_text='照原文，如“一、”或“(一)”。', max_length=20, verbose_name='序号'),
+            model_name="section",
+            name="number",
+            field=models.CharField(
+                blank=True, help_text="照原文，如“一、”或“(一)”。", max_length=20, verbose_name="序号"
+            ),
         ),
     ]

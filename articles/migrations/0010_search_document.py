@@ -155,45 +155,64 @@ drop_search_index = _run(lambda pair: pair[1])
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0002_proofreading'),
+        ("articles", "0002_proofreading"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchDocument',
+            name="SearchDocument",
             fields=[
-                ('article', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_document', serialize=False, to='articles.article', verbose_name='文稿')),
-                ('status', models.CharField(max_length=20, verbose_name='状态')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='发布时间')),
-                ('title_tokens', models.TextField(blank=True, verbose_name='标题分词')),
-                ('heading_tokens', models.TextField(blank=True, verbose_name='小标题分词')),
-                ('lead_tokens', models.TextField(blank=True, verbose_name='摘要导语结语分词')),
-                ('body_tokens', models.TextField(blank=True, verbose_name='正文分词')),
-                ('text', models.TextField(blank=True, verbose_name='正文文本')),
-                ('indexed_at', models.DateTimeField(auto_now=True, verbose_name='索引时间')),
+                (
+                    "article",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="search_document",
+                        serialize=False,
+                        to="articles.article",
+                        verbose_name="文稿",
+                    ),
+                ),
+                ("status", models.CharField(max_length=20, verbose_name="状态")),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="发布时间")),
+                ("title_tokens", models.TextField(blank=True, verbose_name="标题分词")),
+                ("heading_tokens", models.TextField(blank=True, verbose_name="小标题分词")),
+                ("lead_tokens", models.TextField(blank=True, verbose_name="摘要导语结语分词")),
+                ("body_tokens", models.TextField(blank=True, verbose_name="正文分词")),
+                ("text", models.TextField(blank=True, verbose_name="正文文本")),
+                ("indexed_at", models.DateTimeField(auto_now=True, verbose_name="索引时间")),
             ],
             options={
-                'verbose_name': '搜索文档',
-                'verbose_name_plural': '搜索文档',
-                'indexes': [models.Index(fields=['published_at', 'article'], name='search_doc_published_idx')],
+                "verbose_name": "搜索文档",
+                "verbose_name_plural": "搜索文档",
+                "indexes": [models.Index(fields=["published_at", "article"], name="search_doc_published_idx")],
             },
         ),
         migrations.CreateModel(
-            name='SearchPassage',
+            name="SearchPassage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=20, verbose_name='类型')),
-                ('tokens', models.TextField(blank=True, verbose_name='分词')),
-                ('text', models.TextField(blank=True, verbose_name='文本')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='search_passages', to='articles.article', verbose_name='文稿')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=20, verbose_name="类型")),
+                ("tokens", models.TextField(blank=True, verbose_name="分词")),
+                ("text", models.TextField(blank=True, verbose_name="文本")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="search_passages",
+                        to="articles.article",
+                        verbose_name="文稿",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '搜索段落',
-                'verbose_name_plural': '搜索段落',
-                'indexes': [models.Index(fields=['kind', 'article'], name='search_passage_kind_idx')],
-                'constraints': [models.UniqueConstraint(fields=('article', 'kind'), name='search_passage_article_kind_uniq')],
+                "verbose_name": "搜索段落",
+                "verbose_name_plural": "搜索段落",
+                "indexes": [models.Index(fields=["kind", "article"], name="search_passage_kind_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("article", "kind"), name="search_passage_article_kind_uniq")
+                ],
             },
         ),
         migrations.RunPython(create_search_index, drop_search_index, elidable=False),

@@ -8,67 +8,160 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0010_search_document'),
+        ("articles", "0010_search_document"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='article',
-            options={'base_manager_name': 'all_objects', 'default_manager_name': 'objects', 'ordering': ['-published_at', '-id'], 'permissions': [('edit_any_article', '可以修改任何人的文稿'), ('submit_article', '可以提交文稿送审'), ('review_article', '可以审核文稿（通过或退回）'), ('publish_article', '可以直接发布、撤回和归档文稿'), ('restore_article', '可以恢复文稿的历史版本和回收站中的文稿'), ('view_recycle_bin', '可以查看回收站')], 'verbose_name': '文稿', 'verbose_name_plural': '文稿'},
+            name="article",
+            options={
+                "base_manager_name": "all_objects",
+                "default_manager_name": "objects",
+                "ordering": ["-published_at", "-id"],
+                "permissions": [
+                    ("edit_any_article", "可以修改任何人的文稿"),
+                    ("submit_article", "可以提交文稿送审"),
+                    ("review_article", "可以审核文稿（通过或退回）"),
+                    ("publish_article", "可以直接发布、撤回和归档文稿"),
+                    ("restore_article", "可以恢复文稿的历史版本和回收站中的文稿"),
+                    ("view_recycle_bin", "可以查看回收站"),
+                ],
+                "verbose_name": "文稿",
+                "verbose_name_plural": "文稿",
+            },
         ),
         migrations.AlterModelManagers(
-            name='article',
+            name="article",
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('all_objects', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("all_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AddField(
-            model_name='article',
-            name='deleted_at',
-            field=models.DateTimeField(blank=True, db_index=True, editable=False, null=True, verbose_name='删除时间'),
+            model_name="article",
+            name="deleted_at",
+            field=models.DateTimeField(blank=True, db_index=True, editable=False, null=True, verbose_name="删除时间"),
         ),
         migrations.AddField(
-            model_name='article',
-            name='deleted_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='删除人'),
+            model_name="article",
+            name="deleted_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="删除人",
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='review_stage',
-            field=models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='审核环节'),
+            model_name="article",
+            name="review_stage",
+            field=models.PositiveSmallIntegerField(default=0, editable=False, verbose_name="审核环节"),
         ),
         migrations.AddField(
-            model_name='article',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='修改版次'),
+            model_name="article",
+            name="version",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="修改版次"),
         ),
         migrations.AlterField(
-            model_name='article',
-            name='status',
-            field=models.CharField(choices=[('draft', '草稿'), ('review', '审核中'), ('approved', '已通过审核'), ('published', '已发布'), ('archived', '已归档')], default='draft', max_length=20, verbose_name='状态'),
+            model_name="article",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "草稿"),
+                    ("review", "审核中"),
+                    ("approved", "已通过审核"),
+                    ("published", "已发布"),
+                    ("archived", "已归档"),
+                ],
+                default="draft",
+                max_length=20,
+                verbose_name="状态",
+            ),
         ),
         migrations.CreateModel(
-            name='ArticleTransition',
+            name="ArticleTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('submit', '送审'), ('approve', '审核通过'), ('reject', '退回修改'), ('publish', '发布'), ('unpublish', '撤回'), ('archive', '归档'), ('restore_revision', '恢复版本'), ('delete', '移入回收站'), ('undelete', '从回收站恢复')], max_length=30, verbose_name='操作')),
-                ('from_status', models.CharField(choices=[('draft', '草稿'), ('review', '审核中'), ('approved', '已通过审核'), ('published', '已发布'), ('archived', '已归档')], max_length=20, verbose_name='原状态')),
-                ('to_status', models.CharField(choices=[('draft', '草稿'), ('review', '审核中'), ('approved', '已通过审核'), ('published', '已发布'), ('archived', '已归档')], max_length=20, verbose_name='新状态')),
-                ('from_stage', models.PositiveSmallIntegerField(default=0, verbose_name='原审核环节')),
-                ('to_stage', models.PositiveSmallIntegerField(default=0, verbose_name='新审核环节')),
-                ('comment', models.TextField(blank=True, verbose_name='意见')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='时间')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='articles.article', verbose_name='文稿')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("submit", "送审"),
+                            ("approve", "审核通过"),
+                            ("reject", "退回修改"),
+                            ("publish", "发布"),
+                            ("unpublish", "撤回"),
+                            ("archive", "归档"),
+                            ("restore_revision", "恢复版本"),
+                            ("delete", "移入回收站"),
+                            ("undelete", "从回收站恢复"),
+                        ],
+                        max_length=30,
+                        verbose_name="操作",
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("review", "审核中"),
+                            ("approved", "已通过审核"),
+                            ("published", "已发布"),
+                            ("archived", "已归档"),
+                        ],
+                        max_length=20,
+                        verbose_name="原状态",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("review", "审核中"),
+                            ("approved", "已通过审核"),
+                            ("published", "已发布"),
+                            ("archived", "已归档"),
+                        ],
+                        max_length=20,
+                        verbose_name="新状态",
+                    ),
+                ),
+                ("from_stage", models.PositiveSmallIntegerField(default=0, verbose_name="原审核环节")),
+                ("to_stage", models.PositiveSmallIntegerField(default=0, verbose_name="新审核环节")),
+                ("comment", models.TextField(blank=True, verbose_name="意见")),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="时间")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="articles.article",
+                        verbose_name="文稿",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '流转记录',
-                'verbose_name_plural': '流转记录',
-                'ordering': ['at', 'id'],
+                "verbose_name": "流转记录",
+                "verbose_name_plural": "流转记录",
+                "ordering": ["at", "id"],
             },
         ),
     ]

@@ -14,22 +14,36 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 ESSAY = [
-    ("articles", "add_article"), ("articles", "change_article"), ("articles", "view_article"),
-    ("articles", "delete_article"), ("articles", "submit_article"),
-    ("articles", "add_section"), ("articles", "change_section"), ("articles", "delete_section"),
-    ("articles", "view_section"), ("articles", "view_articletransition"), ("topics", "view_topic"),
+    ("articles", "add_article"),
+    ("articles", "change_article"),
+    ("articles", "view_article"),
+    ("articles", "delete_article"),
+    ("articles", "submit_article"),
+    ("articles", "add_section"),
+    ("articles", "change_section"),
+    ("articles", "delete_section"),
+    ("articles", "view_section"),
+    ("articles", "view_articletransition"),
+    ("topics", "view_topic"),
 ]
 ROLES = {
     "撰稿人": ESSAY,
-    "编辑": ESSAY + [
+    "编辑": ESSAY
+    + [
         ("articles", "edit_any_article"),
-        ("topics", "add_topic"), ("topics", "change_topic"), ("topics", "delete_topic"),
-        ("articles", "view_proofreadingrule"), ("articles", "add_proofreadingrule"),
+        ("topics", "add_topic"),
+        ("topics", "change_topic"),
+        ("topics", "delete_topic"),
+        ("articles", "view_proofreadingrule"),
+        ("articles", "add_proofreadingrule"),
         ("articles", "change_proofreadingrule"),
     ],
     "审核人": [
-        ("articles", "view_article"), ("articles", "review_article"), ("articles", "view_section"),
-        ("articles", "view_articletransition"), ("topics", "view_topic"),
+        ("articles", "view_article"),
+        ("articles", "review_article"),
+        ("articles", "view_section"),
+        ("articles", "view_articletransition"),
+        ("topics", "view_topic"),
         ("articles", "view_proofreadingrule"),
     ],
     "管理员": None,  # every permission
@@ -58,9 +72,7 @@ def create_roles(apps, schema_editor):
 
 
 def remove_roles(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.using(schema_editor.connection.alias).filter(
-        name__in=list(ROLES)
-    ).delete()
+    apps.get_model("auth", "Group").objects.using(schema_editor.connection.alias).filter(name__in=list(ROLES)).delete()
 
 
 class Migration(migrations.Migration):

@@ -5,24 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0021_roles'),
+        ("articles", "0021_roles"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchImpact',
+            name="SearchImpact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term', models.CharField(max_length=32, verbose_name='词')),
-                ('impact', models.FloatField(verbose_name='权重')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='search_impacts', to='articles.article', verbose_name='文稿')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("term", models.CharField(max_length=32, verbose_name="词")),
+                ("impact", models.FloatField(verbose_name="权重")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="search_impacts",
+                        to="articles.article",
+                        verbose_name="文稿",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '搜索词权重',
-                'verbose_name_plural': '搜索词权重',
-                'indexes': [models.Index(fields=['term', '-impact'], name='search_impact_term_idx')],
+                "verbose_name": "搜索词权重",
+                "verbose_name_plural": "搜索词权重",
+                "indexes": [models.Index(fields=["term", "-impact"], name="search_impact_term_idx")],
             },
         ),
     ]

@@ -5,10 +5,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0022_search_impact'),
-        ('topics', '0002_help_texts'),
+        ("articles", "0022_search_impact"),
+        ("topics", "0002_help_texts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -18,20 +17,35 @@ class Migration(migrations.Migration):
         # alone. Django's through table only has (article_id, topic_id) and
         # topic_id. Same SQL on PostgreSQL and SQLite.
         migrations.RunSQL(
-            "CREATE INDEX articles_article_topics_topic_article_idx"
-            " ON articles_article_topics (topic_id, article_id)",
+            "CREATE INDEX articles_article_topics_topic_article_idx ON articles_article_topics (topic_id, article_id)",
             reverse_sql="DROP INDEX articles_article_topics_topic_article_idx",
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(models.OrderBy(models.F('published_at'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('deleted_at__isnull', True), ('status', 'published')), name='article_public_order_idx'),
+            model_name="article",
+            index=models.Index(
+                models.OrderBy(models.F("published_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(("deleted_at__isnull", True), ("status", "published")),
+                name="article_public_order_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(models.OrderBy(models.F('published_at'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('deleted_at__isnull', True), ('is_pinned', True), ('status', 'published')), name='article_public_pinned_idx'),
+            model_name="article",
+            index=models.Index(
+                models.OrderBy(models.F("published_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(("deleted_at__isnull", True), ("is_pinned", True), ("status", "published")),
+                name="article_public_pinned_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(models.OrderBy(models.F('view_count'), descending=True), models.OrderBy(models.F('published_at'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('deleted_at__isnull', True), ('status', 'published'), ('view_count__gt', 0)), name='article_public_popular_idx'),
+            model_name="article",
+            index=models.Index(
+                models.OrderBy(models.F("view_count"), descending=True),
+                models.OrderBy(models.F("published_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(("deleted_at__isnull", True), ("status", "published"), ("view_count__gt", 0)),
+                name="article_public_popular_idx",
+            ),
         ),
     ]

@@ -5,24 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0023_public_page_indexes'),
+        ("articles", "0023_public_page_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EssayRendition',
+            name="EssayRendition",
             fields=[
-                ('article', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='rendition', serialize=False, to='articles.article', verbose_name='文稿')),
-                ('html', models.TextField(verbose_name='页面')),
-                ('code_version', models.CharField(max_length=32, verbose_name='程序版本')),
-                ('article_version', models.PositiveIntegerField(verbose_name='文稿版次')),
-                ('rendered_at', models.DateTimeField(auto_now=True, verbose_name='生成时间')),
+                (
+                    "article",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="rendition",
+                        serialize=False,
+                        to="articles.article",
+                        verbose_name="文稿",
+                    ),
+                ),
+                ("html", models.TextField(verbose_name="页面")),
+                ("code_version", models.CharField(max_length=32, verbose_name="程序版本")),
+                ("article_version", models.PositiveIntegerField(verbose_name="文稿版次")),
+                ("rendered_at", models.DateTimeField(auto_now=True, verbose_name="生成时间")),
             ],
             options={
-                'verbose_name': '文稿页面',
-                'verbose_name_plural': '文稿页面',
+                "verbose_name": "文稿页面",
+                "verbose_name_plural": "文稿页面",
             },
         ),
     ]

@@ -6,15 +6,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0024_essay_rendition'),
+        ("articles", "0024_essay_rendition"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='articletransition',
-            name='action',
-            field=models.CharField(choices=[('submit', '送审'), ('approve', '审核通过'), ('reject', '退回修改'), ('publish', '发布'), ('unpublish', '撤回'), ('archive', '归档'), ('restore_revision', '恢复版本'), ('edit_live', '修改已发布文稿'), ('delete', '移入回收站'), ('undelete', '从回收站恢复')], max_length=30, verbose_name='操作'),
+            model_name="articletransition",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("submit", "送审"),
+                    ("approve", "审核通过"),
+                    ("reject", "退回修改"),
+                    ("publish", "发布"),
+                    ("unpublish", "撤回"),
+                    ("archive", "归档"),
+                    ("restore_revision", "恢复版本"),
+                    ("edit_live", "修改已发布文稿"),
+                    ("delete", "移入回收站"),
+                    ("undelete", "从回收站恢复"),
+                ],
+                max_length=30,
+                verbose_name="操作",
+            ),
         ),
     ]

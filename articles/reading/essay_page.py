@@ -45,8 +45,7 @@ def _neighbour(article, *, older):
         match = Q(published_at__gte=when) & (Q(published_at__gt=when) | Q(pk__gt=pk))
         order = ("published_at", "id")
     return (
-        Article.objects.published().filter(match).order_by(*order)
-        .only("id", "title", "slug", "published_at").first()
+        Article.objects.published().filter(match).order_by(*order).only("id", "title", "slug", "published_at").first()
     )
 
 
@@ -77,7 +76,7 @@ def _related(article, topics):
     )[:RELATED_LIMIT]
     newest = published.filter(pk__in=links.values("article_id")).order_by("-published_at", "-id").only(*fields)
     seen = {essay.pk for essay in chosen}
-    for essay in newest[:RELATED_LIMIT * 2]:
+    for essay in newest[: RELATED_LIMIT * 2]:
         if len(chosen) >= RELATED_LIMIT:
             break
         if essay.pk not in seen:

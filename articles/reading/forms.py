@@ -56,10 +56,14 @@ class FastSelect(forms.Select):
         parts = [f'<select name="{escape(widget["name"])}"{_attributes(widget["attrs"])}>']
         for _group, options, _index in widget["optgroups"]:
             for option in options:
-                parts.append(format_html(
-                    '\n  <option value="{}"{}>{}</option>',
-                    str(option["value"]), mark_safe(_attributes(option["attrs"])), option["label"],
-                ))
+                parts.append(
+                    format_html(
+                        '\n  <option value="{}"{}>{}</option>',
+                        str(option["value"]),
+                        mark_safe(_attributes(option["attrs"])),
+                        option["label"],
+                    )
+                )
         parts.append("\n</select>")
         return mark_safe("".join(parts))
 
@@ -79,7 +83,9 @@ class PublicFilterForm(forms.Form):
 
 class ArticleFilterForm(PublicFilterForm):
     q = SearchQueryField(
-        label="搜索文稿", required=False, max_length=QUERY_MAX_LENGTH,
+        label="搜索文稿",
+        required=False,
+        max_length=QUERY_MAX_LENGTH,
         error_messages={"max_length": f"搜索词不能超过 {QUERY_MAX_LENGTH} 个字，请精简后再搜索。"},
         widget=forms.SearchInput(attrs={"placeholder": "输入词语，如：党员教育", "autocomplete": "off"}),
     )
@@ -87,7 +93,9 @@ class ArticleFilterForm(PublicFilterForm):
     year = forms.TypedChoiceField(label="年份", required=False, coerce=int, empty_value=None, widget=FastSelect)
     org = forms.ChoiceField(label="作者单位", required=False, widget=FastSelect)
     kind = forms.ChoiceField(
-        label="只看", required=False, widget=FastSelect,
+        label="只看",
+        required=False,
+        widget=FastSelect,
         choices=[("", "全部内容"), *((value, label) for value, label in Section.Kind.choices)],
         help_text="只在这一类部分中查找，如只看“对策建议”。",
     )
@@ -142,9 +150,7 @@ class ArticleFilterForm(PublicFilterForm):
             return queryset.none()
         data = self.cleaned_data
         if data["kind"]:
-            queryset = queryset.filter(
-                pk__in=Section.objects.filter(kind=data["kind"]).values("article_id")
-            )
+            queryset = queryset.filter(pk__in=Section.objects.filter(kind=data["kind"]).values("article_id"))
         if self.selected_topic is not None:
             queryset = queryset.in_topic(self.selected_topic)
         if data["year"] is not None:

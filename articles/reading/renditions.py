@@ -96,8 +96,15 @@ def code_version():
     """What a stored page was rendered with: sources, static files, settings shown on the page, Django."""
     manifest = getattr(staticfiles_storage, "manifest_hash", "")
     parts = (
-        _sources_digest(), manifest, _marker_token(), django.__version__, settings.SITE_NAME,
-        settings.STATIC_URL, settings.MEDIA_URL, settings.LANGUAGE_CODE, settings.TIME_ZONE,
+        _sources_digest(),
+        manifest,
+        _marker_token(),
+        django.__version__,
+        settings.SITE_NAME,
+        settings.STATIC_URL,
+        settings.MEDIA_URL,
+        settings.LANGUAGE_CODE,
+        settings.TIME_ZONE,
     )
     return hashlib.blake2b("\x00".join(map(str, parts)).encode(), digest_size=16).hexdigest()
 
@@ -124,9 +131,7 @@ def essay_page(request, slug):
     # session cookie, and must not make every request a render and a write.
     staff = settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_staff
     if not stored_is_current or staff or slots is None:
-        article = (
-            Article.objects.published().prefetch_related("sections", "topics").filter(pk=pk).first()
-        )
+        article = Article.objects.published().prefetch_related("sections", "topics").filter(pk=pk).first()
         if article is None:  # unpublished a moment ago
             raise Http404("没有这篇文稿。")
         fresh, slots = render_for_storage(request, article)
@@ -223,11 +228,17 @@ def render_for_storage(request, article):
 def store(article, html, version):
     """Keep ``html`` as the stored page of ``article`` (insert or replace, safe under concurrency)."""
     EssayRendition.objects.bulk_create(
-        [EssayRendition(
-            article_id=article.pk, html=html, code_version=version,
-            article_version=article.version, rendered_at=timezone.now(),
-        )],
-        update_conflicts=True, unique_fields=["article"],
+        [
+            EssayRendition(
+                article_id=article.pk,
+                html=html,
+                code_version=version,
+                article_version=article.version,
+                rendered_at=timezone.now(),
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["article"],
         update_fields=["html", "code_version", "article_version", "rendered_at"],
     )
 

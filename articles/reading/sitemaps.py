@@ -15,7 +15,11 @@ class EssaySitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        return Article.objects.published().only("id", "slug", "updated_at", "published_at").order_by("-published_at", "-id")
+        return (
+            Article.objects.published()
+            .only("id", "slug", "updated_at", "published_at")
+            .order_by("-published_at", "-id")
+        )
 
     def lastmod(self, article):
         return max(article.updated_at, article.published_at)

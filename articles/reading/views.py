@@ -7,7 +7,6 @@ topics there are (pinned by the query-count tests in
 ``articles/tests/test_views.py`` and ``articles/search/tests/test_search.py``).
 """
 
-
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import F, Q, Window
 from django.db.models.functions import Coalesce, DenseRank, ExtractYear
@@ -40,19 +39,24 @@ def home(request):
     pinned = list(published.filter(is_pinned=True).for_cards()[:HOME_PINNED])
     latest = list(published.exclude(pk__in=[a.pk for a in pinned]).for_cards()[:HOME_LATEST])
     columns = navigation_topics(request)
-    return render(request, "articles/home.html", {
-        "pinned": pinned,
-        "latest": latest,
-        "topic_blocks": memoize("topic_blocks", lambda: _topic_blocks(columns)),
-        "popular": memoize("popular", lambda: _popular(published)),
-    })
+    return render(
+        request,
+        "articles/home.html",
+        {
+            "pinned": pinned,
+            "latest": latest,
+            "topic_blocks": memoize("topic_blocks", lambda: _topic_blocks(columns)),
+            "popular": memoize("popular", lambda: _popular(published)),
+        },
+    )
 
 
 def _popular(published):
     """热门: the most read essays by their stored counts (views still pending in
     the cache join at the next flush, a few minutes at most)."""
     return list(
-        published.filter(view_count__gt=0).order_by("-view_count", "-published_at", "-id")
+        published.filter(view_count__gt=0)
+        .order_by("-view_count", "-published_at", "-id")
         .only("id", "title", "slug", "published_at", "view_count")[:HOME_POPULAR]
     )
 
@@ -72,11 +76,13 @@ def _topic_blocks(columns):
         Article.objects.published()
         .filter(Q(topics__in=ids) | Q(topics__parent__in=ids))
         .annotate(column_id=Coalesce("topics__parent_id", "topics__id"))
-        .annotate(rank=Window(
-            DenseRank(),
-            partition_by=[F("column_id")],
-            order_by=[F("published_at").desc(), F("id").desc()],
-        ))
+        .annotate(
+            rank=Window(
+                DenseRank(),
+                partition_by=[F("column_id")],
+                order_by=[F("published_at").desc(), F("id").desc()],
+            )
+        )
         .filter(rank__lte=HOME_PER_TOPIC)
         .for_cards()
     )
@@ -98,15 +104,24 @@ def article_list(request):
     # The choices change only with the essays: kept for the cache generation.
     form = ArticleFilterForm(
         request.GET,
-        topics=memoize("filter_topics", lambda: list(Topic.objects.only("id", "name", "slug", "parent_id", "position"))),
-        years=memoize("filter_years", lambda: list(
-            published.annotate(year=ExtractYear("published_at"))
-            .order_by("-year").values_list("year", flat=True).distinct()
-        )),
-        orgs=memoize("filter_orgs", lambda: sorted_orgs(
-            published.exclude(author_org="")
-            .order_by("author_org").values_list("author_org", flat=True).distinct()
-        )),
+        topics=memoize(
+            "filter_topics", lambda: list(Topic.objects.only("id", "name", "slug", "parent_id", "position"))
+        ),
+        years=memoize(
+            "filter_years",
+            lambda: list(
+                published.annotate(year=ExtractYear("published_at"))
+                .order_by("-year")
+                .values_list("year", flat=True)
+                .distinct()
+            ),
+        ),
+        orgs=memoize(
+            "filter_orgs",
+            lambda: sorted_orgs(
+                published.exclude(author_org="").order_by("author_org").values_list("author_org", flat=True).distinct()
+            ),
+        ),
     )
     if form.has_input and not form.is_valid():
         no_page_cache(request)  # values no link carries are rendered, not stored
@@ -116,7 +131,8 @@ def article_list(request):
         page = paginate(request, results)
     else:
         page = paginate(
-            request, form.filter(published).for_cards(),
+            request,
+            form.filter(published).for_cards(),
             # Only the plain list of every essay shares its count (an invalid
             # form lists nothing and must not store its zero).
             count_key=("list",) if form.is_valid() and not form.is_narrowed else None,

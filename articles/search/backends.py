@@ -200,7 +200,7 @@ class PostgresBackend(Backend):
 
     def estimate(self, query: str) -> float:
         """The planner's guess of how many essays match ``query`` (a tsquery string)."""
-        (plan,), = self._fetch(
+        ((plan,),) = self._fetch(
             f"EXPLAIN (FORMAT JSON) SELECT 1 FROM articles_searchdocument d WHERE d.vector @@ {self._QUERY}",
             [query],
         )
@@ -234,7 +234,11 @@ class PostgresBackend(Backend):
             params = [*narrow_params, pool_size]
         elif (estimate := self.estimate(query)) <= self.EXACT_LIMIT or not (
             pooled := self._pooled(
-                parsed, query, (where + kind, where_params + kind_params), (phrase, phrase_params), pool_size,
+                parsed,
+                query,
+                (where + kind, where_params + kind_params),
+                (phrase, phrase_params),
+                pool_size,
             )
         ):
             sql, params = self._exact(query, narrow, narrow_params, pool_size)
@@ -323,12 +327,14 @@ class SqliteBackend(Backend):
     # tables are rebuilt from their content tables once, at the end.
     _INSERT_TRIGGERS = {
         "articles_search_fts_insert": (
-            "articles_searchdocument", "articles_search_fts",
+            "articles_searchdocument",
+            "articles_search_fts",
             "INSERT INTO articles_search_fts(rowid, title_tokens, heading_tokens, lead_tokens, body_tokens)"
             " VALUES (new.article_id, new.title_tokens, new.heading_tokens, new.lead_tokens, new.body_tokens)",
         ),
         "articles_search_passage_fts_insert": (
-            "articles_searchpassage", "articles_search_passage_fts",
+            "articles_searchpassage",
+            "articles_search_passage_fts",
             "INSERT INTO articles_search_passage_fts(rowid, tokens) VALUES (new.id, new.tokens)",
         ),
     }
@@ -342,9 +348,7 @@ class SqliteBackend(Backend):
             statements = []
             for name, (table, fts, action) in self._INSERT_TRIGGERS.items():
                 statements.append(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
-                statements.append(
-                    f"CREATE TRIGGER IF NOT EXISTS {name} AFTER INSERT ON {table} BEGIN {action}; END"
-                )
+                statements.append(f"CREATE TRIGGER IF NOT EXISTS {name} AFTER INSERT ON {table} BEGIN {action}; END")
             self._execute(*statements)
 
     _PHRASE = "instr({column}, %s) > 0"
@@ -364,10 +368,7 @@ class SqliteBackend(Backend):
     def _kind_sql(self, parsed, conditions):
         if not conditions.kind:
             return "", []
-        sql = (
-            " AND d.article_id IN (SELECT p.article_id FROM articles_searchpassage p"
-            " WHERE p.kind = %s"
-        )
+        sql = " AND d.article_id IN (SELECT p.article_id FROM articles_searchpassage p WHERE p.kind = %s"
         params = [conditions.kind]
         if parsed.clauses:
             sql += (

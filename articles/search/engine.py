@@ -93,7 +93,7 @@ class SearchResults:
         return self.count() > 0
 
     def __iter__(self):
-        return iter(self[0:self.count()])
+        return iter(self[0 : self.count()])
 
     def __getitem__(self, index):
         if isinstance(index, slice):
@@ -127,7 +127,7 @@ class SearchResults:
             text = article.search_text or ""
             prefix = title_prefix(article.title, article.subtitle)
             if not self.kind and text.startswith(prefix):
-                text = text[len(prefix):]
+                text = text[len(prefix) :]
             article.search_title = mark_safe(snippets.highlight(article.title, terms))
             article.search_snippet = mark_safe(snippets.snippet(text, terms))
             hits.append(article)
@@ -150,9 +150,7 @@ def search(query, *, published_only=True, topic=None, year=None, org="", kind=""
         return SearchResults(query, ParsedQuery(()), message=MESSAGE_EMPTY, published_only=published_only)
     parsed = parse_query(query)
     if not parsed:
-        return SearchResults(
-            query, parsed, message=MESSAGE_NOTHING_SEARCHABLE, published_only=published_only
-        )
+        return SearchResults(query, parsed, message=MESSAGE_NOTHING_SEARCHABLE, published_only=published_only)
     backend = get_backend()
     # Datetimes go into raw SQL as the database stores them (SQLite: UTC text).
     moment = connections[backend.alias].ops.adapt_datetimefield_value
@@ -160,9 +158,15 @@ def search(query, *, published_only=True, topic=None, year=None, org="", kind=""
     if published_only:
         # Article.objects.published(), on the document's copy of the state;
         # the page is fetched through published() itself as well.
-        conditions.where.append(("d.status = %s AND d.published_at <= %s", [
-            Article.Status.PUBLISHED, moment(timezone.now()),
-        ]))
+        conditions.where.append(
+            (
+                "d.status = %s AND d.published_at <= %s",
+                [
+                    Article.Status.PUBLISHED,
+                    moment(timezone.now()),
+                ],
+            )
+        )
     if topic is not None:
         conditions.where.append(_in_subquery(Article.objects.in_topic(topic)))
     if year:
@@ -171,7 +175,11 @@ def search(query, *, published_only=True, topic=None, year=None, org="", kind=""
     if org:
         conditions.where.append(_in_subquery(Article.objects.filter(author_org=org)))
     return SearchResults(
-        query, parsed, backend=backend, conditions=conditions, published_only=published_only,
+        query,
+        parsed,
+        backend=backend,
+        conditions=conditions,
+        published_only=published_only,
         message=MESSAGE_TRUNCATED if parsed.truncated else "",
     )
 

@@ -38,15 +38,25 @@ def build(article, sections, topic_names, segmenter: Segmenter | None = None):
     bodies = [html_to_text(section.body) for section in sections]
     n = len(sections)
     # One call into the segmenter for the whole essay, sliced back below.
-    tokens = index_tokens_of([
-        *(section.heading for section in sections), *bodies,
-        article.title, article.subtitle, *topic_names,
-        summary, lead, conclusion, article.author, article.author_org,
-    ], segmenter)
-    section_heading_tokens, section_body_tokens = tokens[:n], tokens[n:2 * n]
+    tokens = index_tokens_of(
+        [
+            *(section.heading for section in sections),
+            *bodies,
+            article.title,
+            article.subtitle,
+            *topic_names,
+            summary,
+            lead,
+            conclusion,
+            article.author,
+            article.author_org,
+        ],
+        segmenter,
+    )
+    section_heading_tokens, section_body_tokens = tokens[:n], tokens[n : 2 * n]
     title_tokens = tokens[2 * n] + tokens[2 * n + 1]
-    topic_tokens = [token for part in tokens[2 * n + 2:2 * n + 2 + len(topic_names)] for token in part]
-    lead_tokens = [token for part in tokens[2 * n + 2 + len(topic_names):] for token in part]
+    topic_tokens = [token for part in tokens[2 * n + 2 : 2 * n + 2 + len(topic_names)] for token in part]
+    lead_tokens = [token for part in tokens[2 * n + 2 + len(topic_names) :] for token in part]
 
     by_kind = {}  # kind -> (texts, tokens)
     for index, section in enumerate(sections):
@@ -64,8 +74,12 @@ def build(article, sections, topic_names, segmenter: Segmenter | None = None):
         heading_tokens=" ".join(heading_tokens),
         lead_tokens=" ".join(lead_tokens),
         body_tokens=" ".join(body_tokens),
-        text=title_prefix(article.title, article.subtitle) + _join(
-            summary, lead, *(_join(h, b) for h, b in zip(headings, bodies, strict=True)), conclusion,
+        text=title_prefix(article.title, article.subtitle)
+        + _join(
+            summary,
+            lead,
+            *(_join(h, b) for h, b in zip(headings, bodies, strict=True)),
+            conclusion,
         ),
     )
     passages = [
@@ -137,9 +151,7 @@ def _rebuild(segmenter, batch_size, progress, with_impacts):
     done = 0
     last_id = 0
     while True:
-        batch = list(_with_relations(
-            Article.objects.filter(pk__gt=last_id).order_by("pk")
-        )[:batch_size])
+        batch = list(_with_relations(Article.objects.filter(pk__gt=last_id).order_by("pk"))[:batch_size])
         if not batch:
             break
         documents, passages, impacts = [], [], []

@@ -24,8 +24,11 @@ class SearchDocument(models.Model):
     """An essay as the search engine sees it (rebuilt by ``articles.search.index_article``)."""
 
     article = models.OneToOneField(
-        "articles.Article", verbose_name="文稿", on_delete=models.CASCADE,
-        primary_key=True, related_name="search_document",
+        "articles.Article",
+        verbose_name="文稿",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
     )
     # Copies of the essay's publication state, so that the public search can
     # keep to published essays without reading the essay table first. They
@@ -57,7 +60,10 @@ class SearchPassage(models.Model):
     """The sections of one kind in one essay (只看对策: search within countermeasures)."""
 
     article = models.ForeignKey(
-        "articles.Article", verbose_name="文稿", on_delete=models.CASCADE, related_name="search_passages",
+        "articles.Article",
+        verbose_name="文稿",
+        on_delete=models.CASCADE,
+        related_name="search_passages",
     )
     kind = models.CharField("类型", max_length=20)
     tokens = models.TextField("分词", blank=True)
@@ -83,7 +89,10 @@ class SearchImpact(models.Model):
     """
 
     article = models.ForeignKey(
-        "articles.Article", verbose_name="文稿", on_delete=models.CASCADE, related_name="search_impacts",
+        "articles.Article",
+        verbose_name="文稿",
+        on_delete=models.CASCADE,
+        related_name="search_impacts",
     )
     term = models.CharField("词", max_length=32)
     impact = models.FloatField("权重")

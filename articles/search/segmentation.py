@@ -335,7 +335,7 @@ def parse_query(query: str, segmenter: Segmenter | None = None) -> ParsedQuery:
     clauses, phrases, rest = [], [], []
     position = 0
     for match in _PHRASE.finditer(query):
-        rest.append(query[position:match.start()])
+        rest.append(query[position : match.start()])
         position = match.end()
         literal = phrase_literal(next(group for group in match.groups() if group is not None))
         words = _clauses(literal, segmenter, in_phrase=True)

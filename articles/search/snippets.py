@@ -122,11 +122,7 @@ def snippet(text: str, terms, length: int = SNIPPET_LENGTH) -> str:
     for match_start, match_end, _ in matches:
         if match_start < end < match_end:
             end = match_end
-    return (
-        (ELLIPSIS if start > 0 else "")
-        + _render(text, matches, start, end)
-        + (ELLIPSIS if end < len(text) else "")
-    )
+    return (ELLIPSIS if start > 0 else "") + _render(text, matches, start, end) + (ELLIPSIS if end < len(text) else "")
 
 
 def _clean(text: str) -> str:
@@ -142,7 +138,7 @@ def _best_window(matches, length: int) -> int:
         right = max(right, left)
         while right + 1 < len(matches) and matches[right + 1][1] - start <= length - LEAD_IN:
             right += 1
-        window = matches[left:right + 1]
+        window = matches[left : right + 1]
         score = (len({term for _, _, term in window}), len(window))
         if score > best_score:
             best, best_score = left, score

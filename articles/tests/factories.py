@@ -64,18 +64,14 @@ def make_draft(title=None, **fields):
 
 def make_scheduled(title=None, *, publish_in=timedelta(days=1), **fields):
     """A published essay whose publish time is still ``publish_in`` ahead."""
-    return make_article(
-        title, status=Article.Status.PUBLISHED, published_at=timezone.now() + publish_in, **fields
-    )
+    return make_article(title, status=Article.Status.PUBLISHED, published_at=timezone.now() + publish_in, **fields)
 
 
 def make_section(article, heading=None, *, level=Section.Level.SECTION, **fields):
     n = next(_numbers)
     fields.setdefault("position", article.sections.count() + 1)
     fields.setdefault("body", f"<p>第{n}段正文。</p>")
-    return Section.objects.create(
-        article=article, level=level, heading=heading or f"小标题{n}", **fields
-    )
+    return Section.objects.create(article=article, level=level, heading=heading or f"小标题{n}", **fields)
 
 
 def add_sections(article, count, points_per_section=0):
@@ -85,13 +81,25 @@ def add_sections(article, count, points_per_section=0):
     for i in range(1, count + 1):
         kind = SAMPLE_KINDS[(i - 1) % len(SAMPLE_KINDS)]
         position += 1
-        made.append(make_section(
-            article, f"第{i}部分的标题", number=f"{chinese_number(i)}、", kind=kind, position=position,
-        ))
+        made.append(
+            make_section(
+                article,
+                f"第{i}部分的标题",
+                number=f"{chinese_number(i)}、",
+                kind=kind,
+                position=position,
+            )
+        )
         for j in range(1, points_per_section + 1):
             position += 1
-            made.append(make_section(
-                article, f"第{i}部分第{j}个要点", level=Section.Level.POINT,
-                number=f"({chinese_number(j)})", kind=kind, position=position,
-            ))
+            made.append(
+                make_section(
+                    article,
+                    f"第{i}部分第{j}个要点",
+                    level=Section.Level.POINT,
+                    number=f"({chinese_number(j)})",
+                    kind=kind,
+                    position=position,
+                )
+            )
     return made

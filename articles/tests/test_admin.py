@@ -66,19 +66,33 @@ def management(total, initial=0):
 def section_data(index, *, heading, level=1, kind="other", position=0, number="", body="", pk=""):
     prefix = f"sections-{index}-"
     return {
-        prefix + "id": str(pk), prefix + "article": "", prefix + "position": str(position),
-        prefix + "level": str(level), prefix + "kind": kind, prefix + "number": number,
-        prefix + "heading": heading, prefix + "body": body,
+        prefix + "id": str(pk),
+        prefix + "article": "",
+        prefix + "position": str(position),
+        prefix + "level": str(level),
+        prefix + "kind": kind,
+        prefix + "number": number,
+        prefix + "heading": heading,
+        prefix + "body": body,
     }
 
 
 def article_data(**overrides):
     data = {
-        "title": "当前基层党建工作存在的问题及对策建议", "subtitle": "", "slug": "",
-        "author": "", "author_org": "海西州纪律检查委员会", "source": "", "responsible_editor": "",
-        "summary": "", "lead": "<p>基层党建工作要坚持“围绕经济抓党建，抓好党建促发展”的工作思路。</p>",
-        "conclusion": "<p>基层党组织和广大党员干部……</p>", "cover_alt": "",
-        "status": "draft", "published_at_0": "", "published_at_1": "",
+        "title": "当前基层党建工作存在的问题及对策建议",
+        "subtitle": "",
+        "slug": "",
+        "author": "",
+        "author_org": "海西州纪律检查委员会",
+        "source": "",
+        "responsible_editor": "",
+        "summary": "",
+        "lead": "<p>基层党建工作要坚持“围绕经济抓党建，抓好党建促发展”的工作思路。</p>",
+        "conclusion": "<p>基层党组织和广大党员干部……</p>",
+        "cover_alt": "",
+        "status": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
         **management(0),
     }
     data.update(overrides)
@@ -179,9 +193,15 @@ def test_changelist_shows_preview_for_drafts_and_site_link_for_published(admin_c
 
 def test_add_with_sections_and_a_point_saves_the_whole_essay(admin_client, superuser, topics):
     data = article_data(topics=[str(topics[1].pk)], **management(3))
-    data.update(section_data(
-        0, heading="基层党建工作的重要意义", number="一、", kind="significance", body="<p>引言</p><script>x</script>"
-    ))
+    data.update(
+        section_data(
+            0,
+            heading="基层党建工作的重要意义",
+            number="一、",
+            kind="significance",
+            body="<p>引言</p><script>x</script>",
+        )
+    )
     data.update(section_data(1, heading="适应时代发展的需求", number="(一)", level=2, kind="other"))
     data.update(section_data(2, heading="基层党建工作存在的问题", number="二、", kind="problems"))
     response = admin_client.post(ADD, data)
@@ -203,9 +223,16 @@ def test_a_form_error_on_a_published_essay_with_its_slug_cleared_shows_the_form(
     # "留空则按标题拼音自动生成": the empty slug is filled in only when saving,
     # so the page showing the error must not build the site link from it.
     article = Article.objects.create(title="已发布", status="published", published_at=NOW)
-    response = admin_client.post(change_url(article), article_data(
-        title="", status="published", slug="", published_at_0="2024-07-01", published_at_1="08:00:00",
-    ))
+    response = admin_client.post(
+        change_url(article),
+        article_data(
+            title="",
+            status="published",
+            slug="",
+            published_at_0="2024-07-01",
+            published_at_1="08:00:00",
+        ),
+    )
     assert response.status_code == 200
     assert "title" in errors_of(response)
     article.refresh_from_db()
@@ -259,9 +286,7 @@ def test_saving_as_published_with_a_future_time_schedules(admin_client):
 
 
 def run_action(client, action, articles):
-    return client.post(
-        CHANGELIST, {"action": action, "_selected_action": [str(a.pk) for a in articles]}, follow=True
-    )
+    return client.post(CHANGELIST, {"action": action, "_selected_action": [str(a.pk) for a in articles]}, follow=True)
 
 
 @time_machine.travel(NOW, tick=False)
@@ -283,9 +308,7 @@ def test_publish_action_publishes_drafts_and_reports_in_chinese(admin_client, su
 
 
 def test_unpublish_action_returns_to_draft_and_keeps_the_time(admin_client, superuser):
-    published = [
-        Article.objects.create(title=f"已发{i}", status="published", published_at=NOW) for i in range(3)
-    ]
+    published = [Article.objects.create(title=f"已发{i}", status="published", published_at=NOW) for i in range(3)]
     draft = Article.objects.create(title="草稿")
     response = run_action(admin_client, "unpublish_selected", [*published, draft])
     text = response.content.decode()
@@ -337,7 +360,9 @@ def test_cover_upload_is_reencoded_and_gets_renditions(admin_client, django_capt
 
 def test_clearing_the_cover_clears_the_renditions(admin_client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(ADD, article_data(cover=cover_file(image_bytes("PNG", size=(800, 450)), "c.png"), cover_alt="封面"))
+        admin_client.post(
+            ADD, article_data(cover=cover_file(image_bytes("PNG", size=(800, 450)), "c.png"), cover_alt="封面")
+        )
     article = Article.objects.get()
     storage, thumbnail = article.cover_thumbnail.storage, article.cover_thumbnail.name
     assert storage.exists(thumbnail)

@@ -196,9 +196,7 @@ def test_anonymous_user_is_sent_to_login(client):
 @pytest.fixture
 def staff_client(client):
     user = get_user_model().objects.create_user("editor", password="pw", is_staff=True)
-    user.user_permissions.add(
-        *Permission.objects.filter(codename__in=["view_article", "change_article"])
-    )
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_article", "change_article"]))
     client.force_login(user)
     return client, user
 
@@ -248,10 +246,10 @@ def test_review_marks_each_finding_in_place_with_severity_label(admin_client):
     response = paste(admin_client)
     page = response.content.decode()
     # In the text: original struck out, suggestion inserted, severity as text.
-    assert "<del>科学开展观</del><ins>科学发展观</ins><sup class=\"pr-sev-label\">政治性错误</sup>" in page
-    assert "<del>效劳</del><ins>服务</ins><sup class=\"pr-sev-label\">高</sup>" in page
+    assert '<del>科学开展观</del><ins>科学发展观</ins><sup class="pr-sev-label">政治性错误</sup>' in page
+    assert '<del>效劳</del><ins>服务</ins><sup class="pr-sev-label">高</sup>' in page
     assert '两学一做<a class="pr-mark pr-sev-medium"' in page
-    assert "<ins>”</ins><sup class=\"pr-sev-label\">中</sup>" in page
+    assert '<ins>”</ins><sup class="pr-sev-label">中</sup>' in page
     assert "pr-mark pr-sev-political" in page
     # In the list: explanation and confidence.
     assert "政治术语错误：“科学开展观”应为“科学发展观”" in page
@@ -328,9 +326,13 @@ def test_unticking_one_finding_rejects_only_that_one(admin_client):
 
 def test_low_confidence_findings_are_proposed_unticked(admin_client):
     ProofreadingRule.objects.create(
-        rule_id="editor.houji", pattern="后继乏人", suggestion="后继无人",
-        category=ProofreadingRule.Category.BACK_TRANSLATION, severity=ProofreadingRule.Severity.LOW,
-        confidence=0.5, explanation="测试用的低把握规则",
+        rule_id="editor.houji",
+        pattern="后继乏人",
+        suggestion="后继无人",
+        category=ProofreadingRule.Category.BACK_TRANSLATION,
+        severity=ProofreadingRule.Severity.LOW,
+        confidence=0.5,
+        explanation="测试用的低把握规则",
     )
     review = paste(admin_client)
     [item] = items_of(review, "editor.houji")
@@ -444,10 +446,12 @@ def test_unusable_upload_is_a_form_error(admin_client, name, data, message):
 
 
 def test_zip_bomb_docx_is_refused_before_it_is_opened(admin_client):
-    bomb = zip_bytes({
-        "[Content_Types].xml": "<Types/>",
-        "word/document.xml": b"<w:document>" + b"\x20" * (30 * 1024 * 1024),
-    })
+    bomb = zip_bytes(
+        {
+            "[Content_Types].xml": "<Types/>",
+            "word/document.xml": b"<w:document>" + b"\x20" * (30 * 1024 * 1024),
+        }
+    )
     assert len(bomb) < 200 * 1024
     response = upload(admin_client, "bomb.docx", bomb)
     assert response.status_code == 200
@@ -469,18 +473,20 @@ def _numbered_docx(start, fmt):
 
     document = docx.Document()
     numbering = document.part.numbering_part.element
-    numbering.append(parse_xml(
-        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="77"><w:lvl w:ilvl="0"><w:start w:val="{start}"/>'
-        f'<w:numFmt w:val="{fmt}"/><w:lvlText w:val="%1、"/></w:lvl></w:abstractNum>'
-    ))
+    numbering.append(
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="77"><w:lvl w:ilvl="0"><w:start w:val="{start}"/>'
+            f'<w:numFmt w:val="{fmt}"/><w:lvlText w:val="%1、"/></w:lvl></w:abstractNum>'
+        )
+    )
     numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="77"><w:abstractNumId w:val="77"/></w:num>'))
     for line in ESSAY.strip().split("\n"):
         heading = line.startswith(("一、", "二、", "三、"))
         paragraph = document.add_paragraph(line[2:] if heading else line)
         if heading:
-            paragraph._p.get_or_add_pPr().append(parse_xml(
-                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="77"/></w:numPr>'
-            ))
+            paragraph._p.get_or_add_pPr().append(
+                parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="77"/></w:numPr>')
+            )
     stream = io.BytesIO()
     document.save(stream)
     return stream.getvalue()
@@ -495,7 +501,9 @@ def test_an_author_uploading_a_list_declared_to_start_at_a_billion_gets_the_essa
     assert response.status_code == 200
     sections = response.context["check"].essay.sections
     assert [section.heading for section in sections] == [
-        "基层党建工作的重要意义", "基层党建工作存在的问题", "加强基层党建的对策建议",
+        "基层党建工作的重要意义",
+        "基层党建工作存在的问题",
+        "加强基层党建的对策建议",
     ]
     assert not Article.objects.exists()
 

@@ -32,10 +32,20 @@ CLEAN_LEAD = "<p>深入贯彻落实科学发展观，不断夯实党的执政根
 def make_essay(lead=POLITICAL_LEAD, body="<p>必须坚持全心全意为人民效劳的宗旨。</p>", **fields):
     article = Article.objects.create(title=fields.pop("title", "基层党建工作的几点思考"), lead=lead, **fields)
     section = Section.objects.create(
-        article=article, position=0, level=1, number="一、", heading="基层党建工作的重要意义", body=body,
+        article=article,
+        position=0,
+        level=1,
+        number="一、",
+        heading="基层党建工作的重要意义",
+        body=body,
     )
     point = Section.objects.create(
-        article=article, position=1, level=2, number="(一)", heading="适应时代发展的需求", body="<p>正文。</p>",
+        article=article,
+        position=1,
+        level=2,
+        number="(一)",
+        heading="适应时代发展的需求",
+        body="<p>正文。</p>",
     )
     return article, section, point
 
@@ -43,13 +53,24 @@ def make_essay(lead=POLITICAL_LEAD, body="<p>必须坚持全心全意为人民�
 def change_data(article, sections, **overrides):
     """The change form as the browser submits it for ``article`` and its ``sections``."""
     data = article_data(
-        title=article.title, lead=article.lead, conclusion="", **management(len(sections), len(sections)),
+        title=article.title,
+        lead=article.lead,
+        conclusion="",
+        **management(len(sections), len(sections)),
     )
     for index, section in enumerate(sections):
-        data.update(section_data(
-            index, pk=section.pk, heading=section.heading, level=section.level, number=section.number,
-            position=section.position, body=section.body, kind=section.kind,
-        ))
+        data.update(
+            section_data(
+                index,
+                pk=section.pk,
+                heading=section.heading,
+                level=section.level,
+                number=section.number,
+                position=section.position,
+                body=section.body,
+                kind=section.kind,
+            )
+        )
     data.update(overrides)
     return data
 
@@ -109,8 +130,12 @@ def test_change_page_query_count_does_not_grow_with_findings(admin_client):
     large, _section, _point = make_essay(title="另一篇")
     for position in range(2, 12):
         Section.objects.create(
-            article=large, position=position, level=2, number=f"({position})",
-            heading=f"要点{position}", body="<p>深入贯彻科学开展观，为人民效劳。</p>",
+            article=large,
+            position=position,
+            level=2,
+            number=f"({position})",
+            heading=f"要点{position}",
+            body="<p>深入贯彻科学开展观，为人民效劳。</p>",
         )
     count_queries(small)  # warm up: content types, permissions, rules
     assert count_queries(large) == count_queries(small)
@@ -246,9 +271,15 @@ def test_publish_action_asks_for_confirmation_first(admin_client):
 def test_confirmed_publish_action_publishes_and_records_the_confirmation(admin_client, admin_user):
     political, _section, _point = make_essay()
     clean, _section, _point = make_essay(title="干净的文稿", lead=CLEAN_LEAD, body="<p>正文。</p>")
-    response = admin_client.post(CHANGELIST, {
-        "action": "publish_selected", "_selected_action": [str(political.pk), str(clean.pk)], "post": "yes",
-    }, follow=True)
+    response = admin_client.post(
+        CHANGELIST,
+        {
+            "action": "publish_selected",
+            "_selected_action": [str(political.pk), str(clean.pk)],
+            "post": "yes",
+        },
+        follow=True,
+    )
     assert response.status_code == 200
     assert "已发布 2 篇文稿" in response.content.decode()
     assert "其中 1 篇仍有政治性问题，已记录由您确认发布" in response.content.decode()
@@ -286,7 +317,6 @@ def test_publish_action_confirmation_needs_change_permission(client):
     assert political.status == Article.Status.DRAFT
 
 
-
 # --- changing the text of a live essay ---------------------------------------------
 # Published (scheduled included: it goes online by itself) means every change of
 # its text reaches readers without another review, so the same confirmation applies.
@@ -307,7 +337,9 @@ def editor(client):
 
 
 @time_machine.travel(NOW, tick=False)
-@pytest.mark.parametrize("published_at", [NOW - dt.timedelta(hours=1), NOW + dt.timedelta(days=1)], ids=["live", "scheduled"])
+@pytest.mark.parametrize(
+    "published_at", [NOW - dt.timedelta(hours=1), NOW + dt.timedelta(days=1)], ids=["live", "scheduled"]
+)
 def test_an_editor_putting_a_political_error_into_a_published_essay_needs_the_checkbox(client, published_at):
     article, section, point = live_essay(published_at)
     editor(client)
@@ -348,7 +380,9 @@ def test_saving_a_published_essay_without_changing_its_text_needs_no_new_confirm
     article.political_findings_confirmed_by, article.political_findings_confirmed_at = admin_user, NOW
     article.save()
     editor(client)
-    response = client.post(change_url(article), change_data(article, [section, point], summary="新的摘要", author_org=""))
+    response = client.post(
+        change_url(article), change_data(article, [section, point], summary="新的摘要", author_org="")
+    )
     assert response.status_code == 302, errors_of(response)
     article.refresh_from_db()
     assert article.summary == "新的摘要"
@@ -370,8 +404,12 @@ def test_fixing_the_political_error_of_a_published_essay_clears_the_confirmation
 def test_an_administrator_changing_a_published_essay_needs_the_checkbox_too(admin_client):
     article, section, point = live_essay()
     data = change_data(
-        article, [section, point], lead=POLITICAL_LEAD, status="published",
-        published_at_0="2024-07-01", published_at_1="08:00:00",
+        article,
+        [section, point],
+        lead=POLITICAL_LEAD,
+        status="published",
+        published_at_0="2024-07-01",
+        published_at_1="08:00:00",
     )
     response = admin_client.post(change_url(article), data)
     assert "confirm_political" in errors_of(response)

@@ -48,7 +48,9 @@ def test_an_editor_rule_added_in_the_admin_is_used_by_the_next_proofreading(edit
     ProofreadingRule.objects.update(enabled=False)
     proofreading.clear_rule_cache()
     assert not proofreading.active_rules()
-    response = editor_client.post(CHANGELIST + "add/", rule_form(rule_id="editor.tuanjie", pattern="团节", suggestion="团结"))
+    response = editor_client.post(
+        CHANGELIST + "add/", rule_form(rule_id="editor.tuanjie", pattern="团节", suggestion="团结")
+    )
     assert response.status_code == 302
     rules = proofreading.active_rules()
     assert [rule.id for rule in rules] == ["editor.tuanjie"]
@@ -66,9 +68,7 @@ def test_disabling_a_rule_through_the_action_takes_effect_without_a_restart(edit
     proofreading.clear_rule_cache()
     rule = ProofreadingRule.objects.get(rule_id="political.kexue_fazhan_guan")
     assert rule.rule_id in {r.id for r in proofreading.active_rules()}
-    response = editor_client.post(
-        CHANGELIST, {"action": "disable_rules", "_selected_action": [rule.pk]}
-    )
+    response = editor_client.post(CHANGELIST, {"action": "disable_rules", "_selected_action": [rule.pk]})
     assert response.status_code == 302
     assert rule.rule_id not in {r.id for r in proofreading.active_rules()}
 
@@ -87,7 +87,9 @@ def test_disabling_a_rule_through_the_action_takes_effect_without_a_restart(edit
         ("not_before", ".{0,999}的", "过于复杂"),
     ],
 )
-def test_a_pattern_the_linear_time_engine_cannot_run_is_refused_in_the_form_in_chinese(editor_client, field, value, words):
+def test_a_pattern_the_linear_time_engine_cannot_run_is_refused_in_the_form_in_chinese(
+    editor_client, field, value, words
+):
     response = editor_client.post(CHANGELIST + "add/", rule_form(**{field: value}))
     assert response.status_code == 200
     assert words in " ".join(response.context["adminform"].form.errors[field])
@@ -98,8 +100,13 @@ def test_editing_a_saved_rule_into_a_lookaround_keeps_the_saved_rule(editor_clie
     rule = ProofreadingRule.objects.get(rule_id="bt.fazhan.practice")
     before = (rule.context_after, rule.not_after)
     data = rule_form(
-        rule_id=rule.rule_id, category=rule.category, severity=rule.severity, pattern=rule.pattern,
-        suggestion=rule.suggestion, context_before=rule.context_before, explanation=rule.explanation,
+        rule_id=rule.rule_id,
+        category=rule.category,
+        severity=rule.severity,
+        pattern=rule.pattern,
+        suggestion=rule.suggestion,
+        context_before=rule.context_before,
+        explanation=rule.explanation,
         context_after="实践(?!活动)",
     )
     response = editor_client.post(f"{CHANGELIST}{rule.pk}/change/", data)
@@ -109,7 +116,9 @@ def test_editing_a_saved_rule_into_a_lookaround_keeps_the_saved_rule(editor_clie
     assert (rule.context_after, rule.not_after) == before
 
 
-def test_an_editors_catastrophic_pattern_runs_in_linear_time_on_the_import_page_and_the_proofreading_panel(editor_client):
+def test_an_editors_catastrophic_pattern_runs_in_linear_time_on_the_import_page_and_the_proofreading_panel(
+    editor_client,
+):
     from articles.essay.patterns import Pattern
     from articles.essay.proofreading import _compile
     from articles.tests.factories import make_draft, make_section
@@ -134,8 +143,13 @@ def test_an_editors_catastrophic_pattern_runs_in_linear_time_on_the_import_page_
 def test_a_rule_saved_before_the_move_to_re2_is_skipped_and_shown_as_not_runnable(editor_client, caplog):
     # Saved without the form's checks, as rows written under the old engine were.
     ProofreadingRule.objects.create(
-        rule_id="editor.old", pattern="开展", suggestion="发展", category="back_translation", severity="high",
-        explanation="说明", context_after="实践(?!活动)",
+        rule_id="editor.old",
+        pattern="开展",
+        suggestion="发展",
+        category="back_translation",
+        severity="high",
+        explanation="说明",
+        context_after="实践(?!活动)",
     )
     proofreading.clear_rule_cache()
     assert "editor.old" not in {rule.id for rule in proofreading.active_rules()}

@@ -13,14 +13,17 @@ pytestmark = pytest.mark.django_db
 IMAGE = '<figure class="image"><img src="/media/editor/2024/01/a.png"{alt}></figure>'
 
 
-@pytest.mark.parametrize("html, missing", [
-    ("<p>无图</p>", 0),
-    (IMAGE.format(alt=' alt="支部书记讲党课"'), 0),
-    (IMAGE.format(alt=""), 1),
-    (IMAGE.format(alt=' alt=""'), 1),
-    (IMAGE.format(alt=" alt='   '"), 1),
-    (IMAGE.format(alt=" ALT=党课") + IMAGE.format(alt="") + "<IMG src=/media/x.png>", 2),
-])
+@pytest.mark.parametrize(
+    "html, missing",
+    [
+        ("<p>无图</p>", 0),
+        (IMAGE.format(alt=' alt="支部书记讲党课"'), 0),
+        (IMAGE.format(alt=""), 1),
+        (IMAGE.format(alt=' alt=""'), 1),
+        (IMAGE.format(alt=" alt='   '"), 1),
+        (IMAGE.format(alt=" ALT=党课") + IMAGE.format(alt="") + "<IMG src=/media/x.png>", 2),
+    ],
+)
 def test_images_without_alt_are_counted(html, missing):
     assert images_without_alt(html) == missing
 
@@ -34,11 +37,17 @@ def test_an_image_without_alt_in_the_lead_is_refused(admin_client):
 
 
 def test_an_image_without_alt_in_a_section_is_refused(admin_client):
-    data = article_data(**management(1), **{
-        "sections-0-position": "0", "sections-0-level": "1", "sections-0-kind": "other",
-        "sections-0-number": "一、", "sections-0-heading": "部分标题",
-        "sections-0-body": "<p>正文</p>" + IMAGE.format(alt=""),
-    })
+    data = article_data(
+        **management(1),
+        **{
+            "sections-0-position": "0",
+            "sections-0-level": "1",
+            "sections-0-kind": "other",
+            "sections-0-number": "一、",
+            "sections-0-heading": "部分标题",
+            "sections-0-body": "<p>正文</p>" + IMAGE.format(alt=""),
+        },
+    )
     response = admin_client.post(ADD, data)
     assert response.status_code == 200
     formset_errors = [form.errors for form in response.context["inline_admin_formsets"][0].formset.forms]

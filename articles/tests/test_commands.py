@@ -103,9 +103,7 @@ def test_bad_files_are_named_skipped_and_exit_1_while_good_ones_import(tmp_path,
     shapeless = tmp_path / "shapeless.txt"
     shapeless.write_text("这只是一段没有任何部分标题的文字。\n第二段也没有。", encoding="utf-8")
     missing = tmp_path / "missing.txt"
-    code, out, err = run(
-        "import_essay", str(binary), str(empty), str(essay_file), str(shapeless), str(missing)
-    )
+    code, out, err = run("import_essay", str(binary), str(empty), str(essay_file), str(shapeless), str(missing))
     assert code == 1
     for path in (binary, empty, shapeless, missing):
         assert str(path) in err
@@ -181,11 +179,17 @@ DAMAGED = Path(__file__).resolve().parents[1] / "demo" / "essays" / "000_jiceng_
 
 def essay_from_json(data):
     return Essay(
-        title=data["title"], subtitle=data["subtitle"], author_org=data["author_org"], lead=data["lead"],
+        title=data["title"],
+        subtitle=data["subtitle"],
+        author_org=data["author_org"],
+        lead=data["lead"],
         conclusion=data["conclusion"],
         sections=[
             EssaySection(
-                s["number"], s["heading"], s["kind"], s["body"],
+                s["number"],
+                s["heading"],
+                s["kind"],
+                s["body"],
                 [EssayPoint(p["number"], p["heading"], p["body"]) for p in s["points"]],
             )
             for s in data["sections"]
@@ -207,7 +211,15 @@ def test_json_lists_corrections_as_offsets_into_the_cleaned_text():
     assert data["corrections"]
     for correction in data["corrections"]:
         assert {
-            "start", "end", "original", "suggestion", "rule", "category", "severity", "location", "explanation",
+            "start",
+            "end",
+            "original",
+            "suggestion",
+            "rule",
+            "category",
+            "severity",
+            "location",
+            "explanation",
         } <= set(correction)
         assert text[correction["start"] : correction["end"]] == correction["original"]
     political = [c for c in data["corrections"] if c["severity"] == "political"]
@@ -229,9 +241,13 @@ def test_fix_applies_every_fixable_correction_to_the_stored_essay():
     assert apply_corrections(data["text"], fixable) == fixed_text
     assert "科学开展观" not in fixed_text and "科学发展观" in fixed_text
     article = Article.objects.get(pk=data["id"])
-    assert article.lead.startswith("<p>基层党组织是党的全部工作和战斗力的根底。近年来,我区坚持“大抓基层、大抓支部”的鲜明导向")
+    assert article.lead.startswith(
+        "<p>基层党组织是党的全部工作和战斗力的根底。近年来,我区坚持“大抓基层、大抓支部”的鲜明导向"
+    )
     assert [(s.number, s.heading) for s in article.sections.all()][:3] == [
-        ("一、", "加强基层党组织建设的重要意义"), ("(一)", "推动改革开展的现实需要"), ("(二)", "巩固党的执政基础的必然要求"),
+        ("一、", "加强基层党组织建设的重要意义"),
+        ("(一)", "推动改革开展的现实需要"),
+        ("(二)", "巩固党的执政基础的必然要求"),
     ]
 
 
@@ -267,7 +283,8 @@ def test_a_folder_imports_every_txt_file_and_sums_up_the_failures(tmp_path):
     assert "导入 2 篇\uff1b失败 1 篇\uff1a" in err
     assert f"{folder / 'b.txt'}\uff1a未识别出文稿结构" in err
     assert sorted(Article.objects.values_list("title", flat=True)) == [
-        "关于加强村级党组织建设的几点体会", "关于加强村级党组织建设的几点思考",
+        "关于加强村级党组织建设的几点体会",
+        "关于加强村级党组织建设的几点思考",
     ]
     assert out.index("a.txt") < out.index("c.txt")
 

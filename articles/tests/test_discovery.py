@@ -23,7 +23,9 @@ def site():
     child = make_topic("党史学习教育", parent=column)
     other = make_topic("组织建设")
     return {
-        "column": column, "child": child, "other": other,
+        "column": column,
+        "child": child,
+        "other": other,
         "in_child": make_article("专题里的文稿", topics=[child], author="王五"),
         "in_other": make_article("组织建设文稿", topics=[other]),
         "draft": make_draft("草稿不可见", topics=[column]),
@@ -141,8 +143,14 @@ def test_a_feed_of_an_unknown_topic_is_404(client, slug):
 
 
 def test_every_page_advertises_the_feeds(client, site):
-    urls = ["/", "/articles/", "/articles/?q=党建", "/topics/", site["in_child"].get_absolute_url(),
-            site["column"].get_absolute_url()]
+    urls = [
+        "/",
+        "/articles/",
+        "/articles/?q=党建",
+        "/topics/",
+        site["in_child"].get_absolute_url(),
+        site["column"].get_absolute_url(),
+    ]
     for url in urls:
         html = client.get(url).content.decode()
         assert '<link rel="alternate" type="application/rss+xml"' in html, url
@@ -184,14 +192,21 @@ def test_canonical_links_leave_out_filters_but_keep_the_page(client, site):
     assert '<link rel="canonical" href="http://testserver/articles/">' in html
     for _ in range(10):  # enough essays for a second page
         make_article()
-    assert '<link rel="canonical" href="http://testserver/articles/?page=2">' in client.get(
-        "/articles/", {"page": "2"}).content.decode()
+    assert (
+        '<link rel="canonical" href="http://testserver/articles/?page=2">'
+        in client.get("/articles/", {"page": "2"}).content.decode()
+    )
 
 
 def test_the_essay_page_carries_open_graph_json_ld_and_government_metadata(client, site):
     SiteSettings.objects.create(site_id_code="6300000001")
-    article = make_article("当前基层党建工作存在的问题及对策建议", topics=[site["column"]], author="张三",
-                           source="某某县委组织部", summary="摘要：问题与对策。")
+    article = make_article(
+        "当前基层党建工作存在的问题及对策建议",
+        topics=[site["column"]],
+        author="张三",
+        source="某某县委组织部",
+        summary="摘要：问题与对策。",
+    )
     html = client.get(article.get_absolute_url()).content.decode()
     meta = dict(re.findall(r'<meta (?:name|property)="([^"]+)" content="([^"]*)"', html))
     assert meta["og:type"] == "article"

@@ -61,12 +61,12 @@ def test_runs_tabs_and_line_breaks_are_kept_within_a_paragraph():
 def test_tracked_deletions_are_left_out_and_insertions_kept():
     document = docx.Document()
     paragraph = document.add_paragraph("坚持")
-    paragraph._p.append(parse_xml(
-        f'<w:del {nsdecls("w")} w:id="1" w:author="a"><w:r><w:delText>科学开展观</w:delText></w:r></w:del>'
-    ))
-    paragraph._p.append(parse_xml(
-        f'<w:ins {nsdecls("w")} w:id="2" w:author="a"><w:r><w:t>科学发展观</w:t></w:r></w:ins>'
-    ))
+    paragraph._p.append(
+        parse_xml(f'<w:del {nsdecls("w")} w:id="1" w:author="a"><w:r><w:delText>科学开展观</w:delText></w:r></w:del>')
+    )
+    paragraph._p.append(
+        parse_xml(f'<w:ins {nsdecls("w")} w:id="2" w:author="a"><w:r><w:t>科学发展观</w:t></w:r></w:ins>')
+    )
     assert docx_to_text(save(document)) == "坚持科学发展观"
 
 
@@ -85,9 +85,7 @@ def _add_numbering(document, levels):
 def _numbered(document, text, num_id, ilvl):
     paragraph = document.add_paragraph(text)
     p_pr = paragraph._p.get_or_add_pPr()
-    p_pr.append(parse_xml(
-        f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>'
-    ))
+    p_pr.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>'))
     return paragraph
 
 
@@ -134,9 +132,14 @@ def test_bullets_are_not_turned_into_numbers():
 @pytest.mark.parametrize(
     "value, fmt, expected",
     [
-        (3, "decimal", "3"), (3, "chineseCounting", "三"), (12, "chineseCountingThousand", "十二"),
-        (2, "decimalFullWidth", "２"), (28, "lowerLetter", "bb"), (4, "upperRoman", "IV"),
-        (7, "decimalZero", "07"), (5, "unknownFormat", "5"),
+        (3, "decimal", "3"),
+        (3, "chineseCounting", "三"),
+        (12, "chineseCountingThousand", "十二"),
+        (2, "decimalFullWidth", "２"),
+        (28, "lowerLetter", "bb"),
+        (4, "upperRoman", "IV"),
+        (7, "decimalZero", "07"),
+        (5, "unknownFormat", "5"),
     ],
 )
 def test_number_formats(value, fmt, expected):
@@ -203,11 +206,14 @@ def test_the_longest_essay_the_import_page_takes_fits_the_element_bound_as_word_
     document = docx.Document()
     body = document.element.body
     for _ in range(MAX_TEXT_CHARS // 150):
-        body.insert(0, parse_xml(
-            f'<w:p {nsdecls("w")} w:rsidR="00A1B2C3" w:rsidRDefault="00A1B2C3" w:rsidP="00A1B2C3"><w:pPr>'
-            '<w:spacing w:line="560" w:lineRule="exact"/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
-            f'<w:rPr>{fonts}</w:rPr></w:pPr>{"".join(run() for _ in range(5))}</w:p>'
-        ))
+        body.insert(
+            0,
+            parse_xml(
+                f'<w:p {nsdecls("w")} w:rsidR="00A1B2C3" w:rsidRDefault="00A1B2C3" w:rsidP="00A1B2C3"><w:pPr>'
+                '<w:spacing w:line="560" w:lineRule="exact"/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
+                f"<w:rPr>{fonts}</w:rPr></w:pPr>{''.join(run() for _ in range(5))}</w:p>"
+            ),
+        )
     data = save(document)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert essay_docx._xml_nodes(archive) < essay_docx.MAX_XML_NODES / 2
@@ -285,19 +291,16 @@ def test_qn_is_the_namespace_the_reader_uses():
 def _add_list(document, num_id, levels, override=""):
     """A list ``num_id`` from raw ``<w:lvl>`` XML (``levels``) and an optional ``<w:lvlOverride>``."""
     numbering = document.part.numbering_part.element
-    numbering.append(parse_xml(
-        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{num_id}">{levels}</w:abstractNum>'
-    ))
-    numbering.append(parse_xml(
-        f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{num_id}"/>{override}</w:num>'
-    ))
+    numbering.append(parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{num_id}">{levels}</w:abstractNum>'))
+    numbering.append(
+        parse_xml(f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{num_id}"/>{override}</w:num>')
+    )
     return num_id
 
 
 def _level(ilvl, start, fmt, text):
     return (
-        f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>'
-        f'<w:lvlText w:val="{text}"/></w:lvl>'
+        f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
     )
 
 
@@ -330,7 +333,9 @@ def test_a_start_word_cannot_write_counts_from_one(start):
 def test_a_start_override_beyond_words_range_is_ignored_too():
     document = docx.Document()
     num_id = _add_list(
-        document, 93, _level(0, 3, "upperRoman", "%1."),
+        document,
+        93,
+        _level(0, 3, "upperRoman", "%1."),
         override='<w:lvlOverride w:ilvl="0"><w:startOverride w:val="999999999"/></w:lvlOverride>',
     )
     _numbered(document, "甲", num_id, 0)
@@ -345,8 +350,18 @@ def test_the_largest_start_word_allows_still_gives_a_short_label():
 
 
 @pytest.mark.parametrize(
-    "fmt", ["decimal", "lowerLetter", "upperLetter", "lowerRoman", "upperRoman", "chineseCounting",
-            "decimalFullWidth", "decimalZero", "ideographDigital"],
+    "fmt",
+    [
+        "decimal",
+        "lowerLetter",
+        "upperLetter",
+        "lowerRoman",
+        "upperRoman",
+        "chineseCounting",
+        "decimalFullWidth",
+        "decimalZero",
+        "ideographDigital",
+    ],
 )
 @pytest.mark.parametrize("value", [0, 1, 27, 390, 391, 3999, 4000, 32767, 10**6])
 def test_number_labels_are_short_whatever_the_value(fmt, value):
@@ -356,8 +371,12 @@ def test_number_labels_are_short_whatever_the_value(fmt, value):
 @pytest.mark.parametrize(
     "value, fmt, expected",
     [
-        (390, "lowerLetter", "z" * 15), (391, "lowerLetter", "391"), (3999, "upperRoman", "MMMCMXCIX"),
-        (4000, "lowerRoman", "4000"), (0, "lowerRoman", "0"), (100, "chineseCounting", "100"),
+        (390, "lowerLetter", "z" * 15),
+        (391, "lowerLetter", "391"),
+        (3999, "upperRoman", "MMMCMXCIX"),
+        (4000, "lowerRoman", "4000"),
+        (0, "lowerRoman", "0"),
+        (100, "chineseCounting", "100"),
     ],
 )
 def test_letters_and_roman_numerals_beyond_their_range_are_written_in_digits(value, fmt, expected):
@@ -397,8 +416,8 @@ def test_a_document_with_more_text_than_the_reader_takes_is_refused(monkeypatch)
 def _textbox(text):
     return parse_xml(
         f'<w:r {nsdecls("w")} xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
-        f'<w:t>前</w:t><w:pict><wps:txbx><w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p>'
-        f'</w:txbxContent></wps:txbx></w:pict></w:r>'
+        f"<w:t>前</w:t><w:pict><wps:txbx><w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p>"
+        f"</w:txbxContent></wps:txbx></w:pict></w:r>"
     )
 
 
@@ -414,7 +433,7 @@ def test_a_paragraph_nested_in_a_paragraph_keeps_its_own_runs():
     # Word never writes this; a hostile file may. The inner paragraph ends first.
     document = docx.Document()
     outer = document.add_paragraph("外一")
-    outer._p.append(parse_xml(f'<w:p {nsdecls("w")}><w:r><w:t>内</w:t></w:r></w:p>'))
+    outer._p.append(parse_xml(f"<w:p {nsdecls('w')}><w:r><w:t>内</w:t></w:r></w:p>"))
     outer.add_run("外二")
     assert docx_to_text(save(document)) == "内\n外一外二"
 
@@ -422,11 +441,13 @@ def test_a_paragraph_nested_in_a_paragraph_keeps_its_own_runs():
 def test_a_deletion_inside_an_insertion_is_still_left_out():
     document = docx.Document()
     paragraph = document.add_paragraph("坚持")
-    paragraph._p.append(parse_xml(
-        f'<w:ins {nsdecls("w")} w:id="1" w:author="a"><w:r><w:t>科学</w:t></w:r>'
-        f'<w:del w:id="2" w:author="a"><w:r><w:delText>开展</w:delText></w:r></w:del>'
-        f'<w:r><w:t>发展观</w:t></w:r></w:ins>'
-    ))
+    paragraph._p.append(
+        parse_xml(
+            f'<w:ins {nsdecls("w")} w:id="1" w:author="a"><w:r><w:t>科学</w:t></w:r>'
+            f'<w:del w:id="2" w:author="a"><w:r><w:delText>开展</w:delText></w:r></w:del>'
+            f"<w:r><w:t>发展观</w:t></w:r></w:ins>"
+        )
+    )
     assert docx_to_text(save(document)) == "坚持科学发展观"
 
 
@@ -445,10 +466,12 @@ def test_xml_nested_deeper_than_the_parser_allows_is_a_chinese_message():
 def test_paragraph_styles_are_looked_up_through_their_base_styles():
     document = docx.Document()
     styles = document.styles.element
-    styles.append(parse_xml(
-        f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="Derived"><w:name w:val="Derived"/>'
-        f'<w:basedOn w:val="ListNumber"/></w:style>'
-    ))
+    styles.append(
+        parse_xml(
+            f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="Derived"><w:name w:val="Derived"/>'
+            f'<w:basedOn w:val="ListNumber"/></w:style>'
+        )
+    )
     document.add_paragraph("甲", style="List Number")
     paragraph = document.add_paragraph("乙")
     paragraph._p.get_or_add_pPr().append(parse_xml(f'<w:pStyle {nsdecls("w")} w:val="Derived"/>'))
@@ -456,8 +479,10 @@ def test_paragraph_styles_are_looked_up_through_their_base_styles():
     for missing in ("NoSuchStyle", "Derived2"):
         other = document.add_paragraph("丙")
         other._p.get_or_add_pPr().append(parse_xml(f'<w:pStyle {nsdecls("w")} w:val="{missing}"/>'))
-    styles.append(parse_xml(
-        f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="Derived2"><w:name w:val="Derived2"/>'
-        f'<w:basedOn w:val="Derived2"/></w:style>'
-    ))
+    styles.append(
+        parse_xml(
+            f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="Derived2"><w:name w:val="Derived2"/>'
+            f'<w:basedOn w:val="Derived2"/></w:style>'
+        )
+    )
     assert docx_to_text(save(document)) == "1.甲\n2.乙\n丙\n丙"

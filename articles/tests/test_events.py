@@ -69,16 +69,27 @@ def test_a_database_error_in_the_follow_up_work_still_answers_the_editor_with_su
     essay = make_essay(problems=ATTITUDE, title="原来的标题")
     sections = list(essay.sections.order_by("position"))
     data = article_data(title="改过的标题", status="published", **management(len(sections), len(sections)))
-    data["published_at_0"], data["published_at_1"] = timezone.localtime(essay.published_at).strftime("%Y-%m-%d %H:%M:%S").split()
+    data["published_at_0"], data["published_at_1"] = (
+        timezone.localtime(essay.published_at).strftime("%Y-%m-%d %H:%M:%S").split()
+    )
     for index, section in enumerate(sections):
-        data.update(section_data(
-            index, pk=section.pk, heading=section.heading, level=section.level, position=section.position,
-            body=section.body, kind=section.kind,
-        ))
+        data.update(
+            section_data(
+                index,
+                pk=section.pk,
+                heading=section.heading,
+                level=section.level,
+                position=section.position,
+                body=section.body,
+                kind=section.kind,
+            )
+        )
     hiccup = OperationalError("server closed the connection unexpectedly")
-    with caplog.at_level(logging.ERROR), \
-            mock.patch("articles.search.indexing.index_article", side_effect=hiccup), \
-            mock.patch("library.regrouping.regroup", side_effect=hiccup):
+    with (
+        caplog.at_level(logging.ERROR),
+        mock.patch("articles.search.indexing.index_article", side_effect=hiccup),
+        mock.patch("library.regrouping.regroup", side_effect=hiccup),
+    ):
         response = admin_client.post(change_url(essay), data)
     assert response.status_code == 302
     essay.refresh_from_db()
@@ -166,7 +177,9 @@ def test_the_epoch_advances_inside_the_transaction_of_the_change(no_task_worker)
 
 @pytest.mark.django_db(transaction=True)
 def test_publishing_regroups_the_library_through_a_task_seen_in_the_admin(
-    admin_client, database_tasks, run_task_worker,
+    admin_client,
+    database_tasks,
+    run_task_worker,
 ):
     essay = make_essay(problems=ATTITUDE, status=Article.Status.DRAFT, published_at=None)
     run_task_worker()

@@ -45,27 +45,42 @@ def check(jar, pages, folder):
         files.append(str(path))
     result = subprocess.run(
         ["java", "-jar", str(jar), "--errors-only", "--format", "json", *files],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
     return [
         f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')} [{m.get('extract', '').strip()}]"
-        for m in messages if m.get("type") == "error"
+        for m in messages
+        if m.get("type") == "error"
     ]
 
 
 @pytest.mark.django_db
 def test_every_reading_page_is_valid_html(client, admin_client, vnu, tmp_path):
     SiteSettings.objects.create(
-        organizer="中共某某县委组织部", contact_address="某某县人民路 1 号", contact_phone="0970-1234567",
-        contact_email="dangjian@example.cn", icp_number="青ICP备00000000号-1",
-        police_number="青公网安备 63000000000000号", police_link="https://beian.example.cn/63000000000000",
+        organizer="中共某某县委组织部",
+        contact_address="某某县人民路 1 号",
+        contact_phone="0970-1234567",
+        contact_email="dangjian@example.cn",
+        icp_number="青ICP备00000000号-1",
+        police_number="青公网安备 63000000000000号",
+        police_link="https://beian.example.cn/63000000000000",
         site_id_code="6300000001",
     )
     column = make_topic("理论学习")
     child = make_topic("党史学习教育", parent=column)
-    article = make_article("当前基层党建工作存在的问题及对策建议", topics=[column, child], sections=3, points=2,
-                           author="张三", source="某某县委组织部", responsible_editor="李四", view_count=12)
+    article = make_article(
+        "当前基层党建工作存在的问题及对策建议",
+        topics=[column, child],
+        sections=3,
+        points=2,
+        author="张三",
+        source="某某县委组织部",
+        responsible_editor="李四",
+        view_count=12,
+    )
     make_article("第二篇文稿", topics=[column])
     pages = {
         "home": client.get("/"),

@@ -275,7 +275,9 @@ def test_a_damaged_stored_cover_gives_a_validation_error_not_a_crash(db, setting
 
 def test_a_file_that_only_starts_like_a_gif_is_refused():
     with pytest.raises(ValidationError) as error:
-        images.load_image(upload(b"GIF89a<script>alert(1)</script>" + b"\0" * 64, name="a.gif", content_type="image/gif"))
+        images.load_image(
+            upload(b"GIF89a<script>alert(1)</script>" + b"\0" * 64, name="a.gif", content_type="image/gif")
+        )
     assert error.value.code == "invalid_image"
 
 
@@ -337,7 +339,9 @@ def test_a_multi_picture_jpeg_is_stored_as_its_first_picture():
     # MPO (stereo cameras, some phones) opens as a JPEG variant; it used to
     # fail with a KeyError (a 500 in the upload endpoint).
     out = io.BytesIO()
-    Image.new("RGB", (32, 24), "red").save(out, "MPO", save_all=True, append_images=[Image.new("RGB", (32, 24), "blue")])
+    Image.new("RGB", (32, 24), "red").save(
+        out, "MPO", save_all=True, append_images=[Image.new("RGB", (32, 24), "blue")]
+    )
 
     stored, extension = images.reencode(images.load_image(upload(out.getvalue(), name="stereo.jpg")))
 

@@ -27,7 +27,11 @@ def damaged(db):
     article = make_article(title="基层党建的几点思考", lead="<p>要坚持“两学一做学习教育常态化。</p>")
     make_section(article, "适应时代开展的需求", number="一、", position=1, body="<p>引言。</p>")
     make_section(
-        article, "要点", level=Section.Level.POINT, number="(一)", position=2,
+        article,
+        "要点",
+        level=Section.Level.POINT,
+        number="(一)",
+        position=2,
         body="<p>深入贯彻落实科学开展观。</p>",
     )
     return article

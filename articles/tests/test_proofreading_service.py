@@ -24,12 +24,22 @@ from articles.tests.factories import make_article, make_section
 from articles.text import html_to_text
 
 RULE_A = {
-    "id": "test.a", "pattern": "效劳", "suggestion": "服务", "category": "back_translation",
-    "severity": "high", "explanation": "回译错词", "confidence": 0.9,
+    "id": "test.a",
+    "pattern": "效劳",
+    "suggestion": "服务",
+    "category": "back_translation",
+    "severity": "high",
+    "explanation": "回译错词",
+    "confidence": 0.9,
 }
 RULE_B = {
-    "id": "test.b", "pattern": "根底", "suggestion": "基础", "category": "back_translation",
-    "severity": "medium", "explanation": "回译错词", "note": "随规则文件发布的说明",
+    "id": "test.b",
+    "pattern": "根底",
+    "suggestion": "基础",
+    "category": "back_translation",
+    "severity": "medium",
+    "explanation": "回译错词",
+    "note": "随规则文件发布的说明",
 }
 
 
@@ -111,12 +121,21 @@ def test_an_editors_choices_survive_a_version_bump(empty_rules, rule_file):
 
 def test_editors_rules_are_never_touched(empty_rules, rule_file):
     mine = ProofreadingRule.objects.create(
-        rule_id="test.a", pattern="我的写法", suggestion="我的建议", category="punctuation",
-        severity="low", explanation="编辑添加", origin=ProofreadingRule.Origin.EDITOR,
+        rule_id="test.a",
+        pattern="我的写法",
+        suggestion="我的建议",
+        category="punctuation",
+        severity="low",
+        explanation="编辑添加",
+        origin=ProofreadingRule.Origin.EDITOR,
     )
     other = ProofreadingRule.objects.create(
-        rule_id="editor.own", pattern="某词", suggestion="另一词", category="back_translation",
-        severity="low", explanation="编辑添加",
+        rule_id="editor.own",
+        pattern="某词",
+        suggestion="另一词",
+        category="back_translation",
+        severity="low",
+        explanation="编辑添加",
     )
     before = snapshot()
     report = sync_shipped_rules(rule_file("1", RULE_A, RULE_B))
@@ -190,8 +209,12 @@ def test_a_change_through_the_orm_takes_effect_without_a_restart():
     assert rules[text_rule].suggestion == "科学发展观(测试)"
 
     ProofreadingRule.objects.create(
-        rule_id="editor.new", pattern="某某词", suggestion="某词", category="back_translation",
-        severity="low", explanation="编辑添加",
+        rule_id="editor.new",
+        pattern="某某词",
+        suggestion="某词",
+        category="back_translation",
+        severity="low",
+        explanation="编辑添加",
     )
     assert "editor.new" in {rule.id for rule in active_rules()}
     ProofreadingRule.objects.filter(rule_id="editor.new").update(enabled=False)  # no save(): no updated_at
@@ -201,8 +224,12 @@ def test_a_change_through_the_orm_takes_effect_without_a_restart():
 @pytest.mark.django_db
 def test_a_row_with_a_broken_regex_is_skipped_and_logged(caplog):
     ProofreadingRule.objects.create(
-        rule_id="editor.broken", pattern="科学(开展", suggestion="x", category="back_translation",
-        severity="low", explanation="坏规则",
+        rule_id="editor.broken",
+        pattern="科学(开展",
+        suggestion="x",
+        category="back_translation",
+        severity="low",
+        explanation="坏规则",
     )
     with caplog.at_level(logging.WARNING, logger="articles.editing.rules"):
         ids = {rule.id for rule in active_rules()}
@@ -228,8 +255,13 @@ def test_proofread_essay_uses_the_rules_editors_left_enabled():
 
 def rule_row(**fields):
     values = {
-        "rule_id": "editor.x", "pattern": "效劳", "suggestion": "服务", "category": "back_translation",
-        "severity": "high", "explanation": "说明", "confidence": 0.9,
+        "rule_id": "editor.x",
+        "pattern": "效劳",
+        "suggestion": "服务",
+        "category": "back_translation",
+        "severity": "high",
+        "explanation": "说明",
+        "confidence": 0.9,
     }
     return ProofreadingRule(**{**values, **fields})
 
@@ -285,12 +317,21 @@ def article(db):
     )
     make_section(article, "适应时代开展的需求", number="一、", position=1, body="<p>部分引言。</p>")
     make_section(
-        article, "要点", level=Section.Level.POINT, number="(一)", position=2,
+        article,
+        "要点",
+        level=Section.Level.POINT,
+        number="(一)",
+        position=2,
         body="<p>第一段。</p><p>深入贯彻落实<strong>科学开展观</strong>。</p>",
     )
     make_section(article, "对策建议", number="二、", position=3, body="")
     make_section(
-        article, "稳固成果", level=Section.Level.POINT, number="(三)", position=4, body="<p>无误。</p>",
+        article,
+        "稳固成果",
+        level=Section.Level.POINT,
+        number="(三)",
+        position=4,
+        body="<p>无误。</p>",
     )
     return article
 
@@ -326,7 +367,9 @@ def test_an_articles_findings_point_into_the_plain_text_of_their_field(article):
 
     heading = findings["bt.fazhan.domain_subject"]
     assert (heading.label, heading.section_id, heading.anchor) == (
-        "第一部分 标题", sections[0].pk, f"section-{sections[0].pk}",
+        "第一部分 标题",
+        sections[0].pk,
+        f"section-{sections[0].pk}",
     )
     assert (heading.start, heading.end) == (4, 6)
 
@@ -363,7 +406,12 @@ def test_prefetched_sections_cost_no_query(article, django_assert_num_queries):
 def test_points_before_any_section_are_labelled_by_their_number(db):
     article = make_article(lead="")
     point = make_section(
-        article, "要点", level=Section.Level.POINT, number="(二)", position=1, body="<p>科学开展观。</p>",
+        article,
+        "要点",
+        level=Section.Level.POINT,
+        number="(二)",
+        position=1,
+        body="<p>科学开展观。</p>",
     )
     [finding] = proofread_article(article)
     assert (finding.label, finding.section_id) == ("\uff08二\uff09正文", point.pk)

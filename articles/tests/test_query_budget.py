@@ -61,8 +61,17 @@ def test_a_cached_page_costs_no_query(client, django_assert_num_queries, size):
     reading = build_site(size)
     topic = reading.topics.filter(parent__isnull=True).get()
     index_everything()
-    paths = ["/", "/articles/", "/articles/?q=文稿", reading.get_absolute_url(),
-             "/topics/", topic.get_absolute_url(), "/feed/rss/", "/sitemap.xml", "/robots.txt"]
+    paths = [
+        "/",
+        "/articles/",
+        "/articles/?q=文稿",
+        reading.get_absolute_url(),
+        "/topics/",
+        topic.get_absolute_url(),
+        "/feed/rss/",
+        "/sitemap.xml",
+        "/robots.txt",
+    ]
     if size == "large":  # a page past the last (the small site has one) is rendered, never stored
         paths.append("/articles/?page=2")
     for path in paths:

@@ -62,9 +62,14 @@ def test_the_change_page_of_a_deleted_essay_is_not_found(client, deleted):
 
 def test_the_bulk_delete_action_also_uses_the_bin(client):
     articles = [make_draft(title=f"批量{i}") for i in range(2)]
-    logged_in(client, user_in(ADMINISTRATOR)).post(CHANGELIST, {
-        "action": "delete_selected", "_selected_action": [str(a.pk) for a in articles], "post": "yes",
-    })
+    logged_in(client, user_in(ADMINISTRATOR)).post(
+        CHANGELIST,
+        {
+            "action": "delete_selected",
+            "_selected_action": [str(a.pk) for a in articles],
+            "post": "yes",
+        },
+    )
     assert Article.all_objects.deleted().count() == 2
     assert not Article.objects.exists()
 
@@ -119,8 +124,12 @@ def test_the_delete_pages_say_the_essays_go_to_the_recycle_bin(admin_client):
     articles = [make_draft(title="第一篇"), make_draft(title="第二篇")]
     page = admin_client.get(reverse("admin:articles_article_delete", args=[articles[0].pk])).content.decode()
     assert "移入回收站" in page and "第一篇" in page
-    page = admin_client.post(reverse("admin:articles_article_changelist"), {
-        "action": "delete_selected", "_selected_action": [str(a.pk) for a in articles],
-    }).content.decode()
+    page = admin_client.post(
+        reverse("admin:articles_article_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [str(a.pk) for a in articles],
+        },
+    ).content.decode()
     assert "确定要把所选的 2 篇文稿移入回收站吗" in page
     assert page.count(">第一篇</a>") == 1 and page.count(">第二篇</a>") == 1

@@ -89,7 +89,9 @@ def test_the_hand_written_query_agrees_with_published():
         for when, published_at in times.items():
             for deleted in (False, True):
                 make_article(
-                    f"{status}-{when}-{deleted}", status=status, published_at=published_at,
+                    f"{status}-{when}-{deleted}",
+                    status=status,
+                    published_at=published_at,
                     deleted_at=now if deleted else None,
                 )
     published = set(Article.objects.published().values_list("slug", flat=True))
@@ -199,7 +201,9 @@ def test_previews_neither_use_nor_store_a_page(admin_client):
 def test_text_that_looks_like_a_marker_stays_text(client):
     token = renditions.marker("views")
     article = make_article(
-        f"标题{token}", lead=f"<p>导语{token}</p>", sections=0,
+        f"标题{token}",
+        lead=f"<p>导语{token}</p>",
+        sections=0,
     )
     make_section(article, f"小标题{token}", body=f"<p>正文</p>{token}<p>{renditions.marker('header')}</p>")
     article = Article.objects.get(pk=article.pk)
@@ -221,4 +225,3 @@ def test_render_essays_command_stores_every_published_page(essay):
     call_command("render_essays", verbosity=0)
     published = set(Article.objects.published().values_list("pk", flat=True))
     assert set(EssayRendition.objects.values_list("article_id", flat=True)) == published
-

@@ -32,10 +32,18 @@ def save_in_admin(client, article, **overrides):
     sections = list(article.sections.order_by("position", "id"))
     data = article_data(**management(len(sections), len(sections)))
     for index, section in enumerate(sections):
-        data.update(section_data(
-            index, heading=section.heading, body=section.body, position=section.position, pk=section.pk,
-            level=section.level, kind=section.kind, number=section.number,
-        ))
+        data.update(
+            section_data(
+                index,
+                heading=section.heading,
+                body=section.body,
+                position=section.position,
+                pk=section.pk,
+                level=section.level,
+                kind=section.kind,
+                number=section.number,
+            )
+        )
     data.update(overrides)
     response = client.post(change_url(article), data)
     assert response.status_code == 302, response.content.decode()[:500]
@@ -127,7 +135,10 @@ def test_restore_brings_back_text_sections_and_topics_but_not_the_status(client,
     # A later edit: new title, a section removed, another added, topics changed.
     old_section = essay.sections.get()
     save_in_admin(
-        client, essay, title="改坏的标题", topics=[],
+        client,
+        essay,
+        title="改坏的标题",
+        topics=[],
         **{"sections-0-DELETE": "on"},
     )
     Section.objects.create(article=essay, position=5, heading="新加的部分")

@@ -81,8 +81,8 @@ XSS_VECTORS = {
     "img backslash host": '<img src="/\\evil.example/media/x.png">',
     "svg onload": "<svg onload=alert(1)><circle r=1></circle></svg>",
     "svg script": "<svg><script>alert(1)</script></svg>",
-    "svg animate": '<svg><a><animate attributeName=href values=javascript:alert(1) /><text y=20>x</text></a></svg>',
-    "math": '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>',
+    "svg animate": "<svg><a><animate attributeName=href values=javascript:alert(1) /><text y=20>x</text></a></svg>",
+    "math": "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>",
     "math href": '<math href="javascript:alert(1)">x</math>',
     "iframe": '<iframe src="https://evil.example"></iframe>',
     "iframe srcdoc": '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>',
@@ -140,7 +140,7 @@ XSS_VECTORS = {
     "mxss table caption svg": "<table><caption><svg><style><img src=x onerror=alert(1)></style></svg></caption></table>",
     "mxss backtick attribute": "<img src=`/media/a.png` onerror=`alert(1)`>",
     "svg use data": '<svg><use href="data:image/svg+xml;base64,PHN2ZyBpZD0neCc+PC9zdmc+#x"></use></svg>',
-    "svg foreignobject": "<svg><foreignObject><iframe srcdoc=\"<script>alert(1)</script>\"></iframe></foreignObject></svg>",
+    "svg foreignobject": '<svg><foreignObject><iframe srcdoc="<script>alert(1)</script>"></iframe></foreignObject></svg>',
     "math maction": '<math><maction actiontype="statusline" xlink:href="javascript:alert(1)">x</maction></math>',
 }
 
@@ -176,7 +176,7 @@ ESSAY_HTML = (
     '<ol start="3"><li>第三条</li><li>第四条</li></ol>'
     "<ul><li>要点</li></ul>"
     "<blockquote><p>引文</p></blockquote>"
-    "<table><caption>表一</caption><thead><tr><th scope=\"col\">项目</th></tr></thead>"
+    '<table><caption>表一</caption><thead><tr><th scope="col">项目</th></tr></thead>'
     '<tbody><tr><td colspan="2">内容</td></tr></tbody></table>'
     '<figure class="image"><img src="/media/uploads/2024/05/0123456789abcdef0123456789abcdef.jpg" alt="会场" width="600" height="400">'
     "<figcaption>学习会现场</figcaption></figure>"
@@ -205,7 +205,9 @@ def test_rich_text_fields_are_sanitised_on_save():
         conclusion='<p onclick="alert(1)">结语</p>',
     )
     section = Section.objects.create(
-        article=article, heading="一、意义", body='<p>正文<img src="x" onerror="alert(1)"></p><iframe src="//evil"></iframe>'
+        article=article,
+        heading="一、意义",
+        body='<p>正文<img src="x" onerror="alert(1)"></p><iframe src="//evil"></iframe>',
     )
     stored = Article.objects.values("lead", "conclusion").get(pk=article.pk)
     assert stored == {"lead": "<p>导语</p>", "conclusion": "<p>结语</p>"}
@@ -219,7 +221,10 @@ def test_rich_text_is_sanitised_on_update_as_well():
     article = Article.objects.create(title="测试", lead="<p>好</p>")
     article.lead = '<p>好</p><a href="javascript:alert(1)">坏</a>'
     article.save(update_fields=["lead"])
-    assert Article.objects.values_list("lead", flat=True).get(pk=article.pk) == '<p>好</p><a rel="noopener noreferrer">坏</a>'
+    assert (
+        Article.objects.values_list("lead", flat=True).get(pk=article.pk)
+        == '<p>好</p><a rel="noopener noreferrer">坏</a>'
+    )
 
 
 def test_an_image_whose_source_was_refused_is_dropped_with_its_other_attributes():
@@ -259,4 +264,3 @@ def test_a_percent_encoded_climb_out_of_media_is_refused():
     # A browser resolves /media/%2e%2e/admin/x.png to /admin/x.png.
     assert "img" not in sanitize('<img src="/media/%2e%2e/admin/x.png" alt="x">')
     assert "img" not in sanitize('<img src="/media/..%5cadmin/x.png" alt="x">')
-

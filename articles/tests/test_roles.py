@@ -56,16 +56,31 @@ def test_migrate_creates_the_four_roles():
     assert set(Group.objects.filter(name__in=roles.ROLES).values_list("name", flat=True)) == set(roles.ROLES)
 
 
-@pytest.mark.parametrize(("role", "granted", "withheld"), [
-    (AUTHOR, ["add_article", "change_article", "submit_article"],
-     ["edit_any_article", "review_article", "publish_article", "view_recycle_bin"]),
-    (EDITOR, ["change_article", "edit_any_article", "submit_article", "change_topic"],
-     ["review_article", "publish_article", "restore_article"]),
-    (REVIEWER, ["view_article", "review_article"],
-     ["change_article", "add_article", "publish_article", "submit_article"]),
-    (ADMINISTRATOR, ["publish_article", "restore_article", "view_recycle_bin", "review_article", "change_user"],
-     []),
-])
+@pytest.mark.parametrize(
+    ("role", "granted", "withheld"),
+    [
+        (
+            AUTHOR,
+            ["add_article", "change_article", "submit_article"],
+            ["edit_any_article", "review_article", "publish_article", "view_recycle_bin"],
+        ),
+        (
+            EDITOR,
+            ["change_article", "edit_any_article", "submit_article", "change_topic"],
+            ["review_article", "publish_article", "restore_article"],
+        ),
+        (
+            REVIEWER,
+            ["view_article", "review_article"],
+            ["change_article", "add_article", "publish_article", "submit_article"],
+        ),
+        (
+            ADMINISTRATOR,
+            ["publish_article", "restore_article", "view_recycle_bin", "review_article", "change_user"],
+            [],
+        ),
+    ],
+)
 def test_each_role_has_its_permissions(role, granted, withheld):
     codenames = set(Group.objects.get(name=role).permissions.values_list("codename", flat=True))
     assert set(granted) <= codenames
@@ -162,19 +177,19 @@ def _manage_users(client, user):
 
 ACTIONS = {
     #                         撰稿人  编辑   审核人  管理员
-    _add:                     (True, True, False, True),
-    _edit_own_draft:          (True, True, False, True),
-    _edit_others_draft:       (False, True, False, True),
-    _submit_own:              (True, True, False, True),
-    _submit_others:           (False, True, False, True),
-    _approve:                 (False, False, True, True),
-    _reject:                  (False, False, True, True),
-    _publish:                 (False, False, False, True),
-    _delete_own_draft:        (True, True, False, True),
-    _delete_others:           (False, True, False, True),
-    _open_recycle_bin:        (False, False, False, True),
+    _add: (True, True, False, True),
+    _edit_own_draft: (True, True, False, True),
+    _edit_others_draft: (False, True, False, True),
+    _submit_own: (True, True, False, True),
+    _submit_others: (False, True, False, True),
+    _approve: (False, False, True, True),
+    _reject: (False, False, True, True),
+    _publish: (False, False, False, True),
+    _delete_own_draft: (True, True, False, True),
+    _delete_others: (False, True, False, True),
+    _open_recycle_bin: (False, False, False, True),
     _restore_from_recycle_bin: (False, False, False, True),
-    _manage_users:            (False, False, False, True),
+    _manage_users: (False, False, False, True),
 }
 CASES = [
     pytest.param(action, role, allowed, id=f"{action.__name__.strip('_')}-{role}")
@@ -260,7 +275,9 @@ FORGED_PUBLISHING = {"is_pinned": "on", "published_at_0": "2020-01-01", "publish
 def test_an_author_cannot_pin_or_backdate_their_own_draft(client):
     author = user_in(AUTHOR)
     article = make_draft(created_by=author)
-    response = logged_in(client, author).post(change_url(article), article_data(title="改过的标题", **FORGED_PUBLISHING))
+    response = logged_in(client, author).post(
+        change_url(article), article_data(title="改过的标题", **FORGED_PUBLISHING)
+    )
     assert response.status_code == 302  # saved, the forged fields ignored as read-only
     article.refresh_from_db()
     assert article.title == "改过的标题"
@@ -269,7 +286,9 @@ def test_an_author_cannot_pin_or_backdate_their_own_draft(client):
 
 def test_an_author_cannot_pin_or_backdate_a_new_essay(client):
     author = user_in(AUTHOR)
-    logged_in(client, author).post(reverse("admin:articles_article_add"), article_data(title="新写的文稿", **FORGED_PUBLISHING))
+    logged_in(client, author).post(
+        reverse("admin:articles_article_add"), article_data(title="新写的文稿", **FORGED_PUBLISHING)
+    )
     article = Article.objects.get(title="新写的文稿")
     assert (article.is_pinned, article.published_at) == (False, None)
 
@@ -279,7 +298,8 @@ def test_an_editor_cannot_move_the_publish_time_or_pin_a_published_essay(client)
     published_at = article.published_at
     later = {"published_at_0": "2099-01-01", "published_at_1": "08:00:00", "is_pinned": "on"}
     response = logged_in(client, user_in(EDITOR)).post(
-        change_url(article), article_data(title="已发布的文稿", status="published", **later),
+        change_url(article),
+        article_data(title="已发布的文稿", status="published", **later),
     )
     assert response.status_code == 302
     article.refresh_from_db()
@@ -304,7 +324,8 @@ def test_a_form_offering_a_publishing_field_to_an_author_still_cannot_change_it(
     author = user_in(AUTHOR)
     article = make_draft(created_by=author)
     form = modelform_factory(Article, fields=["title", "is_pinned", "published_at"])(
-        {"title": "新标题", "is_pinned": "on", "published_at": "2020-01-01 08:00"}, instance=article,
+        {"title": "新标题", "is_pinned": "on", "published_at": "2020-01-01 08:00"},
+        instance=article,
     )
     assert form.is_valid(), form.errors
     request = rf.post("/")
@@ -341,9 +362,14 @@ def test_an_essay_with_library_items_moves_to_the_recycle_bin(client, role):
 
 def test_an_administrator_moves_essays_with_library_items_to_the_recycle_bin_in_bulk(client):
     article = essay_with_library_items()
-    logged_in(client, user_in(ADMINISTRATOR)).post(reverse("admin:articles_article_changelist"), {
-        "action": "delete_selected", "_selected_action": [str(article.pk)], "post": "yes",
-    })
+    logged_in(client, user_in(ADMINISTRATOR)).post(
+        reverse("admin:articles_article_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [str(article.pk)],
+            "post": "yes",
+        },
+    )
     assert Article.all_objects.get(pk=article.pk).is_deleted
 
 

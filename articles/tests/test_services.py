@@ -111,51 +111,64 @@ def make_sections(article, rows):
 
 
 def stored(article):
-    return list(
-        Section.objects.filter(article=article).order_by("position").values_list("position", "heading", "kind")
-    )
+    return list(Section.objects.filter(article=article).order_by("position").values_list("position", "heading", "kind"))
 
 
 def test_normalize_sections_renumbers_in_current_order():
     article = Article.objects.create(title="文")
-    make_sections(article, [
-        (10, Level.SECTION, Kind.OTHER, "甲"),
-        (3, Level.SECTION, Kind.OTHER, "乙"),
-        (10, Level.SECTION, Kind.OTHER, "丙"),  # same position: the older row first
-        (99, Level.SECTION, Kind.OTHER, "丁"),
-    ])
+    make_sections(
+        article,
+        [
+            (10, Level.SECTION, Kind.OTHER, "甲"),
+            (3, Level.SECTION, Kind.OTHER, "乙"),
+            (10, Level.SECTION, Kind.OTHER, "丙"),  # same position: the older row first
+            (99, Level.SECTION, Kind.OTHER, "丁"),
+        ],
+    )
     normalize_sections(article)
     assert [(p, h) for p, h, _ in stored(article)] == [(0, "乙"), (1, "甲"), (2, "丙"), (3, "丁")]
 
 
 def test_normalize_sections_points_inherit_the_kind_of_their_section():
     article = Article.objects.create(title="文")
-    make_sections(article, [
-        (0, Level.POINT, Kind.SITUATION, "引子要点"),  # before any section: keeps its kind
-        (1, Level.SECTION, Kind.SIGNIFICANCE, "一、意义"),
-        (2, Level.POINT, Kind.OTHER, "(一)"),
-        (3, Level.POINT, Kind.PROBLEMS, "(二)"),
-        (4, Level.SECTION, Kind.PROBLEMS, "二、问题"),
-        (5, Level.POINT, Kind.OTHER, "(一)"),
-        (6, Level.SECTION, Kind.COUNTERMEASURES, "三、对策"),
-        (7, Level.POINT, Kind.COUNTERMEASURES, "(一)"),
-    ])
+    make_sections(
+        article,
+        [
+            (0, Level.POINT, Kind.SITUATION, "引子要点"),  # before any section: keeps its kind
+            (1, Level.SECTION, Kind.SIGNIFICANCE, "一、意义"),
+            (2, Level.POINT, Kind.OTHER, "(一)"),
+            (3, Level.POINT, Kind.PROBLEMS, "(二)"),
+            (4, Level.SECTION, Kind.PROBLEMS, "二、问题"),
+            (5, Level.POINT, Kind.OTHER, "(一)"),
+            (6, Level.SECTION, Kind.COUNTERMEASURES, "三、对策"),
+            (7, Level.POINT, Kind.COUNTERMEASURES, "(一)"),
+        ],
+    )
     sections = normalize_sections(article)
     assert [s.kind for s in sections] == [
-        Kind.SITUATION, Kind.SIGNIFICANCE, Kind.SIGNIFICANCE, Kind.SIGNIFICANCE,
-        Kind.PROBLEMS, Kind.PROBLEMS, Kind.COUNTERMEASURES, Kind.COUNTERMEASURES,
+        Kind.SITUATION,
+        Kind.SIGNIFICANCE,
+        Kind.SIGNIFICANCE,
+        Kind.SIGNIFICANCE,
+        Kind.PROBLEMS,
+        Kind.PROBLEMS,
+        Kind.COUNTERMEASURES,
+        Kind.COUNTERMEASURES,
     ]
     assert [kind for _, _, kind in stored(article)] == [s.kind for s in sections]
 
 
 def test_normalize_sections_writes_only_changed_rows_in_one_update(django_assert_num_queries):
     article = Article.objects.create(title="文")
-    make_sections(article, [
-        (0, Level.SECTION, Kind.PROBLEMS, "一、"),
-        (1, Level.POINT, Kind.PROBLEMS, "(一)"),
-        (5, Level.POINT, Kind.OTHER, "(二)"),
-        (6, Level.POINT, Kind.OTHER, "(三)"),
-    ])
+    make_sections(
+        article,
+        [
+            (0, Level.SECTION, Kind.PROBLEMS, "一、"),
+            (1, Level.POINT, Kind.PROBLEMS, "(一)"),
+            (5, Level.POINT, Kind.OTHER, "(二)"),
+            (6, Level.POINT, Kind.OTHER, "(三)"),
+        ],
+    )
     # One SELECT, one bulk UPDATE; then, as no batch of changes is open
     # (articles.events), the change is acted on at once: the page cache's
     # epoch advanced in the transaction (one UPDATE … RETURNING) and one
@@ -166,8 +179,10 @@ def test_normalize_sections_writes_only_changed_rows_in_one_update(django_assert
     with django_assert_num_queries(1):
         normalize_sections(article)  # already normal: nothing to write
     assert stored(article) == [
-        (0, "一、", Kind.PROBLEMS), (1, "(一)", Kind.PROBLEMS),
-        (2, "(二)", Kind.PROBLEMS), (3, "(三)", Kind.PROBLEMS),
+        (0, "一、", Kind.PROBLEMS),
+        (1, "(一)", Kind.PROBLEMS),
+        (2, "(二)", Kind.PROBLEMS),
+        (3, "(三)", Kind.PROBLEMS),
     ]
 
 

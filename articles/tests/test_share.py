@@ -9,11 +9,25 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_essay_page_shows_what_readers_of_party_sites_expect(client):
-    article = make_article(author="张三", author_org="海西州纪律检查委员会", source="某某县委组织部",
-                           responsible_editor="李四", view_count=7)
+    article = make_article(
+        author="张三",
+        author_org="海西州纪律检查委员会",
+        source="某某县委组织部",
+        responsible_editor="李四",
+        view_count=7,
+    )
     html = client.get(article.get_absolute_url()).content.decode()
-    for label in ("来源：某某县委组织部", "作者：张三", "作者单位：海西州纪律检查委员会", "责任编辑：李四",
-                  "发布时间：", "浏览次数：", "打印本页", "分享", "复制链接"):
+    for label in (
+        "来源：某某县委组织部",
+        "作者：张三",
+        "作者单位：海西州纪律检查委员会",
+        "责任编辑：李四",
+        "发布时间：",
+        "浏览次数：",
+        "打印本页",
+        "分享",
+        "复制链接",
+    ):
         assert label in html, label
     assert f'value="http://testserver{article.get_absolute_url()}"' in html
     assert reverse("articles:qr", args=[article.slug, "svg"]) in html

@@ -220,6 +220,9 @@ def test_behind_nginx_the_rate_limit_is_per_address(request_from, settings, monk
     settings.VIEW_COUNT_RATE_LIMIT = 3
     monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: 1_800_000_030.0))
     articles = [make_article() for _ in range(4)]
-    busy = [beacon_from(request_from, "127.0.0.8", article, agent=f"Mozilla/5.0 Bot/{n}") for n, article in enumerate(articles)]
+    busy = [
+        beacon_from(request_from, "127.0.0.8", article, agent=f"Mozilla/5.0 Bot/{n}")
+        for n, article in enumerate(articles)
+    ]
     assert busy == [204, 204, 204, 429]
     assert beacon_from(request_from, "127.0.0.9", articles[0]) == 204  # another reader is not held up

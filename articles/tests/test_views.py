@@ -36,7 +36,9 @@ SITE_SETTINGS = 1
 # The first page of a cache generation also reads when the next scheduled
 # essay is due (config/pagecache.py); later pages of the generation do not.
 PAGE_GENERATION = 1
-HOME_QUERIES = 8 + SITE_SETTINGS + PAGE_GENERATION  # nav topics; pinned + topics; latest + topics; topic blocks + topics; 热门
+HOME_QUERIES = (
+    8 + SITE_SETTINGS + PAGE_GENERATION
+)  # nav topics; pinned + topics; latest + topics; topic blocks + topics; 热门
 LIST_QUERIES = 7 + SITE_SETTINGS + PAGE_GENERATION  # nav; topic choices; years; units; count; page; topics of the page
 # A search (?q=) costs the same on SQLite: the ranking query also counts the
 # matches (nav; topic choices; years; units; ranking; page; topics of the
@@ -409,10 +411,20 @@ def test_essay_page_shows_every_part(client):
     assert response.status_code == 200
     html = html_of(response)
     for text in [
-        "当前基层党建工作存在的问题及对策建议", "以海西州为例", "作者：张三",
-        "作者单位：海西州纪律检查委员会", "来源：海西州纪委", "发布时间：", "责任编辑：李四",
-        "基层党建工作要坚持围绕经济抓党建", "基层党组织和广大党员干部",
-        "重要意义", "存在问题", "对策建议", "一、", "(二)",
+        "当前基层党建工作存在的问题及对策建议",
+        "以海西州为例",
+        "作者：张三",
+        "作者单位：海西州纪律检查委员会",
+        "来源：海西州纪委",
+        "发布时间：",
+        "责任编辑：李四",
+        "基层党建工作要坚持围绕经济抓党建",
+        "基层党组织和广大党员干部",
+        "重要意义",
+        "存在问题",
+        "对策建议",
+        "一、",
+        "(二)",
     ]:
         assert text in html, text
     assert html.count("<h1") == 1
@@ -446,15 +458,18 @@ def test_table_of_contents_links_every_section_and_point(client):
     for anchor in anchors:
         assert f'id="{anchor}"' in html
     assert '<nav class="toc" aria-label="目录">' in html
-    assert html.count("<h2 id=\"section-") == 4
-    assert html.count("<h3 id=\"section-") == 13
+    assert html.count('<h2 id="section-') == 4
+    assert html.count('<h3 id="section-') == 13
 
 
 @pytest.mark.django_db
 def test_essay_bodies_are_sanitised_html(client):
     article = make_article(lead='<p onclick="x()">导语<script>alert(1)</script><strong>要点</strong></p>')
-    make_section(article, "部分", body='<p>正文<img src="https://evil.example/x.png">'
-                 '<a href="javascript:alert(1)">链接</a><em>强调</em></p>')
+    make_section(
+        article,
+        "部分",
+        body='<p>正文<img src="https://evil.example/x.png"><a href="javascript:alert(1)">链接</a><em>强调</em></p>',
+    )
 
     html = html_of(client.get(article.get_absolute_url()))
 
@@ -467,8 +482,11 @@ def test_essay_bodies_are_sanitised_html(client):
 
 @pytest.mark.django_db
 def test_essay_cover_prefers_the_banner_rendition(client):
-    article = make_article(cover="covers/2024/01/original.jpg", cover_banner="covers/renditions/banner.jpg",
-                           cover_alt="党员志愿者在社区服务")
+    article = make_article(
+        cover="covers/2024/01/original.jpg",
+        cover_banner="covers/renditions/banner.jpg",
+        cover_alt="党员志愿者在社区服务",
+    )
     html = html_of(client.get(article.get_absolute_url()))
     assert 'src="/media/covers/renditions/banner.jpg" alt="党员志愿者在社区服务"' in html
     assert "original.jpg" not in html
@@ -589,15 +607,18 @@ def build_site(size):
     """A site with a few or many essays, sections and topics; returns the essay to read."""
     large = size == "large"
     columns = [make_topic(f"栏目{i}") for i in range(4 if large else 1)]
-    children = [make_topic(f"{column.name}的专题{j}", parent=column)
-                for column in columns for j in range(3 if large else 1)]
+    children = [
+        make_topic(f"{column.name}的专题{j}", parent=column) for column in columns for j in range(3 if large else 1)
+    ]
     articles = []
     for i in range(12 if large else 2):
-        articles.append(make_article(
-            topics=[columns[i % len(columns)], children[i % len(children)]],
-            is_pinned=i < (3 if large else 1),
-            author_org=f"单位{i % 4}",
-        ))
+        articles.append(
+            make_article(
+                topics=[columns[i % len(columns)], children[i % len(children)]],
+                is_pinned=i < (3 if large else 1),
+                author_org=f"单位{i % 4}",
+            )
+        )
     reading = articles[len(articles) // 2]
     if large:
         add_sections(reading, 5, 3)  # 20 sections and points
@@ -629,8 +650,12 @@ def test_list_runs_a_fixed_number_of_queries(client, django_assert_num_queries, 
 def test_filtered_list_runs_a_fixed_number_of_queries(client, django_assert_num_queries, size):
     reading = build_site(size)
     topic = reading.topics.filter(parent__isnull=True).get()
-    params = {"topic": topic.slug, "year": timezone.localtime(reading.published_at).year,
-              "org": reading.author_org, "q": "文稿"}
+    params = {
+        "topic": topic.slug,
+        "year": timezone.localtime(reading.published_at).year,
+        "org": reading.author_org,
+        "q": "文稿",
+    }
     index_everything()
     with django_assert_num_queries(SEARCH_QUERIES):
         response = client.get("/articles/", params)

@@ -167,9 +167,11 @@ def test_the_review_queue_lists_what_the_reviewer_may_act_on(author, reviewers):
 def test_waiting_for_me_is_a_changelist_filter(client, author, reviewers):
     waiting = in_review(created_by=author, title="等我审核的文稿")
     in_review(created_by=reviewers[0], title="我自己写的文稿")
-    page = logged_in(client, reviewers[0]).get(
-        reverse("admin:articles_article_changelist") + "?review=mine"
-    ).content.decode()
+    page = (
+        logged_in(client, reviewers[0])
+        .get(reverse("admin:articles_article_changelist") + "?review=mine")
+        .content.decode()
+    )
     assert waiting.title in page and "我自己写的文稿" not in page
     assert "待我审核" in page
 
@@ -206,14 +208,17 @@ def test_workflow_endpoints_refuse_get(client, author, action):
     assert logged_in(client, author).get(workflow_url(article, action)).status_code == 405
 
 
-@pytest.mark.parametrize(("path", "data", "status"), [
-    ("999999/workflow/approve/", {}, 404),
-    ("{pk}/workflow/destroy/", {}, 404),
-    ("{pk}/workflow/approve/", {"comment": "长" * 2001}, 400),
-    ("{pk}/workflow/approve/", {"comment": ["a", "b"], "confirm_political": "<script>"}, 302),
-    # Not an id: the admin's own catch-all answers (a redirect, never a 500).
-    ("abc/workflow/approve/", {}, 302),
-])
+@pytest.mark.parametrize(
+    ("path", "data", "status"),
+    [
+        ("999999/workflow/approve/", {}, 404),
+        ("{pk}/workflow/destroy/", {}, 404),
+        ("{pk}/workflow/approve/", {"comment": "长" * 2001}, 400),
+        ("{pk}/workflow/approve/", {"comment": ["a", "b"], "confirm_political": "<script>"}, 302),
+        # Not an id: the admin's own catch-all answers (a redirect, never a 500).
+        ("abc/workflow/approve/", {}, 302),
+    ],
+)
 def test_workflow_endpoints_answer_bad_input_without_a_500(client, author, reviewers, path, data, status):
     article = in_review(created_by=author)
     url = reverse("admin:articles_article_changelist") + path.format(pk=article.pk)
@@ -253,18 +258,24 @@ def test_review_states_cannot_be_picked_on_the_change_form(admin_client):
     assert article.status == S.DRAFT
 
 
-@pytest.mark.parametrize(("before", "after", "text_changed", "applies"), [
-    (None, S.DRAFT, True, False),
-    (None, S.PUBLISHED, True, True),
-    (S.DRAFT, S.PUBLISHED, False, True),
-    (S.ARCHIVED, S.PUBLISHED, False, True),
-    (S.PUBLISHED, S.PUBLISHED, True, True),
-    (S.PUBLISHED, S.PUBLISHED, False, False),
-    (S.PUBLISHED, S.DRAFT, True, False),
-    (S.IN_REVIEW, S.IN_REVIEW, True, False),
-])
+@pytest.mark.parametrize(
+    ("before", "after", "text_changed", "applies"),
+    [
+        (None, S.DRAFT, True, False),
+        (None, S.PUBLISHED, True, True),
+        (S.DRAFT, S.PUBLISHED, False, True),
+        (S.ARCHIVED, S.PUBLISHED, False, True),
+        (S.PUBLISHED, S.PUBLISHED, True, True),
+        (S.PUBLISHED, S.PUBLISHED, False, False),
+        (S.PUBLISHED, S.DRAFT, True, False),
+        (S.IN_REVIEW, S.IN_REVIEW, True, False),
+    ],
+)
 def test_the_political_confirmation_applies_to_publishing_and_to_changing_a_live_essays_text(
-    before, after, text_changed, applies,
+    before,
+    after,
+    text_changed,
+    applies,
 ):
     assert workflow.political_confirmation_applies(before, after, text_changed) is applies
 
@@ -275,7 +286,9 @@ def test_the_political_confirmation_applies_to_publishing_and_to_changing_a_live
 
 
 @time_machine.travel(NOW, tick=False)
-@pytest.mark.parametrize("published_at", [NOW - dt.timedelta(hours=1), NOW + dt.timedelta(days=1)], ids=["live", "scheduled"])
+@pytest.mark.parametrize(
+    "published_at", [NOW - dt.timedelta(hours=1), NOW + dt.timedelta(days=1)], ids=["live", "scheduled"]
+)
 def test_every_save_of_a_published_essay_is_in_its_transitions(client, published_at):
     article = make_article(title="已发布的文稿", published_at=published_at, lead="<p>原来的导语。</p>")
     editor = user_in(EDITOR)
@@ -292,9 +305,14 @@ def test_every_save_of_a_published_essay_is_in_its_transitions(client, published
 @time_machine.travel(NOW, tick=False)
 def test_a_confirmed_political_finding_is_in_the_transition_of_the_save(client):
     article = make_article(title="已发布的文稿", published_at=NOW - dt.timedelta(hours=1))
-    logged_in(client, user_in(EDITOR)).post(change_url(article), article_data(
-        title="已发布的文稿", lead="<p>深入贯彻落实科学开展观。</p>", confirm_political="on",
-    ))
+    logged_in(client, user_in(EDITOR)).post(
+        change_url(article),
+        article_data(
+            title="已发布的文稿",
+            lead="<p>深入贯彻落实科学开展观。</p>",
+            confirm_political="on",
+        ),
+    )
     step = article.transitions.get()
     assert step.action == A.EDIT_LIVE and "导语" in step.comment
     assert "仍有 1 处政治性问题，由修改人确认发布" in step.comment
@@ -318,11 +336,18 @@ def test_saves_of_drafts_are_not_transitions(client):
 
 def test_an_administrator_archiving_a_published_essay_while_changing_it_records_both(admin_client):
     article = make_article(title="已发布的文稿")
-    response = admin_client.post(change_url(article), article_data(
-        title="改过的标题", status="archived", published_at_0="2024-07-01", published_at_1="08:00:00",
-    ))
+    response = admin_client.post(
+        change_url(article),
+        article_data(
+            title="改过的标题",
+            status="archived",
+            published_at_0="2024-07-01",
+            published_at_1="08:00:00",
+        ),
+    )
     assert response.status_code == 302
     assert list(article.transitions.values_list("action", "from_status", "to_status")) == [
-        (A.EDIT_LIVE, S.PUBLISHED, S.PUBLISHED), (A.ARCHIVE, S.PUBLISHED, S.ARCHIVED),
+        (A.EDIT_LIVE, S.PUBLISHED, S.PUBLISHED),
+        (A.ARCHIVE, S.PUBLISHED, S.ARCHIVED),
     ]
     assert "发布时间" in article.transitions.first().comment

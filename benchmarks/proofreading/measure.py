@@ -40,9 +40,7 @@ except Exception as error:  # noqa: BLE001 - a report never crashes: say what is
 
 HERE = Path(__file__).resolve().parent
 GOLD_PATH = HERE / "sample_gold.json"
-SAMPLE_PATHS = (
-    ROOT.parent / "shared" / "corpus" / "000_732e1f7d4a6dfbca.txt",
-)
+SAMPLE_PATHS = (ROOT.parent / "shared" / "corpus" / "000_732e1f7d4a6dfbca.txt",)
 CLEAN_DIR = HERE / "clean"
 DEMO_DIR = ROOT / "articles" / "demo" / "essays"
 MARK = "‸"
@@ -110,7 +108,9 @@ def evaluate_sample() -> None:
     findings = proofread(text)
     shown = sample_path.relative_to(ROOT) if sample_path.is_relative_to(ROOT) else sample_path
     print(f"  sample: {shown}  ({len(text)} chars)")
-    print(f"  rules: {len(load_rules())}   findings: {len(findings)}   gold: {sum(not g.ambiguous for g in golds)} (+{sum(g.ambiguous for g in golds)} ambiguous, not to be flagged)")
+    print(
+        f"  rules: {len(load_rules())}   findings: {len(findings)}   gold: {sum(not g.ambiguous for g in golds)} (+{sum(g.ambiguous for g in golds)} ambiguous, not to be flagged)"
+    )
 
     matched_gold: dict[int, Finding] = {}
     exact_insertion: dict[int, bool] = {}
@@ -175,7 +175,9 @@ def evaluate_sample() -> None:
     if core:
         target = TARGETS["back_translation+political_term"]
         verdict = "OK" if core_found / len(core) >= target else "BELOW TARGET"
-        print(f"    {'back_translation+political_term':<34} {core_found}/{len(core)} = {core_found / len(core):.1%}  (target ≥ {target:.0%}: {verdict})")
+        print(
+            f"    {'back_translation+political_term':<34} {core_found}/{len(core)} = {core_found / len(core):.1%}  (target ≥ {target:.0%}: {verdict})"
+        )
 
     counts = Counter(finding_status.values())
     correct = counts["correct"]
@@ -186,7 +188,9 @@ def evaluate_sample() -> None:
     for fi, status in finding_status.items():
         if status in ("wrong", "false", "ambiguous"):
             f = findings[fi]
-            print(f"    {status.upper():<9} {f.rule:<30} {f.original!r}→{f.suggestion!r}  {context(text, f.start, f.end)}")
+            print(
+                f"    {status.upper():<9} {f.rule:<30} {f.original!r}→{f.suggestion!r}  {context(text, f.start, f.end)}"
+            )
 
     quotes = [gi for gi in by_category.get("punctuation", []) if golds[gi].is_insertion]
     if quotes:
@@ -197,7 +201,11 @@ def evaluate_sample() -> None:
         for gi in quotes:
             gold = golds[gi]
             finding = matched_gold.get(gi)
-            where = "missed" if finding is None else f"put at {finding.start} (gold {gold.start}, Δ={finding.start - gold.start:+d})"
+            where = (
+                "missed"
+                if finding is None
+                else f"put at {finding.start} (gold {gold.start}, Δ={finding.start - gold.start:+d})"
+            )
             print(f"    {where:<34} {gold.note}")
 
     report_parsed(text, golds)
@@ -226,14 +234,18 @@ def report_parsed(text: str, golds: list[Gold]) -> None:
     cleaned = "\n".join(part for part in parts if part)
     findings = proofread(cleaned)
     wanted = Counter(
-        (g.original, g.suggestion) for g in golds if not g.ambiguous and g.category in ("back_translation", "political_term")
+        (g.original, g.suggestion)
+        for g in golds
+        if not g.ambiguous and g.category in ("back_translation", "political_term")
     )
     got = Counter((f.original, f.suggestion) for f in findings if f.category in ("back_translation", "political_term"))
     matched = sum(min(n, got[key]) for key, n in wanted.items())
     extra = got - wanted
     print()
-    print(f"  on the parser's cleaned text ({len(cleaned)} chars): {len(findings)} findings; "
-          f"back_translation+political fixes matching gold by (original→suggestion): {matched}/{sum(wanted.values())}")
+    print(
+        f"  on the parser's cleaned text ({len(cleaned)} chars): {len(findings)} findings; "
+        f"back_translation+political fixes matching gold by (original→suggestion): {matched}/{sum(wanted.values())}"
+    )
     print("    by rule:", dict(Counter(f.rule.split(".")[0] if "." in f.rule else f.rule for f in findings)))
     if extra:
         print("    fixes not in gold:", dict(extra))
@@ -278,8 +290,10 @@ def report_false_findings(label: str, files: list[Path]) -> None:
             print(f"    FALSE {f.rule:<30} {f.original!r}→{f.suggestion!r}  {context(text, f.start, f.end)}")
     rate = total_false / total_chars * 10_000 if total_chars else 0.0
     verdict = "OK" if rate < 1 else "ABOVE TARGET"
-    print(f"  {len(files)} essays, {total_chars} chars, {total_false} false findings "
-          f"= {rate:.2f} per 10,000 chars (target < 1: {verdict})")
+    print(
+        f"  {len(files)} essays, {total_chars} chars, {total_false} false findings "
+        f"= {rate:.2f} per 10,000 chars (target < 1: {verdict})"
+    )
     if per_rule:
         print("  by rule:", dict(per_rule.most_common()))
 

@@ -8,22 +8,20 @@ def create_the_row(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PublicationEpoch',
+            name="PublicationEpoch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.BigIntegerField(default=0, verbose_name='变更次数')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("value", models.BigIntegerField(default=0, verbose_name="变更次数")),
             ],
             options={
-                'verbose_name': '公开页面变更计数',
-                'verbose_name_plural': '公开页面变更计数',
+                "verbose_name": "公开页面变更计数",
+                "verbose_name_plural": "公开页面变更计数",
             },
         ),
         migrations.RunPython(create_the_row, migrations.RunPython.noop),

@@ -46,9 +46,13 @@ class FakeRedis:
 @pytest.fixture
 def fake_redis():
     fake = FakeRedis()
-    with override_settings(CACHES=caches_from(URL, key_prefix="breaker-test")), \
-            mock.patch.object(RedisCacheClient, "get", lambda client, key, default: fake.get(client, key, default)), \
-            mock.patch.object(RedisCacheClient, "set", lambda client, key, value, timeout: fake.set(client, key, value, timeout)):
+    with (
+        override_settings(CACHES=caches_from(URL, key_prefix="breaker-test")),
+        mock.patch.object(RedisCacheClient, "get", lambda client, key, default: fake.get(client, key, default)),
+        mock.patch.object(
+            RedisCacheClient, "set", lambda client, key, value, timeout: fake.set(client, key, value, timeout)
+        ),
+    ):
         yield fake, caches["default"]
 
 

@@ -101,7 +101,11 @@ def run_check(**environment):
 
     env = {**os.environ, "DEBUG": "1", **environment}
     return subprocess.run(
-        [sys.executable, "manage.py", "check"], capture_output=True, text=True, env=env, timeout=120,
+        [sys.executable, "manage.py", "check"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
 
 

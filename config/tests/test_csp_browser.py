@@ -41,9 +41,11 @@ def browser_page():
                 context.add_init_script(page.violations_script)
                 page.on(
                     "console",
-                    lambda message: page.csp_messages.append(message.text)
-                    if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
-                    else None,
+                    lambda message: (
+                        page.csp_messages.append(message.text)
+                        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
+                        else None
+                    ),
                 )
                 page.errors = []
                 page.on("pageerror", lambda error: page.errors.append(str(error)))

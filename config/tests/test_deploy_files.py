@@ -31,7 +31,7 @@ def test_the_loopback_nginx_config_is_the_production_one(tmp_path):
     spec.loader.exec_module(local)
     site = local.site_config(app_port=1, port=2, prefix=tmp_path, static_root=tmp_path, media_root=tmp_path)
     production = (DEPLOY / "nginx" / "portal.conf").read_text()
-    location = production[production.index("    location / {\n        proxy_pass"):]
+    location = production[production.index("    location / {\n        proxy_pass") :]
     assert location.replace("unix:/run/portal/gunicorn.sock", "127.0.0.1:1") in site
 
 
@@ -49,7 +49,9 @@ def test_nginx_serves_stale_pages_only_within_the_bounds_the_app_sets():
 def test_compose_nginx_config_is_the_production_one_with_the_app_upstream():
     production = (DEPLOY / "nginx" / "portal.conf").read_text()
     compose = (DEPLOY / "nginx" / "compose.conf").read_text()
-    expected = production.replace("server unix:/run/portal/gunicorn.sock fail_timeout=0;", "server app:8000 fail_timeout=0;")
+    expected = production.replace(
+        "server unix:/run/portal/gunicorn.sock fail_timeout=0;", "server app:8000 fail_timeout=0;"
+    )
     expected = expected.replace("dangjian.example.gov.cn", "_")
     assert compose.endswith(expected)
 

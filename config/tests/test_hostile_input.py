@@ -277,7 +277,13 @@ def test_url_path_segments_survive_hostile_values(hostile_client, content):
             status = hostile_client.get(path).status_code
             if status >= 500:
                 failures.append((status, "GET", path[:120]))
-    for path in ("/" + "a/" * 500, "/%ED%A0%80/", "/%C0%AF/", "/..%2F..%2Fetc%2Fpasswd", "/static/..%2F..%2Fconfig%2Fsettings.py"):
+    for path in (
+        "/" + "a/" * 500,
+        "/%ED%A0%80/",
+        "/%C0%AF/",
+        "/..%2F..%2Fetc%2Fpasswd",
+        "/static/..%2F..%2Fconfig%2Fsettings.py",
+    ):
         status = hostile_client.get(path).status_code
         if status >= 500:
             failures.append((status, "GET", path[:120]))
@@ -314,7 +320,11 @@ def test_admin_login_form_survives_hostile_input(hostile_client, django_user_mod
     failures = []
     values = all_values()
     for index, value in enumerate(values):
-        for data in ({"username": value, "password": value}, {"username": "editor", "password": value}, {"username": value}):
+        for data in (
+            {"username": value, "password": value},
+            {"username": "editor", "password": value},
+            {"username": value},
+        ):
             # Spread over addresses so that the lockout (a 429, fine in
             # itself) does not hide what the form does with the value.
             address = f"10.0.{index // 250}.{index % 250 + 1}"
@@ -341,8 +351,7 @@ def test_admin_login_lockout_survives_hostile_usernames(hostile_client, settings
 
 def admin_changelists():
     return [
-        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-        for model in admin.site._registry
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist") for model in admin.site._registry
     ]
 
 

@@ -18,7 +18,9 @@ def editor(django_user_model):
 
 
 def log_in(client, password, username="editor"):
-    return client.post(reverse("admin:login"), {"username": username, "password": password, "next": reverse("admin:index")})
+    return client.post(
+        reverse("admin:login"), {"username": username, "password": password, "next": reverse("admin:index")}
+    )
 
 
 def fail(client, times, username="editor"):
@@ -89,7 +91,9 @@ def test_the_limit_is_a_setting(client, editor, settings):
 def test_scripts_get_the_lockout_as_json(client, editor, settings):
     fail(client, settings.AXES_FAILURE_LIMIT)
     response = client.post(
-        reverse("admin:login"), {"username": "editor", "password": PASSWORD}, headers={"x-requested-with": "XMLHttpRequest"}
+        reverse("admin:login"),
+        {"username": "editor", "password": PASSWORD},
+        headers={"x-requested-with": "XMLHttpRequest"},
     )
     assert response.status_code == 429
     assert response.json()["failure_limit"] == settings.AXES_FAILURE_LIMIT
@@ -141,7 +145,9 @@ class Browser:
         status, headers, body = request_from(source, "GET", reverse("admin:login"))
         assert status == 200
         self.cookie = next(
-            value.split(";", 1)[0] for name, value in headers.items() if name.lower() == "set-cookie" and value.startswith("csrftoken=")
+            value.split(";", 1)[0]
+            for name, value in headers.items()
+            if name.lower() == "set-cookie" and value.startswith("csrftoken=")
         )
         self.token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body.decode()).group(1)
 
@@ -149,7 +155,14 @@ class Browser:
         headers = {"Cookie": self.cookie, "Content-Type": "application/x-www-form-urlencoded"}
         if forwarded_for:
             headers["X-Forwarded-For"] = forwarded_for
-        body = urlencode({"csrfmiddlewaretoken": self.token, "username": username, "password": password, "next": reverse("admin:index")})
+        body = urlencode(
+            {
+                "csrfmiddlewaretoken": self.token,
+                "username": username,
+                "password": password,
+                "next": reverse("admin:index"),
+            }
+        )
         status, _, _ = self.request_from(self.source, "POST", reverse("admin:login"), headers=headers, body=body)
         return status
 

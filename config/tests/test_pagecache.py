@@ -35,8 +35,10 @@ def test_a_second_anonymous_visit_is_served_from_the_cache(client, django_assert
     for header in ("Content-Security-Policy", "X-Frame-Options", "Permissions-Policy", "Referrer-Policy"):
         assert second[header] == first[header]
     # Browsers revalidate; nginx keeps the page a second (and no longer stale).
-    assert second["Cache-Control"] == first["Cache-Control"] == (
-        "public, max-age=0, s-maxage=1, stale-while-revalidate=1, stale-if-error=30"
+    assert (
+        second["Cache-Control"]
+        == first["Cache-Control"]
+        == ("public, max-age=0, s-maxage=1, stale-while-revalidate=1, stale-if-error=30")
     )
     assert second["ETag"] == first["ETag"]
 
@@ -46,8 +48,12 @@ def test_every_public_page_is_cached(client, url_name):
     topic = make_topic("理论学习")
     make_article(topics=[topic])
     url = {
-        "home": "/", "list": "/articles/", "topic_index": "/topics/", "feed": "/feed/rss/",
-        "sitemap": "/sitemap.xml", "robots": "/robots.txt",
+        "home": "/",
+        "list": "/articles/",
+        "topic_index": "/topics/",
+        "feed": "/feed/rss/",
+        "sitemap": "/sitemap.xml",
+        "robots": "/robots.txt",
     }[url_name]
     assert client.get(url)["X-Page-Cache"] == "miss"
     assert client.get(url)["X-Page-Cache"] == "hit"
@@ -187,7 +193,10 @@ def test_if_modified_since_answers_304(client):
     article = make_article()
     last_modified = client.get(article.get_absolute_url())["Last-Modified"]
     assert client.get(article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
-    assert client.get(article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE="Mon, 01 Jan 2001 00:00:00 GMT").status_code == 200
+    assert (
+        client.get(article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE="Mon, 01 Jan 2001 00:00:00 GMT").status_code
+        == 200
+    )
 
 
 def test_head_is_served_without_a_body(client):
@@ -260,6 +269,7 @@ class BrokenCache:
     def __getattr__(self, name):
         def fail(*args, **kwargs):
             raise ConnectionError("cache is down")
+
         return fail
 
 
@@ -267,8 +277,16 @@ def test_a_broken_cache_still_serves_every_page(client):
     topic = make_topic("理论学习")
     article = make_article(topics=[topic], sections=2)
     with mock.patch("config.pagecache._cache", return_value=BrokenCache()):
-        for url in ("/", "/articles/", "/articles/?q=党建", article.get_absolute_url(), "/topics/",
-                    topic.get_absolute_url(), "/feed/rss/", "/sitemap.xml"):
+        for url in (
+            "/",
+            "/articles/",
+            "/articles/?q=党建",
+            article.get_absolute_url(),
+            "/topics/",
+            topic.get_absolute_url(),
+            "/feed/rss/",
+            "/sitemap.xml",
+        ):
             response = client.get(url)
             assert response.status_code == 200, url
             assert "X-Page-Cache" not in response
@@ -537,13 +555,13 @@ def test_the_number_of_stored_variants_of_a_page_is_bounded(client):
 
 # Each hostile form of a query and the canonical query the view reads it as.
 EQUIVALENT_QUERIES = [
-    ("q=党建&q=", ""),                           # duplicate, the last one empty
-    ("q=&q=党建", "q=党建"),                     # duplicate, the last one counts
-    ("page=2&page=1", ""),                       # duplicate page
-    ("page=02", "page=2"),                       # leading zero
-    ("page=٢", ""),                              # a digit Python's int() reads, the paginator should not
-    ("page=²", ""),                              # a digit isdigit() accepts, int() refuses
-    ("page=", ""),                               # empty
+    ("q=党建&q=", ""),  # duplicate, the last one empty
+    ("q=&q=党建", "q=党建"),  # duplicate, the last one counts
+    ("page=2&page=1", ""),  # duplicate page
+    ("page=02", "page=2"),  # leading zero
+    ("page=٢", ""),  # a digit Python's int() reads, the paginator should not
+    ("page=²", ""),  # a digit isdigit() accepts, int() refuses
+    ("page=", ""),  # empty
     ("utm_source=%22%3E%3Cb%3Ephish&q=党建", "q=党建"),  # undeclared, with markup
     ("q=党建&from=singlemessage&isappinstalled=0", "q=党建"),  # what WeChat appends
 ]
@@ -571,11 +589,14 @@ def test_a_hostile_query_gets_what_its_canonical_form_shows_and_changes_nothing_
     assert client.get(f"/articles/?{hostile}").content == alone[canonical]
 
 
-@pytest.mark.parametrize("first, second", [
-    ("q=a%26page%3D2", "q=a&page=2"),   # an encoded separator is not a separator
-    ("q=a%3Db", "q=a=b"),               # neither is an encoded equals sign... but both mean q="a=b"
-    ("topic=x%26year%3D2024", "topic=x&year=2024"),
-])
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("q=a%26page%3D2", "q=a&page=2"),  # an encoded separator is not a separator
+        ("q=a%3Db", "q=a=b"),  # neither is an encoded equals sign... but both mean q="a=b"
+        ("topic=x%26year%3D2024", "topic=x&year=2024"),
+    ],
+)
 def test_encoded_separators_never_share_a_key_with_real_ones(first, second):
     from django.test import RequestFactory as Factory
 

@@ -80,13 +80,20 @@ def site():
     from articles.tests.factories import make_article, make_topic
     from siteinfo.models import SiteSettings
 
-    SiteSettings.objects.create(organizer="中共某某县委组织部", icp_number="青ICP备00000000号-1",
-                                site_id_code="6300000001")
+    SiteSettings.objects.create(
+        organizer="中共某某县委组织部", icp_number="青ICP备00000000号-1", site_id_code="6300000001"
+    )
     column = make_topic("理论学习")
     child = make_topic("党史学习教育", parent=column)
     article = make_article(
-        "当前基层党建工作存在的问题及对策建议", topics=[column, child], sections=3, points=3,
-        author="张三", source="某某县委组织部", responsible_editor="李四", view_count=30,
+        "当前基层党建工作存在的问题及对策建议",
+        topics=[column, child],
+        sections=3,
+        points=3,
+        author="张三",
+        source="某某县委组织部",
+        responsible_editor="李四",
+        view_count=30,
         lead="<p>" + "基层党建工作要坚持围绕经济抓党建、抓好党建促发展的工作思路。" * 8 + "</p>",
     )
     for section in article.sections.all():
@@ -102,7 +109,8 @@ def axe_violations(page):
     result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["target"][0] for n in v["nodes"][:3])
-        for v in result if v["impact"] in ("serious", "critical")
+        for v in result
+        if v["impact"] in ("serious", "critical")
     ]
 
 
@@ -125,7 +133,9 @@ def test_axe_finds_no_serious_violations(live_server, browser, site, scheme):
         assert page.goto(live_server.url + url).status == 200, url
         found[name] = axe_violations(page)
     # 长辈模式 with large type on the essay page as well.
-    page.evaluate("() => { localStorage.setItem('reader.elder', '1'); localStorage.setItem('reader.fontSize', 'large'); }")
+    page.evaluate(
+        "() => { localStorage.setItem('reader.elder', '1'); localStorage.setItem('reader.fontSize', 'large'); }"
+    )
     page.goto(live_server.url + site["article"].get_absolute_url())
     found["文稿(长辈模式)"] = axe_violations(page)
     assert {name: v for name, v in found.items() if v} == {}
@@ -180,6 +190,7 @@ def test_reader_flow(live_server, browser, site):
     # 字号 大: larger essay text, remembered on the next page before it is drawn.
     def size():
         return page.locator(".essay__body .rich").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+
     before = size()
     page.get_by_role("button", name="大", exact=True).click()
     assert page.get_by_role("button", name="大", exact=True).get_attribute("aria-pressed") == "true"
@@ -214,7 +225,9 @@ def test_reader_flow(live_server, browser, site):
     page.locator(".share__summary").click()
     assert page.locator("#share-url").input_value().endswith(article.get_absolute_url())
     # The QR code loads lazily once the panel is open: wait for it, then check it is a real picture.
-    page.wait_for_function("() => { const img = document.querySelector('.share__qr img'); return img.complete && img.naturalWidth > 0; }")
+    page.wait_for_function(
+        "() => { const img = document.querySelector('.share__qr img'); return img.complete && img.naturalWidth > 0; }"
+    )
     assert page.locator(".share__qr img").evaluate("img => img.naturalWidth") > 50
     page.emulate_media(media="print")
     assert page.locator(".site-nav").is_hidden()
@@ -271,10 +284,12 @@ def test_editor_flow(live_server, browser):
     page.keyboard.type("这是导语。")
 
     add_row = page.locator(".add-row a")
-    for n, (level, heading, body) in enumerate([
-        ("1", "一、加强组织建设", "组织建设是基础。"),
-        ("2", "(一)健全组织体系", "把支部建在网格上。"),
-    ]):
+    for n, (level, heading, body) in enumerate(
+        [
+            ("1", "一、加强组织建设", "组织建设是基础。"),
+            ("2", "(一)健全组织体系", "把支部建在网格上。"),
+        ]
+    ):
         add_row.click()
         page.locator(f"#id_sections-{n}-level").select_option(level)
         page.locator(f"#id_sections-{n}-heading").fill(heading)

@@ -11,9 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _run(*args):
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
 def test_makemigrations_check_runs_without_debug_or_key():

@@ -73,14 +73,19 @@ def test_a_withdrawn_essay_is_not_served_while_another_request_renders_the_page(
 
 @pytest.mark.parametrize("withdraw", list(WITHDRAWALS.values()), ids=list(WITHDRAWALS))
 @override_settings(PAGE_CACHE_VERIFY_SECONDS=0)
-def test_a_withdrawal_the_cache_did_not_hear_of_is_still_effective(client, withdraw, django_capture_on_commit_callbacks):
+def test_a_withdrawal_the_cache_did_not_hear_of_is_still_effective(
+    client, withdraw, django_capture_on_commit_callbacks
+):
     """The invalidation is lost (a cache that drops writes without a word): the
     database's epoch says the site changed, and cached pages are no longer trusted."""
     article, urls = _site()
     for url in urls:
         client.get(url)
         assert client.get(url)["X-Page-Cache"] == "hit", url
-    with mock.patch.object(cache, "set", lambda *a, **k: None), mock.patch.object(cache, "delete", lambda *a, **k: None):
+    with (
+        mock.patch.object(cache, "set", lambda *a, **k: None),
+        mock.patch.object(cache, "delete", lambda *a, **k: None),
+    ):
         with django_capture_on_commit_callbacks(execute=True):
             withdraw(article, None)
     for url in urls:
@@ -104,10 +109,12 @@ def test_a_withdrawal_during_a_redis_blip_is_still_effective(client, redis_cache
     def refuse(self, *args, **kwargs):
         raise redis.exceptions.ConnectionError("blip")
 
-    with mock.patch.object(client_class.__mro__[1], "set", refuse), \
-            mock.patch.object(client_class.__mro__[1], "delete", refuse), \
-            mock.patch.object(client_class.__mro__[1], "set_many", refuse), \
-            django_capture_on_commit_callbacks(execute=True):
+    with (
+        mock.patch.object(client_class.__mro__[1], "set", refuse),
+        mock.patch.object(client_class.__mro__[1], "delete", refuse),
+        mock.patch.object(client_class.__mro__[1], "set_many", refuse),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         workflow.unpublish(article, None)
     for url in urls:
         assert not _shows(article, client.get(url).content.decode()), url
@@ -129,9 +136,11 @@ def test_an_editor_is_told_when_a_withdrawal_could_not_be_confirmed_by_the_cache
     def refuse(self, *args, **kwargs):
         raise redis.exceptions.ConnectionError("blip")
 
-    with mock.patch.object(client_class.__mro__[1], "set", refuse), \
-            mock.patch.object(client_class.__mro__[1], "delete", refuse), \
-            mock.patch.object(client_class.__mro__[1], "set_many", refuse):
+    with (
+        mock.patch.object(client_class.__mro__[1], "set", refuse),
+        mock.patch.object(client_class.__mro__[1], "delete", refuse),
+        mock.patch.object(client_class.__mro__[1], "set_many", refuse),
+    ):
         response = client.post(
             "/admin/articles/article/",
             {"action": "unpublish_selected", "_selected_action": [article.pk]},

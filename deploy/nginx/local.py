@@ -38,7 +38,14 @@ def site_config(*, app_port: int, port: int, prefix: Path, static_root: Path, me
     """portal.conf with its host-specific lines replaced: plain HTTP on ``port``,
     the app on ``app_port``, the cache and temporary files under ``prefix``."""
     text = PORTAL_CONF.read_text()
-    for needle in (_SOCKET, _CACHE_DIR, "listen 443 ssl http2;", "listen 80;", "/srv/portal/static/", "/srv/portal/media/"):
+    for needle in (
+        _SOCKET,
+        _CACHE_DIR,
+        "listen 443 ssl http2;",
+        "listen 80;",
+        "/srv/portal/static/",
+        "/srv/portal/media/",
+    ):
         if needle not in text:
             raise ValueError(f"deploy/nginx/portal.conf no longer contains {needle!r}: update deploy/nginx/local.py")
     text = text.replace(_SOCKET, f"server 127.0.0.1:{app_port} fail_timeout=0;")
@@ -53,15 +60,26 @@ def site_config(*, app_port: int, port: int, prefix: Path, static_root: Path, me
     return text
 
 
-def write(prefix: Path, *, app_port: int, port: int, static_root: Path | None = None,
-          media_root: Path | None = None, extra_http: str = "", workers: str = "1") -> Path:
+def write(
+    prefix: Path,
+    *,
+    app_port: int,
+    port: int,
+    static_root: Path | None = None,
+    media_root: Path | None = None,
+    extra_http: str = "",
+    workers: str = "1",
+) -> Path:
     """Write ``prefix/nginx.conf`` (and the site file it includes); returns its path."""
     prefix = Path(prefix)
     for name in ("cache", "logs", "static", "media"):
         (prefix / name).mkdir(parents=True, exist_ok=True)
     site = site_config(
-        app_port=app_port, port=port, prefix=prefix,
-        static_root=static_root or prefix / "static", media_root=media_root or prefix / "media",
+        app_port=app_port,
+        port=port,
+        prefix=prefix,
+        static_root=static_root or prefix / "static",
+        media_root=media_root or prefix / "media",
     )
     (prefix / "portal.conf").write_text(site)
     # Started by root, nginx's workers would run as an unprivileged user that

@@ -5,83 +5,185 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('articles', '0022_search_impact'),
+        ("articles", "0022_search_impact"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LibraryItem',
+            name="LibraryItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('problems', '存在问题'), ('causes', '原因分析'), ('countermeasures', '对策建议')], db_index=True, max_length=20, verbose_name='类型')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='顺序')),
-                ('ordinal', models.PositiveSmallIntegerField(default=0, help_text='0 为整个要点；1、2…为“一是、二是…”。', verbose_name='要点内序号')),
-                ('heading', models.CharField(max_length=300, verbose_name='标题')),
-                ('text', models.TextField(blank=True, verbose_name='内容')),
-                ('locked_by_editor', models.BooleanField(default=False, help_text='编辑移动过的条目：重新归类时留在所指定的主题中。', verbose_name='编辑指定主题')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='library_items', to='articles.article', verbose_name='文稿')),
-                ('section', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='library_items', to='articles.section', verbose_name='要点')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("problems", "存在问题"), ("causes", "原因分析"), ("countermeasures", "对策建议")],
+                        db_index=True,
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="顺序")),
+                (
+                    "ordinal",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="0 为整个要点；1、2…为“一是、二是…”。", verbose_name="要点内序号"
+                    ),
+                ),
+                ("heading", models.CharField(max_length=300, verbose_name="标题")),
+                ("text", models.TextField(blank=True, verbose_name="内容")),
+                (
+                    "locked_by_editor",
+                    models.BooleanField(
+                        default=False,
+                        help_text="编辑移动过的条目：重新归类时留在所指定的主题中。",
+                        verbose_name="编辑指定主题",
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="library_items",
+                        to="articles.article",
+                        verbose_name="文稿",
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="library_items",
+                        to="articles.section",
+                        verbose_name="要点",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '条目',
-                'verbose_name_plural': '条目',
-                'ordering': ['article', 'position', 'ordinal'],
+                "verbose_name": "条目",
+                "verbose_name_plural": "条目",
+                "ordering": ["article", "position", "ordinal"],
             },
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('library', models.CharField(choices=[('problems', '问题库'), ('countermeasures', '对策库')], db_index=True, max_length=20, verbose_name='所属库')),
-                ('auto_label', models.CharField(blank=True, editable=False, max_length=200, verbose_name='自动名称')),
-                ('top_words', models.CharField(blank=True, editable=False, max_length=200, verbose_name='关键词')),
-                ('custom_label', models.CharField(blank=True, help_text='填写后代替自动名称显示；重新归类时保留。', max_length=200, verbose_name='编辑命名')),
-                ('pinned', models.BooleanField(default=False, help_text='编辑改名、合并或拆分过的主题：重新归类时保留其条目，不与其他主题合并。', verbose_name='由编辑维护')),
-                ('item_count', models.PositiveIntegerField(db_index=True, default=0, verbose_name='条目数')),
-                ('essay_count', models.PositiveIntegerField(default=0, verbose_name='文稿数')),
-                ('unit_count', models.PositiveIntegerField(default=0, verbose_name='单位数')),
-                ('latest_at', models.DateTimeField(blank=True, null=True, verbose_name='最近提出')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('central_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='library.libraryitem', verbose_name='代表条目')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "library",
+                    models.CharField(
+                        choices=[("problems", "问题库"), ("countermeasures", "对策库")],
+                        db_index=True,
+                        max_length=20,
+                        verbose_name="所属库",
+                    ),
+                ),
+                ("auto_label", models.CharField(blank=True, editable=False, max_length=200, verbose_name="自动名称")),
+                ("top_words", models.CharField(blank=True, editable=False, max_length=200, verbose_name="关键词")),
+                (
+                    "custom_label",
+                    models.CharField(
+                        blank=True,
+                        help_text="填写后代替自动名称显示；重新归类时保留。",
+                        max_length=200,
+                        verbose_name="编辑命名",
+                    ),
+                ),
+                (
+                    "pinned",
+                    models.BooleanField(
+                        default=False,
+                        help_text="编辑改名、合并或拆分过的主题：重新归类时保留其条目，不与其他主题合并。",
+                        verbose_name="由编辑维护",
+                    ),
+                ),
+                ("item_count", models.PositiveIntegerField(db_index=True, default=0, verbose_name="条目数")),
+                ("essay_count", models.PositiveIntegerField(default=0, verbose_name="文稿数")),
+                ("unit_count", models.PositiveIntegerField(default=0, verbose_name="单位数")),
+                ("latest_at", models.DateTimeField(blank=True, null=True, verbose_name="最近提出")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "central_item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="library.libraryitem",
+                        verbose_name="代表条目",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '主题',
-                'verbose_name_plural': '主题',
-                'ordering': ['-item_count', 'id'],
+                "verbose_name": "主题",
+                "verbose_name_plural": "主题",
+                "ordering": ["-item_count", "id"],
             },
         ),
         migrations.AddField(
-            model_name='libraryitem',
-            name='theme',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='items', to='library.theme', verbose_name='主题'),
+            model_name="libraryitem",
+            name="theme",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="items",
+                to="library.theme",
+                verbose_name="主题",
+            ),
         ),
         migrations.CreateModel(
-            name='CountermeasureLink',
+            name="CountermeasureLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField(default=0.0, verbose_name='相似度')),
-                ('status', models.CharField(choices=[('suggested', '系统建议'), ('confirmed', '编辑确认'), ('rejected', '编辑否决')], db_index=True, default='suggested', max_length=20, verbose_name='状态')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('countermeasure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answered', to='library.libraryitem', verbose_name='对策')),
-                ('problem', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='library.libraryitem', verbose_name='问题')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("score", models.FloatField(default=0.0, verbose_name="相似度")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("suggested", "系统建议"), ("confirmed", "编辑确认"), ("rejected", "编辑否决")],
+                        db_index=True,
+                        default="suggested",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "countermeasure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answered",
+                        to="library.libraryitem",
+                        verbose_name="对策",
+                    ),
+                ),
+                (
+                    "problem",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="library.libraryitem",
+                        verbose_name="问题",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '问题与对策关联',
-                'verbose_name_plural': '问题与对策关联',
-                'ordering': ['-score', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('problem', 'countermeasure'), name='library_link_unique')],
+                "verbose_name": "问题与对策关联",
+                "verbose_name_plural": "问题与对策关联",
+                "ordering": ["-score", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("problem", "countermeasure"), name="library_link_unique")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='theme',
-            index=models.Index(fields=['library', '-essay_count'], name='theme_library_count_idx'),
+            model_name="theme",
+            index=models.Index(fields=["library", "-essay_count"], name="theme_library_count_idx"),
         ),
         migrations.AddConstraint(
-            model_name='libraryitem',
-            constraint=models.UniqueConstraint(fields=('section', 'ordinal'), name='library_item_section_ordinal'),
+            model_name="libraryitem",
+            constraint=models.UniqueConstraint(fields=("section", "ordinal"), name="library_item_section_ordinal"),
         ),
     ]

@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0022_search_impact'),
-        ('library', '0001_initial'),
+        ("articles", "0022_search_impact"),
+        ("library", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='libraryitem',
-            name='kind',
-            field=models.CharField(choices=[('problems', '存在问题'), ('causes', '原因分析'), ('countermeasures', '对策建议')], max_length=20, verbose_name='类型'),
+            model_name="libraryitem",
+            name="kind",
+            field=models.CharField(
+                choices=[("problems", "存在问题"), ("causes", "原因分析"), ("countermeasures", "对策建议")],
+                max_length=20,
+                verbose_name="类型",
+            ),
         ),
         migrations.AddIndex(
-            model_name='libraryitem',
-            index=models.Index(fields=['article', 'kind'], name='library_item_article_kind_idx'),
+            model_name="libraryitem",
+            index=models.Index(fields=["article", "kind"], name="library_item_article_kind_idx"),
         ),
     ]

@@ -4,22 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('library', '0002_item_article_kind_index'),
+        ("library", "0002_item_article_kind_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RegroupState',
+            name="RegroupState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='开始时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="开始时间")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="完成时间")),
             ],
             options={
-                'verbose_name': '问题库归类状态',
-                'verbose_name_plural': '问题库归类状态',
+                "verbose_name": "问题库归类状态",
+                "verbose_name_plural": "问题库归类状态",
             },
         ),
     ]

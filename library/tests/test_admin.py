@@ -32,10 +32,16 @@ def test_rename_in_the_change_form_survives_regrouping(admin_client):
     theme = theme_of(ATTITUDE[0])
     url = reverse("admin:library_theme_change", args=[theme.pk])
     assert admin_client.get(url).status_code == 200
-    response = admin_client.post(url, {
-        "custom_label": "对党建工作重要性认识不足",
-        "items-TOTAL_FORMS": "0", "items-INITIAL_FORMS": "0", "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "1000",
-    })
+    response = admin_client.post(
+        url,
+        {
+            "custom_label": "对党建工作重要性认识不足",
+            "items-TOTAL_FORMS": "0",
+            "items-INITIAL_FORMS": "0",
+            "items-MIN_NUM_FORMS": "0",
+            "items-MAX_NUM_FORMS": "1000",
+        },
+    )
     assert response.status_code == 302
     regroup()
     theme = theme_of(ATTITUDE[0])
@@ -44,27 +50,42 @@ def test_rename_in_the_change_form_survives_regrouping(admin_client):
 
 def test_merge_action(admin_client):
     themes = [theme_of(ATTITUDE[0]), theme_of(ORGANIZATION[0])]
-    response = admin_client.post(reverse("admin:library_theme_changelist"), {
-        "action": "merge_selected", "_selected_action": [t.pk for t in themes],
-    }, follow=True)
+    response = admin_client.post(
+        reverse("admin:library_theme_changelist"),
+        {
+            "action": "merge_selected",
+            "_selected_action": [t.pk for t in themes],
+        },
+        follow=True,
+    )
     assert "已合并为主题" in response.content.decode()
     assert theme_of(ATTITUDE[0]).pk == theme_of(ORGANIZATION[0]).pk
 
 
 def test_merging_across_libraries_is_refused_with_a_message(admin_client):
     themes = [theme_of(ATTITUDE[0]), theme_of(STUDY[0])]
-    response = admin_client.post(reverse("admin:library_theme_changelist"), {
-        "action": "merge_selected", "_selected_action": [t.pk for t in themes],
-    }, follow=True)
+    response = admin_client.post(
+        reverse("admin:library_theme_changelist"),
+        {
+            "action": "merge_selected",
+            "_selected_action": [t.pk for t in themes],
+        },
+        follow=True,
+    )
     assert "不能相互合并" in response.content.decode()
     assert Theme.objects.filter(pk__in=[t.pk for t in themes]).count() == 2
 
 
 def test_split_action(admin_client):
     item = LibraryItem.objects.get(heading=ATTITUDE[2])
-    response = admin_client.post(reverse("admin:library_libraryitem_changelist"), {
-        "action": "split_selected", "_selected_action": [item.pk],
-    }, follow=True)
+    response = admin_client.post(
+        reverse("admin:library_libraryitem_changelist"),
+        {
+            "action": "split_selected",
+            "_selected_action": [item.pk],
+        },
+        follow=True,
+    )
     assert "已拆分出新主题" in response.content.decode()
     new = theme_of(ATTITUDE[2])
     assert new.pinned and new.pk != theme_of(ATTITUDE[0]).pk
@@ -105,8 +126,13 @@ def test_confirm_and_reject_links(admin_client):
 def test_an_editor_link_must_be_within_one_essay(admin_client):
     problem = LibraryItem.objects.filter(kind="problems").first()
     other = LibraryItem.objects.filter(kind="countermeasures").exclude(article=problem.article).first()
-    response = admin_client.post(reverse("admin:library_countermeasurelink_add"), {
-        "problem": problem.pk, "countermeasure": other.pk, "status": "confirmed",
-    })
+    response = admin_client.post(
+        reverse("admin:library_countermeasurelink_add"),
+        {
+            "problem": problem.pk,
+            "countermeasure": other.pk,
+            "status": "confirmed",
+        },
+    )
     assert response.status_code == 200
     assert "同一篇文稿" in response.content.decode()

@@ -24,7 +24,7 @@ def content(response):
 def _data(settings, no_task_worker):
     settings.LIBRARY_EXPORT_RATE_LIMIT = 1000
     make_essay(problems=ATTITUDE[:2], author_org="海西州委组织部", title="关于基层党建的调研报告")
-    make_essay(problems=[ORGANIZATION[0], "=HYPERLINK(\"http://evil\")+组织生活流于形式"], author_org="西宁市委")
+    make_essay(problems=[ORGANIZATION[0], '=HYPERLINK("http://evil")+组织生活流于形式'], author_org="西宁市委")
     regroup()
 
 
@@ -76,14 +76,18 @@ def test_no_formula_reaches_the_files(client):
 
 
 def test_export_follows_the_filters_and_the_theme(client):
-    rows = list(csv.reader(io.StringIO(
-        content(client.get("/library/problems/export.csv", {"org": "西宁市委"})).decode("utf-8-sig")
-    )))
+    rows = list(
+        csv.reader(
+            io.StringIO(content(client.get("/library/problems/export.csv", {"org": "西宁市委"})).decode("utf-8-sig"))
+        )
+    )
     assert {row[4] for row in rows[1:]} == {"西宁市委"}
     theme = LibraryItem.objects.get(heading=ATTITUDE[0]).theme
-    rows = list(csv.reader(io.StringIO(
-        content(client.get("/library/problems/export.csv", {"theme": theme.pk})).decode("utf-8-sig")
-    )))
+    rows = list(
+        csv.reader(
+            io.StringIO(content(client.get("/library/problems/export.csv", {"theme": theme.pk})).decode("utf-8-sig"))
+        )
+    )
     assert {row[0] for row in rows[1:]} == {theme.label}
 
 

@@ -90,10 +90,19 @@ def test_stale_temporary_files_are_cleaned_up(client, settings):
     assert not stale.exists()
 
 
-@pytest.mark.parametrize("query", [
-    {"year": "abc"}, {"org": "不存在的单位"}, {"theme": "999999"}, {"theme": "1e9"},
-    {"theme": "99999999999999999999999"}, {"topic": "../../etc/passwd"}, {"sort": "\x00"},
-], ids=["year", "org", "unknown-theme", "float-theme", "huge-theme", "topic", "sort"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"year": "abc"},
+        {"org": "不存在的单位"},
+        {"theme": "999999"},
+        {"theme": "1e9"},
+        {"theme": "99999999999999999999999"},
+        {"topic": "../../etc/passwd"},
+        {"sort": "\x00"},
+    ],
+    ids=["year", "org", "unknown-theme", "float-theme", "huge-theme", "topic", "sort"],
+)
 def test_invalid_filters_are_refused_in_chinese_and_make_no_file(client, settings, query):
     response = client.get(CSV, query)
     assert response.status_code == 400

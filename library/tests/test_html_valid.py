@@ -13,7 +13,9 @@ from library.tests.factories import ATTITUDE, ORGANIZATION, STUDY, make_essay
 def test_library_pages_are_valid_html(client, vnu, tmp_path, no_task_worker):  # noqa: F811
     column = make_topic("组织建设")
     for i in range(3):
-        make_essay(problems=[ATTITUDE[i], ORGANIZATION[i]], countermeasures=STUDY, topics=[column], author_org=f"第{i}党委")
+        make_essay(
+            problems=[ATTITUDE[i], ORGANIZATION[i]], countermeasures=STUDY, topics=[column], author_org=f"第{i}党委"
+        )
     regroup()
     problem = LibraryItem.objects.filter(heading=ATTITUDE[0]).first().theme
     countermeasure = LibraryItem.objects.filter(heading=STUDY[0]).first().theme

@@ -101,8 +101,11 @@ def everything_public(client):
 def leaks(sources):
     """The sources in which anything of the hidden essay shows."""
     needles = [*HIDDEN_PROBLEMS, *HIDDEN_COUNTERMEASURES, HIDDEN_WORD, HIDDEN_UNIT]
-    return {name: [needle for needle in needles if needle in text] for name, text in sources.items()
-            if any(needle in text for needle in needles)}
+    return {
+        name: [needle for needle in needles if needle in text]
+        for name, text in sources.items()
+        if any(needle in text for needle in needles)
+    }
 
 
 def test_a_scheduled_essay_leaves_no_trace_in_the_library(client):

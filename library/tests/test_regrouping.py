@@ -150,9 +150,7 @@ def test_services_refuse_what_cannot_be_done():
 
 def test_links_are_suggested_within_an_essay_and_decisions_survive():
     [essay, *_] = corpus()
-    link = CountermeasureLink.objects.get(
-        countermeasure__article=essay, countermeasure__heading=STUDY[1]
-    )
+    link = CountermeasureLink.objects.get(countermeasure__article=essay, countermeasure__heading=STUDY[1])
     assert link.problem.heading == ORGANIZATION[0]
     assert link.status == CountermeasureLink.Status.SUGGESTED
     assert all(link.problem.article_id == link.countermeasure.article_id for link in CountermeasureLink.objects.all())

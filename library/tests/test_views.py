@@ -31,8 +31,10 @@ def library():
     column = make_topic("组织建设")
     essays = [
         make_essay(
-            problems=[ATTITUDE[i], ORGANIZATION[i]], countermeasures=STUDY,
-            author_org=f"第{i}党委", topics=[column] if i < 2 else [],
+            problems=[ATTITUDE[i], ORGANIZATION[i]],
+            countermeasures=STUDY,
+            author_org=f"第{i}党委",
+            topics=[column] if i < 2 else [],
         )
         for i in range(3)
     ]
@@ -181,7 +183,9 @@ def test_essay_without_problems_section(client):
     make_essay(countermeasures=STUDY)
     regroup()
     assert "暂无内容" in html(client.get(PROBLEMS))
-    assert STUDY[0] in html(client.get(COUNTERMEASURES)) or theme_of(STUDY[0]).label in html(client.get(COUNTERMEASURES))
+    assert STUDY[0] in html(client.get(COUNTERMEASURES)) or theme_of(STUDY[0]).label in html(
+        client.get(COUNTERMEASURES)
+    )
 
 
 def test_only_published_essays_appear(client, library):
@@ -211,11 +215,19 @@ def test_a_theme_of_the_other_library_is_404(client, library):
     assert client.get(f"{COUNTERMEASURES}{theme.pk}/").status_code == 404
 
 
-@pytest.mark.parametrize("path", [
-    "/library/problems/99999999999999999999999/", "/library/problems/0/", "/library/items/1-0/",
-    "/library/items/99999999999999999999999-0/", "/library/items/..%2F..%2Fetc%2Fpasswd/",
-    "/library/items/%00/", "/library/items/1-99999/", "/library/problems/%F0%9F%98%80/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/library/problems/99999999999999999999999/",
+        "/library/problems/0/",
+        "/library/items/1-0/",
+        "/library/items/99999999999999999999999-0/",
+        "/library/items/..%2F..%2Fetc%2Fpasswd/",
+        "/library/items/%00/",
+        "/library/items/1-99999/",
+        "/library/problems/%F0%9F%98%80/",
+    ],
+)
 def test_malformed_urls_are_404(client, library, path):
     assert client.get(path).status_code == 404
 
@@ -231,10 +243,16 @@ def test_hostile_values_in_every_parameter(client, url, value):
     assert "<script>alert" not in page and "<img src=x" not in page
 
 
-@pytest.mark.parametrize("query_string", RAW_QUERY_STRINGS + [
-    "theme=%ED%A0%80", "sort=%00", "theme=1e9",
-    "&".join(f"{name}=%ED%A0%80" for name in [*PARAMETERS, "theme"]),
-])
+@pytest.mark.parametrize(
+    "query_string",
+    RAW_QUERY_STRINGS
+    + [
+        "theme=%ED%A0%80",
+        "sort=%00",
+        "theme=1e9",
+        "&".join(f"{name}=%ED%A0%80" for name in [*PARAMETERS, "theme"]),
+    ],
+)
 def test_hostile_raw_query_strings(client, query_string):
     for url in (PROBLEMS, "/library/problems/export.xlsx"):
         assert client.get(f"{url}?{query_string}").status_code in (200, 400)
@@ -292,9 +310,14 @@ def test_library_pages_are_cached_until_the_library_changes(client, library, adm
     assert client.get(reverse("library:problems"))["X-Page-Cache"] == "miss"
     client.get(reverse("library:problems"))
     change = reverse("admin:library_theme_change", args=[theme.pk])
-    admin_client.post(change, {
-        "custom_label": "学习态度问题", "items-TOTAL_FORMS": "0", "items-INITIAL_FORMS": "0",
-    })
+    admin_client.post(
+        change,
+        {
+            "custom_label": "学习态度问题",
+            "items-TOTAL_FORMS": "0",
+            "items-INITIAL_FORMS": "0",
+        },
+    )
     response = client.get(reverse("library:problems"))
     assert response["X-Page-Cache"] == "miss"
     assert "学习态度问题" in html(response)

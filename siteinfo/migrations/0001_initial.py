@@ -4,31 +4,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='SiteSettings',
+            name="SiteSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('organizer', models.CharField(blank=True, help_text='显示在页脚，例如“中共某某县委组织部”。', max_length=200, verbose_name='主办单位')),
-                ('contact_address', models.CharField(blank=True, max_length=200, verbose_name='联系地址')),
-                ('contact_phone', models.CharField(blank=True, max_length=50, verbose_name='联系电话')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='联系邮箱')),
-                ('icp_number', models.CharField(blank=True, help_text='例如“京ICP备12345678号-1”，链接到工业和信息化部备案系统。', max_length=100, verbose_name='ICP备案号')),
-                ('police_number', models.CharField(blank=True, help_text='例如“京公网安备 11010102000001号”。', max_length=100, verbose_name='公安备案号')),
-                ('police_link', models.URLField(blank=True, help_text='全国互联网安全管理服务平台上本网站备案信息的网址。', verbose_name='公安备案链接')),
-                ('site_id_code', models.CharField(blank=True, help_text='政府网站标识码（SiteIDCode），用于页脚和页面元数据；没有则留空。', max_length=40, verbose_name='网站标识码')),
-                ('emblem', models.ImageField(blank=True, help_text='可选，显示在页脚主办单位旁；JPEG、PNG、GIF 或 WebP，上传后重新编码。', upload_to='site/', verbose_name='标志图片')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "organizer",
+                    models.CharField(
+                        blank=True,
+                        help_text="显示在页脚，例如“中共某某县委组织部”。",
+                        max_length=200,
+                        verbose_name="主办单位",
+                    ),
+                ),
+                ("contact_address", models.CharField(blank=True, max_length=200, verbose_name="联系地址")),
+                ("contact_phone", models.CharField(blank=True, max_length=50, verbose_name="联系电话")),
+                ("contact_email", models.EmailField(blank=True, max_length=254, verbose_name="联系邮箱")),
+                (
+                    "icp_number",
+                    models.CharField(
+                        blank=True,
+                        help_text="例如“京ICP备12345678号-1”，链接到工业和信息化部备案系统。",
+                        max_length=100,
+                        verbose_name="ICP备案号",
+                    ),
+                ),
+                (
+                    "police_number",
+                    models.CharField(
+                        blank=True,
+                        help_text="例如“京公网安备 11010102000001号”。",
+                        max_length=100,
+                        verbose_name="公安备案号",
+                    ),
+                ),
+                (
+                    "police_link",
+                    models.URLField(
+                        blank=True,
+                        help_text="全国互联网安全管理服务平台上本网站备案信息的网址。",
+                        verbose_name="公安备案链接",
+                    ),
+                ),
+                (
+                    "site_id_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="政府网站标识码（SiteIDCode），用于页脚和页面元数据；没有则留空。",
+                        max_length=40,
+                        verbose_name="网站标识码",
+                    ),
+                ),
+                (
+                    "emblem",
+                    models.ImageField(
+                        blank=True,
+                        help_text="可选，显示在页脚主办单位旁；JPEG、PNG、GIF 或 WebP，上传后重新编码。",
+                        upload_to="site/",
+                        verbose_name="标志图片",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
             ],
             options={
-                'verbose_name': '网站信息',
-                'verbose_name_plural': '网站信息',
+                "verbose_name": "网站信息",
+                "verbose_name_plural": "网站信息",
             },
         ),
     ]

@@ -12,9 +12,13 @@ from siteinfo.models import SiteSettings
 pytestmark = pytest.mark.django_db
 
 PARTICULARS = {
-    "organizer": "中共某某县委组织部", "contact_address": "某某县人民路 1 号", "contact_phone": "0970-1234567",
-    "contact_email": "dangjian@example.cn", "icp_number": "青ICP备00000000号-1",
-    "police_number": "青公网安备 63000000000000号", "police_link": "https://beian.example.cn/6300",
+    "organizer": "中共某某县委组织部",
+    "contact_address": "某某县人民路 1 号",
+    "contact_phone": "0970-1234567",
+    "contact_email": "dangjian@example.cn",
+    "icp_number": "青ICP备00000000号-1",
+    "police_number": "青公网安备 63000000000000号",
+    "police_link": "https://beian.example.cn/6300",
     "site_id_code": "6300000001",
 }
 
@@ -23,8 +27,14 @@ def test_the_footer_shows_what_the_administrator_entered(client):
     SiteSettings.objects.create(**PARTICULARS)
     html = client.get("/").content.decode()
     footer = html.split('<footer class="site-footer">')[1]
-    for value in ("中共某某县委组织部", "某某县人民路 1 号", "0970-1234567", "青ICP备00000000号-1",
-                  "青公网安备 63000000000000号", "6300000001"):
+    for value in (
+        "中共某某县委组织部",
+        "某某县人民路 1 号",
+        "0970-1234567",
+        "青ICP备00000000号-1",
+        "青公网安备 63000000000000号",
+        "6300000001",
+    ):
         assert value in footer
     assert 'href="https://beian.miit.gov.cn/"' in footer
     assert 'href="https://beian.example.cn/6300"' in footer
@@ -94,11 +104,14 @@ def test_the_emblem_is_checked_and_re_encoded_like_other_uploads(admin_client, c
     assert 'class="site-footer__emblem"' in client.get("/").content.decode()
 
 
-@pytest.mark.parametrize("name, data", [
-    ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
-    ("logo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20),
-    ("logo.png", b"not an image"),
-])
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        ("logo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20),
+        ("logo.png", b"not an image"),
+    ],
+)
 def test_a_bad_emblem_is_refused_with_a_chinese_message(admin_client, name, data):
     emblem = SimpleUploadedFile(name, data, content_type="image/png")
     response = admin_client.post(reverse("admin:siteinfo_sitesettings_add"), {**PARTICULARS, "emblem": emblem})

@@ -5,28 +5,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, unique=True, verbose_name='名称')),
-                ('slug', models.SlugField(blank=True, help_text='留空则按名称拼音自动生成,只能包含字母、数字和连字符。', max_length=60, unique=True, verbose_name='网址标识')),
-                ('description', models.TextField(blank=True, verbose_name='简介')),
-                ('position', models.PositiveIntegerField(default=0, help_text='数字越小越靠前。', verbose_name='排序')),
-                ('show_in_nav', models.BooleanField(default=True, verbose_name='显示在导航中')),
-                ('parent', models.ForeignKey(blank=True, help_text='留空表示栏目;选择上级栏目则为其下的专题。', limit_choices_to={'parent__isnull': True}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='topics.topic', verbose_name='上级栏目')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=50, unique=True, verbose_name="名称")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="留空则按名称拼音自动生成,只能包含字母、数字和连字符。",
+                        max_length=60,
+                        unique=True,
+                        verbose_name="网址标识",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="简介")),
+                ("position", models.PositiveIntegerField(default=0, help_text="数字越小越靠前。", verbose_name="排序")),
+                ("show_in_nav", models.BooleanField(default=True, verbose_name="显示在导航中")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="留空表示栏目;选择上级栏目则为其下的专题。",
+                        limit_choices_to={"parent__isnull": True},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="topics.topic",
+                        verbose_name="上级栏目",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '专题',
-                'verbose_name_plural': '专题',
-                'ordering': ['position', 'id'],
+                "verbose_name": "专题",
+                "verbose_name_plural": "专题",
+                "ordering": ["position", "id"],
             },
         ),
     ]

@@ -5,20 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('topics', '0001_initial'),
+        ("topics", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='topic',
-            name='parent',
-            field=models.ForeignKey(blank=True, help_text='留空表示栏目；选择上级栏目则为其下的专题。', limit_choices_to={'parent__isnull': True}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='topics.topic', verbose_name='上级栏目'),
+            model_name="topic",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="留空表示栏目；选择上级栏目则为其下的专题。",
+                limit_choices_to={"parent__isnull": True},
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="children",
+                to="topics.topic",
+                verbose_name="上级栏目",
+            ),
         ),
         migrations.AlterField(
-            model_name='topic',
-            name='slug',
-            field=models.SlugField(blank=True, help_text='留空则按名称拼音自动生成，只能包含字母、数字和连字符。', max_length=60, unique=True, verbose_name='网址标识'),
+            model_name="topic",
+            name="slug",
+            field=models.SlugField(
+                blank=True,
+                help_text="留空则按名称拼音自动生成，只能包含字母、数字和连字符。",
+                max_length=60,
+                unique=True,
+                verbose_name="网址标识",
+            ),
         ),
     ]

@@ -63,8 +63,11 @@ def test_changelist_filters_by_level_and_searches(admin_client, tree):
 def test_position_and_navigation_are_editable_in_the_list(admin_client, tree):
     topics = list(admin_client.get(CHANGELIST).context["cl"].result_list)
     data = {
-        "form-TOTAL_FORMS": str(len(topics)), "form-INITIAL_FORMS": str(len(topics)),
-        "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "1000", "_save": "保存",
+        "form-TOTAL_FORMS": str(len(topics)),
+        "form-INITIAL_FORMS": str(len(topics)),
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "_save": "保存",
     }
     for i, topic in enumerate(topics):
         data[f"form-{i}-id"] = str(topic.pk)

@@ -16,8 +16,12 @@ SITE_SETTINGS = 1
 # The first page of a cache generation also reads when the next scheduled
 # essay is due (config/pagecache.py); later pages of the generation do not.
 PAGE_GENERATION = 1
-INDEX_QUERIES = 3 + SITE_SETTINGS + PAGE_GENERATION  # nav topics; all topics; published counts of every topic (one UNION)
-DETAIL_QUERIES = 6 + SITE_SETTINGS + PAGE_GENERATION  # nav; topic (+ parent); children; published counts (also the page count); page; topics of the page
+INDEX_QUERIES = (
+    3 + SITE_SETTINGS + PAGE_GENERATION
+)  # nav topics; all topics; published counts of every topic (one UNION)
+DETAIL_QUERIES = (
+    6 + SITE_SETTINGS + PAGE_GENERATION
+)  # nav; topic (+ parent); children; published counts (also the page count); page; topics of the page
 
 
 def html_of(response):
@@ -109,15 +113,23 @@ def test_child_topic_page_links_back_to_its_column(client):
 def test_topic_page_is_paginated_and_survives_bad_page_numbers(client):
     column = make_topic("理论学习")
     articles = [make_article(topics=[column]) for _ in range(12)]
-    for page, expected in [("2", articles[-1]), ("abc", articles[0]), ("\x00", articles[0]),
-                           ("9" * 5000, articles[0]), ("9" * 20, articles[-1]), ("-1", articles[-1])]:
+    for page, expected in [
+        ("2", articles[-1]),
+        ("abc", articles[0]),
+        ("\x00", articles[0]),
+        ("9" * 5000, articles[0]),
+        ("9" * 20, articles[-1]),
+        ("-1", articles[-1]),
+    ]:
         response = client.get(column.get_absolute_url(), {"page": page})
         assert response.status_code == 200
         assert expected.get_absolute_url() in html_of(response)
 
 
-@pytest.mark.parametrize("path", ["/topics/不存在/", "/topics/%00/", "/topics/no-such-topic/",
-                                  "/topics/" + "x" * 3000 + "/", "/topics/%ED%A0%80/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/topics/不存在/", "/topics/%00/", "/topics/no-such-topic/", "/topics/" + "x" * 3000 + "/", "/topics/%ED%A0%80/"],
+)
 @pytest.mark.django_db
 def test_unknown_topics_are_404(client, path):
     response = client.get(path)
@@ -145,8 +157,9 @@ def test_navigation_shows_top_level_topics_marked_for_it(client):
 def build_topics(size):
     large = size == "large"
     columns = [make_topic(f"栏目{i}") for i in range(5 if large else 1)]
-    children = [make_topic(f"{column.name}的专题{j}", parent=column)
-                for column in columns for j in range(4 if large else 1)]
+    children = [
+        make_topic(f"{column.name}的专题{j}", parent=column) for column in columns for j in range(4 if large else 1)
+    ]
     for i in range(12 if large else 2):
         make_article(topics=[columns[0], children[i % len(children)]])
     make_draft(topics=[columns[0]])

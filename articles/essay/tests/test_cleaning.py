@@ -99,7 +99,9 @@ def test_enumerations_after_a_sentence_end_are_not_split():
 
 def test_duplicate_title_keeps_the_later_copy_and_reports_the_watermark():
     warnings = []
-    kept = cleaning.merge_duplicate_title("学海无涯乡村振兴中党建引领作用研究", "乡村振兴中党建引领的作用研究", warnings)
+    kept = cleaning.merge_duplicate_title(
+        "学海无涯乡村振兴中党建引领作用研究", "乡村振兴中党建引领的作用研究", warnings
+    )
     assert kept == "乡村振兴中党建引领的作用研究"
     assert warnings == [
         "标题前有水印“学海无涯”，已删除",

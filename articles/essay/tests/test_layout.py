@@ -28,7 +28,10 @@ def make_essay():
         lead="第一段导语。\n第二段导语\uff0c要坚持“两学一做学习教育常态化",
         sections=[
             EssaySection(
-                "一、", "适应时代开展的需求", "significance", "部分引言。",
+                "一、",
+                "适应时代开展的需求",
+                "significance",
+                "部分引言。",
                 points=[EssayPoint("(一)", "要点一", "深入贯彻落实科学开展观。"), EssayPoint("(二)", "要点二", "")],
             ),
             EssaySection("二、", "对策建议", "countermeasures", ""),
@@ -37,21 +40,23 @@ def make_essay():
     )
 
 
-EXPECTED_TEXT = "\n".join([
-    "关于稳固执政地位的思考",
-    "以某县为例",
-    "第一段导语。",
-    "第二段导语\uff0c要坚持“两学一做学习教育常态化",
-    "一、适应时代开展的需求",
-    "部分引言。",
-    "(一)要点一",
-    "深入贯彻落实科学开展观。",
-    "(二)要点二",
-    "二、对策建议",
-    "结语一。",
-    "结语二\uff0c带着人民群众前进",
-    "作者单位\uff1a某县委组织部",
-])
+EXPECTED_TEXT = "\n".join(
+    [
+        "关于稳固执政地位的思考",
+        "以某县为例",
+        "第一段导语。",
+        "第二段导语\uff0c要坚持“两学一做学习教育常态化",
+        "一、适应时代开展的需求",
+        "部分引言。",
+        "(一)要点一",
+        "深入贯彻落实科学开展观。",
+        "(二)要点二",
+        "二、对策建议",
+        "结语一。",
+        "结语二\uff0c带着人民群众前进",
+        "作者单位\uff1a某县委组织部",
+    ]
+)
 
 
 def field_value(essay, path):
@@ -166,8 +171,12 @@ def test_findings_carry_their_field_id_and_a_short_context_within_the_line():
 
 def test_findings_spanning_two_fields_are_dropped():
     rule = Rule(
-        id="test.across", pattern="思考\n以", suggestion="x", category="back_translation",
-        severity="high", explanation="跨字段",
+        id="test.across",
+        pattern="思考\n以",
+        suggestion="x",
+        category="back_translation",
+        severity="high",
+        explanation="跨字段",
     )
     assert any(f.rule == "test.across" for f in proofread(essay_text(make_essay()), [rule]))
     assert proofread_essay(make_essay(), [rule]) == [
@@ -177,12 +186,17 @@ def test_findings_spanning_two_fields_are_dropped():
 
 def test_the_rules_given_replace_the_shipped_ones():
     rule = Rule(
-        id="test.yaodian", pattern="要点", suggestion="重点", category="back_translation",
-        severity="low", explanation="测试",
+        id="test.yaodian",
+        pattern="要点",
+        suggestion="重点",
+        category="back_translation",
+        severity="low",
+        explanation="测试",
     )
     findings = proofread_essay(make_essay(), [rule])
     assert [f.location.path for f in findings if f.rule == "test.yaodian"] == [
-        "sections[0].points[0].heading", "sections[0].points[1].heading",
+        "sections[0].points[0].heading",
+        "sections[0].points[1].heading",
     ]
     assert not any(f.rule.startswith("bt.") for f in findings)
 
@@ -235,6 +249,7 @@ def test_a_bare_point_number_is_reported_but_never_breaks_a_field():
     assert not bare[0].is_fixable
     fixed = fix_essay(essay, findings)
     assert fixed.sections[0].body == essay.sections[0].body
+
     def shape(e):
         return [(s.number, s.kind, [(p.number, p.heading) for p in s.points]) for s in e.sections]
 
@@ -268,6 +283,7 @@ def test_the_sample_essay_fixed_keeps_its_structure_and_has_nothing_left_to_fix(
     essay = parse(SAMPLE.read_text(encoding="utf-8"))
     findings = proofread_essay(essay)
     fixed = fix_essay(essay, findings)
+
     def shape(e):
         return [(s.number, s.kind, [p.number for p in s.points]) for s in e.sections]
 
@@ -286,5 +302,7 @@ def test_a_numeral_starting_a_title_or_heading_is_a_word_not_a_point():
     assert [f.location.path for f in bare] == ["sections[1].body"]
     fixed = fix_essay(essay, findings)
     assert (fixed.title, fixed.sections[1].heading, fixed.sections[1].body) == (
-        essay.title, essay.sections[1].heading, essay.sections[1].body,
+        essay.title,
+        essay.sections[1].heading,
+        essay.sections[1].body,
     )

@@ -70,7 +70,7 @@ def test_decimal_is_not_a_numbered_point():
 
 def _heading(paragraph, value):
     at = find_bare_point(paragraph, value)
-    return None if at is None else paragraph[at + len(int_to_cn(value)):]
+    return None if at is None else paragraph[at + len(int_to_cn(value)) :]
 
 
 def test_bare_numeral_after_a_quantity_word_of_the_same_numeral():

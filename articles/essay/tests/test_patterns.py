@@ -14,7 +14,10 @@ from articles.essay.patterns import MAX_PATTERN_LENGTH, PatternError, Text, comp
 
 def spans(pattern, text, **options):
     encoded = Text(text)
-    return [(encoded.char_index(start), encoded.char_index(end)) for start, end in compile_pattern(pattern, **options).spans(encoded)]
+    return [
+        (encoded.char_index(start), encoded.char_index(end))
+        for start, end in compile_pattern(pattern, **options).spans(encoded)
+    ]
 
 
 # --- linear time ---------------------------------------------------------------

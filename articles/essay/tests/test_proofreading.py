@@ -22,9 +22,7 @@ from articles.essay.proofreading import (
 )
 
 ROOT = Path(__file__).resolve().parents[3]
-SAMPLE_PATHS = (
-    ROOT.parent / "shared" / "corpus" / "000_732e1f7d4a6dfbca.txt",
-)
+SAMPLE_PATHS = (ROOT.parent / "shared" / "corpus" / "000_732e1f7d4a6dfbca.txt",)
 GOLD_PATH = ROOT / "benchmarks" / "proofreading" / "sample_gold.json"
 
 
@@ -396,7 +394,9 @@ def test_rules_built_in_code_are_validated_too():
 
 
 def test_disabled_rules_are_ignored(tmp_path):
-    rules = load_rules(write_rules(tmp_path, [a_rule(enabled=False), a_rule(id="t.two", pattern="开展", suggestion="发展")]))
+    rules = load_rules(
+        write_rules(tmp_path, [a_rule(enabled=False), a_rule(id="t.two", pattern="开展", suggestion="发展")])
+    )
     assert [f.rule for f in proofread("为人民效劳,促进开展", rules)] == ["t.two"]
 
 
@@ -433,7 +433,11 @@ def test_sample_essay_recall_and_no_findings_outside_gold():
 
     def matches(finding, start, end, entry):
         if start == end:  # a lost mark: located within two characters
-            return finding.start == finding.end and abs(finding.start - start) <= 2 and finding.suggestion == entry["suggestion"]
+            return (
+                finding.start == finding.end
+                and abs(finding.start - start) <= 2
+                and finding.suggestion == entry["suggestion"]
+            )
         if finding.start == finding.end or finding.end <= start or end <= finding.start:
             return False
         lo, hi = min(finding.start, start), max(finding.end, end)
@@ -445,7 +449,11 @@ def test_sample_essay_recall_and_no_findings_outside_gold():
     assert outside == []
     unwanted = [f for f in findings for gold in golds if gold[2].get("ambiguous") and matches(f, *gold)]
     assert unwanted == []
-    core = [gold for gold in golds if gold[2]["category"] in ("back_translation", "political_term") and not gold[2].get("ambiguous")]
+    core = [
+        gold
+        for gold in golds
+        if gold[2]["category"] in ("back_translation", "political_term") and not gold[2].get("ambiguous")
+    ]
     found = [gold for gold in core if any(matches(f, *gold) for f in findings)]
     assert len(found) / len(core) >= 0.9
     political = [gold for gold in core if gold[2]["category"] == "political_term"]

@@ -20,8 +20,10 @@ DEMO_PASSWORD = "dangjian-demo-2026"
 EDITOR_GROUP = roles.EDITOR
 # English aliases for shells where typing Chinese is awkward.
 ROLE_ALIASES = {
-    "author": roles.AUTHOR, "editor": roles.EDITOR,
-    "reviewer": roles.REVIEWER, "admin": roles.ADMINISTRATOR,
+    "author": roles.AUTHOR,
+    "editor": roles.EDITOR,
+    "reviewer": roles.REVIEWER,
+    "admin": roles.ADMINISTRATOR,
 }
 
 
@@ -32,7 +34,8 @@ class Command(BaseCommand):
         parser.add_argument("--username", default=DEMO_USERNAME)
         parser.add_argument("--password", default=None)
         parser.add_argument(
-            "--role", default=EDITOR_GROUP,
+            "--role",
+            default=EDITOR_GROUP,
             help="角色：撰稿人、编辑、审核人、管理员（或 author、editor、reviewer、admin），默认编辑。",
         )
 

@@ -30,7 +30,15 @@ from articles.models import Article, ProofreadingRule
 from topics.models import Topic
 
 _CORRECTION_KEYS = (
-    "start", "end", "original", "suggestion", "rule", "category", "severity", "explanation", "confidence",
+    "start",
+    "end",
+    "original",
+    "suggestion",
+    "rule",
+    "category",
+    "severity",
+    "explanation",
+    "confidence",
 )
 
 
@@ -56,7 +64,11 @@ class Command(BaseCommand):
         many = len(files) + len(failures) > 1
         stream = getattr(self.stderr, "_out", self.stderr)
         bar = tqdm(
-            total=len(files), file=stream, unit="篇", desc="导入", leave=False,
+            total=len(files),
+            file=stream,
+            unit="篇",
+            desc="导入",
+            leave=False,
             disable=not (many and self.stderr.isatty()),
         )
         imported = 0

@@ -25,7 +25,10 @@ class Command(BaseCommand):
         total = Article.objects.count()
         started = time.perf_counter()
         with tqdm(
-            total=total, unit="篇", desc="重建搜索索引", file=self.stderr,
+            total=total,
+            unit="篇",
+            desc="重建搜索索引",
+            file=self.stderr,
             disable=no_progress or options.get("verbosity", 1) == 0,
         ) as bar:
             done = rebuild(batch_size=max(1, batch_size), progress=bar.update)

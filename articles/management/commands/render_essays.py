@@ -30,11 +30,14 @@ class Command(BaseCommand):
         factory = RequestFactory()
         done = 0
         with tqdm(
-            total=len(ids), unit="篇", desc="生成文稿页面", file=self.stderr,
+            total=len(ids),
+            unit="篇",
+            desc="生成文稿页面",
+            file=self.stderr,
             disable=no_progress or options.get("verbosity", 1) == 0,
         ) as bar:
             for start in range(0, len(ids), max(1, batch_size)):
-                batch = published.filter(pk__in=ids[start:start + batch_size]).prefetch_related("sections", "topics")
+                batch = published.filter(pk__in=ids[start : start + batch_size]).prefetch_related("sections", "topics")
                 for article in batch:
                     # The address is replaced by each reader's own (renditions.fill).
                     request = factory.get(article.get_absolute_url())

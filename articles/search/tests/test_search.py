@@ -78,7 +78,7 @@ def indexed(django_capture_on_commit_callbacks):
 
 
 def ids(results):
-    return [article.pk for article in results[0:results.count()]]
+    return [article.pk for article in results[0 : results.count()]]
 
 
 def essay(title, body="", *, kind=Section.Kind.OTHER, heading="正文", **fields):
@@ -290,7 +290,9 @@ def test_the_plan_for_many_matches_ranks_like_the_exact_one_when_the_pool_holds_
     column = make_topic("党建研究")
     for n in range(6):
         essay(
-            f"网格化管理{n}" if n % 2 else f"关于工作{n}", "推进网格化管理。" * (n + 1), topics=[column],
+            f"网格化管理{n}" if n % 2 else f"关于工作{n}",
+            "推进网格化管理。" * (n + 1),
+            topics=[column],
             kind=Section.Kind.COUNTERMEASURES if n % 3 == 0 else Section.Kind.OTHER,
         )
     make_draft("网格化管理草稿")
@@ -596,11 +598,14 @@ def test_search_page_with_no_results_helps(client, indexed):
     assert f'href="{column.get_absolute_url()}"' in html
 
 
-@pytest.mark.parametrize("query, message", [
-    ("😀", MESSAGE_NOTHING_SEARCHABLE),
-    ("党" * 101, "搜索词不能超过 100 个字"),
-    ("x" * 10_000, "搜索词不能超过 100 个字"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("😀", MESSAGE_NOTHING_SEARCHABLE),
+        ("党" * 101, "搜索词不能超过 100 个字"),
+        ("x" * 10_000, "搜索词不能超过 100 个字"),
+    ],
+)
 @pytest.mark.django_db
 def test_search_page_explains_queries_it_cannot_search(client, query, message):
     make_article("网格化管理")
@@ -617,11 +622,21 @@ def test_search_page_cleans_control_characters_from_the_words(client, indexed):
     assert article.get_absolute_url() in html
 
 
-@pytest.mark.parametrize("query_string", [
-    "q=%ED%A0%80", "q=%00", "q=%C0%AF", "q=%F0%9F%98%80", "q=%22%22", "q=" + "%E5%85%9A" * 5000,
-    "q=%26%7C%21%3A%2A%28%29%27%5C", "q=NEAR%20AND%20OR%20NOT", "q=%E5%85%9A%E5%BB%BA&kind=%00",
-    "q=%E5%85%9A%E5%BB%BA&kind=countermeasures&page=99",
-])
+@pytest.mark.parametrize(
+    "query_string",
+    [
+        "q=%ED%A0%80",
+        "q=%00",
+        "q=%C0%AF",
+        "q=%F0%9F%98%80",
+        "q=%22%22",
+        "q=" + "%E5%85%9A" * 5000,
+        "q=%26%7C%21%3A%2A%28%29%27%5C",
+        "q=NEAR%20AND%20OR%20NOT",
+        "q=%E5%85%9A%E5%BB%BA&kind=%00",
+        "q=%E5%85%9A%E5%BB%BA&kind=countermeasures&page=99",
+    ],
+)
 @pytest.mark.django_db
 def test_search_page_survives_hostile_raw_query_strings(client, query_string):
     make_article("党建工作", sections=2)
@@ -693,8 +708,13 @@ def test_search_page_runs_a_fixed_number_of_queries(client, django_assert_num_qu
 @pytest.mark.django_db
 def test_filtered_search_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, size):
     column = build_site(size)
-    params = {"q": "网格化管理", "topic": column.slug, "org": "单位0", "kind": "countermeasures",
-              "year": timezone.localtime().year}
+    params = {
+        "q": "网格化管理",
+        "topic": column.slug,
+        "org": "单位0",
+        "kind": "countermeasures",
+        "year": timezone.localtime().year,
+    }
     with django_assert_num_queries(SEARCH_QUERIES):
         response = client.get("/articles/", params)
     assert "<mark>网格化管理</mark>" in html_of(response)

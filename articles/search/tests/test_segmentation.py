@@ -135,8 +135,11 @@ def test_long_queries_are_cut_not_refused():
     parsed = parse_query("党员 " * 1000 + "基层")
     assert parsed.truncated
     assert len(parse_query("x" * (MAX_QUERY_LENGTH + 1)).clauses) == 0
-    many = parse_query(" ".join(["党员", "基层", "组织", "建设", "教育", "管理", "制度", "作风", "群众",
-                                  "服务", "考核", "经费", "阵地"]))
+    many = parse_query(
+        " ".join(
+            ["党员", "基层", "组织", "建设", "教育", "管理", "制度", "作风", "群众", "服务", "考核", "经费", "阵地"]
+        )
+    )
     assert len(many.clauses) == MAX_CLAUSES and many.truncated
 
 
@@ -146,16 +149,19 @@ def test_highlight_terms_are_longest_first():
     assert set(terms) == {"党员教育", "党员", "教育", "基层"}
 
 
-@pytest.mark.parametrize("text, query", [
-    ("深入学习实践科学发展观", "科学发展观"),
-    ("加强党员教育管理", "党员教育"),
-    ("党员的教育和管理", "党员教育"),
-    ("基层党建工作的重要意义", "党建"),
-    ("推进“两学一做”学习教育常态化制度化", "两学一做"),
-    ("发挥党组织的战斗堡垒作用", "战斗堡垒"),
-    ("海西州纪律检查委员会", "海西州"),
-    ("2024年ＡＰＰ上线", "app"),
-])
+@pytest.mark.parametrize(
+    "text, query",
+    [
+        ("深入学习实践科学发展观", "科学发展观"),
+        ("加强党员教育管理", "党员教育"),
+        ("党员的教育和管理", "党员教育"),
+        ("基层党建工作的重要意义", "党建"),
+        ("推进“两学一做”学习教育常态化制度化", "两学一做"),
+        ("发挥党组织的战斗堡垒作用", "战斗堡垒"),
+        ("海西州纪律检查委员会", "海西州"),
+        ("2024年ＡＰＰ上线", "app"),
+    ],
+)
 def test_what_a_reader_types_matches_the_text_it_came_from(text, query):
     tokens = set(index_tokens(text))
     for clause in parse_query(query).clauses:

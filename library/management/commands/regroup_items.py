@@ -15,7 +15,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_progress=False, verbosity=1, **options):
         show = verbosity >= 1 and not no_progress
-        bar = tqdm(total=LibraryItem.objects.count() or None, desc="归类条目", unit="条", disable=not show, file=self.stderr._out)
+        bar = tqdm(
+            total=LibraryItem.objects.count() or None,
+            desc="归类条目",
+            unit="条",
+            disable=not show,
+            file=self.stderr._out,
+        )
         report = regroup(progress=bar.update)
         bar.total = bar.n
         bar.close()
