@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make run    set everything up, load the demo content, serve on http://127.0.0.1:8000/
 #               (with the task worker, manage.py db_worker, beside the server)
-#   make test   set everything up, run the tests on SQLite and on PostgreSQL
+#   make test   set everything up, check the style (ruff), run the tests on SQLite and on PostgreSQL
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -13,7 +13,7 @@ WORKER_QUEUES ?= default,library
 # (test_portal_<pid>) so that two runs on one server do not collide.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/portal
 
-.PHONY: setup run test test-sqlite test-postgres clean
+.PHONY: setup run test lint test-sqlite test-postgres clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 10) else "Python 3.10+ is required (found %s)" % sys.version.split()[0])'
@@ -46,7 +46,12 @@ run: setup
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver $(ADDR)
 
-test: test-sqlite test-postgres
+test: lint test-sqlite test-postgres
+
+# Style first: ruff (pyproject.toml) lints and checks the formatting of the whole tree.
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 test-sqlite: setup
 	$(VENV)/bin/pytest -q
