@@ -9,7 +9,7 @@ For each database and size it generates synthetic essays (below: a
 vocabulary of 基层党建 terms in plausible sentences; no real text is
 copied), loads them with bulk inserts, times ``rebuild_search_index``, then
 times 50 fixed queries (25 of one word, 25 of several words, plus a few
-quoted phrases) through ``articles.search.search`` -- ranking, counting and
+quoted phrases) through ``articles.search.engine.search`` -- ranking, counting and
 one page of ten results with snippets, which is what a reader waits for --
 next to a naive ``icontains`` scan of titles, leads and sections. It also
 checks relevance: essays planted to discuss 科学发展观, 三会一课 and
@@ -466,7 +466,7 @@ def run_child(backend, size, postgres_url, baseline_queries, passes, reuse=False
     from django.db import connection
 
     from articles.models import Article
-    from articles.search import rebuild
+    from articles.search.indexing import rebuild
 
     result = {"backend": backend, "size": size}
     call_command("migrate", verbosity=0)
@@ -622,7 +622,7 @@ def _measure(backend, result, planted_ids, baseline_queries, passes):
     from django.db.models import Q
 
     from articles.models import Article, Section
-    from articles.search import search
+    from articles.search.engine import search
 
     # -- queries
     def run_query(query):

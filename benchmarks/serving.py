@@ -111,7 +111,7 @@ def child_generate(essays):
     from django.db import connection
 
     from articles.models import Article
-    from articles.search import rebuild
+    from articles.search.indexing import rebuild
     from articles.search.models import SearchDocument
 
     call_command("migrate", verbosity=0)

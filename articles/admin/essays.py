@@ -41,7 +41,7 @@ from articles.admin.forms import ArticleAdminForm, SectionForm, TopicChoiceField
 from articles.editing import images, revisions, workflow
 from articles.editing.sections import normalize_sections
 from articles.models import Article, ArticleTransition, Section
-from articles.search import admin_search_results
+from articles.search.engine import admin_search_results
 from topics.admin import TREE_ORDERING
 from topics.models import Topic
 

@@ -135,7 +135,7 @@ class ArticleFilterForm(PublicFilterForm):
         return self.cleaned_data.get("q", "") if self.is_valid() else ""
 
     def search_filters(self):
-        """The choices as keyword arguments for ``articles.search.search``."""
+        """The choices as keyword arguments for ``articles.search.engine.search``."""
         data = self.cleaned_data
         return {
             "topic": self.selected_topic,

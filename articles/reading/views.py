@@ -15,12 +15,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 
-from articles import search
 from articles.models import Article
 from articles.reading import renditions
 from articles.reading.essay_page import essay_context
 from articles.reading.forms import ArticleFilterForm, sorted_orgs
 from articles.reading.pagination import paginate
+from articles.search.engine import search
 from config.pagecache import memoize, no_page_cache, public_page
 from topics.context_processors import navigation_topics
 from topics.models import Topic
@@ -127,7 +127,7 @@ def article_list(request):
         no_page_cache(request)  # values no link carries are rendered, not stored
     results = None
     if form.query:
-        results = search.search(form.query, **form.search_filters())
+        results = search(form.query, **form.search_filters())
         page = paginate(request, results)
     else:
         page = paginate(

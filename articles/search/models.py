@@ -21,7 +21,7 @@ from django.db import models
 
 
 class SearchDocument(models.Model):
-    """An essay as the search engine sees it (rebuilt by ``articles.search.index_article``)."""
+    """An essay as the search engine sees it (rebuilt by ``articles.search.indexing.index_article``)."""
 
     article = models.OneToOneField(
         "articles.Article",

@@ -9,7 +9,7 @@ the rest (feeds, sitemap, robots.txt, the beacon) and the cached path of all of 
 
 import pytest
 
-from articles.search import rebuild as index_everything
+from articles.search.indexing import rebuild as index_everything
 from articles.tests.test_views import PAGE_GENERATION, SITE_SETTINGS, build_site
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from django.utils import timezone
 from articles.models import Article, Section
 from articles.reading.errors import server_error
 from articles.reading.views import HOME_PER_TOPIC
-from articles.search import rebuild as index_everything
+from articles.search.indexing import rebuild as index_everything
 from articles.tests.factories import (
     add_sections,
     make_article,

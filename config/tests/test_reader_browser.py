@@ -76,7 +76,7 @@ def open_page(browser, **options):
 
 @pytest.fixture
 def site():
-    from articles.search import rebuild as index_everything
+    from articles.search.indexing import rebuild as index_everything
     from articles.tests.factories import make_article, make_topic
     from siteinfo.models import SiteSettings
 

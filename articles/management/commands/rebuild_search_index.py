@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from articles.models import Article
-from articles.search import rebuild
+from articles.search.indexing import rebuild
 
 
 class Command(BaseCommand):

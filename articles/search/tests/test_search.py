@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from articles import events
 from articles.models import Article, Section
-from articles.search import admin_search_results, index_article, rebuild, search
 from articles.search.backends import Conditions, PostgresBackend, get_backend
-from articles.search.engine import MESSAGE_EMPTY, MESSAGE_NOTHING_SEARCHABLE
+from articles.search.engine import MESSAGE_EMPTY, MESSAGE_NOTHING_SEARCHABLE, admin_search_results, search
+from articles.search.indexing import index_article, rebuild
 from articles.search.models import SearchDocument, SearchPassage
 from articles.search.segmentation import parse_query
 from articles.tests.factories import make_article, make_draft, make_scheduled, make_section, make_topic
