@@ -42,32 +42,25 @@ def import_essay(essay, *, topics=(), publish_now=False, user=None, source=""):
             article.topics.set(topics)
         rows = []
         for part in essay.sections:
-            rows.append(
-                Section(
-                    article=article,
-                    position=len(rows),
-                    level=Section.Level.SECTION,
-                    number=part.number,
-                    heading=_fit(Section, "heading", part.heading),
-                    kind=part.kind,
-                    body=paragraphs_to_html(part.body),
-                )
-            )
-            for point in part.points:
-                rows.append(
-                    Section(
-                        article=article,
-                        position=len(rows),
-                        level=Section.Level.POINT,
-                        number=point.number,
-                        heading=_fit(Section, "heading", point.heading),
-                        kind=part.kind,
-                        body=paragraphs_to_html(point.body),
-                    )
-                )
+            rows.append(_section_row(article, len(rows), Section.Level.SECTION, part, part.kind))
+            for point in part.points:  # points take the kind of their part
+                rows.append(_section_row(article, len(rows), Section.Level.POINT, point, part.kind))
         Section.objects.bulk_create(rows)
         events.essays_changed([article.pk])  # bulk_create sends no signal
         if publish_now:
             workflow.publish(article, user)
         revisions.add_essay(article)
     return article
+
+
+def _section_row(article, position, level, item, kind):
+    """The Section row of a parsed part or point, its plain-text paragraphs as ``<p>``."""
+    return Section(
+        article=article,
+        position=position,
+        level=level,
+        number=item.number,
+        heading=_fit(Section, "heading", item.heading),
+        kind=kind,
+        body=paragraphs_to_html(item.body),
+    )
