@@ -22,7 +22,9 @@ COPY . .
 
 # Static files are collected into the image (WhiteNoise's hashed, compressed
 # files); nginx serves them from the shared volume the entrypoint fills.
-RUN DEBUG=0 SECRET_KEY=collectstatic-only STATIC_ROOT=/srv/portal/static-build \
+# The project's translations (locale/) are compiled here too (.mo files are not committed).
+RUN .venv/bin/python -m config.messages \
+    && DEBUG=0 SECRET_KEY=collectstatic-only STATIC_ROOT=/srv/portal/static-build \
     .venv/bin/python manage.py collectstatic --noinput -v0 \
     && mkdir -p /srv/portal/media /srv/portal/static var \
     && chown -R portal:portal /srv/portal

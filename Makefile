@@ -24,6 +24,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 setup: $(VENV)/.installed node_modules/.installed
 	@mkdir -p var
+	@# The project's own wording over Django's Chinese (locale/): .po → .mo in pure Python.
+	$(PY) -m config.messages
 
 # axe-core for the accessibility tests (package.json pins it). Without npm the
 # browser accessibility checks skip with a message (they fail under CI).
@@ -70,3 +72,4 @@ test-postgres: setup
 
 clean:
 	rm -rf $(VENV) var/test-media .pytest_cache
+	find locale -name '*.mo' -delete

@@ -6,6 +6,7 @@ a test may replace them after that.
 """
 
 import os
+from pathlib import Path
 
 from django.conf import settings
 from django.core import checks
@@ -32,3 +33,24 @@ def check_client_address_settings(app_configs, **kwargs):
         if os.environ.get(name):
             problems.append(checks.Warning(f"{name} is set but no longer read.", hint=hint, id="config.W001"))
     return problems
+
+
+@checks.register()
+def check_compiled_messages(app_configs, **kwargs):
+    """The project's wording (locale/*.po) only shows once compiled: `make setup`
+    does it; a deployment that skips it falls back to Django's wording silently."""
+    stale = []
+    for path in getattr(settings, "LOCALE_PATHS", []):
+        for po in sorted(Path(path).glob("*/LC_MESSAGES/*.po")):
+            mo = po.with_suffix(".mo")
+            if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+                stale.append(str(po))
+    if not stale:
+        return []
+    return [
+        checks.Warning(
+            "Translations not compiled (or older than their .po): " + ", ".join(stale),
+            hint="Run `make setup` or `python -m config.messages`.",
+            id="config.W002",
+        )
+    ]
