@@ -220,6 +220,8 @@ if ADMIN_URL == "/":
     raise ImproperlyConfigured("ADMIN_URL must not be empty (e.g. ADMIN_URL=guanli/).")
 
 SESSION_COOKIE_HTTPONLY = True
+# A refused form gets the site's own Chinese page, not Django's English one.
+CSRF_FAILURE_VIEW = "articles.reading.errors.csrf_failure"
 CSRF_COOKIE_HTTPONLY = False  # CKEditor 5's upload adapter reads the CSRF cookie.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -58,6 +58,7 @@ def bad_request(request, exception):
 
 
 handler400 = bad_request
+handler403 = "articles.reading.errors.permission_denied"
 handler404 = "articles.reading.errors.page_not_found"
 handler500 = "articles.reading.errors.server_error"
 
