@@ -292,8 +292,8 @@ class OutlineEntry:
 
 class Section(models.Model):
     class Level(models.IntegerChoices):
-        SECTION = 1, "部分(一、)"
-        POINT = 2, "要点((一))"
+        SECTION = 1, "部分（一、）"
+        POINT = 2, "要点（（一））"
 
     class Kind(models.TextChoices):
         SIGNIFICANCE = "significance", "重要意义"
@@ -306,7 +306,7 @@ class Section(models.Model):
     article = models.ForeignKey(Article, verbose_name="文稿", on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveIntegerField("顺序", default=0)
     level = models.PositiveSmallIntegerField("层级", choices=Level.choices, default=Level.SECTION)
-    number = models.CharField("序号", max_length=20, blank=True, help_text="照原文，如“一、”或“(一)”。")
+    number = models.CharField("序号", max_length=20, blank=True, help_text="照原文，如“一、”或“（一）”。")
     heading = models.CharField("标题", max_length=300)
     kind = models.CharField(
         "类型",
@@ -410,7 +410,7 @@ class ProofreadingRule(models.Model):
     rule_id = models.CharField("规则编号", max_length=100, unique=True)
     # Context regexes list many alternatives (a shipped not_after is ~370
     # characters): room to grow without another migration.
-    pattern = models.CharField("错误写法(正则表达式)", max_length=1000)
+    pattern = models.CharField("错误写法（正则表达式）", max_length=1000)
     suggestion = models.CharField("建议改为", max_length=200, blank=True)
     context_before = models.CharField("前文须匹配", max_length=1000, blank=True)
     context_after = models.CharField("后文须匹配", max_length=1000, blank=True)

@@ -351,6 +351,9 @@ CKEDITOR_5_CONFIGS = {
     "default": {
         "licenseKey": "GPL",
         "language": "zh-cn",
+        # The WordCount plugin counts words by spaces ("单词数: 1" for a Chinese
+        # paragraph): articles.richtext.RichTextWidget shows 字数 instead.
+        "removePlugins": ["WordCount"],
         "toolbar": {
             "items": [
                 "heading",

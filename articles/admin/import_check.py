@@ -1,6 +1,12 @@
 """The check step of 导入文稿: the parsed essay with every finding of the site's
-proofreading rules marked in place, grouped by rule, each with the editor's
-choice (accept or reject its fix).
+proofreading rules marked in place, grouped by what they change, each with
+the editor's choice (accept or reject its fix).
+
+Several rules may propose the same change in different contexts (seven rules
+turn 开展 into 发展, each after other words): their findings are one group,
+keyed by the change as the rules' explanation names it, with the category and
+severity, so the page shows one heading with the count, and the group's
+choice applies to every finding of every rule inside it.
 
 :func:`build_check` proofreads a parsed essay; :func:`decide` reads the
 editor's choices from the submitted form. Stateless: the page recomputes the
@@ -76,12 +82,19 @@ class FindingChoice:
 
 @dataclass
 class RuleGroup:
-    rule: str
+    """The findings of one or more rules proposing the same change (same explanation,
+    category and severity)."""
+
     explanation: str
     severity: str
     category: str
+    rules: list = field(default_factory=list)  # rule ids, in the order they first fired
     items: list = field(default_factory=list)
     choice: str = "each"
+
+    @property
+    def key(self):
+        return (self.explanation, self.category, self.severity)
 
     @property
     def severity_label(self):
@@ -97,7 +110,10 @@ class RuleGroup:
 
     @property
     def choice_name(self):
-        return f"rule:{self.rule}"
+        """The form field of the group's choice: ``rule:<id>``, or ``rule:<id>,<id>…`` (sorted)
+        when several rules share the group. The same findings give the same name on submit
+        (the fingerprint makes sure they are the same)."""
+        return "rule:" + ",".join(sorted(self.rules))
 
     @property
     def choices(self):
@@ -240,23 +256,21 @@ def build_check(essay) -> ImportCheck:
         )
         item.accepted = item.default_accept
         items.append(item)
-        group = groups.get(finding.rule)
+        key = (finding.explanation, finding.category, finding.severity)
+        group = groups.get(key)
         if group is None:
-            group = groups[finding.rule] = RuleGroup(
-                finding.rule,
-                finding.explanation,
-                finding.severity,
-                finding.category,
-            )
+            group = groups[key] = RuleGroup(finding.explanation, finding.severity, finding.category)
+        if finding.rule not in group.rules:
+            group.rules.append(finding.rule)
         group.items.append(item)
-    # Political first, then by how often the rule fired.
+    # Political first, then by how often the group's rules fired.
     rank = {key: n for n, key in enumerate(SEVERITIES)}
-    ordered = sorted(groups.values(), key=lambda g: (rank.get(g.severity, 9), -len(g.items), g.rule))
+    ordered = sorted(groups.values(), key=lambda g: (rank.get(g.severity, 9), -len(g.items), g.choice_name))
     return ImportCheck(essay, items, ordered, fingerprint(essay, findings))
 
 
 def decide(check: ImportCheck, data) -> None:
-    """Set each item's ``accepted`` from the submitted checkboxes and rule choices."""
+    """Set each item's ``accepted`` from the submitted checkboxes and group choices."""
     ticked = set(data.getlist("accept"))
     for group in check.groups:
         choice = data.get(group.choice_name, "each")

@@ -32,6 +32,16 @@ class ReviewQueueFilter(admin.SimpleListFilter):
         return queryset
 
 
+def labelled_transitions(article, limit=50):
+    """The newest transitions, each with ``from_stage_label`` / ``to_stage_label`` (初审 / 复审 / 终审,
+    the same words as the buttons; "" when the step was not in review)."""
+    steps = list(article.transitions.select_related("user").order_by("-at", "-id")[:limit])
+    for step in steps:
+        step.from_stage_label = workflow.stage_label(step.from_stage) if step.from_stage else ""
+        step.to_stage_label = workflow.stage_label(step.to_stage) if step.to_stage else ""
+    return steps
+
+
 def workflow_context(model_admin, request, article):
     user = request.user
     others = []
@@ -45,7 +55,7 @@ def workflow_context(model_admin, request, article):
         },
         "review_form": ReviewForm() if actions else None,
         "review_stage_label": workflow.stage_label(article.review_stage) if article.review_stage else "",
-        "transitions": article.transitions.select_related("user").order_by("-at", "-id")[:50],
+        "transitions": labelled_transitions(article),
         "revisions_url": revision_urls(article)["history"],
         "presence_names": others,
         "presence_message": presence.presence_message(others),

@@ -79,7 +79,9 @@ class Snapshot:
     """An essay as a revision stored it, as plain text for comparing."""
 
     fields: dict
-    sections: list = field(default_factory=list)  # [(label, heading, body)]
+    # [(number, heading, body, label)]: label is the section's number as the essay shows it,
+    # a point's with its part's ("二、（三）"), "" when the section has no number.
+    sections: list = field(default_factory=list)
 
     @classmethod
     def from_version(cls, version):
@@ -106,10 +108,16 @@ class Snapshot:
             if str(section.get("article_id")) != str(version.object_id):
                 continue  # a revision saved with another essay
             rows.append((section.get("position", 0), int(other.object_id), section))
-        sections = [
-            (f"{section.get('number', '')}", section.get("heading", ""), html_to_text(section.get("body", "")))
-            for _, _, section in sorted(rows, key=lambda row: row[:2])
-        ]
+        sections = []
+        part_number = ""
+        for _, _, section in sorted(rows, key=lambda row: row[:2]):
+            number = section.get("number", "") or ""
+            if section.get("level", Section.Level.SECTION) == Section.Level.SECTION:
+                part_number = number
+                label = number
+            else:
+                label = part_number + number if number else ""
+            sections.append((number, section.get("heading", ""), html_to_text(section.get("body", "")), label))
         return cls(fields, sections)
 
 
@@ -138,6 +146,15 @@ def char_diff(old, new):
     return join(left), join(right)
 
 
+def section_label(old_label, new_label, index):
+    """A section row's name: its number as the essay shows it ("二、（三）"), the new
+    revision's, the old one's when the new one has none or differs ("二、（三）→ 二、（四）"),
+    the row's place ("第 8 条") when neither revision numbers it."""
+    if old_label and new_label and old_label != new_label:
+        return f"{old_label}→{new_label}"
+    return new_label or old_label or f"第 {index + 1} 条"
+
+
 def compare(old_version, new_version):
     """Side-by-side rows for two revisions of one essay: every field, then section by section."""
     old, new = Snapshot.from_version(old_version), Snapshot.from_version(new_version)
@@ -152,10 +169,11 @@ def compare(old_version, new_version):
             continue
         add(label, old.fields[label], new.fields.get(label, ""))
     for index in range(max(len(old.sections), len(new.sections))):
-        a = old.sections[index] if index < len(old.sections) else ("", "", "")
-        b = new.sections[index] if index < len(new.sections) else ("", "", "")
-        add(f"第 {index + 1} 条 标题", a[0] + a[1], b[0] + b[1])
-        add(f"第 {index + 1} 条 正文", a[2], b[2])
+        a = old.sections[index] if index < len(old.sections) else ("", "", "", "")
+        b = new.sections[index] if index < len(new.sections) else ("", "", "", "")
+        label = section_label(a[3], b[3], index)
+        add(f"{label} 标题", a[0] + a[1], b[0] + b[1])
+        add(f"{label} 正文", a[2], b[2])
     add("结语", old.fields["结语"], new.fields["结语"])
     return rows
 

@@ -258,7 +258,7 @@ def _take_trailing_author(rest: list[str], have_org: bool, warnings: list[str]) 
         return found
     if len(rest) > 1 and not have_org and (m := _AUTHOR_POST_RE.fullmatch(rest[-1])):
         rest.pop()
-        warnings.append(f"结尾的“(作者系{m.group(1)})”已作为作者单位，其中可能含职务，请核对")
+        warnings.append(f"结尾的“（作者系{m.group(1)}）”已作为作者单位，其中可能含职务，请核对")
         return m.group(1)
     return ""
 
@@ -291,7 +291,7 @@ def _read_sections(paragraphs: list[str], warnings: list[str]) -> list[_Section]
             split = _split_heading(rest)
             if split is None:
                 section.heading = rest.strip()
-                warnings.append(f"{section.label}的标题过长({len(section.heading)}字),请核对是否混入了正文")
+                warnings.append(f"{section.label}的标题过长（{len(section.heading)}字），请核对是否混入了正文")
             else:
                 section.heading, first_body = split
                 if first_body:

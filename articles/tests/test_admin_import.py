@@ -126,7 +126,8 @@ def submit_review(client, review, *, untick=(), rules=None, button="create", **f
     untick_ids = {item.id for item in review.context["check"].items if item.finding.rule in untick}
     data["accept"] = [value for value in data.get("accept", []) if value not in untick_ids]
     for rule, choice in (rules or {}).items():
-        data[f"rule:{rule}"] = [choice]
+        [group] = [group for group in review.context["check"].groups if rule in group.rules]
+        data[group.choice_name] = [choice]
     data.update({key: value if isinstance(value, list) else [value] for key, value in fields.items()})
     data[button] = ["1"]
     return client.post(IMPORT, data)
@@ -259,7 +260,7 @@ def test_review_marks_each_finding_in_place_with_severity_label(admin_client):
 
 def test_review_groups_findings_by_rule_with_bulk_choices(admin_client):
     response = paste(admin_client)
-    groups = {group.rule: group for group in response.context["check"].groups}
+    groups = {rule: group for group in response.context["check"].groups for rule in group.rules}
     assert {POLITICAL_RULE, XIAOLAO_RULE, QUOTE_RULE} <= set(groups)
     assert response.context["check"].groups[0].severity == "political"  # worst first
     page = response.content.decode()
@@ -272,6 +273,39 @@ def test_review_groups_findings_by_rule_with_bulk_choices(admin_client):
     assert set(form["accept"]) == ids
     assert form[f"rule:{POLITICAL_RULE}"] == ["each"]
     assert form["raw_text"][0].replace("\r\n", "\n") == ESSAY
+
+
+# Three rules turn 开展 into 发展, each in its own context (the last point's body).
+SAME_CHANGE_ESSAY = ESSAY.replace(
+    "坚持不懈地开展党员教育培训活动，提高党员素质。",
+    "坚持新的开展理念，推动经济社会持续健康开展，抓好党建促开展。",
+)
+FAZHAN_RULES = {"bt.fazhan.noun_head", "bt.fazhan.domain_subject", "bt.fazhan.promote"}
+
+
+def test_rules_proposing_the_same_change_are_one_group_with_the_summed_count(admin_client):
+    response = paste(admin_client, SAME_CHANGE_ESSAY)
+    check = response.context["check"]
+    [group] = [group for group in check.groups if group.explanation == "机器回译错词：“开展”应为“发展”"]
+    assert set(group.rules) == FAZHAN_RULES and len(group.items) == 3
+    assert len({group.explanation for group in check.groups}) == len(check.groups)  # no heading twice
+    page = response.content.decode()
+    assert page.count("机器回译错词：“开展”应为“发展”</h3>") == 1
+    assert "共 3 处" in page
+    assert f'name="{group.choice_name}"' in page and page.count('class="pr-rule-choice"') == len(check.groups)
+
+
+@pytest.mark.parametrize("choice", ["accept", "reject"])
+def test_a_group_choice_applies_to_every_finding_of_every_rule_in_it(admin_client, choice):
+    review = paste(admin_client, SAME_CHANGE_ESSAY)
+    # Boxes ticked the other way round: the group's choice wins over them.
+    untick = FAZHAN_RULES if choice == "accept" else ()
+    submit_review(admin_client, review, untick=untick, rules={"bt.fazhan.promote": choice})
+    body = Article.objects.get().sections.get(heading="强化党员教育培训").body
+    if choice == "accept":
+        assert "新的发展理念" in body and "持续健康发展" in body and "促发展" in body and "开展" not in body
+    else:
+        assert "新的开展理念" in body and "持续健康开展" in body and "促开展" in body
 
 
 def test_accept_all_creates_a_draft_with_the_fixes(admin_client, admin_user):

@@ -295,7 +295,7 @@ def test_errors_on_fields_a_form_lacks_become_form_wide():
         validate_rule_row(rule_row(pattern="科学(开展"), exclude={"pattern"})
     messages = caught.value.message_dict
     assert "pattern" not in messages
-    assert messages[NON_FIELD_ERRORS][0].startswith("错误写法(正则表达式)\uff1a")
+    assert messages[NON_FIELD_ERRORS][0].startswith("错误写法（正则表达式）\uff1a")
 
 
 # --------------------------------------------------------------------------

@@ -106,6 +106,37 @@ def test_compare_page_shows_the_two_versions_side_by_side(editor_client, essay):
     assert "第 1 条 正文" in page
 
 
+def test_compare_labels_sections_by_their_numbers_as_the_essay_shows_them(editor_client):
+    point = Section.Level.POINT
+    with reversion.create_revision():
+        article = make_draft(title="分部分的文稿")
+        for position, (level, number, heading) in enumerate(
+            [
+                (Section.Level.SECTION, "一、", "意义"),
+                (Section.Level.SECTION, "二、", "对策"),
+                (point, "（一）", "强化"),
+            ]
+            + [(point, "（二）", "完善"), (point, "（三）", "健全"), (point, "", "无序号")]
+        ):
+            Section.objects.create(
+                article=article, position=position, level=level, number=number, heading=heading, body="<p>原文。</p>"
+            )
+        revisions.add_essay(article)
+    with reversion.create_revision():
+        Section.objects.filter(article=article, heading="健全").update(body="<p>新文。</p>")
+        revisions.add_essay(article)
+    new, old = revisions.versions_of(article)[:2]
+    labels = [row.label for row in revisions.compare(old, new)]
+    assert "一、 标题" in labels and "二、 正文" in labels
+    assert "二、（三） 正文" in labels and "二、（一） 标题" in labels
+    assert "第 6 条 正文" in labels  # a section without a number: its place
+    assert not any(label.startswith("第 5 条") for label in labels)
+    changed = [row.label for row in revisions.compare(old, new) if row.changed]
+    assert changed == ["二、（三） 正文"]
+    page = editor_client.get(compare_url(article, old, new)).content.decode()
+    assert "二、（三） 正文" in page
+
+
 def test_the_history_page_lists_revisions_for_anyone_who_may_view(client, essay):
     page = logged_in(client, user_in(REVIEWER)).get(history_url(essay)).content.decode()
     assert "版本记录" in page and "恢复此版本" not in page

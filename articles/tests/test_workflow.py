@@ -185,6 +185,17 @@ def test_approving_from_the_change_page_moves_on_with_a_chinese_message(client, 
     assert "流转记录" in page and "审核通过" in page and "同意" in page
 
 
+def test_the_transitions_name_stages_as_the_buttons_do(client, author, reviewers, settings):
+    settings.REVIEW_STAGES = 3
+    article = in_review(created_by=author)
+    for reviewer in reviewers[:2]:
+        logged_in(client, reviewer).post(workflow_url(article, "approve"), {"comment": "同意"})
+    page = client.get(change_url(article)).content.decode()
+    table = page[page.index("流转记录") :]
+    assert "（初审） → 审核中（复审）" in table and "（复审） → 审核中（终审）" in table
+    assert "第1审" not in page and "第3审" not in page
+
+
 def test_rejecting_without_a_comment_is_a_400_with_a_reason(client, author, reviewers):
     article = in_review(created_by=author)
     response = logged_in(client, reviewers[0]).post(workflow_url(article, "reject"), {"comment": ""})

@@ -99,7 +99,7 @@ def context(text: str, start: int, end: int, width: int = 10) -> str:
 def evaluate_sample() -> None:
     sample_path = next((path for path in SAMPLE_PATHS if path.exists()), None)
     print("=" * 72)
-    print("(a) 样稿(含损坏)对照金标准")
+    print("(a) 样稿（含损坏）对照金标准")
     if sample_path is None:
         print("  sample essay not found:", ", ".join(str(p) for p in SAMPLE_PATHS))
         return

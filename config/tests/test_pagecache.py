@@ -460,7 +460,7 @@ def test_a_later_page_parameter_wins_as_in_the_view(client):
     client.get("/articles/?page=2&page=1")
     second_page = client.get("/articles/?page=2").content.decode()
     assert second_page != first_page
-    assert '第</span>2<span class="visually-hidden">页(当前)' in second_page
+    assert '第</span>2<span class="visually-hidden">页（当前）' in second_page
 
 
 def test_an_encoded_separator_does_not_collide_with_a_real_one(client):

@@ -344,7 +344,7 @@ def test_shipped_rules_load_and_validate():
     assert len({rule.id for rule in rules}) == len(rules)
     assert all(rule.category in CATEGORIES and rule.severity in SEVERITIES for rule in rules)
     assert all(rule.explanation and any("\u4e00" <= char <= "\u9fff" for char in rule.explanation) for rule in rules)
-    assert rules_version() == "2026.11.2"
+    assert rules_version() == "2026.12.1"
 
 
 def test_rules_load_from_a_custom_file(tmp_path):
