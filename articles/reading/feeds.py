@@ -21,7 +21,6 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from articles.models import Article
-from articles.text import html_to_text
 from topics.models import Topic
 
 FEED_ITEMS = 20
@@ -62,9 +61,8 @@ class _EssayItems:
 
     def item_description(self, item):
         # Plain text (the feed types make it safe); readers follow the link for the essay itself.
-        if item.summary:
-            return item.summary
-        return " ".join(html_to_text(item.lead).split())[:200]
+        # As the list cards show it: 摘要, or the lead's beginning (read with the item, no query each).
+        return item.card_summary
 
     def item_pubdate(self, item):
         return item.published_at
