@@ -2,6 +2,8 @@
 
 * :func:`html_to_text` -- stored rich text to plain text, one paragraph per line
   (proofreading, search indexing, the library's item extraction, revisions, feeds);
+* :func:`lead_excerpt` -- the beginning of a lead as a card's or a page's summary
+  when the editor left 摘要 empty (list cards, the page description, feeds);
 * :func:`group_sections` -- an essay's flat, ordered section rows to its tree of
   parts (一、) and points ((一)) (the reading page's outline, proofreading a stored
   essay, proofreading the admin's unsaved form);
@@ -44,6 +46,32 @@ def html_to_text(html: str) -> str:
     text = unescape(_TAG.sub(lambda m: "\n" if m.group(2).lower() in _BLOCK_TAGS else "", html))
     lines = (_SPACE.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+# Where a summary taken from the lead may end: a sentence, else a clause.
+_SENTENCE_ENDS = "。！？!?；;…"
+_CLAUSE_ENDS = "，、：,:"
+_PARTIAL_TAG = re.compile(r"<[^>]*\Z")
+
+
+def lead_excerpt(html: str, limit: int = 120, least: int = 60) -> str:
+    """The beginning of ``html`` (a lead) as plain text of at most ``limit`` characters.
+
+    Cut after the last sentence end (。！？；) within the limit, else after
+    the last clause end (，、：) with an ellipsis, else at the limit, as long
+    as at least ``least`` characters remain. ``html`` may itself be cut short
+    (``Article.objects.for_cards`` reads only the lead's first characters): a
+    tag cut in half at its end is dropped.
+    """
+    text = " ".join(html_to_text(_PARTIAL_TAG.sub("", html or "")).split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    for ends, tail in ((_SENTENCE_ENDS, ""), (_CLAUSE_ENDS, "…")):
+        cut = max(head.rfind(ch) for ch in ends)
+        if cut + 1 >= least:
+            return head[: cut + (0 if tail else 1)] + tail
+    return head[: limit - 1] + "…"
 
 
 def group_sections(rows, is_part):

@@ -29,6 +29,9 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DEBUG", default=False)
+# With DEBUG, the reader's 404 and 500 pages are shown (config/errorpages.py);
+# 1 brings back Django's technical pages (URL patterns, tracebacks).
+DEBUG_TECHNICAL_PAGES = env_bool("DEBUG_TECHNICAL_PAGES", default=False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY and DEBUG:
@@ -86,6 +89,8 @@ MIDDLEWARE = [
     "config.pagecache.ChangeNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.security.StoredHeadersMiddleware",
+    # With DEBUG: the product's 404/500 pages instead of Django's technical ones.
+    "config.errorpages.ProductErrorPagesMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -15,7 +15,7 @@ from django.template import loader
 from django.urls import include, path
 from django.views.decorators.csrf import requires_csrf_token
 
-from articles.reading.endpoints import robots_txt
+from articles.reading.endpoints import favicon, robots_txt, search_redirect
 from articles.reading.sitemaps import SITEMAPS
 from config.health import healthz
 from config.pagecache import public_page
@@ -35,6 +35,9 @@ urlpatterns += [
     # The sitemap's own pages (?p=2 past 50,000 addresses) are pages of their own.
     path("sitemap.xml", public_page(sitemap_views.sitemap, params=["p"]), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon, name="favicon"),
+    # Search is the essay list's (/articles/?q=); /search/ is where people look for it.
+    path("search/", search_redirect, name="search"),
     # For the load balancer and monitoring: database and cache status (config/health.py).
     path("healthz", healthz, name="healthz"),
 ]

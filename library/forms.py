@@ -87,6 +87,7 @@ class ExportForm(LibraryFilterForm):
     """
 
     theme = forms.CharField(required=False, max_length=18)
+    reset_invalid_choices = False  # an export of a made-up filter is refused, not widened
 
     def __init__(self, data, *, library, **kwargs):
         super().__init__(data, **kwargs)

@@ -51,8 +51,8 @@ def _context(library, **context):
 def theme_index(request, library):
     tasks.regroup_if_due()
     form = LibraryFilterForm.for_request(request)
-    if form.has_input and not form.is_valid():
-        no_page_cache(request)  # values no link carries are rendered, not stored
+    if form.rejected_input:
+        no_page_cache(request)  # values no link carries (reset or refused) are rendered, not stored
     items = form.filter_items(LibraryItem.objects.of_library(library))
     rows, totals = queries.index_rows(library, form, items)
     page = paginate(request, rows, per_page=THEMES_PER_PAGE)

@@ -1,5 +1,6 @@
 """Reader services around an essay page that are not the page itself: the
-view-count beacon, the QR code for sharing, robots.txt.
+view-count beacon, the QR code for sharing, robots.txt, /favicon.ico and
+the /search/ address.
 
 Kept out of ``articles/views.py`` because none of them renders a page: they
 answer small requests (a 204, an image, plain text) with their own caching
@@ -9,8 +10,9 @@ rules.
 import io
 
 import segno
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -19,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from articles.models import Article
 from articles.reading import viewcounts
 from articles.reading.views import SLUG_MAX_LENGTH
-from config.pagecache import public_page
+from config.pagecache import canonical_query, public_page
 
 QR_FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 
@@ -69,3 +71,25 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@cache_control(public=True, max_age=24 * 3600)
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the SVG icon
+    (a temporary redirect: the static file's name changes with its content)."""
+    return HttpResponseRedirect(static("favicon.svg"))
+
+
+@require_GET
+@cache_control(public=True, max_age=24 * 3600)
+def search_redirect(request):
+    """/search/?q=… (an address people guess) is the essay list's search, /articles/?q=….
+
+    Only ``q`` is carried over, as the list page reads it
+    (:func:`config.pagecache.canonical_query`), URL-encoded into a fixed
+    path: nothing in the request chooses where the redirect goes.
+    """
+    query = canonical_query(request.GET, ["q"]).urlencode()
+    target = reverse("articles:list")
+    return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)

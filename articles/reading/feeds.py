@@ -16,12 +16,13 @@ Titles, author names and categories are text in both formats.
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, Stylesheet
 from django.utils.html import escape
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from articles.models import Article
-from articles.text import html_to_text
 from topics.models import Topic
 
 FEED_ITEMS = 20
@@ -43,7 +44,18 @@ class PlainTextRssFeed(Rss201rev2Feed):
 
 
 class PlainTextAtomFeed(Atom1Feed):
-    """Atom whose entry summaries are plain text, and say so."""
+    """Atom whose entry summaries are plain text, and say so; with the stylesheet
+    processing instruction, which Django writes for RSS only."""
+
+    def write(self, outfile, encoding):
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", str(stylesheet))
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, {**item, "description": None})
@@ -51,8 +63,16 @@ class PlainTextAtomFeed(Atom1Feed):
             handler.addQuickElement("summary", item["description"], {"type": "text"})
 
 
+# What a browser shows for a feed (a page saying how to subscribe): static, same origin.
+FEED_STYLESHEET = "feeds/feed-style.xml"
+
+
 class _EssayItems:
     """What one essay looks like in any of the feeds."""
+
+    def stylesheets(self):
+        # Sent as XML by any server; the instruction says it is XSLT.
+        return [Stylesheet(static(FEED_STYLESHEET), mimetype="text/xsl", media="screen")]
 
     # Cached whole for anonymous readers (config.pagecache.public_page).
     public_page_params = ()
@@ -62,9 +82,8 @@ class _EssayItems:
 
     def item_description(self, item):
         # Plain text (the feed types make it safe); readers follow the link for the essay itself.
-        if item.summary:
-            return item.summary
-        return " ".join(html_to_text(item.lead).split())[:200]
+        # As the list cards show it: 摘要, or the lead's beginning (read with the item, no query each).
+        return item.card_summary
 
     def item_pubdate(self, item):
         return item.published_at

@@ -3,8 +3,9 @@
 Every choice (topic, year, author unit, section kind) is offered from what
 is published or defined, so a value a reader did not pick from the form -- a
 typo, a stale link, a probe with NUL bytes or a megabyte of text -- fails
-validation in Python and never reaches the database. The list view then
-shows an empty result with a message, not a 500.
+validation in Python and never reaches the database. The form then drops
+that filter (:class:`PublicFilterForm`): the page shows the results without
+it, says so, and is not stored in the page cache.
 
 The search words (``q``) are cleaned rather than refused: control
 characters, NUL and lone surrogates become spaces; only a query longer than
@@ -12,6 +13,7 @@ characters, NUL and lone surrogates become spaces; only a query longer than
 """
 
 import re
+from typing import NamedTuple
 
 from django import forms
 from django.utils.html import escape, format_html
@@ -68,8 +70,55 @@ class FastSelect(forms.Select):
         return mark_safe("".join(parts))
 
 
+class ResetFilter(NamedTuple):
+    """A filter whose value was not one of its choices, and what is shown instead."""
+
+    label: str
+    instead: str
+
+
 class PublicFilterForm(forms.Form):
-    """A reader's filter form on a cached public page (the essay list, the library indexes)."""
+    """A reader's filter form on a cached public page (the essay list, the library indexes).
+
+    A choice that is not offered (``?topic=zzz``: a stale or altered link)
+    is dropped rather than refused: the form validates without it, the page
+    shows what the other filters select and says which filter was reset
+    (``includes/filter_notice.html``; the value itself is not echoed), and
+    the view does not store the page (:attr:`rejected_input`). Other errors
+    (search words that are too long) still make the form invalid.
+    """
+
+    # False for a form that must refuse instead (the library's export: no file from a made-up value).
+    reset_invalid_choices = True
+
+    def full_clean(self):
+        super().full_clean()
+        self._reset_filters = []
+        if not (self.reset_invalid_choices and self.is_bound and self._errors):
+            return
+        invalid = [name for name in self._errors if isinstance(self.fields.get(name), forms.ChoiceField)]
+        if not invalid:
+            return
+        self._submitted = self.data
+        data = self.data.copy()
+        for name in invalid:
+            data.pop(name, None)
+        self.data = data
+        super().full_clean()
+        self._reset_filters = [
+            ResetFilter(self.fields[name].label, _shown_instead(self.fields[name])) for name in invalid
+        ]
+
+    @property
+    def reset_filters(self):
+        """The filters dropped as invalid (:class:`ResetFilter`), in the form's order."""
+        self.errors  # noqa: B018 -- validates the form once
+        return self._reset_filters
+
+    @property
+    def rejected_input(self):
+        """Values no link on the site carries: the page is rendered, not stored in the page cache."""
+        return bool(self.reset_filters) or (self.has_input and not self.is_valid())
 
     @property
     def has_input(self):
@@ -78,7 +127,8 @@ class PublicFilterForm(forms.Form):
         Not ``request.GET``: other parameters (``?utm_source=…``) do not change
         the page, which the page cache stores without them.
         """
-        return any(self.data.get(name) for name in self.fields)
+        data = getattr(self, "_submitted", self.data)  # before a reset: the link still has them
+        return any(data.get(name) for name in self.fields)
 
 
 class ArticleFilterForm(PublicFilterForm):
@@ -158,6 +208,12 @@ class ArticleFilterForm(PublicFilterForm):
         if data["org"]:
             queryset = queryset.filter(author_org=data["org"])
         return queryset
+
+
+def _shown_instead(field):
+    """What a reset choice field shows: its empty choice (全部专题), else its first (the default order)."""
+    choices = list(field.choices)
+    return dict(choices).get("", choices[0][1] if choices else "")
 
 
 def sorted_orgs(orgs):

@@ -3,17 +3,21 @@
 import json
 
 from django.conf import settings
-from django.utils.html import format_html, strip_tags
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+
+from articles.text import lead_excerpt
 
 # Like Django's json_script: these characters must not appear raw inside <script>.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def description(article, length=120):
-    text = article.summary or strip_tags(article.lead or "")
-    return Truncator(" ".join(text.split())).chars(length)
+    """摘要, or the beginning of the lead (as the list cards show it)."""
+    if article.summary:
+        return Truncator(" ".join(article.summary.split())).chars(length)
+    return lead_excerpt(article.lead, limit=length)
 
 
 def json_ld(article, request, topics):

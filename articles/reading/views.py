@@ -123,8 +123,8 @@ def article_list(request):
             ),
         ),
     )
-    if form.has_input and not form.is_valid():
-        no_page_cache(request)  # values no link carries are rendered, not stored
+    if form.rejected_input:
+        no_page_cache(request)  # values no link carries (reset or refused) are rendered, not stored
     results = None
     if form.query:
         results = search(form.query, **form.search_filters())

@@ -291,13 +291,43 @@ def test_list_filters_by_year_unit_and_title(client):
 
 
 @pytest.mark.django_db
-def test_list_invalid_filter_shows_an_empty_result_with_a_message(client):
+def test_list_invalid_filters_are_reset_with_a_notice(client):
+    """A value that is not a choice (a stale or altered link) is dropped, and the page says which."""
     make_article("一篇文稿")
     response = client.get("/articles/", {"year": "abc", "topic": "no-such-topic"})
     assert response.status_code == 200
     html = html_of(response)
+    assert "共 1 篇" in html
+    assert "您打开的链接中，“专题”“年份”条件无效（链接可能已过期或被改动），已改为“全部专题”“全部年份”" in html
+    assert "no-such-topic" not in html and "abc" not in html  # the value is not echoed
+    assert "选择一个有效的选项" not in html
+    assert "清除条件" in html
+
+
+@pytest.mark.django_db
+def test_list_keeps_the_valid_filters_when_one_is_reset(client):
+    column = make_topic("理论学习")
+    make_article("专题里的文稿", topics=[column])
+    make_article("别的文稿")
+    html = html_of(client.get("/articles/", {"topic": column.slug, "org": "不存在的单位"}))
+    assert "专题里的文稿" in html and "别的文稿" not in html
+    assert "“作者单位”条件无效" in html and "已改为“全部单位”" in html
+
+
+@pytest.mark.django_db
+def test_list_with_a_reset_filter_is_not_stored(client):
+    make_article("一篇文稿")
+    response = client.get("/articles/", {"kind": "zzz"})
+    assert "“只看”条件无效" in html_of(response)
+    assert response.wsgi_request._page_cache_skip is True  # config.pagecache.no_page_cache
+    assert getattr(client.get("/articles/").wsgi_request, "_page_cache_skip", False) is False
+
+
+@pytest.mark.django_db
+def test_list_search_words_too_long_are_still_refused(client):
+    html = html_of(client.get("/articles/", {"q": "党" * 200}))
+    assert "搜索词不能超过" in html
     assert "共 0 篇" in html
-    assert "筛选条件有误" in html
 
 
 @pytest.mark.django_db

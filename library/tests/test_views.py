@@ -103,10 +103,31 @@ def test_filters_matching_nothing_say_so(client, library):
     assert "没有符合这些条件的主题" in html(response)
 
 
-def test_invalid_filters_show_a_message_not_an_error(client, library):
-    response = client.get(PROBLEMS, {"year": "1900", "org": "不存在的单位"})
+def test_invalid_filters_are_reset_with_a_notice(client, library):
+    response = client.get(PROBLEMS, {"year": "1900", "org": "不存在的单位", "topic": "zzz", "sort": "zzz"})
     assert response.status_code == 200
-    assert "筛选条件无效" in html(response)
+    page = html(response)
+    assert (
+        "您打开的链接中，“专题”“作者单位”“年份”“排序”条件无效（链接可能已过期或被改动），"
+        "已改为“全部专题”“全部单位”“全部年份”“提出最多”"
+    ) in page
+    assert "选择一个有效的选项" not in page and "不在可用的选项中" not in page
+    assert "zzz" not in page and "不存在的单位" not in page
+    assert response.wsgi_request._page_cache_skip is True
+    # The themes are listed as without the filters.
+    assert theme_of(ATTITUDE[0]).get_absolute_url() in page
+
+
+def test_a_reset_filter_keeps_the_valid_ones(client, library):
+    column = library["column"]
+    page = html(client.get(PROBLEMS, {"topic": column.slug, "year": "abc"}))
+    assert "“年份”条件无效" in page and "“专题”条件无效" not in page
+    assert f'<option value="{column.slug}" selected>' in page
+
+
+def test_export_still_refuses_an_invalid_filter(client, library):
+    response = client.get(reverse("library:problems_csv") + "?topic=zzz")
+    assert response.status_code == 400
 
 
 def test_sorting_most_raised_and_newest(client, library):
