@@ -8,6 +8,7 @@ tests skip with the reason, except under CI (``CI`` set), where that is a
 failure. A failing test leaves a screenshot in test-artifacts/.
 """
 
+import json
 import os
 import re
 from pathlib import Path
@@ -19,6 +20,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 AXE = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = settings.BASE_DIR / "test-artifacts"
+# Screenshots of the main pages at desktop and phone widths, kept after every
+# run to look at (var/ is not in git).
+SCREENSHOTS = settings.BASE_DIR / "var" / "screenshots"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -146,10 +150,16 @@ def test_reader_flow(live_server, browser, site):
 
     article = site["article"]
     page = open_page(browser, viewport={"width": 1280, "height": 800})
-    # Record what would be read aloud instead of speaking it.
+    # Record what would be read aloud instead of speaking it, with a Chinese
+    # voice (headless chromium has none; see test_read_aloud_without_chinese_voice).
     page.add_init_script(
         "window.__spoken = [];"
-        "if (window.speechSynthesis) { window.speechSynthesis.speak = u => window.__spoken.push([u.lang, u.text]); }"
+        "if (window.speechSynthesis) {"
+        " window.speechSynthesis.speak = u => window.__spoken.push([u.lang, u.text]);"
+        " window.speechSynthesis.getVoices = () => [{lang: 'zh-CN', name: '测试语音'}];"
+        " Object.defineProperty(SpeechSynthesisUtterance.prototype, 'voice',"
+        "  {configurable: true, get() { return this.__voice || null; }, set(v) { this.__voice = v; }});"
+        "}"
     )
     page.goto(live_server.url + "/")
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
@@ -213,6 +223,7 @@ def test_reader_flow(live_server, browser, site):
     # 朗读全文 reads the essay in Chinese with the browser's speech synthesis.
     if page.evaluate("'speechSynthesis' in window"):
         page.get_by_role("button", name="朗读全文").click()
+        page.wait_for_function("() => window.__spoken.length > 0")
         spoken = page.evaluate("window.__spoken")
         assert spoken[0] == ["zh-CN", article.title]
         assert any("加强基层党组织建设" in text for _, text in spoken)
@@ -260,6 +271,127 @@ def test_phone_layout(live_server, browser, site):
         page.goto(live_server.url + url)
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, url
     assert page.evaluate("window.__csp") == []
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
+def _one_line(locator):
+    """Whether each element found is laid out on one line (one box)."""
+    return locator.evaluate_all("els => els.map(e => e.getClientRects().length)")
+
+
+def test_phone_dates_titles_and_tools(live_server, browser, site):
+    page = open_page(browser, **PHONE)
+    # Speaking is not what this test is about: keep the page quiet.
+    page.add_init_script("if (window.speechSynthesis) { window.speechSynthesis.speak = () => {}; }")
+    url = live_server.url + site["article"].get_absolute_url()
+    for elder in (False, True):
+        if elder:  # 长辈模式 with large type: the longest lines there are
+            page.evaluate(
+                "() => { localStorage.setItem('reader.elder', '1'); localStorage.setItem('reader.fontSize', 'large'); }"
+            )
+        page.goto(url)
+        # The date is one unit ("2026年12月3日" on one line), and nothing is wider than the phone.
+        assert _one_line(page.locator(".essay__meta time")) == [1], elder
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, elder
+        for list_url in ("/", "/articles/", site["column"].get_absolute_url()):
+            page.goto(live_server.url + list_url)
+            assert set(_one_line(page.locator("main time"))) <= {1}, (list_url, elder)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, (list_url, elder)
+    page.goto(url)
+
+    # Opening 分享 keeps the tool buttons where they were, on one row.
+    def tools():
+        return page.locator(".essay-tools__row > :not([hidden]), .share__summary").evaluate_all(
+            "els => els.map(e => { const r = e.getBoundingClientRect(); return [e.textContent.trim(), r.top, r.left]; })"
+        )
+
+    before = tools()
+    assert [name for name, _, _ in before] == ["朗读全文", "打印本页", "分享"]
+    assert len({top for _, top, _ in before}) == 1  # one row
+    page.locator(".share__summary").click()
+    assert page.locator(".share__panel").is_visible()
+    assert tools() == before
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.locator(".share__summary").click()
+
+    # At the end of the page 回到顶部 covers no text.
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    button = page.locator(".back-to-top")
+    button.wait_for(state="visible")
+    page.wait_for_function(
+        "() => Math.ceil(window.scrollY + window.innerHeight) >= document.documentElement.scrollHeight"
+    )
+    covered = page.evaluate(
+        """() => {
+            const b = document.querySelector('.back-to-top').getBoundingClientRect();
+            const text = document.querySelectorAll('.essay__body p, main p, main li, .site-footer p, .site-footer li');
+            return Array.from(text).filter(e => {
+                const r = e.getBoundingClientRect();
+                return r.width > 0 && r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom;
+            }).map(e => e.textContent.trim().slice(0, 20));
+        }"""
+    )
+    assert covered == []
+    assert page.evaluate("window.__csp") == []
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("voices", [[], [{"lang": "en-US", "name": "English"}]], ids=["no-voice", "english-only"])
+def test_read_aloud_without_chinese_voice(live_server, browser, site, voices):
+    page = open_page(browser, viewport={"width": 1280, "height": 800})
+    page.add_init_script(
+        "window.__spoken = [];"
+        "if (window.speechSynthesis) {"
+        " window.speechSynthesis.speak = u => window.__spoken.push(u.text);"
+        f" window.speechSynthesis.getVoices = () => {json.dumps(voices)};"
+        "}"
+    )
+    page.goto(live_server.url + site["article"].get_absolute_url())
+    if not page.evaluate("'speechSynthesis' in window"):
+        pytest.skip("this chromium has no speechSynthesis")
+    page.get_by_role("button", name="朗读全文").click()
+    status = page.locator(".essay-tools__status")
+    status.wait_for(state="visible")
+    assert "没有中文语音" in status.inner_text()
+    assert status.get_attribute("role") == "status"
+    assert status.get_attribute("aria-live") == "polite"
+    start = page.locator("[data-speak]")
+    assert start.inner_text() == "朗读全文"
+    assert start.get_attribute("aria-pressed") == "false"
+    assert page.locator("[data-speak-stop]").is_hidden()
+    assert page.evaluate("window.__spoken") == []
+    assert page.errors == []
+
+
+def test_print_hides_view_count_and_prints_contents_plainly(live_server, browser, site):
+    page = open_page(browser, viewport={"width": 1280, "height": 800})
+    page.goto(live_server.url + site["article"].get_absolute_url())
+    link = page.locator("nav.toc a[href^='#']").first
+    link.evaluate("a => a.setAttribute('aria-current', 'location')")  # the part being read: red and underlined
+    assert link.evaluate("a => getComputedStyle(a).textDecorationLine") == "underline"
+    page.emulate_media(media="print")
+    assert page.locator(".essay__meta-views").is_hidden()
+    assert "浏览次数" not in page.locator(".essay__meta").inner_text()
+    assert page.locator("nav.toc").is_visible()
+    styles = page.locator("nav.toc a").evaluate_all(
+        "els => els.map(a => { const s = getComputedStyle(a); return [s.color, s.textDecorationLine]; })"
+    )
+    assert styles and set(map(tuple, styles)) == {("rgb(0, 0, 0)", "none")}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_screenshots(live_server, browser, site, width):
+    """Not a check: pictures of the main pages in var/screenshots/ to look at."""
+    options = PHONE if width == 390 else {"viewport": {"width": 1280, "height": 800}}
+    page = open_page(browser, **options)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pages = {"essay": site["article"].get_absolute_url(), "home": "/", "list": "/articles/"}
+    for name, url in pages.items():
+        assert page.goto(live_server.url + url).status == 200, url
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+    assert page.errors == []
 
 
 def test_editor_flow(live_server, browser):

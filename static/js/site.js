@@ -140,6 +140,13 @@
     }
     var synth = window.speechSynthesis;
     var state = "idle";
+    // Where the page says that it cannot read aloud (a live region, present
+    // and empty from the start so that screen readers announce the message).
+    var status = document.createElement("p");
+    status.className = "essay-tools__status";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    start.closest(".essay-tools").appendChild(status);
     function show(next) {
       state = next;
       start.textContent = state === "speaking" ? "暂停朗读" : state === "paused" ? "继续朗读" : "朗读全文";
@@ -149,12 +156,53 @@
     function chineseVoice() {
       var voices = synth.getVoices();
       for (var i = 0; i < voices.length; i++) {
-        if (/^zh(-|_)?(CN|Hans)?/i.test(voices[i].lang)) {
+        if (/^(zh|cmn)([-_]|$)/i.test(voices[i].lang)) {
           return voices[i];
         }
       }
       return null;
     }
+    // The voices may arrive a little after the page (voiceschanged): wait
+    // for them for a moment before deciding there is no Chinese voice.
+    function withVoice(callback) {
+      var voice = chineseVoice();
+      if (voice) {
+        callback(voice);
+        return;
+      }
+      var answered = false;
+      function answer() {
+        if (!answered) {
+          answered = true;
+          synth.removeEventListener("voiceschanged", answer);
+          callback(chineseVoice());
+        }
+      }
+      synth.addEventListener("voiceschanged", answer);
+      window.setTimeout(answer, 1000);
+    }
+    function speak(voice) {
+      if (!voice) {
+        show("idle");
+        status.textContent = "本设备没有中文语音，无法朗读。可在系统设置中安装中文语音后再试。";
+        return;
+      }
+      status.textContent = "";
+      synth.cancel();
+      var parts = essayText();
+      parts.forEach(function (text, index) {
+        // One utterance per paragraph: long utterances are cut off by some engines.
+        var utterance = new SpeechSynthesisUtterance(text);
+        utterance.lang = "zh-CN";
+        utterance.voice = voice;
+        if (index === parts.length - 1) {
+          utterance.onend = function () { show("idle"); };
+        }
+        synth.speak(utterance);
+      });
+      show("speaking");
+    }
+    var asking = false;
     start.addEventListener("click", function () {
       if (state === "speaking") {
         synth.pause();
@@ -166,22 +214,14 @@
         show("speaking");
         return;
       }
-      synth.cancel();
-      var parts = essayText();
-      var voice = chineseVoice();
-      parts.forEach(function (text, index) {
-        // One utterance per paragraph: long utterances are cut off by some engines.
-        var utterance = new SpeechSynthesisUtterance(text);
-        utterance.lang = "zh-CN";
-        if (voice) {
-          utterance.voice = voice;
-        }
-        if (index === parts.length - 1) {
-          utterance.onend = function () { show("idle"); };
-        }
-        synth.speak(utterance);
+      if (asking) {
+        return;
+      }
+      asking = true;
+      withVoice(function (voice) {
+        asking = false;
+        speak(voice);
       });
-      show("speaking");
     });
     stop.addEventListener("click", function () {
       synth.cancel();
