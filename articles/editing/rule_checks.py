@@ -9,8 +9,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from articles.essay import proofreading as engine
 from articles.essay.patterns import PatternError
 
-_REGEX_FIELDS = ("pattern", "context_before", "context_after", "not_before", "not_after")
-
 
 def rule_from_row(row) -> engine.Rule:
     """The engine :class:`~articles.essay.proofreading.Rule` for a row (not validated)."""
@@ -49,7 +47,7 @@ def validate_rule_row(row, exclude=()) -> None:
         error("rule_id", "规则编号不能为空。")
     if not row.pattern:
         error("pattern", "错误写法不能为空。")
-    for name in _REGEX_FIELDS:
+    for name in engine.REGEX_FIELDS:
         value = getattr(row, name) or ""
         if not value:
             continue

@@ -54,6 +54,7 @@ __all__ = [
     "DEFAULT_RULES_PATH",
     "Rule",
     "Finding",
+    "REGEX_FIELDS",
     "compile_field",
     "load_rules",
     "rules_version",
@@ -107,7 +108,8 @@ class Rule:
 
 
 _RULE_FIELDS = {field for field in Rule.__dataclass_fields__}
-_REGEX_FIELDS = ("pattern", "context_before", "context_after", "not_before", "not_after")
+# The rule fields that hold regular expressions (each compiled by compile_field).
+REGEX_FIELDS = ("pattern", "context_before", "context_after", "not_before", "not_after")
 # Matched ending where the wrong text starts (the others start where it ends).
 _BEFORE_FIELDS = ("context_before", "not_before")
 
@@ -199,7 +201,7 @@ def validate_rule(rule: Rule, where: str | None = None) -> None:
         raise ValueError(f"{where}: 'confidence' must be a number between 0 and 1")
     if not rule.pattern:
         raise ValueError(f"{where}: empty pattern")
-    for name in _REGEX_FIELDS:
+    for name in REGEX_FIELDS:
         value = getattr(rule, name)
         if not isinstance(value, str):
             raise ValueError(f"{where}: field {name!r} must be a string")
