@@ -11,7 +11,11 @@ A *circuit breaker* per Redis server and process keeps a hung or refusing
 Redis from costing every cache call its timeout: after a failure the
 process answers "not cached" at once for :data:`BREAKER_SECONDS`, then one
 call probes Redis again (the others still skip it) and a success closes the
-breaker. Each failure is counted (:attr:`ResilientRedisCache.failures`):
+breaker. A *slow* Redis counts too: a call that answers after more than
+:data:`SLOW_SECONDS` is a strike, :data:`SLOW_STRIKES` strikes within
+:data:`BREAKER_SECONDS` open the breaker as a failure does, and a slow probe
+keeps it open (a Redis answering in 0.2 s would otherwise cost a page with ten
+cache calls two seconds). Each failure is counted (:attr:`ResilientRedisCache.failures`):
 the page cache re-checks its generation against the database after any
 failure it did not see itself (``config.pagecache``), because a write that
 failed -- an invalidation -- may have left an outdated generation behind.
@@ -26,10 +30,16 @@ from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 logger = logging.getLogger(__name__)
 
 # Seconds to wait for Redis: a dead or unreachable Redis must cost a reader
-# a fraction of a second, not a worker timeout.
-SOCKET_TIMEOUT = 0.5
+# a fraction of a second, not a worker timeout. A healthy Redis on the local
+# network answers in well under a millisecond.
+SOCKET_TIMEOUT = 0.25
 # After a failure, how long a process leaves Redis alone before probing it again.
 BREAKER_SECONDS = 2.0
+# A call answered later than this is slow (a thousand times a healthy answer;
+# well above what waiting for the GIL behind busy threads adds). SLOW_STRIKES
+# slow calls within BREAKER_SECONDS open the breaker.
+SLOW_SECONDS = 0.05
+SLOW_STRIKES = 5
 
 
 class Breaker:
@@ -37,7 +47,9 @@ class Breaker:
 
     def __init__(self):
         self.open_until = 0.0  # 0: closed, calls go through
+        self.opened_at = 0.0
         self.failures = 0
+        self._slow = []  # when the recent slow calls answered (time.monotonic())
         self._lock = threading.Lock()
 
     def allows(self):
@@ -58,15 +70,29 @@ class Breaker:
         """Whether a call now would go to Redis (or probe it), without taking the probe."""
         return not self.open_until or time.monotonic() >= self.open_until
 
-    def succeeded(self):
-        if self.open_until:
-            self.open_until = 0.0
-            logger.warning("Redis answers again: cache back in use")
+    def answered(self, name, started):
+        """A call begun at ``started`` succeeded: a prompt probe closes the breaker (a call that was
+        under way when it opened does not), a slow call is a strike."""
+        now = time.monotonic()
+        seconds = now - started
+        if seconds <= SLOW_SECONDS:
+            if self.open_until and started > self.opened_at:
+                self.open_until = 0.0
+                logger.warning("Redis answers again: cache back in use")
+            return
+        with self._lock:
+            self._slow = [moment for moment in self._slow if now - moment < BREAKER_SECONDS]
+            self._slow.append(now)
+            strikes = len(self._slow)
+        if self.open_until or strikes >= SLOW_STRIKES:  # a slow probe, or too many slow calls
+            self._slow = []
+            self.failed(name, f"slow: {seconds * 1000:.0f} ms")
 
     def failed(self, name, error):
         if not self.open_until:
             logger.warning("Redis unavailable (%s): %s; cache skipped for %.0f s", name, error, BREAKER_SECONDS)
-        self.open_until = time.monotonic() + BREAKER_SECONDS
+        self.opened_at = time.monotonic()
+        self.open_until = self.opened_at + BREAKER_SECONDS
         self.failures += 1
 
 
@@ -135,6 +161,7 @@ class _ResilientClient(RedisCacheClient):
             if default is ValueError:
                 raise ValueError("Redis unavailable")
             return default
+        started = time.monotonic()
         try:
             result = getattr(super(), name)(*args)
         except self._lib.exceptions.RedisError as error:
@@ -142,19 +169,20 @@ class _ResilientClient(RedisCacheClient):
             if default is ValueError:
                 raise ValueError("Redis unavailable") from error
             return default
-        self.breaker.succeeded()
+        self.breaker.answered(name, started)
         return result
 
     def set_confirmed(self, key, value, timeout):
         """Store ``value``; True only when Redis acknowledged it (never raises)."""
         if not self.breaker.allows():
             return False
+        started = time.monotonic()
         try:
             RedisCacheClient.set(self, key, value, timeout)
         except self._lib.exceptions.RedisError as error:
             self.breaker.failed("set", error)
             return False
-        self.breaker.succeeded()
+        self.breaker.answered("set", started)
         return True
 
     def add(self, key, value, timeout):
