@@ -278,6 +278,15 @@ def current_generation():
     return generation[0]
 
 
+def generation_cached():
+    """Whether the cache answers and holds a generation: stored pages can be served from it
+    (``/healthz/ready`` while the database is away)."""
+    if _cache_unavailable():
+        return False
+    generation = _cache().get(GENERATION_KEY)
+    return isinstance(generation, tuple) and len(generation) == 3
+
+
 # ---------------------------------------------------------------- the database's epoch
 
 

@@ -242,7 +242,7 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE_COOKIES)
     # The load balancer's health check speaks plain HTTP to the app.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$"]
     # HSTS is only ever sent on HTTPS responses. One year, subdomains
     # included, eligible for the browsers' preload list (SECURE_HSTS_PRELOAD=0
     # to leave that out; `check --deploy` then warns about it).
