@@ -220,11 +220,16 @@ class _ResilientClient(RedisCacheClient):
         return self._safely("clear", False)
 
     def ping(self):
-        """True when Redis answers (raises nothing)."""
+        """True when Redis answers (raises nothing). Goes to Redis even while the breaker is open,
+        and counts as its probe: a prompt answer closes it, a failure keeps it open."""
+        started = time.monotonic()
         try:
-            return bool(self.get_client(write=True).ping())
-        except self._lib.exceptions.RedisError:
+            answered = bool(self.get_client(write=True).ping())
+        except self._lib.exceptions.RedisError as error:
+            self.breaker.failed("ping", error)
             return False
+        self.breaker.answered("ping", started)
+        return answered
 
 
 class ResilientRedisCache(RedisCache):

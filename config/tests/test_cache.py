@@ -208,3 +208,17 @@ def test_pages_under_a_slow_redis_wait_for_it_only_a_few_times(client, slow_redi
         assert client.get(url).status_code == 200, url
     # Without the slow strikes every cache call of every page waited 0.2 s.
     assert fake.calls <= resilient.SLOW_STRIKES
+
+
+def test_a_health_check_that_reaches_redis_closes_the_breaker(redis_cache):
+    breaker = redis_cache._cache.breaker
+    breaker.failed("get", "timeout")  # Redis failed a moment ago; it answers again now
+    try:
+        assert redis_cache.is_open()
+        assert redis_cache.get("anything") is None  # skipped: no call
+        assert redis_cache.ping() is True  # the health check asks Redis itself
+        assert not redis_cache.is_open()
+        redis_cache.set("k", 1)
+        assert redis_cache.get("k") == 1
+    finally:
+        resilient._breakers.clear()

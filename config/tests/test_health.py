@@ -30,7 +30,7 @@ def test_database_down_is_503(client):
 
 def test_cache_down_is_503(client):
     with mock.patch("config.health.cache") as cache:
-        cache.get.return_value = None  # the resilient Redis client answers "not found" when down
+        cache.ping.return_value = False  # the resilient Redis client's ping never raises
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["cache"] == "error"
@@ -39,7 +39,7 @@ def test_cache_down_is_503(client):
 
 def test_cache_raising_is_503(client):
     with mock.patch("config.health.cache") as cache:
-        cache.set.side_effect = ConnectionError("down")
+        cache.ping.side_effect = ConnectionError("down")
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["cache"] == "error"
@@ -84,7 +84,7 @@ def test_live_answers_without_touching_database_or_cache(client, django_assert_n
 
 def test_ready_with_the_cache_down_is_200_pages_render_from_the_database(client):
     with mock.patch("config.health.cache") as cache:
-        cache.get.return_value = None
+        cache.ping.return_value = False
         response = client.get("/healthz/ready")
         assert client.get("/").status_code == 200
     assert response.status_code == 200
@@ -152,3 +152,10 @@ def test_low_disk_space_for_uploads_is_reported(client):
     assert response.json()["disk"] == "low"
     assert response.json()["disk_free_mb"] == 0
     assert client.get("/healthz/ready").status_code == 200  # pages are still served
+
+
+def test_a_local_memory_cache_is_checked_by_storing_a_value(client, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert client.get("/healthz").json()["cache"] == "ok"
+    with mock.patch("django.core.cache.backends.locmem.LocMemCache.get", return_value=None):
+        assert client.get("/healthz").json()["cache"] == "error"
