@@ -191,7 +191,7 @@ class Readers:
             path = self.pages[n % len(self.pages)]
             if path == "search":
                 term = SEARCH_TERMS[(n // len(self.pages) + index) % len(SEARCH_TERMS)]
-                path = "/search/?" + urllib.parse.urlencode({"q": term, "page": 1 + n % 3})
+                path = "/articles/?" + urllib.parse.urlencode({"q": term, "page": 1 + n % 3})
             connection = connection or http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
             started = time.monotonic()
             try:

@@ -175,6 +175,9 @@ PAGE_CACHE_PROXY_STALE_IF_ERROR = int(os.environ.get("PAGE_CACHE_PROXY_STALE_IF_
 PAGE_CACHE_VERIFY_SECONDS = float(os.environ.get("PAGE_CACHE_VERIFY_SECONDS", 1))
 # A request finding another rendering the page it wants waits this long for it.
 PAGE_CACHE_RENDER_WAIT_SECONDS = float(os.environ.get("PAGE_CACHE_RENDER_WAIT_SECONDS", 1))
+# While Redis is away each process keeps at most this many pages and values in
+# its own memory (config/pagecache.py; pages are 20-100 KB).
+PAGE_CACHE_FALLBACK_ENTRIES = int(os.environ.get("PAGE_CACHE_FALLBACK_ENTRIES", 500))
 # New query variants (searches, filters, page numbers) stored per page and
 # PAGE_CACHE_SECONDS window: the bound on what anonymous traffic can store.
 PAGE_CACHE_VARIANTS = int(os.environ.get("PAGE_CACHE_VARIANTS", 300))

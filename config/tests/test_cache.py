@@ -236,3 +236,61 @@ def test_a_busy_machine_where_some_calls_look_slow_keeps_using_the_cache(slow_re
     assert fake.calls == 120
     assert not cache.is_open()
     assert cache.failures == 0
+
+
+def test_while_redis_is_away_pages_are_kept_in_the_process_memory(client, fake_redis):
+    fake, cache = fake_redis
+    article = make_article(sections=2)
+    for url in ("/", "/articles/", article.get_absolute_url()):
+        assert client.get(url)["X-Page-Cache"] == "miss", url
+        assert client.get(url)["X-Page-Cache"] == "hit", url  # rendered once, not per request
+    assert fake.calls <= 1
+
+
+def test_while_redis_is_away_another_process_withdrawal_is_in_force_at_the_next_request(client, fake_redis):
+    """Each process's own memory hears of no other process's change: the database's epoch,
+    read on every request in that mode, is what ends the withdrawn essay's pages."""
+    from articles.models import Article
+    from config import pagecache
+
+    fake, cache = fake_redis
+    article = make_article(title="将被撤下的文稿", sections=1)
+    url = article.get_absolute_url()
+    client.get("/")
+    assert client.get(url).status_code == 200
+    home = client.get("/")
+    assert home["X-Page-Cache"] == "hit"
+    assert "将被撤下的文稿" in home.content.decode()
+    # Another process withdraws it: the row and the epoch change, this process is told nothing.
+    Article.all_objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+    pagecache._advance_epoch()
+    assert client.get(url).status_code == 404
+    home = client.get("/")
+    assert "将被撤下的文稿" not in home.content.decode()
+    assert home["X-Page-Cache"] == "miss"
+
+
+def test_a_withdrawal_during_the_outage_holds_when_redis_is_back_with_its_old_pages(client, slow_redis):
+    from articles.models import Article
+    from config import pagecache
+
+    fake, cache = slow_redis
+    fake.delay = 0.0001
+    article = make_article(title="停机期间撤下的文稿", sections=1)
+    client.get("/")
+    assert client.get("/")["X-Page-Cache"] == "hit"  # stored in Redis
+    fake.delay = 0.2  # Redis slows down: the breaker opens, pages go to the process's memory
+    for _ in range(resilient.SLOW_STRIKES):
+        client.get("/articles/")
+    assert cache.is_open()
+    assert article.title in client.get("/").content.decode()
+    # Another process withdraws the essay while Redis is away: Redis never hears of it.
+    Article.all_objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+    pagecache._advance_epoch()
+    assert article.title not in client.get("/").content.decode()
+    fake.delay = 0.0001  # Redis is back, still holding the old generation and the old page
+    fake.clock.now += resilient.BREAKER_SECONDS + 0.1
+    home = client.get("/")
+    assert not cache.is_open()
+    assert article.title not in home.content.decode()
+    assert client.get(article.get_absolute_url()).status_code == 404
