@@ -13,7 +13,7 @@ change page), each fault is applied, held, and cleared:
     redis-refused   redis-server killed, started again empty when the fault ends
     redis-slow      every answer of Redis 150 ms late (between slow and the socket timeout)
     redis-crawl     every answer of Redis 400 ms late (beyond the socket timeout)
-    worker-killed   one gunicorn worker killed with SIGKILL (gunicorn starts another)
+    worker-killed   a gunicorn worker killed with SIGKILL every 2 s (gunicorn starts another)
     disk-full       MEDIA_ROOT (a 4 MB tmpfs) filled; the editor uploads images meanwhile
     postgres-restart  the local PostgreSQL cluster restarted (only with --restart-postgres)
     restore-check   deploy/backup.sh, then deploy/restore_check.sh while the editor imports
@@ -322,7 +322,7 @@ def essay_text(number):
 
 
 class EditorWork:
-    """The editor imports an essay every 3 seconds and, during the disk-full fault,
+    """The editor imports an essay every 3 seconds (0.2 s while workers are killed) and, during the disk-full fault,
     uploads images. Outcomes: ok (acknowledged), refused (a 4xx with a message), failed (5xx or
     no answer)."""
 
@@ -331,6 +331,7 @@ class EditorWork:
         self.editor.login()
         self.records, self.acknowledged, self.unacknowledged, self.uploaded = [], [], [], []
         self.halt, self.uploading, self.number = threading.Event(), threading.Event(), int(time.time())
+        self.pause = 3.0  # seconds between two saves; 0.2 while workers are being killed
         self.thread = threading.Thread(target=self._loop, daemon=True)
         self.thread.start()
 
@@ -419,7 +420,7 @@ class EditorWork:
             if title is not None:
                 (self.acknowledged if status == 302 else self.unacknowledged).append(title)
             self.records.append((started, time.monotonic(), kind, status))
-            self.halt.wait(3.0)
+            self.halt.wait(self.pause)
 
     def stop(self):
         self.halt.set()
@@ -444,11 +445,9 @@ class Faults:
         elif name == "redis-crawl":
             ctx["relay"].delay = 0.4
         elif name == "worker-killed":
-            workers = subprocess.run(
-                ["pgrep", "-P", str(ctx["gunicorn"].pid)], capture_output=True, text=True
-            ).stdout.split()
-            if workers:
-                os.kill(int(workers[0]), signal.SIGKILL)
+            self.killing = threading.Event()
+            ctx["editor"].pause = 0.2  # saves in flight when a worker dies
+            threading.Thread(target=self._kill_workers, daemon=True).start()
         elif name == "disk-full":
             filler = ctx["media"] / "filler.bin"
             with contextlib.suppress(OSError), open(filler, "wb") as out:
@@ -484,8 +483,22 @@ class Faults:
                 (check.stdout + check.stderr).strip().splitlines()[-3:],
             )
 
+    def _kill_workers(self):
+        """A gunicorn worker killed with SIGKILL every 2 s (gunicorn starts another each time)."""
+        while not self.killing.is_set():
+            workers = subprocess.run(
+                ["pgrep", "-P", str(self.ctx["gunicorn"].pid)], capture_output=True, text=True
+            ).stdout.split()
+            if workers:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(int(workers[int(time.time()) % len(workers)]), signal.SIGKILL)
+            self.killing.wait(2.0)
+
     def end(self, name):
         ctx = self.ctx
+        if name == "worker-killed":
+            self.killing.set()
+            ctx["editor"].pause = 3.0
         if name == "redis-hung":
             ctx["redis"].signal("cont")
         elif name == "redis-refused":
@@ -681,8 +694,8 @@ def main():
             f"x 8 threads, a task worker, own Redis behind a relay; {READERS} readers, one editor; each fault held "
             f"{args.seconds:g} s; {os.cpu_count()} CPUs"
         )
-        time.sleep(5)  # warm-up
-        warm = [r[1] - r[0] for r in ctx["readers"].records if r[0] >= time.monotonic() - 3]
+        time.sleep(15)  # warm-up: the pages' first renders
+        warm = [r[1] - r[0] for r in ctx["readers"].records if r[0] >= time.monotonic() - 8]
         rows.append(
             {
                 "fault": "(none, warm)",
