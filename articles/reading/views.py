@@ -128,7 +128,7 @@ def article_list(request):
     results = None
     if form.query:
         results = search(form.query, **form.search_filters())
-        page = paginate(request, results)
+        page = paginate(request, results, params=form.link_params())
     else:
         page = paginate(
             request,
@@ -136,6 +136,7 @@ def article_list(request):
             # Only the plain list of every essay shares its count (an invalid
             # form lists nothing and must not store its zero).
             count_key=("list",) if form.is_valid() and not form.is_narrowed else None,
+            params=form.link_params(),
         )
     return render(request, "articles/article_list.html", {"form": form, "page": page, "results": results})
 
