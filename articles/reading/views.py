@@ -142,6 +142,25 @@ def article_list(request):
 
 
 @public_page
+def subscribe(request):
+    """订阅本站: what a feed is and the addresses to give a feed reader (the footer's “RSS 订阅”).
+
+    A page of the site rather than the feed itself: a browser shows the feeds
+    only through their XSLT stylesheet, which Chromium now marks with a banner
+    of its own as being removed (``articles.reading.feeds``).
+    """
+    feeds = [
+        ("最新文稿", reverse("articles:feed_rss"), reverse("articles:feed_atom")),
+        *(
+            (topic.name, reverse("topics:feed_rss", args=[topic.slug]), reverse("topics:feed_atom", args=[topic.slug]))
+            for topic in navigation_topics(request)
+        ),
+    ]
+    feeds = [(name, request.build_absolute_uri(rss), request.build_absolute_uri(atom)) for name, rss, atom in feeds]
+    return render(request, "articles/subscribe.html", {"feeds": feeds})
+
+
+@public_page
 def article_detail(request, slug):
     if len(slug) > SLUG_MAX_LENGTH:
         raise Http404("没有这篇文稿。")

@@ -609,3 +609,20 @@ def test_a_feed_opened_in_the_browser_is_a_readable_chinese_page(live_server, br
         # Those reports are the browser's; the page itself must cause none.
         assert set(page.evaluate("window.__cspTargets")) <= {"XSLT-WARNING-BANNER"}, url
     assert page.errors == []
+
+
+def test_the_footer_rss_link_opens_the_subscribe_page(live_server, browser, site):
+    """The footer's “RSS 订阅” is a page of the site (no XSLT, no browser banner), at 1280 and 390 px."""
+    for options in ({"viewport": {"width": 1280, "height": 800}}, PHONE):
+        page = open_page(browser, **options)
+        page.goto(live_server.url + "/")
+        page.locator(".site-footer").get_by_role("link", name="RSS 订阅").click()
+        page.wait_for_url(re.compile(r"/feed/$"))
+        assert page.locator("h1").inner_text() == "订阅本站"
+        assert page.get_by_text("订阅方法：").is_visible()
+        assert page.get_by_text(live_server.url + "/feed/rss/").is_visible()
+        assert page.get_by_text(live_server.url + site["column"].get_absolute_url() + "feed/atom/").is_visible()
+        assert page.locator("xslt-warning-banner").count() == 0
+        assert page.evaluate("document.documentElement.scrollWidth") <= options["viewport"]["width"]
+        assert page.evaluate("window.__csp") == []
+        assert page.errors == []
