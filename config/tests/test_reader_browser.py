@@ -308,14 +308,18 @@ def test_phone_dates_titles_and_tools(live_server, browser, site):
             " return [e.textContent.trim(), r.top + window.scrollY, r.left]; })"  # page coordinates: clicks scroll
         )
 
-    before = tools()
-    assert [name for name, _, _ in before] == ["朗读全文", "打印本页", "分享"]
-    assert len({top for _, top, _ in before}) == 1  # one row
-    page.locator(".share__summary").click()
-    assert page.locator(".share__panel").is_visible()
-    assert tools() == before
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.locator(".share__summary").click()
+    for elder in (True, False):  # 长辈模式 with 大 (set above), then the ordinary page
+        if not elder:
+            page.evaluate("() => localStorage.clear()")
+            page.goto(url)
+        before = tools()
+        assert [name for name, _, _ in before] == ["朗读全文", "打印本页", "分享"], elder
+        assert len({top for _, top, _ in before}) == 1, elder  # one row
+        page.locator(".share__summary").click()
+        assert page.locator(".share__panel").is_visible()
+        assert tools() == before, elder
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.locator(".share__summary").click()
 
     # At the end of the page 回到顶部 covers no text.
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
