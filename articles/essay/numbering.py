@@ -92,6 +92,8 @@ CN_PAREN = PointStyle("cn_paren", re.compile(rf"[（(]\s*({CN_NUMERAL})\s*[)）]
 AR_DOT = PointStyle("ar_dot", re.compile(r"(\d{1,2})\s*[.．](?!\d)\s*"), False, "{}.")
 AR_DUN = PointStyle("ar_dun", re.compile(r"(\d{1,2})\s*、\s*"), False, "{}、")
 AR_PAREN = PointStyle("ar_paren", re.compile(r"[（(]\s*(\d{1,2})\s*[)）]\s*"), False, "({})")
+# 1.1 under 第一部分 / 第一章: the point's own number is the second one.
+DOTTED = PointStyle("dotted", re.compile(r"\d{1,2}\s*[.．]\s*(\d{1,2})(?![\d.．])\s*"), False, "{}.")
 # (一) is the conventional second level, so it wins over Arabic styles that
 # may be third-level items inside its points.
 EXPLICIT_STYLES = (CN_PAREN, AR_DOT, AR_DUN, AR_PAREN)

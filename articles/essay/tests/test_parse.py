@@ -368,7 +368,7 @@ def test_bracket_points_keep_third_level_items_in_their_body():
 def test_every_fixture_round_trips_through_to_dict(path):
     essay = parse(path.read_text(encoding="utf-8"))
     data = essay.to_dict()
-    assert list(data) == ["title", "subtitle", "author_org", "lead", "sections", "conclusion", "warnings"]
+    assert list(data) == ["title", "subtitle", "author_org", "lead", "sections", "conclusion", "warnings", "repairs"]
     for section in data["sections"]:
         assert list(section) == ["number", "heading", "kind", "body", "points"]
         for point in section["points"]:
