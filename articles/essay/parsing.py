@@ -345,8 +345,8 @@ def _split_heading(text: str) -> tuple[str, str] | None:
     point = _RUN_IN_POINT_RE.search(text, 2, limit)
     if point:
         return text[: point.start()].strip(), text[point.start() :].strip()
-    if limit > _RUN_IN_HEADING_MAX and len(text) > limit + 10:
-        pause = re.search(r"[，,“「《]", text[:limit])
+    pause = re.search(r"[，,“「《]", text[:limit])
+    if limit > _RUN_IN_HEADING_MAX and (len(text) > limit + 10 or pause):
         window = text[: min(pause.start() if pause else limit, _RUN_IN_HEADING_MAX + 1)]
         ends = [w.end() for w in _HEADING_END_WORDS_RE.finditer(window) if 4 <= w.end() < len(window)]
         if ends:
