@@ -528,6 +528,8 @@ def _read_explicit_points(section: _Section, paragraphs: list[str], style: Point
         if m and ((not points and m[0] == 1) or (points and expected <= m[0] <= expected + 2)):
             value, rest = m
             label = style.label(value)
+            if style is CN_PAREN and paragraph.startswith("（"):
+                label = f"（{int_to_cn(value)}）"  # the official full-width style, as written
             if value != expected:
                 warnings.append(f"{section.label}的要点编号跳过了“{style.label(expected)}”，可能漏掉了内容")
             split = _split_heading(rest)

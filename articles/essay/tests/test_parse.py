@@ -45,11 +45,11 @@ def test_fullwidth_bracket_points_with_subtitle_lead_conclusion_and_author():
             "近年来，全县坚持抓党建促乡村振兴，农村党支部的政治功能和组织功能持续增强。",
             [
                 (
-                    "(一)",
+                    "（一）",
                     "班子结构逐步优化",
                     "通过村“两委”换届，村党支部书记平均年龄下降到四十六岁，大专以上学历占比明显提升。",
                 ),
-                ("(二)", "阵地建设基本完善", "各村均建成党群服务中心，实现了有场所议事、有资金办事。"),
+                ("（二）", "阵地建设基本完善", "各村均建成党群服务中心，实现了有场所议事、有资金办事。"),
             ],
         ),
         (
@@ -58,8 +58,8 @@ def test_fullwidth_bracket_points_with_subtitle_lead_conclusion_and_author():
             "problems",
             "",
             [
-                ("(一)", "党员队伍老化", "部分村三年未发展党员，五十五岁以上党员占比超过六成。"),
-                ("(二)", "组织生活质量不高", "有的支部“三会一课”照本宣科，党员参与热情不高。"),
+                ("（一）", "党员队伍老化", "部分村三年未发展党员，五十五岁以上党员占比超过六成。"),
+                ("（二）", "组织生活质量不高", "有的支部“三会一课”照本宣科，党员参与热情不高。"),
             ],
         ),
         (
@@ -69,11 +69,11 @@ def test_fullwidth_bracket_points_with_subtitle_lead_conclusion_and_author():
             "",
             [
                 (
-                    "(一)",
+                    "（一）",
                     "拓宽发展党员渠道",
                     "注重从返乡大学生、致富能手中发展党员，每个村每两年至少发展一名年轻党员。",
                 ),
-                ("(二)", "提高组织生活质量", "推行主题党日清单化管理，把政策宣讲与解决群众急难愁盼问题结合起来。"),
+                ("（二）", "提高组织生活质量", "推行主题党日清单化管理，把政策宣讲与解决群众急难愁盼问题结合起来。"),
             ],
         ),
     ]
@@ -635,8 +635,8 @@ def test_damaged_text_with_brackets_glued_to_the_previous_sentence():
             "significance",
             "党员是党的细胞,党员队伍的状况直接决定党的战斗力",
             [
-                ("(一)", "夯实执政基础", "党员队伍素质提高了,执政基础就更加坚实"),
-                ("(二)", "密切党群关系", "党员做出表率,群众就会跟上"),
+                ("（一）", "夯实执政基础", "党员队伍素质提高了,执政基础就更加坚实"),
+                ("（二）", "密切党群关系", "党员做出表率,群众就会跟上"),
             ],
         ),
         (
@@ -645,10 +645,15 @@ def test_damaged_text_with_brackets_glued_to_the_previous_sentence():
             "countermeasures",
             "",
             [
-                ("(一)", "严把入口关", "坚持标准,保证质量"),
-                ("(二)", "畅通出口关", "稳妥有序做好组织处置工作"),
+                ("（一）", "严把入口关", "坚持标准,保证质量"),
+                ("（二）", "畅通出口关", "稳妥有序做好组织处置工作"),
             ],
         ),
     ]
     assert essay.conclusion == "加强党员队伍建设任重道远,必须常抓不懈"
     assert any("精品文档" in w for w in essay.warnings)
+
+
+def test_fullwidth_point_numbers_stay_fullwidth_and_halfwidth_stay_as_written():
+    essay = parse("标题\n一、对策\n（一）加强学习\n坚持每月学习。\n（二）严明纪律\n严格执纪。\n二、问题\n(一)学习不够\n有的支部学习偏少。")
+    assert [p.number for s in essay.sections for p in s.points] == ["（一）", "（二）", "(一)"]
