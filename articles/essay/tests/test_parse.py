@@ -655,5 +655,7 @@ def test_damaged_text_with_brackets_glued_to_the_previous_sentence():
 
 
 def test_fullwidth_point_numbers_stay_fullwidth_and_halfwidth_stay_as_written():
-    essay = parse("标题\n一、对策\n（一）加强学习\n坚持每月学习。\n（二）严明纪律\n严格执纪。\n二、问题\n(一)学习不够\n有的支部学习偏少。")
+    essay = parse(
+        "标题\n一、对策\n（一）加强学习\n坚持每月学习。\n（二）严明纪律\n严格执纪。\n二、问题\n(一)学习不够\n有的支部学习偏少。"
+    )
     assert [p.number for s in essay.sections for p in s.points] == ["（一）", "（二）", "(一)"]
