@@ -132,12 +132,14 @@ class _Section:
         return self.number if self.number is not None else f"{int_to_cn(self.value)}、"
 
 
-def parse(text: str, *, keep=frozenset()) -> Essay:
+def parse(text: str, *, keep=frozenset(), repair: bool = True) -> Essay:
     """Parse raw essay text (well formatted or damaged) into an ``Essay``.
 
     ``keep``: ids of the undoable repairs (``cleaning.find_repairs``) the
     editor wants left undone; every other repair is applied. All repairs
     found are listed in ``essay.repairs`` (``essay.kept_repairs`` the kept ones).
+    ``repair=False`` looks for none (the text was repaired already, e.g. a
+    page before it was split into essays: ``repaired_text``).
 
     Raises ``EssayError`` (message in Chinese) for empty text or text without
     structure and with fewer than ``MIN_CHINESE_CHARS`` Chinese characters,
@@ -145,20 +147,26 @@ def parse(text: str, *, keep=frozenset()) -> Essay:
     ``EssayError`` too, so callers need to handle one exception only.
     """
     try:
-        return _parse(text, frozenset(keep))
+        return _parse(text, frozenset(keep), repair)
     except EssayError:
         raise
     except Exception as error:  # a bug must not become a 500 for the editor
         raise EssayError(f"解析文稿时出现意外错误（{type(error).__name__}），请检查文本格式") from error
 
 
-def _parse(text, keep: frozenset = frozenset()) -> Essay:
+def repaired_text(text, keep=frozenset()) -> str:
+    """``text`` normalised, with its undoable repairs applied except ``keep`` (the step ``parse`` starts with)."""
+    text = cleaning.normalise(_as_text(text), [])
+    return cleaning.apply_repairs(text, cleaning.find_repairs(text), frozenset(keep))
+
+
+def _parse(text, keep: frozenset = frozenset(), repair: bool = True) -> Essay:
     text = _as_text(text)
     warnings: list[str] = []
     text = cleaning.normalise(text, warnings)
     if not text.strip():
         raise EssayError(EMPTY_TEXT)
-    repairs = cleaning.find_repairs(text)
+    repairs = cleaning.find_repairs(text) if repair else []
     text = cleaning.apply_repairs(text, repairs, keep)
     if not text.strip():
         raise EssayError("文本只有网站附加文字，没有正文")
