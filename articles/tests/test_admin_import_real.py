@@ -4,7 +4,7 @@
 import pytest
 
 from articles.models import Article, Section
-from articles.tests.test_admin_import import IMPORT, browser_form, message_texts, paste, submit_review
+from articles.tests.test_admin_import import message_texts, paste, submit_review
 from articles.tests.test_import_real_texts import MULTI
 
 SITE_PAGE = """《村级党建工作思考》由会员分享,可在线阅读,更多相关《村级党建工作思考》请在文库网上搜索。
