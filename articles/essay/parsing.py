@@ -336,6 +336,7 @@ _HEADING_END_WORDS_RE = re.compile(
     "意义|情况|现状|问题|原因|对策|建议|措施|成效|做法|经验|启示|不足|短板|路径|思考|体会|打算|要求|难点"
     "|举措|目标|任务|方向|成绩|挑战|困难|方法|思路|策略|分析|背景|必要性|重要性|紧迫性|主要内容|基本情况"
 )
+_SENTENCE_IN_TAIL_RE = re.compile(r"[。，,；;！？!?：:]")
 RUN_IN_MIN = 120  # a heading paragraph this long ran together with its body
 _RUN_IN_HEADING_MAX = 30
 
@@ -360,8 +361,12 @@ def _split_heading(text: str) -> tuple[str, str] | None:
         if ends:
             return text[: ends[-1]].strip(), text[ends[-1] :].strip()
     if m and m.start() > 0:
+        tail = text[m.end() :].strip()
+        if m.group() in "：:" and tail and len(tail) <= SUBTITLE_MAX and not _SENTENCE_IN_TAIL_RE.search(tail):
+            # “强化政治引领：把牢正确方向” alone on its line: the colon starts the heading's subtitle.
+            return text.strip(), ""
         end = m.end() if m.group() in _KEEP_IN_HEADING else m.start()
-        return text[:end].strip(), text[m.end() :].strip()
+        return text[:end].strip(), tail
     if len(text) <= HEADING_MAX:
         return text.strip(), ""
     return None

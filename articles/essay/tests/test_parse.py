@@ -659,3 +659,14 @@ def test_fullwidth_point_numbers_stay_fullwidth_and_halfwidth_stay_as_written():
         "标题\n一、对策\n（一）加强学习\n坚持每月学习。\n（二）严明纪律\n严格执纪。\n二、问题\n(一)学习不够\n有的支部学习偏少。"
     )
     assert [p.number for s in essay.sections for p in s.points] == ["（一）", "（二）", "(一)"]
+
+
+def test_a_colon_on_a_heading_line_starts_its_subtitle_but_a_description_is_body():
+    essay = parse(
+        "标题\n一、强化政治引领：把牢基层党建正确方向\n坚持把政治建设摆在首位。\n"
+        "二、主要做法：全县推行党员积分管理，效果明显。\n三、经验启示\n要久久为功。"
+    )
+    assert [(s.heading, s.body) for s in essay.sections[:2]] == [
+        ("强化政治引领：把牢基层党建正确方向", "坚持把政治建设摆在首位。"),
+        ("主要做法", "全县推行党员积分管理，效果明显。"),
+    ]
