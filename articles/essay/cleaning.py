@@ -401,7 +401,12 @@ def _wrap_repairs(text: str, lines, removed_lines: set[int], free) -> list[Repai
     if len(widths) < _WRAP_MIN_LINES:
         return []
     width = max(set(widths), key=lambda n: (sum(1 for m in widths if abs(m - n) <= 1), n))
-    full = sum(1 for m in lengths if abs(m - width) <= 1)
+    # Headings and list items of equal length are no page width: count running text only.
+    full = sum(
+        1
+        for _, (_s, _e, stripped) in kept
+        if abs(len(stripped) - width) <= 1 and not _NEXT_STARTS_BLOCK_RE.match(stripped)
+    )
     # Wrapped text: at least a third of the lines are exactly as wide as the page.
     if full < _WRAP_MIN_LINES or full * 3 < len(lengths):
         return []

@@ -319,6 +319,10 @@ def _take_trailing_author(rest: list[str], have_org: bool, warnings: list[str]) 
         rest.pop()
         warnings.append(f"结尾的“（作者系{m.group(1)}）”已作为作者单位，其中可能含职务，请核对")
         return m.group(1)
+    if len(rest) > 2 and not have_org and len(rest[-1]) <= 30 and (m := _ORG_BYLINE_RE.fullmatch(rest[-1])):
+        rest.pop()
+        warnings.append(f"结尾的“{m.group(0)}”视为作者单位，请核对")
+        return m.group(1)
     return ""
 
 
