@@ -1,6 +1,21 @@
 """Read the structure of an essay: front matter, sections, points, conclusion.
 
-``parse`` runs the repairs in ``cleaning`` and then reads the paragraphs:
+``parse`` first finds the undoable repairs (``cleaning.find_repairs``: site
+boilerplate, page footers, URL watermarks, anti-copy strings, leaked
+citation markers, hard PDF wraps) and applies all but those the editor keeps
+(``keep``); then the repairs in ``cleaning`` it needs to read the text; then
+the paragraphs. The top level is 一、 unless the text uses another scheme
+around it or instead of it (``schemes``: 第一部分/第一章/第一、, （一）,
+1、/1./1．, 问：, 首先……最后, 一是/二是, headings on their own line,
+引言/主体/结语). An excerpt may start at 二、 or later. Text with no
+structure but at least ``MIN_CHINESE_CHARS`` Chinese characters becomes one
+section 正文 with a warning. Headings end at the first sentence mark, before
+a point number run into them (……作用1、政治核心作用), after a heading word
+when the line breaks were lost (……的建议为社区减负), and keep a short
+subtitle after a colon (强化政治引领：把牢正确方向). Point numbers keep the
+full-width （一） as written; (一) and bare numerals become (一) as before.
+
+In detail, for 一、 essays:
 
 * **Front matter** — everything before the first ``一、`` section. The first
   paragraph is the title when it is short (≤ 60 characters) and has no 。;
