@@ -286,6 +286,7 @@ class Repair:
 REPAIR_KINDS = {
     "boilerplate": "删除网站附加文字",
     "page_footer": "删除页码行",
+    "page_marker": "删除页码标记",
     "watermark": "删除网址水印",
     "anticopy": "删除防复制乱码",
     "citation": "删除引用标记",
@@ -321,6 +322,8 @@ _WATERMARK_RE = re.compile(
 _ANTICOPY_RE = re.compile(
     r"(?<=[\u4e00-\u9fff。，；：！？”])(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{4,12}(?=[\u4e00-\u9fff“，。])"
 )
+_FIRST_MARKER_RE = re.compile(r"\s*1\s*、\s*")
+_SECOND_MARKER_RE = re.compile(r"2\s*、")
 _CITATION_RE = re.compile(r"网页\s*\d{1,3}")
 _EDGE_LINES = 8  # lines at the top or bottom where single site words (收藏, 文档简介) are looked for
 _SEO_LINES = 3
@@ -379,6 +382,13 @@ def find_repairs(text: str) -> list[Repair]:
             else:
                 repairs.append(_repair(text, kind, max(0, start - 1), end))
             removed_lines.add(index)
+    # A page marker 1、 before the title when the page has no 2、: the site numbered its only page.
+    remaining = [i for i in nonempty if i not in removed_lines]
+    if remaining and not any(_SECOND_MARKER_RE.match(lines[i][2]) for i in remaining[1:]):
+        first = lines[remaining[0]]
+        m = _FIRST_MARKER_RE.match(text, first[0], first[1])
+        if m and first[1] - m.end() >= 4:
+            repairs.append(_repair(text, "page_marker", m.start(), m.end()))
     spans = [(r.start, r.end) for r in repairs]
 
     def free(start: int, end: int) -> bool:
