@@ -405,6 +405,8 @@ def _first_section(paragraphs: list[str]) -> tuple[int | None, int]:
 
 def _nested_in(scheme: schemes.Scheme, start: int, paragraphs: list[str]) -> bool:
     """Whether ``scheme`` is the top level around 一、 sections (第一部分 … 一、 … 第二部分)."""
+    if scheme.name not in schemes.NUMBERED_NAMES:  # 首先, 一是, headings on their own line never wrap 一、
+        return False
     return scheme.first < start and any(item.index > start for item in scheme.items)
 
 

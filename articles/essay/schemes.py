@@ -58,6 +58,7 @@ _NUMBERED = (
     ("ar_dot", re.compile(r"(\d{1,2})\s*\.(?![\d.])\s*")),
     ("ar_fdot", re.compile(r"(\d{1,2})\s*．(?![\d．])\s*")),
 )
+NUMBERED_NAMES = frozenset(name for name, _regex in _NUMBERED)
 _ORDINALS = {"首先": 1, "其次": 2, "再次": 3, "第三": 3, "然后": 3, "第四": 4, "第五": 5, "最后": 9}
 _ORDINAL_RE = re.compile(r"(首先|其次|再次|然后|第三|第四|第五|最后)\s*[，,、：:]?")
 _YISHI_RE = re.compile(rf"({CN_NUMERAL})是")

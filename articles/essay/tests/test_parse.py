@@ -670,3 +670,11 @@ def test_a_colon_on_a_heading_line_starts_its_subtitle_but_a_description_is_body
         ("强化政治引领：把牢基层党建正确方向", "坚持把政治建设摆在首位。"),
         ("主要做法", "全县推行党员积分管理，效果明显。"),
     ]
+
+
+def test_word_enumerations_around_the_sections_never_replace_the_section_numbers():
+    essay = parse(
+        "标题\n首先，要提高认识，这是做好工作的前提。\n一、基本情况\n全县党组织健全，党员队伍稳定，各项制度落实较好。\n"
+        "二、对策建议\n最后，要加强保障，确保各项措施落到实处。"
+    )
+    assert [(s.number, s.heading) for s in essay.sections] == [("一、", "基本情况"), ("二、", "对策建议")]
