@@ -164,7 +164,7 @@ def headline_indexes(paragraphs: list[str]) -> list[int]:
         if paragraph in INTRO_WORDS or paragraph in BODY_WORDS or paragraph in END_WORDS:
             found.append(index)
             continue
-        if index < 2 or not is_headline(paragraph):
+        if index < 2 or not is_headline(paragraph) or any(regex.match(paragraph) for _name, regex in _NUMBERED):
             continue
         following = paragraphs[index + 1]
         if len(following) > len(paragraph) and not is_headline(following):
@@ -175,9 +175,18 @@ def headline_indexes(paragraphs: list[str]) -> list[int]:
 def choose(paragraphs: list[str]) -> Scheme | None:
     """The top-level scheme (see module docstring), or None."""
     numbered = numbered_schemes(paragraphs)
-    if numbered:
-        return min(numbered, key=lambda scheme: scheme.first)
     words = word_schemes(paragraphs)
+    if numbered:
+        best = min(numbered, key=lambda scheme: scheme.first)
+        # Headings on their own line with 1、 2、 … under each: the headings are the top level.
+        for scheme in words:
+            if (
+                scheme.name == "headline"
+                and scheme.first < best.first
+                and any(item.index > best.first for item in scheme.items)
+            ):
+                return scheme
+        return best
     if words:
         return min(words, key=lambda scheme: scheme.first)
     return None

@@ -678,3 +678,17 @@ def test_word_enumerations_around_the_sections_never_replace_the_section_numbers
         "二、对策建议\n最后，要加强保障，确保各项措施落到实处。"
     )
     assert [(s.number, s.heading) for s in essay.sections] == [("一、", "基本情况"), ("二、", "对策建议")]
+
+
+def test_headings_on_their_own_line_above_numbered_points_are_the_top_level():
+    essay = parse(
+        "社区党建工作的几点做法\n近年来，我们坚持党建引领，社区治理水平不断提升，现将主要做法总结如下。\n"
+        "建强组织体系\n1、网格建支部。每个网格都建立党支部，由社区党委委员担任支部书记。\n"
+        "2、楼栋设小组。每栋楼设立党小组，党员骨干担任楼栋长，及时收集居民诉求。\n"
+        "提升服务能力\n1、办好实事。每年梳理居民最关心的十件实事，逐项落实到人。\n"
+        "2、畅通渠道。开通社区服务热线，群众诉求二十四小时内回应。\n"
+    )
+    assert [(s.heading, [p.heading for p in s.points]) for s in essay.sections] == [
+        ("建强组织体系", ["网格建支部", "楼栋设小组"]),
+        ("提升服务能力", ["办好实事", "畅通渠道"]),
+    ]
