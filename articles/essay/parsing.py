@@ -356,7 +356,8 @@ _HEADING_END_WORDS_RE = re.compile(
     "|举措|目标|任务|方向|成绩|挑战|困难|方法|思路|策略|分析|背景|必要性|重要性|紧迫性|主要内容|基本情况"
 )
 _SENTENCE_IN_TAIL_RE = re.compile(r"[。，,；;！？!?：:]")
-RUN_IN_MIN = 120  # a heading paragraph this long ran together with its body
+RUN_IN_MIN = 120
+_SPACE_BODY_MIN = 15  # a heading paragraph this long ran together with its body
 _RUN_IN_HEADING_MAX = 30
 
 
@@ -374,6 +375,10 @@ def _split_heading(text: str) -> tuple[str, str] | None:
     if point:
         return text[: point.start()].strip(), text[point.start() :].strip()
     pause = re.search(r"[，,“「《]", text[:limit])
+    space = text.find(" ", 2, limit)
+    if space != -1 and len(text) - space > _SPACE_BODY_MIN:
+        # “一、基本情况 全县共有……”: the copy kept a space where the heading's line ended.
+        return text[:space].strip(), text[space:].strip()
     if limit > _RUN_IN_HEADING_MAX and (len(text) > limit + 10 or pause):
         window = text[: min(pause.start() if pause else limit, _RUN_IN_HEADING_MAX + 1)]
         ends = [w.end() for w in _HEADING_END_WORDS_RE.finditer(window) if 4 <= w.end() < len(window)]

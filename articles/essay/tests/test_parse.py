@@ -692,3 +692,13 @@ def test_headings_on_their_own_line_above_numbered_points_are_the_top_level():
         ("建强组织体系", ["网格建支部", "楼栋设小组"]),
         ("提升服务能力", ["办好实事", "畅通渠道"]),
     ]
+
+
+def test_a_space_after_a_heading_on_a_short_line_ends_it():
+    essay = parse(
+        "标题\n一、基本情况 全县共有基层党组织一千三百余个，党员两万余名。\n二、存在问题\n部分党员作用发挥不够。"
+    )
+    assert [(s.heading, s.body) for s in essay.sections] == [
+        ("基本情况", "全县共有基层党组织一千三百余个，党员两万余名。"),
+        ("存在问题", "部分党员作用发挥不够。"),
+    ]
