@@ -405,6 +405,8 @@ def _first_section(paragraphs: list[str]) -> tuple[int | None, int]:
     for n, (index, value) in enumerate(found):
         if any(later == value + 1 for _i, later in found[n + 1 :]):
             return index, value
+    if found:  # an excerpt holding one part (三、对策建议), maybe after the end of another
+        return found[0]
     return None, 1
 
 

@@ -702,3 +702,14 @@ def test_a_space_after_a_heading_on_a_short_line_ends_it():
         ("基本情况", "全县共有基层党组织一千三百余个，党员两万余名。"),
         ("存在问题", "部分党员作用发挥不够。"),
     ]
+
+
+def test_an_excerpt_with_one_later_part_keeps_it_as_the_top_level():
+    essay = parse(
+        "（三）制度执行不够严格。一些支部对组织生活制度执行打折扣，存在以会代训的现象。\n"
+        "三、对策建议\n（一）加强教育\n组织党员系统学习党章党规。\n（二）严格管理\n落实党员积分管理制度。"
+    )
+    assert [(s.number, s.heading, [p.heading for p in s.points]) for s in essay.sections] == [
+        ("三、", "对策建议", ["加强教育", "严格管理"])
+    ]
+    assert any("节选" in warning for warning in essay.warnings)
