@@ -146,10 +146,18 @@ def _matches(regex, paragraphs):
             yield index, paragraph, m
 
 
+_NOT_HEADLINE_RE = re.compile(
+    r".*(?:委员会|组织部|宣传部|统战部|党委|党工委|工委|党组|党支部|党总支|纪委|监委|党校|课题组|调研组|办公室|研究室|研究中心)"
+    r"(?:\s*[\u4e00-\u9fff·]{2,4})?|.{0,6}\d{4}\s*年.{0,8}|(?:作者|来源|单位|日期|时间)\s*[:：].*"
+)
+
+
 def is_headline(paragraph: str) -> bool:
-    """A heading on its own line: short, no comma or full stop (a question mark may end it)."""
+    """A heading on its own line: short, no comma or full stop (a question mark may end it);
+    not an author's unit, a byline or a date."""
     return (
-        2 <= len(paragraph) <= HEADLINE_MAX
+        not _NOT_HEADLINE_RE.fullmatch(paragraph)
+        and 2 <= len(paragraph) <= HEADLINE_MAX
         and not any(char in _HEADLINE_BAD for char in paragraph[:-1])
         and paragraph[-1] not in "。，；,;：:、"
         and not paragraph.startswith(("——", "--", "—", "（", "("))

@@ -713,3 +713,14 @@ def test_an_excerpt_with_one_later_part_keeps_it_as_the_top_level():
         ("三、", "对策建议", ["加强教育", "严格管理"])
     ]
     assert any("节选" in warning for warning in essay.warnings)
+
+
+def test_a_unit_or_a_date_under_the_title_is_no_heading():
+    essay = parse(
+        "做好新时代宣传思想工作的体会\n——以某县为例\n某县委宣传部\n2023年5月\n"
+        "宣传思想工作是党的一项极端重要的工作，近年来我们坚持守正创新，在理论武装、舆论引导等方面做了积极探索。\n"
+        "强化理论武装\n坚持用党的创新理论武装头脑，组建基层宣讲队伍，开展分众化、互动化宣讲活动两百余场。\n"
+        "创新舆论引导\n建好用好县级融媒体中心，推出一批接地气、有温度的新闻作品，主流舆论不断壮大。\n"
+        "总之，宣传思想工作必须与时俱进、久久为功。"
+    )
+    assert [s.heading for s in essay.sections] == ["强化理论武装", "创新舆论引导"]
