@@ -69,3 +69,9 @@ def test_multi_essay_pages_split_into_the_labelled_number():
             pieces = split_essays(label_path.with_suffix(".txt").read_text(encoding="utf-8"))
             assert len(pieces) == label["essays"], label_path.stem
             assert all(parse(piece).sections for piece in pieces)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "articles" / "demo" / "essays").glob("*.txt")), ids=lambda p: p.stem)
+def test_the_demo_essays_get_no_repairs(path):
+    # Well-edited text (and the demo's damaged copy, whose damage is of other kinds) loses nothing.
+    assert parse(path.read_text(encoding="utf-8")).repairs == []
