@@ -349,11 +349,14 @@ def _repair(text: str, kind: str, start: int, end: int, replacement: str = "") -
 
 def find_repairs(text: str) -> list[Repair]:
     """Every undoable repair of the normalised ``text``, in text order, none overlapping."""
-    lines = []  # (start, end without the newline, stripped line)
+    physical = []  # (start, end without the newline, stripped line)
     position = 0
     for raw in text.split("\n"):
-        lines.append((position, position + len(raw), raw.strip()))
+        physical.append((position, position + len(raw), raw.strip()))
         position += len(raw) + 1
+    # Hard wraps first: site text wrapped with the essay is recognised on its whole (logical) line.
+    wraps = _wrap_repairs(text, physical, set(), lambda start, end: True)
+    lines = _logical_lines(text, physical, wraps)
     nonempty = [index for index, line in enumerate(lines) if line[2]]
     edges = set(nonempty[:_EDGE_LINES] + nonempty[-_EDGE_LINES:])
     seo_edges = set(nonempty[:_SEO_LINES] + nonempty[-_SEO_LINES:])
@@ -399,8 +402,32 @@ def find_repairs(text: str) -> list[Repair]:
             if free(m.start(), m.end()):
                 repairs.append(_repair(text, kind, m.start(), m.end()))
                 spans.append((m.start(), m.end()))
-    repairs += _wrap_repairs(text, lines, removed_lines, free)
+    repairs += [join for join in wraps if free(join.start, join.end)]
     return sorted(repairs, key=lambda r: r.start)
+
+
+def _logical_lines(text: str, physical, wraps: list[Repair]) -> list[tuple[int, int, str]]:
+    """Physical lines joined where ``wraps`` join them: (start, end, stripped text without the breaks)."""
+    joins = {join.start: join for join in wraps}
+    logical: list[tuple[int, int, str]] = []
+    open_line = None  # [start, end, pieces]
+    for start, end, stripped in physical:
+        if not stripped:
+            if open_line is None:
+                logical.append((start, end, stripped))
+            continue
+        if open_line is None:
+            open_line = [start, end, [stripped]]
+        else:
+            open_line[1] = end
+            open_line[2].append(stripped)
+        text_end = start + len(text[start:end].rstrip())
+        if text_end not in joins:
+            logical.append((open_line[0], open_line[1], "".join(open_line[2])))
+            open_line = None
+    if open_line is not None:
+        logical.append((open_line[0], open_line[1], "".join(open_line[2])))
+    return logical
 
 
 def _wrap_repairs(text: str, lines, removed_lines: set[int], free) -> list[Repair]:
