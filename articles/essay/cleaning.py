@@ -28,6 +28,7 @@ Damage handled here:
   differing slightly. See ``merge_duplicate_title``.
 """
 
+import bisect
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -313,15 +314,21 @@ _SEO_WORDS_RE = re.compile(
 _PAGE_FOOTER_RE = re.compile(
     r"(?:第\s*\d{1,3}\s*页\s*[，,、/]?\s*共\s*\d{1,3}\s*页|\d{1,3}\s*/\s*\d{1,3}\s*页|-\s*\d{1,3}\s*-)"
 )
-# A site name with its address in brackets, or a bare address.
+# A site name with its address in brackets, or a bare address. The address is searched
+# first (it starts with a bracket or http/www), the site name before it is looked at after.
 _WATERMARK_RE = re.compile(
     r"[【\[]?[\u4e00-\u9fff]{2,12}[】\]]?\s*[（(]\s*(?:https?://)?(?:www\.)?[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+[^）)\s]*\s*[）)]"
     r"|(?:https?://|www\.)[A-Za-z0-9\-._~/?#=&%]+"
 )
-# Random letters and digits between Chinese text (at least one of each; 5G, GDP stay).
-_ANTICOPY_RE = re.compile(
-    r"(?<=[\u4e00-\u9fff。，；：！？”])(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{4,12}(?=[\u4e00-\u9fff“，。])"
+_ADDRESS_RE = re.compile(
+    r"[（(]\s*(?:https?://)?(?:www\.)?[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+[^）)\s]*\s*[）)]|(?:https?://|www\.)[A-Za-z0-9\-._~/?#=&%]+"
 )
+_SITE_NAME_RE = re.compile(r"[【\[]?[\u4e00-\u9fff]{2,12}[】\]]?\s*$")
+# Random letters and digits between Chinese text (at least one of each; 5G, GDP stay).
+_ALNUM_RUN_RE = re.compile(r"[A-Za-z0-9]{4,12}")
+_ANTICOPY_BEFORE = re.compile(r"[\u4e00-\u9fff。，；：！？”]")
+_ANTICOPY_AFTER = re.compile(r"[\u4e00-\u9fff“，。]")
+_CITATION_RE = re.compile(r"网页\s*\d{1,3}")
 _FIRST_MARKER_RE = re.compile(r"\s*1\s*、\s*")
 _SECOND_MARKER_RE = re.compile(r"2\s*、")
 _CITATION_RE = re.compile(r"网页\s*\d{1,3}")
@@ -392,18 +399,55 @@ def find_repairs(text: str) -> list[Repair]:
         m = _FIRST_MARKER_RE.match(text, first[0], first[1])
         if m and first[1] - m.end() >= 4:
             repairs.append(_repair(text, "page_marker", m.start(), m.end()))
-    spans = [(r.start, r.end) for r in repairs]
+    starts, ends = [], []  # the taken spans, sorted and never overlapping
+
+    def take(start: int, end: int) -> None:
+        at = bisect.bisect_left(starts, start)
+        starts.insert(at, start)
+        ends.insert(at, end)
 
     def free(start: int, end: int) -> bool:
-        return not any(s < end and start < e for s, e in spans)
+        at = bisect.bisect_left(starts, end)  # spans starting before ``end``: only the last may reach in
+        return at == 0 or ends[at - 1] <= start
 
-    for kind, regex in (("watermark", _WATERMARK_RE), ("anticopy", _ANTICOPY_RE), ("citation", _CITATION_RE)):
-        for m in regex.finditer(text):
-            if free(m.start(), m.end()):
-                repairs.append(_repair(text, kind, m.start(), m.end()))
-                spans.append((m.start(), m.end()))
+    for repair in repairs:
+        take(repair.start, repair.end)
+    for kind, start, end in (*_watermarks(text), *_anticopy(text), *_citations(text)):
+        if free(start, end):
+            repairs.append(_repair(text, kind, start, end))
+            take(start, end)
     repairs += [join for join in wraps if free(join.start, join.end)]
     return sorted(repairs, key=lambda r: r.start)
+
+
+def _watermarks(text: str):
+    for m in _ADDRESS_RE.finditer(text):
+        start = m.start()
+        if m.group()[0] in "（(":
+            name = _SITE_NAME_RE.search(text, max(0, start - 16), start)
+            if not name:
+                continue  # an address in brackets without a site name may be a reference: left alone
+            start = name.start()
+        yield "watermark", start, m.end()
+
+
+def _anticopy(text: str):
+    for m in _ALNUM_RUN_RE.finditer(text):
+        start, end, run = m.start(), m.end(), m.group()
+        if (
+            start
+            and end < len(text)
+            and _ANTICOPY_BEFORE.match(text, start - 1)
+            and _ANTICOPY_AFTER.match(text, end)
+            and any(c.isdigit() for c in run)
+            and any(c.isalpha() for c in run)
+        ):
+            yield "anticopy", start, end
+
+
+def _citations(text: str):
+    for m in _CITATION_RE.finditer(text):
+        yield "citation", m.start(), m.end()
 
 
 def _logical_lines(text: str, physical, wraps: list[Repair]) -> list[tuple[int, int, str]]:

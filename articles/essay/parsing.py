@@ -191,15 +191,14 @@ def _parse(text, keep: frozenset = frozenset(), repair: bool = True) -> Essay:
     scheme = schemes.choose(paragraphs)
     if scheme is not None and start is not None and not _nested_in(scheme, start, paragraphs):
         scheme = None
-    chinese = len(_CHINESE_RE.findall(text))
-    if scheme is not None and start is None and chinese < MIN_SCHEME_CHINESE_CHARS:
+    if scheme is not None and start is None and not _has_chinese(text, MIN_SCHEME_CHINESE_CHARS):
         raise EssayError(NO_STRUCTURE)
 
     essay = Essay(warnings=warnings, repairs=repairs, kept_repairs=keep & {r.id for r in repairs})
     if scheme is not None:
         start = scheme.first
     elif start is None:
-        if chinese < MIN_CHINESE_CHARS:
+        if not _has_chinese(text, MIN_CHINESE_CHARS):
             raise EssayError(NO_STRUCTURE)
         start = None
     elif first_value != 1:
@@ -235,6 +234,14 @@ def _parse(text, keep: frozenset = frozenset(), repair: bool = True) -> Essay:
     ]
     _check_quotes(paragraphs, warnings)
     return essay
+
+
+def _has_chinese(text: str, count: int) -> bool:
+    """Whether ``text`` holds at least ``count`` Chinese characters (stops counting there)."""
+    for n, _m in enumerate(_CHINESE_RE.finditer(text), start=1):
+        if n >= count:
+            return True
+    return False
 
 
 def _as_text(text) -> str:
@@ -402,8 +409,9 @@ def _first_section(paragraphs: list[str]) -> tuple[int | None, int]:
     for index, value in found:
         if value == 1:
             return index, 1
-    for n, (index, value) in enumerate(found):
-        if any(later == value + 1 for _i, later in found[n + 1 :]):
+    last_index = {value: index for index, value in found}
+    for index, value in found:
+        if last_index.get(value + 1, -1) > index:
             return index, value
     if found:  # an excerpt holding one part (三、对策建议), maybe after the end of another
         return found[0]

@@ -81,8 +81,11 @@ def _label(name: str, m: re.Match) -> str:
 
 def _run(candidates: list[Item]) -> tuple[Item, ...]:
     """The longest run in order: from 1 when there is a 1, else from the first number followed by the next."""
+    last_index: dict[int, int] = {}
+    for c in candidates:
+        last_index[c.value] = c.index
     starts = [c for c in candidates if c.value == 1] or [
-        c for c in candidates if any(d.value == c.value + 1 and d.index > c.index for d in candidates)
+        c for c in candidates if last_index.get(c.value + 1, -1) > c.index
     ]
     best: tuple[Item, ...] = ()
     for start in starts[:3]:
