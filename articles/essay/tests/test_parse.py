@@ -724,3 +724,77 @@ def test_a_unit_or_a_date_under_the_title_is_no_heading():
         "总之，宣传思想工作必须与时俱进、久久为功。"
     )
     assert [s.heading for s in essay.sections] == ["强化理论武装", "创新舆论引导"]
+
+
+# ---------------------------------------------------------------------------
+# Top levels other than 一、 (articles/essay/schemes.py)
+
+_BODY = "要坚持问题导向，把工作做细做实，确保各项任务落到实处，推动基层党建工作不断取得新成效。"
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["1、强化政治引领", _BODY, "2、夯实组织基础", _BODY], [("1、", "强化政治引领"), ("2、", "夯实组织基础")]),
+        (["1．强化政治引领", _BODY, "2．夯实组织基础", _BODY], [("1．", "强化政治引领"), ("2．", "夯实组织基础")]),
+        (
+            ["（一）强化政治引领", _BODY, "（二）夯实组织基础", _BODY],
+            [("（一）", "强化政治引领"), ("（二）", "夯实组织基础")],
+        ),
+        (
+            ["第一部分 强化政治引领", "1.1 统一思想", _BODY, "第二部分 夯实组织基础", _BODY],
+            [("第一部分", "强化政治引领"), ("第二部分", "夯实组织基础")],
+        ),
+        (
+            ["第一章 强化政治引领", _BODY, "第二章 夯实组织基础", _BODY],
+            [("第一章", "强化政治引领"), ("第二章", "夯实组织基础")],
+        ),
+        (
+            ["首先，要强化政治引领。" + _BODY, "最后，要夯实组织基础。" + _BODY],
+            [("", "首先，要强化政治引领"), ("", "最后，要夯实组织基础")],
+        ),
+        (
+            ["一是强化政治引领，" + _BODY, "二是夯实组织基础，" + _BODY],
+            [("", "一是强化政治引领"), ("", "二是夯实组织基础")],
+        ),
+        (
+            ["问：怎样强化政治引领？", "答：" + _BODY, "问：怎样夯实组织基础？", "答：" + _BODY],
+            [("", "怎样强化政治引领？"), ("", "怎样夯实组织基础？")],
+        ),
+        (["强化政治引领", _BODY, "夯实组织基础", _BODY], [("", "强化政治引领"), ("", "夯实组织基础")]),
+    ],
+    ids=["ar_dun", "ar_fdot", "cn_paren", "di_part", "di_chapter", "ordinal", "yishi", "qa", "headline"],
+)
+def test_other_top_levels(lines, expected):
+    lead = "基层党组织是党的全部工作和战斗力的基础，做好基层党建工作意义重大，现结合工作实际谈几点认识。"
+    essay = parse("\n".join(["关于加强基层党建工作的思考", lead, *lines]))
+    assert [(s.number, s.heading) for s in essay.sections] == expected
+    assert essay.title == "关于加强基层党建工作的思考"
+
+
+def test_intro_body_conclusion_parts():
+    essay = parse(
+        "关于加强基层党建工作的思考\n引言\n基层党组织是党的全部工作和战斗力的基础，意义重大。\n主体\n强化政治引领\n"
+        + _BODY
+        + "\n夯实组织基础\n"
+        + _BODY
+        + "\n结语\n总之，基层党建工作必须常抓不懈。"
+    )
+    assert essay.lead == "基层党组织是党的全部工作和战斗力的基础，意义重大。"
+    assert [(s.heading, [p.heading for p in s.points]) for s in essay.sections] == [
+        ("主体", ["强化政治引领", "夯实组织基础"])
+    ]
+    assert essay.conclusion == "总之，基层党建工作必须常抓不懈。"
+
+
+def test_readable_text_without_structure_is_one_section_with_a_warning():
+    text = "关于加强基层党建工作的思考\n" + _BODY * 6
+    essay = parse(text)
+    assert [(s.number, s.heading) for s in essay.sections] == [("", "正文")]
+    assert essay.sections[0].body == _BODY * 6
+    assert any("未识别出文稿结构" in warning for warning in essay.warnings)
+
+
+def test_short_text_without_structure_is_still_refused():
+    with pytest.raises(EssayError, match="未识别出文稿结构"):
+        parse("关于加强基层党建工作的思考\n" + _BODY)
