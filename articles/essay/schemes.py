@@ -167,16 +167,22 @@ def is_headline(paragraph: str) -> bool:
     )
 
 
+_SUBTITLE_HINT_RE = re.compile(r"为例|—|关于|浅谈|浅析|报告|调研|思考|体会|探析|研究|探索|实践|心得|综述|发言|讲话")
+
+
 def headline_indexes(paragraphs: list[str]) -> list[int]:
-    """Paragraphs that are headings on their own line (never the first two: title and subtitle or lead)."""
+    """Paragraphs that are headings on their own line (never the title; right under it only
+    what does not read like a subtitle)."""
     found = []
     for index in range(1, len(paragraphs) - 1):
         paragraph = paragraphs[index]
         if paragraph in INTRO_WORDS or paragraph in BODY_WORDS or paragraph in END_WORDS:
             found.append(index)
             continue
-        if index < 2 or not is_headline(paragraph) or any(regex.match(paragraph) for _name, regex in _NUMBERED):
+        if not is_headline(paragraph) or any(regex.match(paragraph) for _name, regex in _NUMBERED):
             continue
+        if index == 1 and (len(paragraphs[0]) > 40 or _SUBTITLE_HINT_RE.search(paragraph)):
+            continue  # right under the title: a subtitle unless it reads like a heading
         following = paragraphs[index + 1]
         if len(following) > len(paragraph) and not is_headline(following):
             found.append(index)

@@ -798,3 +798,13 @@ def test_readable_text_without_structure_is_one_section_with_a_warning():
 def test_short_text_without_structure_is_still_refused():
     with pytest.raises(EssayError, match="未识别出文稿结构"):
         parse("关于加强基层党建工作的思考\n" + _BODY)
+
+
+def test_an_own_line_heading_right_under_the_title_starts_the_first_part():
+    essay = parse(
+        "关于加强基层党建工作的思考\n强化政治引领\n" + _BODY + "\n夯实组织基础\n" + _BODY + "\n加强作风建设\n" + _BODY
+    )
+    assert [s.heading for s in essay.sections] == ["强化政治引领", "夯实组织基础", "加强作风建设"]
+    subtitled = parse("关于加强基层党建工作的思考\n以某县为例\n强化政治引领\n" + _BODY + "\n夯实组织基础\n" + _BODY)
+    assert subtitled.subtitle == "以某县为例"
+    assert [s.heading for s in subtitled.sections] == ["强化政治引领", "夯实组织基础"]
