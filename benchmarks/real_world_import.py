@@ -3,9 +3,13 @@
     .venv/bin/python benchmarks/real_world_import.py [DIR]
 
 Reads every pair ``<id>.txt`` / ``<id>.json`` in ``DIR`` (default
-``articles/essay/tests/realworld``; the label format is described in
-``articles/essay/tests/realworld/README.md``) and prints, overall and per id
-prefix (r = structure, t = script and punctuation, s = spinner swaps):
+``articles/essay/tests/realworld``). The .txt is the raw text as an editor
+pastes it; the .json labels it: ``essays`` (how many essays the page holds),
+``headings`` (the top-level headings as they should be found, numbering
+included, in order), ``swaps`` (``wrong``, ``right``, ``context`` — the
+machine-synonym swaps in the text), ``clean`` (a well-edited text: every
+finding on it is false) and ``damage`` (free tags). It prints, overall and
+per id prefix (r = structure, t = script and punctuation, s = spinner swaps):
 
 * **acceptance** — texts that become drafts (``parse`` does not refuse; a
   page labelled with several essays is split with ``split_essays`` first);
