@@ -286,3 +286,24 @@ def decide(check: ImportCheck, data) -> None:
                 item.accepted = item.id in ticked
             else:
                 item.accepted = item.default_accept
+
+
+@dataclass
+class RepairGroup:
+    """The undoable repairs of one kind (删除网站附加文字, 接回被硬换行断开的句子 …)."""
+
+    label: str
+    repairs: list  # (repair, kept)
+
+    @property
+    def count(self):
+        return len(self.repairs)
+
+
+def repair_groups(essay) -> list[RepairGroup]:
+    """The essay's repairs by kind, in the order each kind first occurs, each with whether it was left undone."""
+    groups: dict[str, RepairGroup] = {}
+    for repair in essay.repairs:
+        group = groups.setdefault(repair.kind, RepairGroup(repair.label, []))
+        group.repairs.append((repair, repair.id in essay.kept_repairs))
+    return list(groups.values())
