@@ -68,10 +68,10 @@ COLLOCATIONS_PATH = RULES_DIR / "collocations.txt"
 COUNTS_PATH = RULES_DIR / "genre_counts.tsv"
 
 # Findings below this confidence are not reported (precision first).
-MIN_CONFIDENCE = 0.7
+MIN_CONFIDENCE = 0.8
 # At or above it a finding is of medium severity, below it low: the shipped
 # rules (high) always win an overlap with a detector finding.
-MEDIUM_CONFIDENCE = 0.85
+MEDIUM_CONFIDENCE = 0.9
 # A collocation needs this many sightings in the clean essays to count.
 MIN_COLLOCATION = 3
 MAX_FORMULATION_LENGTH = 20
@@ -347,7 +347,7 @@ def find_swaps(text: str, lexicon: Lexicon | None = None, thesaurus: Thesaurus |
             before = words[number - 1] if number else ""
             after = words[number + 1] if number + 1 < len(words) else ""
             best = _best_candidate(run, bounds, start, word, before, after, index, lexicon, thesaurus, segmenter)
-            if best is None or best.confidence < MIN_CONFIDENCE:
+            if best is None or round(best.confidence, 2) < MIN_CONFIDENCE:
                 continue
             findings.append(
                 Finding(
@@ -390,19 +390,24 @@ def _best_candidate(run, bounds, start, word, before, after, index, lexicon, the
     end = start + len(word)
     best: _Candidate | None = None
     for neighbour, closeness in _neighbours(word, index, thesaurus).items():
+        if len(neighbour) != len(word):
+            continue  # spinners swap like for like (老干部 is no 干部)
         for entry, offset in index.by_part.get(neighbour, ()):
             prefix, suffix = entry[:offset], entry[offset + len(neighbour) :]
             if run[max(0, start - len(prefix)) : start] != prefix or run[end : end + len(suffix)] != suffix:
                 continue
             # The formulation must be made of whole words of the text: 实际效益
             # does not hold 求实效.
-            if start - len(prefix) not in bounds or end + len(suffix) not in bounds:
+            # (A word-sized piece of a longer word counts: 认真总结 holds 总结经验's 总结.)
+            if not (start - len(prefix) in bounds or (len(prefix) >= 2 and before.endswith(prefix))):
+                continue
+            if not (end + len(suffix) in bounds or (len(suffix) >= 2 and after.startswith(suffix))):
                 continue
             written = prefix + word + suffix
             if written in index.formulations:
                 continue
             confidence = _phrase_confidence(
-                word, neighbour, closeness, entry, written, prefix + suffix, lexicon, segmenter
+                word, neighbour, closeness, entry, written, prefix + suffix, lexicon, index, segmenter
             )
             if best is None or confidence > best.confidence:
                 best = _Candidate(neighbour, f"常见提法：{entry}", confidence)
@@ -417,23 +422,25 @@ def _frequency(segmenter, word: str) -> int:
     return segmenter.frequency(word)
 
 
-def _phrase_confidence(word, neighbour, closeness, entry, written, rest, lexicon, segmenter) -> float:
+def _phrase_confidence(word, neighbour, closeness, entry, written, rest, lexicon, index, segmenter) -> float:
     seen = lexicon.words.get(word, 0)
     # The written form is no word at all (动身点, 参加度) while the formulation is one.
-    nonword = len(written) <= 3 and not segmenter.is_word(written) and segmenter.is_word(entry)
+    nonword = len(written) <= 3 and not segmenter.is_word(written)
     if seen >= GENRE_COMMON and not nonword and (len(rest) < 3 or closeness < SAME_CATEGORY):
         # The genre's own word (意义, 社区, 调研) next to a short rest
         # (重要意义, 社区治理) is no spinner's choice; a long formulation
         # (以人民为核心) still tells.
         return 0.0
     confidence = 0.3 + 0.3 * closeness
-    confidence += 0.15 if seen == 0 else 0.05 if seen < GENRE_COMMON else 0.0
+    confidence += 0.15 if seen == 0 else 0.0
+    if seen and word in index.by_part and not nonword:
+        confidence -= 0.15  # a word of the genre's formulations, used in the essays: likely meant
     # Spinners pick the rarer synonym: 效劳 for 服务, 根底 for 基础.
     confidence += 0.1 if _frequency(segmenter, neighbour) >= 2 * _frequency(segmenter, word) else 0.0
     # The rest of the formulation around the word: one character is weak
     # evidence (点, 度), a word or more is strong.
     confidence += 0.1 if len(rest) >= 2 else 0.0
-    confidence += 0.15 if nonword else 0.0
+    confidence += 0.25 if nonword else 0.0
     if closeness <= SHARED_CHARACTER and not nonword:
         confidence -= 0.15  # a shared character alone is weak evidence
     return min(confidence, 0.97)
