@@ -29,6 +29,7 @@ from pathlib import Path
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Count, Max, Q
 
+from articles.editing.formulations import active_lexicon
 from articles.editing.rule_checks import rule_from_row, validate_rule_row
 from articles.essay import Essay, EssayPoint, EssaySection, layout
 from articles.essay import proofreading as engine
@@ -239,8 +240,8 @@ def clear_rule_cache() -> None:
 
 
 def proofread_with_site_rules(essay: Essay, rules: list[engine.Rule] | None = None) -> list[EssayFinding]:
-    """Proofread a parsed essay with the enabled rules (``rules`` overrides)."""
-    return layout.proofread_essay(essay, active_rules() if rules is None else rules)
+    """Proofread a parsed essay with the enabled rules (``rules`` overrides) and the enabled formulations."""
+    return layout.proofread_essay(essay, active_rules() if rules is None else rules, lexicon=active_lexicon())
 
 
 @dataclass(frozen=True)

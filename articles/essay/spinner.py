@@ -51,6 +51,7 @@ __all__ = [
     "Lexicon",
     "Thesaurus",
     "find_swaps",
+    "is_formulation",
     "load_formulations",
     "shipped_formulations",
     "expand_collocations",
@@ -77,6 +78,8 @@ MIN_COLLOCATION = 3
 MAX_FORMULATION_LENGTH = 20
 # A word seen this often in the team's clean essays is the genre's own.
 GENRE_COMMON = 3
+# … and this often, its everyday word: flagged only beside a second swap.
+GENRE_FREQUENT = 10
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 
@@ -108,12 +111,13 @@ class Lexicon:
         collocations: dict[tuple[str, str], int] | None = None,
         words: dict[str, int] | None = None,
     ) -> Lexicon:
-        entries = frozenset(
-            entry.strip()
-            for entry in formulations
-            if entry and 2 <= len(entry.strip()) <= MAX_FORMULATION_LENGTH and _HAN_RUN.fullmatch(entry.strip())
-        )
+        entries = frozenset(entry.strip() for entry in formulations if entry and is_formulation(entry.strip()))
         return cls(entries, dict(collocations or {}), dict(words or {}))
+
+
+def is_formulation(text: str) -> bool:
+    """Whether ``text`` can be an entry: 2 to 20 Chinese characters, nothing else."""
+    return 2 <= len(text) <= MAX_FORMULATION_LENGTH and bool(_HAN_RUN.fullmatch(text))
 
 
 def load_formulations(path: str | Path | None = None) -> list[str]:
@@ -394,8 +398,18 @@ def _best_candidate(run, bounds, start, word, before, after, index, lexicon, the
             continue  # spinners swap like for like (老干部 is no 干部)
         for entry, offset in index.by_part.get(neighbour, ()):
             prefix, suffix = entry[:offset], entry[offset + len(neighbour) :]
-            if run[max(0, start - len(prefix)) : start] != prefix or run[end : end + len(suffix)] != suffix:
+            written_prefix = run[max(0, start - len(prefix)) : start]
+            written_suffix = run[end : end + len(suffix)]
+            # The rest must be as written, or differ by one more swap of the
+            # same kind (带着群众开展经济: 带领群众发展经济 with two words spun).
+            if not (
+                (written_prefix == prefix or _one_swap(written_prefix, prefix, thesaurus))
+                and (written_suffix == suffix or _one_swap(written_suffix, suffix, thesaurus))
+            ):
                 continue
+            if written_prefix != prefix and written_suffix != suffix:
+                continue
+            compound = written_prefix != prefix or written_suffix != suffix
             # The formulation must be made of whole words of the text: 实际效益
             # does not hold 求实效.
             # (A word-sized piece of a longer word counts: 认真总结 holds 总结经验's 总结.)
@@ -403,11 +417,11 @@ def _best_candidate(run, bounds, start, word, before, after, index, lexicon, the
                 continue
             if not (end + len(suffix) in bounds or (len(suffix) >= 2 and after.startswith(suffix))):
                 continue
-            written = prefix + word + suffix
+            written = written_prefix + word + written_suffix
             if written in index.formulations:
                 continue
             confidence = _phrase_confidence(
-                word, neighbour, closeness, entry, written, prefix + suffix, lexicon, index, segmenter
+                word, neighbour, closeness, entry, written, prefix + suffix, compound, lexicon, index, segmenter
             )
             if best is None or confidence > best.confidence:
                 best = _Candidate(neighbour, f"常见提法：{entry}", confidence)
@@ -418,29 +432,50 @@ def _best_candidate(run, bounds, start, word, before, after, index, lexicon, the
     return best
 
 
+def _one_swap(written: str, expected: str, thesaurus: Thesaurus) -> bool:
+    """Whether ``written`` is ``expected`` with one two-character word replaced by a neighbour."""
+    if len(written) != len(expected) or len(expected) < 4:
+        return False
+    differ = [i for i, (a, b) in enumerate(zip(written, expected, strict=True)) if a != b]
+    if not differ or differ[-1] - differ[0] > 1:
+        return False
+    for first in {differ[-1] - 1, differ[0]}:
+        if first < 0 or first + 2 > len(expected) or first > differ[0] or first + 2 <= differ[-1]:
+            continue
+        if written[first : first + 2] in thesaurus.neighbours(expected[first : first + 2]):
+            return True
+    return False
+
+
 def _frequency(segmenter, word: str) -> int:
     return segmenter.frequency(word)
 
 
-def _phrase_confidence(word, neighbour, closeness, entry, written, rest, lexicon, index, segmenter) -> float:
+def _phrase_confidence(word, neighbour, closeness, entry, written, rest, compound, lexicon, index, segmenter) -> float:
+    """How sure a swap is, from the evidence (see the module's docstring)."""
     seen = lexicon.words.get(word, 0)
     # The written form is no word at all (动身点, 参加度) while the formulation is one.
     nonword = len(written) <= 3 and not segmenter.is_word(written)
-    if seen >= GENRE_COMMON and not nonword and (len(rest) < 3 or closeness < SAME_CATEGORY):
-        # The genre's own word (意义, 社区, 调研) next to a short rest
-        # (重要意义, 社区治理) is no spinner's choice; a long formulation
-        # (以人民为核心) still tells.
-        return 0.0
+    if not compound:
+        if seen >= GENRE_FREQUENT:
+            return 0.0  # the genre's everyday word (推动, 开展): only a second swap beside it tells
+        if seen >= GENRE_COMMON and not nonword and (len(rest) < 3 or closeness < SAME_CATEGORY):
+            # The genre's own word (意义, 社区, 调研) next to a short rest
+            # (重要意义, 社区治理) is no spinner's choice; a long formulation
+            # (以人民为核心) still tells.
+            return 0.0
     confidence = 0.3 + 0.3 * closeness
     confidence += 0.15 if seen == 0 else 0.0
-    if seen and word in index.by_part and not nonword:
+    if seen and word in index.by_part and not nonword and not compound:
         confidence -= 0.15  # a word of the genre's formulations, used in the essays: likely meant
     # Spinners pick the rarer synonym: 效劳 for 服务, 根底 for 基础.
     confidence += 0.1 if _frequency(segmenter, neighbour) >= 2 * _frequency(segmenter, word) else 0.0
     # The rest of the formulation around the word: one character is weak
-    # evidence (点, 度), a word or more is strong.
+    # evidence (点, 度), a word or more is strong, a long formulation stronger.
     confidence += 0.1 if len(rest) >= 2 else 0.0
-    confidence += 0.25 if nonword else 0.0
+    confidence += 0.1 if len(rest) >= 4 else 0.0
+    confidence += 0.25 if nonword and closeness >= SAME_CATEGORY else 0.0
+    confidence += 0.1 if compound else 0.0  # a second spun word in the same formulation
     if closeness <= SHARED_CHARACTER and not nonword:
         confidence -= 0.15  # a shared character alone is weak evidence
     return min(confidence, 0.97)
