@@ -195,3 +195,33 @@ def test_sync_is_idempotent_and_keeps_editors_choices():
     # A second run does not switch it off again after an editor switched it back on.
     Formulation.objects.filter(text="服务群众").update(enabled=True)
     assert not formulations.sync_shipped_formulations(["党群服务中心"]).changed
+
+
+SPUN_ESSAY = """关于加强社区党建工作的思考
+社区是党联系群众的最后一公里，要找准工作的动身点和落脚点。
+一、主要做法
+要认真总结阅历，推动工作落到实处。
+二、下一步打算
+各支部认真撰写比照检查材料。
+作者单位：某街道党工委
+"""
+
+
+def test_the_import_page_offers_the_spinner_findings_as_one_group(admin_client):
+    from articles.tests.test_admin_import import paste, submit_review
+
+    review = paste(admin_client, SPUN_ESSAY)
+    groups = [group for group in review.context["check"].groups if "spinner.swap" in group.rules]
+    assert len(groups) == 1 and groups[0].category_label == "回译错词"
+    assert {(item.finding.original, item.finding.suggestion) for item in groups[0].items} >= {
+        ("动身", "出发"),
+        ("阅历", "经验"),
+        ("比照", "对照"),
+    }
+    page = review.content.decode()
+    assert "疑为伪原创工具的近义词替换" in page and "常见提法：出发点" in page
+    # Rejected in one choice: the draft keeps the words as pasted.
+    submit_review(admin_client, review, rules={"spinner.swap": "reject"})
+    article = Article.objects.get()
+    text = "\n".join(html_to_text(row.body) for row in article.sections.all())
+    assert "总结阅历" in text and "比照检查" in text
