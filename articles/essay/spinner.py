@@ -294,6 +294,8 @@ class _Index:
     by_part: dict[str, tuple[tuple[str, int], ...]]
     by_character: dict[tuple[int, str], frozenset[str]]  # (length, character) → parts
     longest: int
+    buckets: dict[str, dict[tuple[str, str], tuple]]
+    long_rest: dict[str, tuple]
 
 
 @lru_cache(maxsize=8)
@@ -312,12 +314,42 @@ def _index(formulations: frozenset[str]) -> _Index:
     for part in by_part:
         for character in set(part):
             by_character.setdefault((len(part), character), set()).add(part)
+    # For the lookups of a word in the text: by the characters that must
+    # touch it (the last of the rest before, the first of the rest after),
+    # and apart, the places with a long rest (which may hold a second swap).
+    buckets: dict[str, dict[tuple[str, str], list]] = {}
+    long_rest: dict[str, list] = {}
+    for part, places in by_part.items():
+        for entry, offset in places:
+            prefix, suffix = entry[:offset], entry[offset + len(part) :]
+            place = (entry, offset, prefix, suffix)
+            touching = (prefix[-1:], suffix[:1])
+            buckets.setdefault(part, {}).setdefault(touching, []).append(place)
+            if len(prefix) >= 4 or len(suffix) >= 4:
+                long_rest.setdefault(part, []).append(place)
     return _Index(
         formulations=formulations,
         by_part={part: tuple(places) for part, places in by_part.items()},
         by_character={key: frozenset(parts) for key, parts in by_character.items()},
         longest=max((len(entry) for entry in formulations), default=0),
+        buckets={part: {key: tuple(places) for key, places in keys.items()} for part, keys in buckets.items()},
+        long_rest={part: tuple(places) for part, places in long_rest.items()},
     )
+
+
+def _places(index: _Index, neighbour: str, before: str, after: str):
+    """The (entry, offset, prefix, suffix) places of ``neighbour`` that the text around the word may fit."""
+    buckets = index.buckets.get(neighbour)
+    if not buckets:
+        return
+    seen = set()
+    for key in {(before, after), (before, ""), ("", after), ("", "")}:
+        for place in buckets.get(key, ()):
+            seen.add(place[:2])
+            yield place
+    for place in index.long_rest.get(neighbour, ()):
+        if place[:2] not in seen:
+            yield place
 
 
 @dataclass(frozen=True)
@@ -393,23 +425,36 @@ def _neighbours(word: str, index: _Index, thesaurus: Thesaurus) -> dict[str, flo
 def _best_candidate(run, bounds, start, word, before, after, index, lexicon, thesaurus, segmenter) -> _Candidate | None:
     end = start + len(word)
     best: _Candidate | None = None
+    touching = run[start - 1 : start], run[end : end + 1]
+    # Collocations count only for words the clean essays never use.
+    collocations = bool(lexicon.collocations) and not lexicon.words.get(word, 0)
     for neighbour, closeness in _neighbours(word, index, thesaurus).items():
         if len(neighbour) != len(word):
             continue  # spinners swap like for like (老干部 is no 干部)
-        for entry, offset in index.by_part.get(neighbour, ()):
-            prefix, suffix = entry[:offset], entry[offset + len(neighbour) :]
+        if neighbour not in index.buckets and not collocations:
+            continue
+        for entry, _offset, prefix, suffix in _places(index, neighbour, *touching):
+            # Cheap first: the characters next to the word (a rest of four or
+            # more may hold one more swap, see below).
+            if prefix and len(prefix) < 4 and (start == 0 or run[start - 1] != prefix[-1]):
+                continue
+            if suffix and len(suffix) < 4 and (end >= len(run) or run[end] != suffix[0]):
+                continue
             written_prefix = run[max(0, start - len(prefix)) : start]
             written_suffix = run[end : end + len(suffix)]
-            # The rest must be as written, or differ by one more swap of the
-            # same kind (带着群众开展经济: 带领群众发展经济 with two words spun).
-            if not (
-                (written_prefix == prefix or _one_swap(written_prefix, prefix, thesaurus))
-                and (written_suffix == suffix or _one_swap(written_suffix, suffix, thesaurus))
-            ):
-                continue
-            if written_prefix != prefix and written_suffix != suffix:
-                continue
-            compound = written_prefix != prefix or written_suffix != suffix
+            # The rest must be as written, or one side of it differ by one more
+            # swap of the same kind (带着群众开展经济: 带领群众发展经济, two words spun).
+            exact_prefix, exact_suffix = written_prefix == prefix, written_suffix == suffix
+            compound = not (exact_prefix and exact_suffix)
+            if compound:
+                if not exact_prefix and not exact_suffix:
+                    continue
+                if not (
+                    _one_swap(written_suffix, suffix, thesaurus)
+                    if exact_prefix
+                    else _one_swap(written_prefix, prefix, thesaurus)
+                ):
+                    continue
             # The formulation must be made of whole words of the text: 实际效益
             # does not hold 求实效.
             # (A word-sized piece of a longer word counts: 认真总结 holds 总结经验's 总结.)
@@ -425,7 +470,7 @@ def _best_candidate(run, bounds, start, word, before, after, index, lexicon, the
             )
             if best is None or confidence > best.confidence:
                 best = _Candidate(neighbour, f"常见提法：{entry}", confidence)
-        if closeness >= SAME_CATEGORY and len(neighbour) >= 2:
+        if collocations and closeness >= SAME_CATEGORY and len(neighbour) >= 2:
             candidate = _collocation_candidate(word, neighbour, closeness, before, after, lexicon, segmenter)
             if candidate is not None and (best is None or candidate.confidence > best.confidence):
                 best = candidate
@@ -448,7 +493,17 @@ def _one_swap(written: str, expected: str, thesaurus: Thesaurus) -> bool:
 
 
 def _frequency(segmenter, word: str) -> int:
-    return segmenter.frequency(word)
+    known = _frequencies(segmenter)
+    frequency = known.get(word)
+    if frequency is None:
+        frequency = known[word] = segmenter.frequency(word)
+    return frequency
+
+
+@lru_cache(maxsize=4)
+def _frequencies(segmenter) -> dict[str, int]:
+    """jieba frequencies looked up so far, per segmenter (a word's never changes)."""
+    return {}
 
 
 def _phrase_confidence(word, neighbour, closeness, entry, written, rest, compound, lexicon, index, segmenter) -> float:
