@@ -69,7 +69,7 @@ COLLOCATIONS_PATH = RULES_DIR / "collocations.txt"
 COUNTS_PATH = RULES_DIR / "genre_counts.tsv"
 
 # Findings below this confidence are not reported (precision first).
-MIN_CONFIDENCE = 0.85
+MIN_CONFIDENCE = 0.8
 # At or above it a finding is of medium severity, below it low: the shipped
 # rules (high) always win an overlap with a detector finding.
 MEDIUM_CONFIDENCE = 0.9
