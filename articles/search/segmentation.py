@@ -242,6 +242,10 @@ class Segmenter:
     def is_word(self, word: str) -> bool:
         return self._jieba.has_word(word)
 
+    def frequency(self, word: str) -> int:
+        """jieba's frequency of ``word`` (what keeps it whole when it is not in the dictionary)."""
+        return self._jieba.suggest_freq(word)
+
 
 _segmenter = None
 _lock = threading.Lock()
