@@ -93,3 +93,30 @@ def test_publish_and_unpublish_at_once_end_in_a_consistent_history():
         assert later.from_status == earlier.to_status
     essay.refresh_from_db()
     assert essay.status == steps[-1].to_status
+
+
+def test_two_editors_saving_the_same_version_at_once_one_is_refused_with_the_conflict_message():
+    """Optimistic locking under real concurrency: the form's check reads the row under a lock."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from articles.tests.test_admin import article_data, change_url
+
+    essay = make_draft(title="原来的标题")
+    opened = str(essay.version)
+    clients = []
+    for name in ("zhang", "li"):
+        client = Client()
+        client.force_login(get_user_model().objects.create_superuser(name, password="x"))
+        clients.append(client)
+
+    def save(client, title):
+        return lambda: client.post(change_url(essay), article_data(title=title, lock_version=opened))
+
+    responses = at_once(save(clients[0], "张的标题"), save(clients[1], "李的标题"))
+    assert sorted(response.status_code for response in responses) == [200, 302]
+    refused = next(response for response in responses if response.status_code == 200)
+    assert "已修改并保存了这篇文稿" in refused.content.decode()
+    essay.refresh_from_db()
+    assert essay.version == int(opened) + 1
+    assert essay.title in ("张的标题", "李的标题")
