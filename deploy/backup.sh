@@ -13,9 +13,10 @@
 # Beside the dump, manifest.tsv holds the rows and a checksum of every table
 # (deploy/manifest.sql), read from the very snapshot pg_dump dumps: one
 # REPEATABLE READ transaction exports its snapshot, runs the manifest and
-# stays open while `pg_dump --snapshot` dumps the same rows. Editors may keep
-# saving meanwhile; deploy/restore_check.sh compares a restore with this
-# manifest, never with the live database.
+# stays open while `pg_dump --snapshot` dumps the same rows (at the same
+# time, in its own process: the backup lasts as long as the longer of the
+# two). Editors may keep saving meanwhile; deploy/restore_check.sh compares
+# a restore with this manifest, never with the live database.
 set -euo pipefail
 : "${DATABASE_URL:?DATABASE_URL is required}"
 BACKUP_DIR="${BACKUP_DIR:-/var/backups/portal}"
@@ -29,7 +30,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 work="$BACKUP_DIR/.incomplete-$stamp"
 mkdir "$work"
 snapshot_pid=""
+dump_pid=""
 cleanup() {
+    if [ -n "$dump_pid" ]; then kill "$dump_pid" 2>/dev/null || true; fi
     if [ -n "$snapshot_pid" ]; then kill "$snapshot_pid" 2>/dev/null || true; fi
     rm -rf "$work"
 }
@@ -53,6 +56,9 @@ if ! [[ "$snapshot" =~ ^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$ ]]; then
     echo "backup: could not export a snapshot: $snapshot" >&2
     exit 1
 fi
+pg_dump --format=custom --compress=6 --no-owner --no-privileges --snapshot="$snapshot" \
+    --file="$work/portal.dump" "$DATABASE_URL" &
+dump_pid=$!
 {
     echo "# portal backup manifest: table, rows, checksum (deploy/manifest.sql)"
     echo "# snapshot $snapshot, taken $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -65,9 +71,12 @@ if ! ask "\\o '$work/manifest.body'" "\\i '$here/manifest.sql'" "\\o" > "$work/m
 fi
 cat "$work/manifest.body" >> "$work/manifest.tsv"
 rm "$work/manifest.body" "$work/manifest.err"
-
-pg_dump --format=custom --compress=6 --no-owner --no-privileges --snapshot="$snapshot" \
-    --file="$work/portal.dump" "$DATABASE_URL"
+if ! wait "$dump_pid"; then
+    dump_pid=""
+    echo "backup: pg_dump failed" >&2
+    exit 1
+fi
+dump_pid=""
 ask "COMMIT;" > /dev/null
 printf '%s\n' '\q' >&"${SNAPSHOT[1]}"
 wait "$snapshot_pid" || true
