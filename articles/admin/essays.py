@@ -259,6 +259,9 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
             # field (the only file an essay's form writes). Validating the
             # same POST again writes nothing, since the form is invalid.
             request.storage_write_error = error
+            for _, uploads in request.FILES.lists():
+                for upload in uploads:
+                    upload.seek(0)  # read once already: validated again from the start
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
