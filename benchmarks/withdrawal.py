@@ -707,7 +707,7 @@ def main():
             workers="auto",
         )
         processes.append(nginx)
-        wait_for(f"http://127.0.0.1:{nginx_port}/healthz", nginx)
+        wait_for(f"http://127.0.0.1:{nginx_port}/healthz/ready", nginx)
         ctx["targets"] = {"gunicorn": app_port, "nginx": nginx_port}
         print(
             f"Withdrawal benchmark: {args.essays} generated essays + the demo on PostgreSQL, gunicorn 2 gthread "
