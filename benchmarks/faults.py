@@ -78,11 +78,18 @@ FAULTS = [
     "restore-check",
 ]
 SEARCH_TERMS = ["党员教育", "组织建设", "基层治理", "乡村振兴", "作风建设", "考核评价", "党支部", "志愿服务"]
-# A tiny valid PNG (1x1), then enough bytes of a second image to fill the disk.
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5f0000000049454e44ae426082"
-)
+
+
+def png(width, height):
+    """A real PNG of random pixels (incompressible: about 3 bytes a pixel on disk)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.frombytes("RGB", (width, height), os.urandom(width * height * 3))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
 
 
 # ------------------------------------------------------------------ the database, in a child process
@@ -330,6 +337,7 @@ class EditorWork:
         self.editor = Editor(port)
         self.editor.login()
         self.records, self.acknowledged, self.unacknowledged, self.uploaded = [], [], [], []
+        self.refusals = []  # (status, the start of the answer) of each upload not taken
         self.halt, self.uploading, self.number = threading.Event(), threading.Event(), int(time.time())
         self.pause = 3.0  # seconds between two saves; 0.2 while workers are being killed
         self.thread = threading.Thread(target=self._loop, daemon=True)
@@ -392,8 +400,9 @@ class EditorWork:
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         if not token:
             return status
-        big = PNG + os.urandom(512 * 1024)  # not an image past its end: still 512 KB to write
-        image = PNG if self.number % 2 else big
+        # A small picture, then one of about 700 KB: either may find the disk full.
+        self.number += 1
+        image = png(64, 64) if self.number % 2 else png(480, 480)
         status, answer, _ = self._send(
             "POST",
             path,
@@ -403,6 +412,12 @@ class EditorWork:
         if status == 200:
             with contextlib.suppress(ValueError, KeyError):
                 self.uploaded.append(json.loads(answer)["url"])
+        else:
+            try:
+                said = json.loads(answer)["error"]["message"]
+            except (ValueError, KeyError, TypeError):
+                said = answer[:80].decode("utf-8", "replace").replace("\n", " ")
+            self.refusals.append((status, said))
         return status
 
     def _loop(self):
@@ -588,6 +603,10 @@ def run_fault(name, ctx, seconds):
         ),
         "lost": lost or "none",
     }
+    if name == "disk-full":
+        answers = sorted({f"{status}: {text}" for status, text in editor.refusals})
+        row["lost"] += "; upload answers: " + (" | ".join(answers) if answers else "none refused")
+        editor.refusals.clear()
     if name == "restore-check" and "restore" in ctx:
         backup_rc, check_rc, took, tail = ctx["restore"]
         row["lost"] = f"backup exit {backup_rc}, restore_check exit {check_rc} ({took:.1f} s): {' / '.join(tail)}"
