@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from articles.editing import rules as proofreading
 from articles.essay.layout import essay_text, place_label
-from articles.essay.proofreading import SEVERITIES
+from articles.essay.proofreading import BUILTIN_CATEGORY_LABELS, SEVERITIES
 from articles.models import ProofreadingRule, Section
 
 # Findings below this confidence are proposed unticked.
@@ -32,7 +32,7 @@ MAX_CHOICES = 500
 
 RULE_CHOICES = (("each", "逐条"), ("accept", "全部接受"), ("reject", "全部拒绝"))
 SEVERITY_LABELS = dict(ProofreadingRule.Severity.choices)
-CATEGORY_LABELS = dict(ProofreadingRule.Category.choices)
+CATEGORY_LABELS = {**BUILTIN_CATEGORY_LABELS, **dict(ProofreadingRule.Category.choices)}
 KIND_LABELS = dict(Section.Kind.choices)
 
 
