@@ -98,9 +98,9 @@ def test_real_bracketed_content_is_kept(text):
 @pytest.mark.parametrize(
     "damaged",
     [
-        "基层党建工作".encode("utf-8").decode("gbk", errors="replace"),  # UTF-8 read as GBK
+        "基层党建工作".encode().decode("gbk", errors="replace"),  # UTF-8 read as GBK
         "加强基层党组织建设".encode("gbk").decode("utf-8", errors="replace"),  # GBK read as UTF-8
-        "党建引领".encode("utf-8").decode("latin-1"),  # UTF-8 read as Latin-1
+        "党建引领".encode().decode("latin-1"),  # UTF-8 read as Latin-1
         "?;鶎狱h",
         "锟斤拷锟斤拷",
     ],
