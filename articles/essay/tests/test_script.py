@@ -24,6 +24,19 @@ def test_traditional_text_becomes_simplified_with_taiwan_terms():
     assert fixed(TRADITIONAL, "script.traditional") == "发挥基层党组织战斗堡垒作用，推进软件产业与网络信息发展。"
 
 
+def test_taiwan_phrase_table_does_not_turn_this_genres_words_into_others():
+    # OpenCC's tw2sp would give 内核 创建 文档 进程 集成 指针 here.
+    text = "堅持黨的領導核心，建立制度，學習文件，嚴格程序，整合資源，完善考核指標。"
+    assert (
+        fixed(text, "script.traditional") == "坚持党的领导核心，建立制度，学习文件，严格程序，整合资源，完善考核指标。"
+    )
+
+
+def test_taiwan_zhe_is_the_particle_only_after_verbs():
+    text = "隨著社會發展，帶著問題調研，著重抓好落實，顯著成效，有著名專家的著作。"
+    assert fixed(text, "script.traditional") == "随着社会发展，带着问题调研，着重抓好落实，显著成效，有著名专家的著作。"
+
+
 def test_traditional_findings_share_one_explanation_so_they_are_one_group():
     findings = by_rule(TRADITIONAL, "script.traditional")
     assert len(findings) >= 2
