@@ -23,8 +23,9 @@ Pure Python, no Django import.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .findings import Finding
 
@@ -78,6 +79,17 @@ def _finding(start: int, original: str, suggestion: str, rule: str, explanation:
     )
 
 
+def _line_starts(text: str) -> Callable[[int], int]:
+    """A function giving the start of the line holding a position (no rescanning of long lines)."""
+    breaks = [index for index, char in enumerate(text) if char == "\n"]
+
+    def line_start(position: int) -> int:
+        k = bisect.bisect_left(breaks, position)
+        return breaks[k - 1] + 1 if k else 0
+
+    return line_start
+
+
 def _lines(text: str) -> Iterable[tuple[int, str]]:
     start = 0
     for line in text.split("\n"):
@@ -112,6 +124,7 @@ _PAIR = re.compile(r"[(（][^()（）\n]{1,40}[)）]")
 
 
 def _bracket_findings(text: str) -> Iterable[Finding]:
+    line_start_of = _line_starts(text)
     for match in _PAIR.finditer(text):
         opener, closer = match.start(), match.end() - 1
         if "(" != text[opener] and ")" != text[closer]:
@@ -119,7 +132,7 @@ def _bracket_findings(text: str) -> Iterable[Finding]:
         inside = text[opener + 1 : closer]
         if not _IS_CJK.search(inside):
             continue  # (AI), (2022), pinyin readings: not ours
-        line_start = text.rfind("\n", 0, opener) + 1
+        line_start = line_start_of(opener)
         if not text[line_start:opener].strip():
             continue  # a number at the start of a line: the parser's business
         before = text[opener - 1]
@@ -203,11 +216,14 @@ def _ocr_number_findings(text: str) -> Iterable[Finding]:
         if following and not _IS_CJK.match(following):
             continue
         yield _finding(match.start(), match.group(0), "（一）", "punct.ocr_number", OCR_NUMBER_EXPLANATION, 0.9)
+    first_point = _POINT_ONE.search(text)
+    line_start_of = _line_starts(text)
     for match in _OCR_TWO.finditer(text):
         following = text[match.end() : match.end() + 1]
-        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_start = line_start_of(match.start())
         at_start = not text[line_start : match.start()].strip()
-        if not (at_start and following and _IS_CJK.match(following) and _POINT_ONE.search(text, 0, match.start())):
+        after_point_one = first_point is not None and first_point.end() <= match.start()
+        if not (at_start and following and _IS_CJK.match(following) and after_point_one):
             continue
         yield _finding(match.start(), match.group(0), "（二）", "punct.ocr_number", OCR_NUMBER_EXPLANATION, 0.8)
 

@@ -31,6 +31,7 @@ encoding round trip.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 import unicodedata
@@ -149,23 +150,26 @@ def to_simplified(text: str) -> str:
 
 # Sentences: a conversion is proposed only inside the ones holding a
 # traditional character, so simplified text around a quotation stays as it is.
-_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
+# Clauses of at most 200 characters, so that aligning a clause with its
+# conversion (difflib, quadratic) stays cheap on a text without punctuation.
+_SENTENCE = re.compile(r"[^。！？；!?;\n，,、：:]{1,200}[。！？；!?;，,、：:]?")
 
 
 def _traditional_findings(text: str, skip: list[tuple[int, int]]) -> Iterable[Finding]:
     count = sum(1 for char in text if ord(char) >= 0x3400 and _common_traditional(char))
     if count < MIN_TRADITIONAL:
         return
+    skip_ends = sorted(end for _start, end in skip)
+    skip_starts = sorted(start for start, _end in skip)
     for sentence in _SENTENCE.finditer(text):
         chunk = sentence.group(0)
         if not any(_common_traditional(char) for char in chunk):
             continue
-        if any(start < sentence.end() and sentence.start() < end for start, end in skip):
-            continue  # garbage is marked, not converted
-        converted = to_simplified(chunk)
-        if converted == chunk:
+        # Garbage is marked, not converted: skip a clause that any garbled run touches.
+        first_end = bisect.bisect_right(skip_ends, sentence.start())
+        if first_end < len(skip_ends) and bisect.bisect_left(skip_starts, sentence.end()) > first_end:
             continue
-        for start, end, suggestion in _changed_spans(chunk, converted):
+        for start, end, suggestion in _conversion_spans(chunk):
             yield Finding(
                 start=sentence.start() + start,
                 end=sentence.start() + end,
@@ -184,7 +188,52 @@ def _traditional_findings(text: str, skip: list[tuple[int, int]]) -> Iterable[Fi
 _MERGE_GAP = 2
 
 
-def _changed_spans(old: str, new: str) -> list[tuple[int, int, str]]:
+def _conversion_spans(chunk: str) -> list[tuple[int, int, str]]:
+    """The spans of ``chunk`` that :func:`to_simplified` changes, with their replacement.
+
+    OpenCC's t2s keeps the length almost always, so the spans are found
+    character by character (linear); the Taiwan terms and 著 are then matched
+    on the t2s text at the same positions. A clause whose length t2s changes
+    is aligned with difflib (at most 200 characters).
+    """
+    simplified = _converters()[0].convert(chunk)
+    if len(simplified) != len(chunk):
+        return _aligned_spans(chunk, to_simplified(chunk))
+    replaced: dict[int, tuple[int, str]] = {}  # start → (end, replacement) in simplified's positions
+    for match in _REGIONAL.finditer(simplified):
+        replaced[match.start()] = (match.end(), REGIONAL_TERMS[match.group(0)])
+    for match in _ZHE.finditer(simplified):
+        replaced.setdefault(match.start(), (match.end(), "着"))
+    changes = sorted(
+        [(i, i + 1) for i, (a, b) in enumerate(zip(chunk, simplified, strict=True)) if a != b]
+        + [(start, end) for start, (end, _text) in replaced.items()]
+    )
+    spans: list[list[int]] = []
+    for start, end in changes:
+        if spans:
+            last = spans[-1]
+            gap = chunk[last[1] : start]
+            if start <= last[1] or (len(gap) <= _MERGE_GAP and all(_IS_CJK.match(char) for char in gap)):
+                last[1] = max(last[1], end)
+                continue
+        spans.append([start, end])
+    result = []
+    for start, end in spans:
+        pieces, position = [], start
+        while position < end:
+            if position in replaced:
+                stop, replacement = replaced[position]
+                pieces.append(replacement)
+                position = stop
+            else:
+                pieces.append(simplified[position])
+                position += 1
+        end = max(end, position)
+        result.append((start, end, "".join(pieces)))
+    return result
+
+
+def _aligned_spans(old: str, new: str) -> list[tuple[int, int, str]]:
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     spans: list[list] = []  # [old_start, old_end, new_start, new_end]
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -402,8 +451,13 @@ MASKABLE_TERMS = (
 _MASK = re.compile(r"\*{1,6}|＊{1,6}|_{2,}|＿{2,}")
 
 
+# A real essay has a few masks; past this many they are marked, not filled,
+# so that a page of stars costs linear time.
+_MAX_FILLS = 100
+
+
 def _masked_findings(text: str) -> Iterable[Finding]:
-    for match in _MASK.finditer(text):
+    for count, match in enumerate(_MASK.finditer(text)):
         start, end = match.start(), match.end()
         before = text[start - 1] if start else ""
         after = text[end] if end < len(text) else ""
@@ -413,7 +467,7 @@ def _masked_findings(text: str) -> Iterable[Finding]:
             continue
         if match.group(0)[0] in "*＊" and not (_IS_CJK.match(before or " ") and _IS_CJK.match(after or " ")):
             continue
-        fill = _fill(text, start, end)
+        fill = _fill(text, start, end) if count < _MAX_FILLS else ""
         yield Finding(
             start=start,
             end=end,
@@ -427,19 +481,25 @@ def _masked_findings(text: str) -> Iterable[Finding]:
         )
 
 
+@lru_cache(maxsize=64)
+def _fillers(width: int) -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """(head, middle, tail) of every known term with ``width`` masked characters
+    and at least two kept, by the character just before the mask ('' when none is kept)."""
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    for term in MASKABLE_TERMS:
+        for i in range(len(term) - width + 1):
+            head, middle, tail = term[:i], term[i : i + width], term[i + width :]
+            if len(head) + len(tail) >= 2:
+                found.setdefault(head[-1:], []).append((head, middle, tail))
+    return {key: tuple(value) for key, value in found.items()}
+
+
 def _fill(text: str, start: int, end: int) -> str:
     """The masked characters when exactly one known term fits, else ''."""
-    width = end - start
+    fillers = _fillers(end - start)
+    before = text[start - 1 : start]
     fits = set()
-    for term in MASKABLE_TERMS:
-        for i in range(len(term)):
-            for j in range(i + 1, len(term) + 1):
-                if j - i != width:
-                    continue
-                head, tail = term[:i], term[j:]
-                if not (head or tail):
-                    continue
-                if text[max(0, start - len(head)) : start] == head and text[end : end + len(tail)] == tail:
-                    if len(head) + len(tail) >= 2:
-                        fits.add(term[i:j])
+    for head, middle, tail in (*fillers.get(before, ()), *fillers.get("", ())):
+        if text[max(0, start - len(head)) : start] == head and text[end : end + len(tail)] == tail:
+            fits.add(middle)
     return fits.pop() if len(fits) == 1 else ""
