@@ -23,9 +23,8 @@ Pure Python, no Django import.
 
 from __future__ import annotations
 
-import bisect
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from .findings import Finding
 
@@ -79,15 +78,12 @@ def _finding(start: int, original: str, suggestion: str, rule: str, explanation:
     )
 
 
-def _line_starts(text: str) -> Callable[[int], int]:
-    """A function giving the start of the line holding a position (no rescanning of long lines)."""
-    breaks = [index for index, char in enumerate(text) if char == "\n"]
-
-    def line_start(position: int) -> int:
-        k = bisect.bisect_left(breaks, position)
-        return breaks[k - 1] + 1 if k else 0
-
-    return line_start
+def _at_line_start(text: str, position: int) -> bool:
+    """Only spaces between ``position`` and the start of its line (looks back over the spaces only)."""
+    index = position - 1
+    while index >= 0 and text[index] in " \t\u3000":
+        index -= 1
+    return index < 0 or text[index] == "\n"
 
 
 def _lines(text: str) -> Iterable[tuple[int, str]]:
@@ -124,7 +120,6 @@ _PAIR = re.compile(r"[(（][^()（）\n]{1,40}[)）]")
 
 
 def _bracket_findings(text: str) -> Iterable[Finding]:
-    line_start_of = _line_starts(text)
     for match in _PAIR.finditer(text):
         opener, closer = match.start(), match.end() - 1
         if "(" != text[opener] and ")" != text[closer]:
@@ -132,8 +127,7 @@ def _bracket_findings(text: str) -> Iterable[Finding]:
         inside = text[opener + 1 : closer]
         if not _IS_CJK.search(inside):
             continue  # (AI), (2022), pinyin readings: not ours
-        line_start = line_start_of(opener)
-        if not text[line_start:opener].strip():
+        if _at_line_start(text, opener):
             continue  # a number at the start of a line: the parser's business
         before = text[opener - 1]
         after = text[closer + 1] if closer + 1 < len(text) else ""
@@ -217,11 +211,9 @@ def _ocr_number_findings(text: str) -> Iterable[Finding]:
             continue
         yield _finding(match.start(), match.group(0), "（一）", "punct.ocr_number", OCR_NUMBER_EXPLANATION, 0.9)
     first_point = _POINT_ONE.search(text)
-    line_start_of = _line_starts(text)
     for match in _OCR_TWO.finditer(text):
         following = text[match.end() : match.end() + 1]
-        line_start = line_start_of(match.start())
-        at_start = not text[line_start : match.start()].strip()
+        at_start = _at_line_start(text, match.start())
         after_point_one = first_point is not None and first_point.end() <= match.start()
         if not (at_start and following and _IS_CJK.match(following) and after_point_one):
             continue
@@ -262,6 +254,18 @@ def _is_prose(line: str) -> bool:
     return len(line) >= 40 and body.count("，") + body.count(",") >= 2
 
 
+_ORG_END = re.compile("(?:组|部|委|局|办|处|厅|室|中心|支部|学校|大学|学院|院|站|所|会|队|团|社|司|馆)$")
+
+
+def _ends_with_a_signature(line: str) -> bool:
+    """The words after the last sentence are a unit, a name or a date run into the
+    paragraph (…的效能。某区委党校调研组), not a sentence that lost its stop."""
+    tail = re.split("[。！？；!?;]", line)[-1]
+    if "，" in tail or "," in tail:
+        return False
+    return len(tail) < 8 or bool(_ORG_END.search(tail))
+
+
 def _final_stop_findings(text: str) -> Iterable[Finding]:
     lines = [(offset, line.rstrip()) for offset, line in _lines(text)]
 
@@ -272,7 +276,7 @@ def _final_stop_findings(text: str) -> Iterable[Finding]:
         return bool(line) and len(line) < _LONG_PARAGRAPH and line[-1] not in _END_MARKS
 
     for k, (offset, line) in enumerate(lines):
-        if k == 0 or not _ends_open(line) or not _is_prose(line):
+        if k == 0 or not _ends_open(line) or not _is_prose(line) or _ends_with_a_signature(line):
             continue  # the first line is the title
         if len(line) < _LONG_PARAGRAPH and (unpunctuated_short(k - 1) or unpunctuated_short(k + 1)):
             continue  # a run of short open lines is hard-wrapped text

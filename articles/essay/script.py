@@ -84,7 +84,7 @@ def _converters():
     return (opencc.OpenCC("t2s"),)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def _gb2312_level(char: str) -> int:
     """1 or 2 for GB2312 level-1/level-2 hanzi, 0 for any other character."""
     try:
@@ -299,6 +299,7 @@ def _pinyin_findings(text: str) -> Iterable[Finding]:
 # script.garbled
 
 
+@lru_cache(maxsize=65536)
 def _oddness(char: str) -> int:
     """2: surely garbage; 1: odd here; 0: ordinary text."""
     code = ord(char)
@@ -328,28 +329,24 @@ _KNOWN_GARBAGE = re.compile("(?:锟斤拷)+|(?:烫){3,}|(?:屯){3,}|\ufffd+")
 
 
 def _garbled_findings(text: str) -> Iterable[Finding]:
-    marked: list[tuple[int, int]] = []
-    for match in _KNOWN_GARBAGE.finditer(text):
-        marked.append((match.start(), match.end()))
-    run_start = run_end = -1
-    odd_count = weight = 0
-    for index, char in enumerate(text):
-        odd = _oddness(char)
-        if odd:
-            if run_start >= 0 and index - run_end <= _MAX_GAP and _RUN_FILLER.fullmatch(text[run_end:index] or "a"):
-                run_end = index + 1
-                odd_count += 1
-                weight += odd
+    marked: list[tuple[int, int] | None] = [match.span() for match in _KNOWN_GARBAGE.finditer(text)]
+    # Only the odd characters' positions are visited: ordinary text costs one regex scan.
+    odd_chars = "".join(char for char in set(text) if _oddness(char))
+    if odd_chars:
+        odd_positions = [match.start() for match in re.finditer(f"[{re.escape(odd_chars)}]", text)]
+        run_start = run_end = -1
+        odd_count = weight = 0
+        for index in odd_positions:
+            odd = _oddness(text[index])
+            gap = text[run_end:index]
+            if run_start >= 0 and len(gap) <= _MAX_GAP and all(_RUN_FILLER.match(char) for char in gap):
+                run_end, odd_count, weight = index + 1, odd_count + 1, weight + odd
                 continue
             if run_start >= 0:
                 marked.append(_judge(text, run_start, run_end, odd_count, weight))
             run_start, run_end, odd_count, weight = index, index + 1, 1, odd
-            continue
-        if run_start >= 0 and (index - run_end >= _MAX_GAP or not _RUN_FILLER.match(char)):
+        if run_start >= 0:
             marked.append(_judge(text, run_start, run_end, odd_count, weight))
-            run_start = -1
-    if run_start >= 0:
-        marked.append(_judge(text, run_start, run_end, odd_count, weight))
     for start, end in _merged((span for span in marked if span), gap=_MAX_GAP):
         yield Finding(
             start=start,

@@ -112,6 +112,8 @@ def test_a_prose_paragraph_without_its_final_stop_gets_an_insertion_point():
         "标题\n坚持党建引领，推动基层治理现代化\n正文。",  # a heading without a number
         f"标题\n{PARAGRAPH}。\n正文。",
         "标题\n作者单位：某县委组织部，某某乡党委，某某村党支部等单位联合调研组",
+        f"标题\n{PARAGRAPH}。某区委党校调研组",  # a signature run into the last paragraph
+        f"标题\n{PARAGRAPH}。二〇二三年五月",
     ],
 )
 def test_titles_headings_items_and_finished_paragraphs_are_left_alone(text):
