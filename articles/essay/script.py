@@ -134,7 +134,7 @@ REGIONAL_TERMS = {
 # 著 written for the particle 着 (Taiwan usage): after these words only, so
 # 著作, 显著, 名著 stay.
 _ZHE_AFTER = "随带沿跟顺朝照按本接靠凭领围绕担当记味握抓盯守护肩挑怀揣扛抱定有"
-_ZHE = re.compile(f"(?<=[{_ZHE_AFTER}])著(?![名作称述录])|著(?=[重力眼手])")
+_ZHE = re.compile(f"(?<=[{_ZHE_AFTER}])著(?![名作称述录])|(?<![显昭卓土名])著(?=[重力眼手])")
 _REGIONAL = re.compile("|".join(sorted(map(re.escape, REGIONAL_TERMS), key=len, reverse=True)))
 
 

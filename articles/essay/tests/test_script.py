@@ -33,8 +33,10 @@ def test_taiwan_phrase_table_does_not_turn_this_genres_words_into_others():
 
 
 def test_taiwan_zhe_is_the_particle_only_after_verbs():
-    text = "隨著社會發展，帶著問題調研，著重抓好落實，顯著成效，有著名專家的著作。"
-    assert fixed(text, "script.traditional") == "随着社会发展，带着问题调研，着重抓好落实，显著成效，有著名专家的著作。"
+    text = "隨著社會發展，帶著問題調研，著重抓好落實，顯著成效，有著名專家的著作，顯著力度。"
+    assert fixed(text, "script.traditional") == (
+        "随着社会发展，带着问题调研，着重抓好落实，显著成效，有著名专家的著作，显著力度。"
+    )
 
 
 def test_traditional_findings_share_one_explanation_so_they_are_one_group():
