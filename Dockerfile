@@ -37,6 +37,6 @@ ENV PATH=/srv/portal/app/.venv/bin:$PATH \
     GUNICORN_FORWARDED_ALLOW_IPS=*
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s \
-    CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"
+    CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz/live', timeout=2).status != 200)"
 # Copy the collected static files to the shared volume, migrate, then serve.
 CMD ["sh", "-c", "cp -a /srv/portal/static-build/. /srv/portal/static/ && python manage.py migrate --noinput && exec gunicorn -c config/gunicorn.conf.py config.wsgi"]

@@ -44,6 +44,7 @@ def _fresh_cache(monkeypatch):
     from config import pagecache
 
     monkeypatch.setattr(pagecache, "_epoch", pagecache._EpochKnowledge())
+    monkeypatch.setattr(pagecache, "_fallback", None)  # a process's own cache while Redis is away
     # Nor a Redis circuit breaker another test opened.
     monkeypatch.setattr(resilient_cache, "_breakers", {})
     cache.clear()

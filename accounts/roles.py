@@ -46,6 +46,8 @@ DECLARED = {
             "articles.edit_any_article",
             *_perms("topics", "topic", "add", "change", "delete"),
             *_perms("articles", "proofreadingrule", "view", "add", "change"),
+            # The spinner detector's 常见提法: editors extend the lexicon.
+            *_perms("articles", "formulation", "view", "add", "change"),
             # Curating the library: rename, merge and split themes, move items,
             # confirm, reject or add countermeasure links. Nothing is deleted there.
             *_perms("library", "theme", "view", "change"),
@@ -61,6 +63,7 @@ DECLARED = {
             "articles.view_articletransition",
             "topics.view_topic",
             "articles.view_proofreadingrule",
+            "articles.view_formulation",
         }
     ),
 }

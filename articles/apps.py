@@ -18,7 +18,7 @@ class ArticlesConfig(AppConfig):
         from articles import events
         from articles.reading import renditions
         from articles.search import updates as search_updates
-        from articles.signals import sync_proofreading_rules
+        from articles.signals import sync_formulations, sync_proofreading_rules
         from config import pagecache
 
         # Changes of essays, sections, topics and the site settings become
@@ -32,3 +32,4 @@ class ArticlesConfig(AppConfig):
         pagecache.register_schedule(next_scheduled_publish)
 
         post_migrate.connect(sync_proofreading_rules, sender=self, dispatch_uid="articles.sync_proofreading_rules")
+        post_migrate.connect(sync_formulations, sender=self, dispatch_uid="articles.sync_formulations")

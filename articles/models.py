@@ -465,6 +465,82 @@ class ProofreadingRule(models.Model):
         validate_rule_row(self)
 
 
+class Formulation(models.Model):
+    """A formulation (提法) or fixed collocation of the genre, for the spinner-swap detector.
+
+    A word is flagged when a thesaurus neighbour in its place completes one of
+    the enabled formulations and the word itself completes none
+    (``articles/essay/spinner.py``). The shipped list
+    (``articles/essay/rules/formulations.txt`` and ``collocations.txt``) is
+    copied in after every migrate; editors add their own entries or switch
+    entries off (an entry switched off still protects nothing and restores
+    nothing).
+    """
+
+    class Origin(models.TextChoices):
+        SHIPPED = "shipped", "随系统发布"
+        EDITOR = "editor", "编辑添加"
+
+    text = models.CharField(
+        "提法", max_length=20, unique=True, help_text="2 到 20 个汉字，例如“党群服务中心”“服务群众”。"
+    )
+    enabled = models.BooleanField("启用", default=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+    origin = models.CharField("来源", max_length=20, choices=Origin.choices, default=Origin.EDITOR, editable=False)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "常见提法"
+        verbose_name_plural = "常见提法"
+        ordering = ["text"]
+
+    def __str__(self):
+        return self.text
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from articles.essay.spinner import is_formulation
+
+        self.text = (self.text or "").strip()
+        if not is_formulation(self.text):
+            raise ValidationError({"text": "提法须是 2 到 20 个汉字，不含标点、空格和字母。"})
+
+
+class DismissedFinding(models.Model):
+    """A proofreading finding an editor rejected on an essay's 校对 panel: not shown again.
+
+    A finding is recognised by its rule, the words it would change and a few
+    characters around them (``key``), not by its offsets, so it stays
+    dismissed when text elsewhere in the essay changes.
+    """
+
+    article = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="dismissed_findings", verbose_name="文稿"
+    )
+    key = models.CharField("标识", max_length=400)
+    rule = models.CharField("规则编号", max_length=100)
+    original = models.CharField("原文", max_length=200, blank=True)
+    suggestion = models.CharField("建议改为", max_length=200, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    dismissed_at = models.DateTimeField("忽略时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "已忽略的校对提示"
+        verbose_name_plural = "已忽略的校对提示"
+        constraints = [models.UniqueConstraint(fields=["article", "key"], name="dismissed_finding_once")]
+
+    def __str__(self):
+        return f"{self.rule}：{self.original}"
+
+
 # The search index's models live with the search code; imported here so that
 # the app registry and migrations see them.
 # Revisions (django-reversion): an essay is stored with its sections as one

@@ -8,13 +8,15 @@
   parts (一、) and points ((一)) (the reading page's outline, proofreading a stored
   essay, proofreading the admin's unsaved form);
 * :func:`section_anchor` -- the fragment id of a section on the essay page
-  (the page itself, links from the 问题库/对策库, proofreading findings).
+  (the page itself, links from the 问题库/对策库, proofreading findings);
+* :func:`replace_in_html` -- a change at plain-text offsets (a proofreading fix)
+  made in the rich text those offsets were read from (the 校对 panel).
 """
 
 from __future__ import annotations
 
 import re
-from html import unescape
+from html import escape, unescape
 
 # Block elements end a line: words on either side are not run together.
 _BLOCK_TAGS = frozenset(
@@ -46,6 +48,91 @@ def html_to_text(html: str) -> str:
     text = unescape(_TAG.sub(lambda m: "\n" if m.group(2).lower() in _BLOCK_TAGS else "", html))
     lines = (_SPACE.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+_MARKUP = re.compile(r"<!--.*?(?:-->|\Z)|<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>", re.DOTALL)
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
+
+
+def _text_positions(html: str) -> list[tuple[str, int, int]] | None:
+    """Each character of :func:`html_to_text` with the span of ``html`` it comes from.
+
+    A line break made by a block tag has an empty span at the tag. None when
+    the reconstruction does not give exactly what :func:`html_to_text` gives
+    (markup it reads differently): then nothing is changed.
+    """
+    raw: list[tuple[str, int, int]] = []
+    last = 0
+    for match in _MARKUP.finditer(html):
+        raw.extend((" " if ch in "\r\n" else ch, i, i + 1) for i, ch in enumerate(html[last : match.start()], last))
+        if match.group(2) and match.group(2).lower() in _BLOCK_TAGS:
+            raw.append(("\n", match.start(), match.start()))
+        last = match.end()
+    raw.extend((" " if ch in "\r\n" else ch, i, i + 1) for i, ch in enumerate(html[last:], last))
+    decoded: list[tuple[str, int, int]] = []
+    index = 0
+    while index < len(raw):
+        ch, start, end = raw[index]
+        if ch == "&":
+            ahead = "".join(item[0] for item in raw[index : index + 40])
+            entity = _ENTITY.match(ahead)
+            if entity and unescape(entity.group()) != entity.group():
+                stop = raw[index + len(entity.group()) - 1][2]
+                decoded.extend((char, start, stop) for char in unescape(entity.group()))
+                index += len(entity.group())
+                continue
+        decoded.append((ch, start, end))
+        index += 1
+    lines: list[list[tuple[str, int, int]]] = [[]]
+    for item in decoded:
+        if item[0] == "\n":
+            lines.append([])
+        else:
+            lines[-1].append(item)
+    result: list[tuple[str, int, int]] = []
+    for line in lines:
+        collapsed: list[tuple[str, int, int]] = []
+        for ch, start, end in line:
+            if _SPACE.fullmatch(ch) or ch == " ":
+                if collapsed and collapsed[-1][0] == " ":
+                    collapsed[-1] = (" ", collapsed[-1][1], end)
+                    continue
+                ch = " "
+            collapsed.append((ch, start, end))
+        while collapsed and collapsed[0][0] == " ":
+            collapsed.pop(0)
+        while collapsed and collapsed[-1][0] == " ":
+            collapsed.pop()
+        if collapsed:
+            if result:
+                result.append(("\n", collapsed[0][1], collapsed[0][1]))
+            result.extend(collapsed)
+    if "".join(item[0] for item in result) != html_to_text(html):
+        return None
+    return result
+
+
+def replace_in_html(html: str, start: int, end: int, original: str, replacement: str) -> str | None:
+    """``html`` with ``html_to_text(html)[start:end]`` (which must be ``original``) replaced.
+
+    The replacement is escaped; ``start == end`` inserts. The span must be
+    plain text in the markup (no tag inside it): a proofreading fix changes a
+    word or a mark, never formatting. None when that does not hold, or when
+    ``original`` is not at ``start`` (the text changed since it was read).
+    """
+    positions = _text_positions(html)
+    if positions is None or not 0 <= start <= end <= len(positions):
+        return None
+    if "".join(item[0] for item in positions[start:end]) != original:
+        return None
+    if start == end:
+        at = positions[start][1] if start < len(positions) else (positions[-1][2] if positions else len(html))
+        return html[:at] + escape(replacement, quote=False) + html[at:]
+    first, last = positions[start][1], positions[end - 1][2]
+    segment = html[first:last]
+    if "<" in segment or unescape(segment) != original:
+        return None
+    return html[:first] + escape(replacement, quote=False) + html[last:]
 
 
 # Where a summary taken from the lead may end: a sentence, else a clause.

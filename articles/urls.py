@@ -12,6 +12,7 @@ urlpatterns = [
     path("preview/<int:pk>/", views.article_preview, name="preview"),
     path("articles/<int:pk>/view/", reader.count_view, name="count_view"),
     path("articles/<slug:slug>/qr.<str:fmt>", reader.qr_code, name="qr"),
+    path("feed/", views.subscribe, name="subscribe"),
     path("feed/rss/", feeds.LatestEssaysFeed(), name="feed_rss"),
     path("feed/atom/", feeds.LatestEssaysAtomFeed(), name="feed_atom"),
 ]

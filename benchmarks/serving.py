@@ -239,7 +239,7 @@ def start_gunicorn(env, port, output=None):
         stderr=None if output is None else subprocess.STDOUT,
     )
     try:
-        wait_for(f"http://127.0.0.1:{port}/healthz", process)
+        wait_for(f"http://127.0.0.1:{port}/healthz/ready", process)
     except BaseException:
         stop(process)
         raise

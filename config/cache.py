@@ -11,7 +11,11 @@ A *circuit breaker* per Redis server and process keeps a hung or refusing
 Redis from costing every cache call its timeout: after a failure the
 process answers "not cached" at once for :data:`BREAKER_SECONDS`, then one
 call probes Redis again (the others still skip it) and a success closes the
-breaker. Each failure is counted (:attr:`ResilientRedisCache.failures`):
+breaker. A *slow* Redis counts too: when nearly every call answers after
+more than :data:`SLOW_SECONDS` (see there: a busy CPU must not look like a
+slow Redis), the breaker opens as on a failure, and a slow probe keeps it
+open (a Redis answering in 0.2 s would otherwise cost a page with ten cache
+calls two seconds). Each failure is counted (:attr:`ResilientRedisCache.failures`):
 the page cache re-checks its generation against the database after any
 failure it did not see itself (``config.pagecache``), because a write that
 failed -- an invalidation -- may have left an outdated generation behind.
@@ -26,10 +30,21 @@ from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 logger = logging.getLogger(__name__)
 
 # Seconds to wait for Redis: a dead or unreachable Redis must cost a reader
-# a fraction of a second, not a worker timeout.
-SOCKET_TIMEOUT = 0.5
+# a fraction of a second, not a worker timeout. A healthy Redis on the local
+# network answers in well under a millisecond.
+SOCKET_TIMEOUT = 0.25
 # After a failure, how long a process leaves Redis alone before probing it again.
 BREAKER_SECONDS = 2.0
+# A call answered later than this is slow (a hundred times a healthy answer).
+# On a busy machine a call can also *look* slow: its thread waited for a core
+# or the GIL after Redis had answered (seen: 50-210 ms at a load of 8 on two
+# cores). Opening the breaker then would make every page render from the
+# database just when the CPU is short, so only a Redis slow at nearly every
+# call opens it: SLOW_STRIKES slow calls within BREAKER_SECONDS that are at
+# least SLOW_SHARE of the calls in that time.
+SLOW_SECONDS = 0.1
+SLOW_STRIKES = 5
+SLOW_SHARE = 0.8
 
 
 class Breaker:
@@ -37,7 +52,11 @@ class Breaker:
 
     def __init__(self):
         self.open_until = 0.0  # 0: closed, calls go through
+        self.opened_at = 0.0
         self.failures = 0
+        # Calls answered and slow calls since window_start (time.monotonic()); approximate
+        # under concurrent updates, which is all a heuristic needs.
+        self._window_start, self._calls, self._slow = 0.0, 0, 0
         self._lock = threading.Lock()
 
     def allows(self):
@@ -58,15 +77,31 @@ class Breaker:
         """Whether a call now would go to Redis (or probe it), without taking the probe."""
         return not self.open_until or time.monotonic() >= self.open_until
 
-    def succeeded(self):
-        if self.open_until:
-            self.open_until = 0.0
-            logger.warning("Redis answers again: cache back in use")
+    def answered(self, name, started):
+        """A call begun at ``started`` succeeded: a prompt probe closes the breaker (a call that was
+        under way when it opened does not), a slow call is a strike."""
+        now = time.monotonic()
+        seconds = now - started
+        slow = seconds > SLOW_SECONDS
+        if now - self._window_start > BREAKER_SECONDS:
+            self._window_start, self._calls, self._slow = now, 0, 0
+        self._calls += 1
+        self._slow += slow
+        if not slow:
+            if self.open_until and started > self.opened_at:
+                self.open_until = 0.0
+                logger.warning("Redis answers again: cache back in use")
+            return
+        # A slow probe keeps the breaker open; otherwise Redis must be slow at nearly every call.
+        if self.open_until or (self._slow >= SLOW_STRIKES and self._slow >= SLOW_SHARE * self._calls):
+            self._window_start, self._calls, self._slow = now, 0, 0
+            self.failed(name, f"slow: {seconds * 1000:.0f} ms")
 
     def failed(self, name, error):
         if not self.open_until:
             logger.warning("Redis unavailable (%s): %s; cache skipped for %.0f s", name, error, BREAKER_SECONDS)
-        self.open_until = time.monotonic() + BREAKER_SECONDS
+        self.opened_at = time.monotonic()
+        self.open_until = self.opened_at + BREAKER_SECONDS
         self.failures += 1
 
 
@@ -135,6 +170,7 @@ class _ResilientClient(RedisCacheClient):
             if default is ValueError:
                 raise ValueError("Redis unavailable")
             return default
+        started = time.monotonic()
         try:
             result = getattr(super(), name)(*args)
         except self._lib.exceptions.RedisError as error:
@@ -142,19 +178,20 @@ class _ResilientClient(RedisCacheClient):
             if default is ValueError:
                 raise ValueError("Redis unavailable") from error
             return default
-        self.breaker.succeeded()
+        self.breaker.answered(name, started)
         return result
 
     def set_confirmed(self, key, value, timeout):
         """Store ``value``; True only when Redis acknowledged it (never raises)."""
         if not self.breaker.allows():
             return False
+        started = time.monotonic()
         try:
             RedisCacheClient.set(self, key, value, timeout)
         except self._lib.exceptions.RedisError as error:
             self.breaker.failed("set", error)
             return False
-        self.breaker.succeeded()
+        self.breaker.answered("set", started)
         return True
 
     def add(self, key, value, timeout):
@@ -192,11 +229,16 @@ class _ResilientClient(RedisCacheClient):
         return self._safely("clear", False)
 
     def ping(self):
-        """True when Redis answers (raises nothing)."""
+        """True when Redis answers (raises nothing). Goes to Redis even while the breaker is open,
+        and counts as its probe: a prompt answer closes it, a failure keeps it open."""
+        started = time.monotonic()
         try:
-            return bool(self.get_client(write=True).ping())
-        except self._lib.exceptions.RedisError:
+            answered = bool(self.get_client(write=True).ping())
+        except self._lib.exceptions.RedisError as error:
+            self.breaker.failed("ping", error)
             return False
+        self.breaker.answered("ping", started)
+        return answered
 
 
 class ResilientRedisCache(RedisCache):

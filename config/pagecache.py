@@ -83,8 +83,15 @@ withdrawal commits. How that holds:
   it stale no longer than that while revalidating, so the proxy replaces its
   copy of a withdrawn essay with the 404 within seconds
   (:func:`cache_control`).
-* When the cache itself fails (Redis down or its circuit breaker open),
-  pages are rendered uncached: a cache outage never becomes an error page.
+* While Redis is away (its circuit breaker open: down, hung, refusing or
+  slow, ``config.cache``), pages and memoized values go to this process's
+  own memory instead (:func:`_cache`; at most ``PAGE_CACHE_FALLBACK_ENTRIES``
+  entries), so an outage costs what a page-cache miss costs, not a render of
+  every request. Withdrawals stay immediate: in that mode the process reads
+  the database's epoch on *every* request (one small query) and a local
+  generation older than it is replaced, so a change committed by any process
+  is in force from the next request. A cache outage never becomes an error
+  page.
 
 ``memoize(name, compute, *key)`` keeps an aggregate (topic counts, filter
 choices) for the current generation, for the pages that are rendered.
@@ -141,10 +148,40 @@ _current = contextvars.ContextVar("pagecache_generation", default=None)
 _unconfirmed = contextvars.ContextVar("pagecache_unconfirmed", default=False)
 
 
-def _cache():
+def _shared():
     # The default cache, shared with the rest of the site (view counts read
     # through ``recall(..., extra_keys=...)`` live there too).
     return caches["default"]
+
+
+_fallback = None
+
+
+def _local():
+    """This process's own memory cache, used while the shared one is away."""
+    global _fallback
+    if _fallback is None:
+        from django.core.cache.backends.locmem import LocMemCache
+
+        _fallback = LocMemCache(
+            "portal-pagecache-fallback", {"OPTIONS": {"MAX_ENTRIES": settings.PAGE_CACHE_FALLBACK_ENTRIES}}
+        )
+    return _fallback
+
+
+def _shared_unavailable():
+    """True while the shared cache's circuit breaker keeps it out of use (config.cache)."""
+    try:
+        is_open = getattr(_shared(), "is_open", None)
+        return bool(is_open and is_open())
+    except Exception:  # noqa: BLE001
+        return True
+
+
+def _cache():
+    """Where pages and memoized values go: the shared cache, or this process's memory while
+    the shared one is away (see the module docstring)."""
+    return _local() if _shared_unavailable() else _shared()
 
 
 # ---------------------------------------------------------------- marking views
@@ -267,8 +304,6 @@ def current_generation():
     """The token of the generation in force (fetched at most once per request), or None without a cache."""
     generation = _current.get()
     if generation is None:
-        if _cache_unavailable():
-            return None
         try:
             generation = _checked_generation(_cache().get(GENERATION_KEY))
         except Exception:
@@ -276,6 +311,13 @@ def current_generation():
             return None
         _current.set(generation)
     return generation[0]
+
+
+def generation_cached():
+    """Whether the cache (shared, or this process's own while the shared one is away) holds a
+    generation: stored pages can be served from it (``/healthz/ready`` while the database is away)."""
+    generation = _cache().get(GENERATION_KEY)
+    return isinstance(generation, tuple) and len(generation) == 3
 
 
 # ---------------------------------------------------------------- the database's epoch
@@ -295,26 +337,22 @@ _epoch = _EpochKnowledge()
 
 def _cache_failures():
     try:
-        return getattr(_cache(), "failures", 0)
+        return getattr(_shared(), "failures", 0)
     except Exception:  # noqa: BLE001 - a cache that cannot even say: count it as failing
         return -1
 
 
-def _cache_unavailable():
-    """True while the cache's circuit breaker keeps it out of use (config.cache)."""
-    try:
-        is_open = getattr(_cache(), "is_open", None)
-        return bool(is_open and is_open())
-    except Exception:  # noqa: BLE001
-        return True
-
-
 def _known_epoch():
     """``(epoch, fresh)``: the database's publication epoch as this process knows it, re-read
-    every PAGE_CACHE_VERIFY_SECONDS and after any cache failure (``fresh`` when just read)."""
+    every PAGE_CACHE_VERIFY_SECONDS, after any cache failure and, while the shared cache is
+    away, on every request: a process's own memory hears of no other process's change."""
     failures = _cache_failures()
     now = time.monotonic()
-    if failures == _epoch.cache_failures and now - _epoch.checked_at < settings.PAGE_CACHE_VERIFY_SECONDS:
+    if (
+        failures == _epoch.cache_failures
+        and now - _epoch.checked_at < settings.PAGE_CACHE_VERIFY_SECONDS
+        and not _shared_unavailable()
+    ):
         return _epoch.value, False
     _epoch.checked_at, _epoch.cache_failures = now, failures
     try:
@@ -399,7 +437,8 @@ def _publish_change(epoch):
     except Exception:
         logger.exception("page cache: next scheduled publish time not read")
         generation = (uuid.uuid4().hex[:16], None, epoch)
-    if not _set_confirmed(GENERATION_KEY, generation):
+    confirmed = _set_confirmed(GENERATION_KEY, generation)
+    if not confirmed or _shared_unavailable():  # only this process's memory has it
         _unconfirmed.set(True)
         logger.error(
             "page cache: the cache did not confirm a change (epoch %s); workers re-check the database "
@@ -448,8 +487,6 @@ def recall(entries, *, extra_keys=()):
     entries the caller needs, fetched in the same round trip); absent ones
     are left out. Without a working cache both are empty.
     """
-    if _cache_unavailable():
-        return {}, {}
     keys = [_memo_key(entry) for entry in entries] + list(extra_keys)
     known = _current.get()
     if known is None:
@@ -632,8 +669,6 @@ class PageCacheMiddleware:
         lookup = self._lookup(request)
         if lookup is None:
             return self.get_response(request)
-        if _cache_unavailable():
-            return self._public(request, self.get_response(request))
 
         cache = _cache()
         try:

@@ -133,6 +133,12 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MA
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+else:
+    # An unreachable database host must fail a request in seconds, not after the
+    # system's TCP timeout (minutes), with every worker thread waiting on it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", 5))
+    )
 # A read replica (streaming replication of the primary): public pages read
 # from it, everything else from the primary (config/routers.py).
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
@@ -141,6 +147,9 @@ if DATABASE_REPLICA_URL:
         DATABASE_REPLICA_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", 5))
+    )
     DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -166,6 +175,9 @@ PAGE_CACHE_PROXY_STALE_IF_ERROR = int(os.environ.get("PAGE_CACHE_PROXY_STALE_IF_
 PAGE_CACHE_VERIFY_SECONDS = float(os.environ.get("PAGE_CACHE_VERIFY_SECONDS", 1))
 # A request finding another rendering the page it wants waits this long for it.
 PAGE_CACHE_RENDER_WAIT_SECONDS = float(os.environ.get("PAGE_CACHE_RENDER_WAIT_SECONDS", 1))
+# While Redis is away each process keeps at most this many pages and values in
+# its own memory (config/pagecache.py; pages are 20-100 KB).
+PAGE_CACHE_FALLBACK_ENTRIES = int(os.environ.get("PAGE_CACHE_FALLBACK_ENTRIES", 500))
 # New query variants (searches, filters, page numbers) stored per page and
 # PAGE_CACHE_SECONDS window: the bound on what anonymous traffic can store.
 PAGE_CACHE_VARIANTS = int(os.environ.get("PAGE_CACHE_VARIANTS", 300))
@@ -200,6 +212,8 @@ STATICFILES_FINDERS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# /healthz reports the disk of MEDIA_ROOT as low below this many free megabytes.
+HEALTH_DISK_MIN_FREE_MB = int(os.environ.get("HEALTH_DISK_MIN_FREE_MB", 200))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -242,7 +256,7 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE_COOKIES)
     # The load balancer's health check speaks plain HTTP to the app.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$"]
     # HSTS is only ever sent on HTTPS responses. One year, subdomains
     # included, eligible for the browsers' preload list (SECURE_HSTS_PRELOAD=0
     # to leave that out; `check --deploy` then warns about it).

@@ -17,7 +17,7 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from articles.reading.endpoints import favicon, robots_txt, search_redirect
 from articles.reading.sitemaps import SITEMAPS
-from config.health import healthz
+from config import health
 from config.pagecache import public_page
 
 admin.site.site_header = f"{settings.SITE_NAME} · 管理后台"
@@ -38,8 +38,10 @@ urlpatterns += [
     path("favicon.ico", favicon, name="favicon"),
     # Search is the essay list's (/articles/?q=); /search/ is where people look for it.
     path("search/", search_redirect, name="search"),
-    # For the load balancer and monitoring: database and cache status (config/health.py).
-    path("healthz", healthz, name="healthz"),
+    # Liveness, readiness (the load balancer) and status for monitoring (config/health.py).
+    path("healthz", health.healthz, name="healthz"),
+    path("healthz/live", health.live, name="healthz-live"),
+    path("healthz/ready", health.ready, name="healthz-ready"),
 ]
 
 

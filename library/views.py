@@ -55,7 +55,7 @@ def theme_index(request, library):
         no_page_cache(request)  # values no link carries (reset or refused) are rendered, not stored
     items = form.filter_items(LibraryItem.objects.of_library(library))
     rows, totals = queries.index_rows(library, form, items)
-    page = paginate(request, rows, per_page=THEMES_PER_PAGE)
+    page = paginate(request, rows, per_page=THEMES_PER_PAGE, params=form.link_params())
     queries.attach_themes(page.object_list)
     chart = sorted(rows, key=lambda row: (-row["essays"], row["theme_id"]))[:CHART_THEMES]
     queries.attach_themes(chart)

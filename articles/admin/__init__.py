@@ -6,5 +6,6 @@ modules that register a ModelAdmin here is what puts them on the site.
 
 from articles.admin import (
     essays,  # noqa: F401  (registers ArticleAdmin)
+    formulations,  # noqa: F401  (registers FormulationAdmin)
     rules,  # noqa: F401  (registers ProofreadingRuleAdmin)
 )

@@ -36,7 +36,7 @@ from articles import events
 from articles.admin import history, importing, presence, review, uploads
 from articles.admin.actions import archive_selected, publish_selected, unpublish_selected
 from articles.admin.common import refuse
-from articles.admin.findings import POLITICAL, proofreading_panel
+from articles.admin.findings import POLITICAL, apply_view, panel_form_context, proofreading_panel
 from articles.admin.forms import ArticleAdminForm, SectionForm, TopicChoiceField
 from articles.editing import images, revisions, workflow
 from articles.editing.sections import normalize_sections
@@ -228,6 +228,7 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
         if change and obj is not None:
             panel = proofreading_panel(obj, context.get("inline_admin_formsets", ()))
             context["proofreading_panel"] = panel
+            context.update(panel_form_context(self, request, obj, panel))
         # What the confirmation box lists: the submitted essay's political
         # findings after a save as published, else the stored essay's.
         if form.political_findings is not None:
@@ -383,6 +384,11 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
                 name="articles_article_revision_restore",
             ),
             path(
+                "<int:pk>/proofreading/",
+                view(require_POST(self.proofreading_apply_view)),
+                name="articles_article_proofreading_apply",
+            ),
+            path(
                 "<int:pk>/presence/",
                 view(require_POST(self.presence_view)),
                 name="articles_article_presence",
@@ -422,6 +428,10 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
 
     def recycle_purge_view(self, request, pk):
         return history.recycle_purge_view(self, request, pk)
+
+    def proofreading_apply_view(self, request, pk):
+        """The 校对 panel's accept/reject (see :mod:`articles.admin.findings`)."""
+        return apply_view(self, request, pk)
 
     def presence_view(self, request, pk):
         """Heartbeat of presence.js (see :mod:`articles.admin.presence`)."""

@@ -31,6 +31,9 @@ ACCEPT_THRESHOLD = 0.7
 MAX_CHOICES = 500
 
 RULE_CHOICES = (("each", "逐条"), ("accept", "全部接受"), ("reject", "全部拒绝"))
+# Detectors whose findings each name their own change (“‘路途’疑为‘路线’…”) are one
+# group per rule, so that the editor takes or leaves them all in one choice.
+GROUP_LABELS = {"spinner.swap": "疑为伪原创工具的近义词替换：换回近义词即组成常见提法"}
 SEVERITY_LABELS = dict(ProofreadingRule.Severity.choices)
 CATEGORY_LABELS = {**BUILTIN_CATEGORY_LABELS, **dict(ProofreadingRule.Category.choices)}
 KIND_LABELS = dict(Section.Kind.choices)
@@ -256,10 +259,11 @@ def build_check(essay) -> ImportCheck:
         )
         item.accepted = item.default_accept
         items.append(item)
-        key = (finding.explanation, finding.category, finding.severity)
+        explanation = GROUP_LABELS.get(finding.rule, finding.explanation)
+        key = (explanation, finding.category, finding.severity)
         group = groups.get(key)
         if group is None:
-            group = groups[key] = RuleGroup(finding.explanation, finding.severity, finding.category)
+            group = groups[key] = RuleGroup(explanation, finding.severity, finding.category)
         if finding.rule not in group.rules:
             group.rules.append(finding.rule)
         group.items.append(item)
@@ -286,3 +290,24 @@ def decide(check: ImportCheck, data) -> None:
                 item.accepted = item.id in ticked
             else:
                 item.accepted = item.default_accept
+
+
+@dataclass
+class RepairGroup:
+    """The undoable repairs of one kind (删除网站附加文字, 接回被硬换行断开的句子 …)."""
+
+    label: str
+    repairs: list  # (repair, kept)
+
+    @property
+    def count(self):
+        return len(self.repairs)
+
+
+def repair_groups(essay) -> list[RepairGroup]:
+    """The essay's repairs by kind, in the order each kind first occurs, each with whether it was left undone."""
+    groups: dict[str, RepairGroup] = {}
+    for repair in essay.repairs:
+        group = groups.setdefault(repair.kind, RepairGroup(repair.label, []))
+        group.repairs.append((repair, repair.id in essay.kept_repairs))
+    return list(groups.values())

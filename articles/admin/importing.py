@@ -26,12 +26,14 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from articles.admin.import_check import ACCEPT_THRESHOLD, MAX_CHOICES, build_check, decide
+from articles.admin.import_check import ACCEPT_THRESHOLD, MAX_CHOICES, build_check, decide, repair_groups
 from articles.editing import importing
 from articles.editing.docx import MAX_DOCX_BYTES, docx_to_text
 from articles.essay import EssayError, parse
 from articles.essay.decoding import MAX_ESSAY_BYTES, decode_essay_bytes
 from articles.essay.layout import fix_essay
+from articles.essay.parsing import repaired_text
+from articles.essay.splitting import split_essays
 from articles.models import Article
 from topics.admin import TREE_ORDERING, tree_label
 from topics.models import Topic
@@ -149,6 +151,8 @@ class ImportCheckForm(_ChineseForm):
 
     raw_text = forms.CharField(widget=forms.HiddenInput, strip=False, max_length=MAX_TEXT_CHARS)
     fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # The repairs that were left undone (保留原文) when the page was drawn, comma-separated ids.
+    kept_shown = forms.CharField(widget=forms.HiddenInput, required=False, max_length=MAX_TEXT_CHARS)
     topics = TopicsField(
         label="专题",
         required=False,
@@ -184,8 +188,18 @@ def import_view(model_admin, request):
     if not form.is_valid():
         return _render_source(model_admin, request, form)
     check = build_check(form.cleaned_data["essay"])
-    check_form = ImportCheckForm(initial={"raw_text": form.cleaned_data["raw_text"], "fingerprint": check.fingerprint})
+    check_form = ImportCheckForm(
+        initial={"raw_text": form.cleaned_data["raw_text"], "fingerprint": check.fingerprint, "kept_shown": ""}
+    )
     return _render_check(model_admin, request, check_form, check)
+
+
+def _kept(data) -> frozenset:
+    return frozenset(value for value in data.getlist("keep") if value)
+
+
+def _shown(form) -> frozenset:
+    return frozenset(value for value in (form.cleaned_data.get("kept_shown") or "").split(",") if value)
 
 
 def _check_submitted(model_admin, request):
@@ -196,31 +210,42 @@ def _check_submitted(model_admin, request):
         source = ImportSourceForm(initial={"text": _normalize(request.POST.get("raw_text", ""))[:MAX_TEXT_CHARS]})
         messages.error(request, "导入的文本丢失或过长，请重新粘贴或上传。")
         return _render_source(model_admin, request, source)
+    keep = _kept(request.POST)
     try:
-        essay = parse(raw)
+        essay = parse(raw, keep=keep)
     except EssayError as error:
         source = ImportSourceForm({"text": raw})
         source.is_valid()
         messages.error(request, "无法导入：" + as_sentence(error))
         return _render_source(model_admin, request, source)
+    keep = essay.kept_repairs
     check = build_check(essay)
-    if form.cleaned_data.get("fingerprint") != check.fingerprint:
-        messages.warning(
-            request,
-            "校对结果已变化（校对规则可能刚被修改），之前的选择无法对应到新的结果：请重新核对后再生成草稿。",
-        )
+    split = request.POST.get("split_mode", "split") != "one"
+    changed_repairs = keep != _shown(form)
+    if changed_repairs or form.cleaned_data.get("fingerprint") != check.fingerprint:
+        if changed_repairs:
+            messages.info(request, "已按“保留原文”的选择重新整理全文：请核对结构和校对结果后再生成草稿。")
+        else:
+            messages.warning(
+                request,
+                "校对结果已变化（校对规则可能刚被修改），之前的选择无法对应到新的结果：请重新核对后再生成草稿。",
+            )
         fresh = ImportCheckForm(
             initial={
                 "raw_text": raw,
                 "fingerprint": check.fingerprint,
+                "kept_shown": ",".join(sorted(keep)),
                 "topics": form.cleaned_data.get("topics", []),
                 "source": form.cleaned_data.get("source", ""),
             }
         )
-        return _render_check(model_admin, request, fresh, check)
+        return _render_check(model_admin, request, fresh, check, split=split)
     decide(check, request.POST)
     if not form.is_valid() or "create" not in request.POST:
-        return _render_check(model_admin, request, form, check)
+        return _render_check(model_admin, request, form, check, split=split)
+    pieces = split_essays(repaired_text(raw, keep)) if split else []
+    if len(pieces) > 1:
+        return _create_drafts(model_admin, request, form, check, pieces)
 
     accepted = [item.finding for item in check.items if item.accepted]
     rejected = sum(1 for item in check.items if item.fixable and not item.accepted)
@@ -246,6 +271,29 @@ def _check_submitted(model_admin, request):
     return redirect(reverse("admin:articles_article_change", args=[article.pk]))
 
 
+def _create_drafts(model_admin, request, form, check, pieces):
+    """One draft per essay of a multi-essay page (its site text already removed as the editor chose)."""
+    try:
+        essays = [parse(piece, repair=False) for piece in pieces]
+    except EssayError as error:
+        messages.error(request, f"无法分篇导入：{as_sentence(error)}请选择“作为一篇导入”。")
+        return _render_check(model_admin, request, form, check, split=True)
+    with transaction.atomic():  # every draft, or none
+        articles = []
+        for essay in essays:
+            article = importing.import_essay(
+                essay, topics=form.cleaned_data["topics"], user=request.user, source=form.cleaned_data["source"]
+            )
+            model_admin.log_addition(request, article, [{"added": {}}])
+            articles.append(article)
+    titles = "、".join(f"“{article.title}”" for article in articles)
+    messages.success(
+        request,
+        f"已分篇导入 {len(articles)} 篇草稿：{titles}。校对建议未自动采纳，请在各篇编辑页的“校对”面板逐条处理。",
+    )
+    return redirect(reverse("admin:articles_article_changelist") + "?status__exact=draft")
+
+
 def _context(model_admin, request, **extra):
     opts = model_admin.model._meta
     return {
@@ -264,13 +312,22 @@ def _render_source(model_admin, request, form):
     return TemplateResponse(request, SOURCE_TEMPLATE, _context(model_admin, request, form=form))
 
 
-def _render_check(model_admin, request, form, check):
+def _render_check(model_admin, request, form, check, split=True):
     request.current_app = model_admin.admin_site.name
+    raw = form["raw_text"].value() or ""
+    try:
+        pieces = split_essays(repaired_text(raw, check.essay.kept_repairs))
+        essays = [parse(piece, repair=False) for piece in pieces] if len(pieces) > 1 else []
+    except EssayError:
+        essays = []
     context = _context(
         model_admin,
         request,
         form=form,
         check=check,
+        repair_groups=repair_groups(check.essay),
+        split_essays=essays,
+        split_mode="split" if split else "one",
         marked=check.marked(),
         warnings=[as_sentence(warning) for warning in check.essay.warnings],
         max_choices=MAX_CHOICES,

@@ -29,6 +29,7 @@ from pathlib import Path
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Count, Max, Q
 
+from articles.editing.formulations import active_lexicon
 from articles.editing.rule_checks import rule_from_row, validate_rule_row
 from articles.essay import Essay, EssayPoint, EssaySection, layout
 from articles.essay import proofreading as engine
@@ -238,9 +239,13 @@ def clear_rule_cache() -> None:
 # Proofreading essays and articles
 
 
-def proofread_with_site_rules(essay: Essay, rules: list[engine.Rule] | None = None) -> list[EssayFinding]:
-    """Proofread a parsed essay with the enabled rules (``rules`` overrides)."""
-    return layout.proofread_essay(essay, active_rules() if rules is None else rules)
+def proofread_with_site_rules(essay: Essay, rules: list[engine.Rule] | None = None, lexicon=None) -> list[EssayFinding]:
+    """Proofread a parsed essay with the enabled rules and formulations (``rules``, ``lexicon`` override)."""
+    return layout.proofread_essay(
+        essay,
+        active_rules() if rules is None else rules,
+        lexicon=active_lexicon() if lexicon is None else lexicon,
+    )
 
 
 @dataclass(frozen=True)
@@ -381,17 +386,18 @@ def _article_as_essay(article) -> tuple[Essay, dict[str, _Place]]:
     return essay, places
 
 
-def proofread_article(article, rules: list[engine.Rule] | None = None) -> list[ArticleFinding]:
+def proofread_article(article, rules: list[engine.Rule] | None = None, lexicon=None) -> list[ArticleFinding]:
     """Proofread a stored article: title, subtitle, lead, every section's and
     point's number, heading and body, conclusion and author's unit.
 
     Rich text is proofread as plain text (:func:`html_to_text`). Findings come
     in reading order. Uses ``article.sections.all()``, so prefetch sections
-    when proofreading many articles. ``rules`` defaults to :func:`active_rules`.
+    when proofreading many articles. ``rules`` defaults to :func:`active_rules`, ``lexicon`` (the
+    spinner detector's formulations) to :func:`~articles.editing.formulations.active_lexicon`.
     """
     essay, places = _article_as_essay(article)
     result = []
-    for item in proofread_with_site_rules(essay, rules):
+    for item in proofread_with_site_rules(essay, rules, lexicon):
         path = item.location.path
         place = places[path]
         name = path.rsplit(".", 1)[-1]

@@ -307,7 +307,7 @@ _NUMERALS = "一二三四五六七八九十"
 _WORD_BEFORE_NUMERAL = set("统唯万之第专同整划归单合初周逐均无再不十百千零两星其惟一二三四五六七八九")
 # … and after it (一些, 一是, 二是, 三会一课 …).
 _WORD_AFTER_NUMERAL = set(
-    "是些个切般直定样起致旦贯项批道线体方把名位次种条件份年天时同再并经律概味举流手心部局步带五四、.,\uff0c)）:\uff1a月日号级类届"
+    "是些个切般直定样起致旦贯项批道线体方把名位次种条件份年天时同再并经律概味举流手心部局步带五四、.,\uff0c)）:\uff1a月日号级类届要"
 )
 # The heading runs to the space that separates it from its body (raw text
 # keeps that space); a page marker may split it.

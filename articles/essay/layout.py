@@ -247,15 +247,16 @@ def locate_findings(laid_out: EssayText, findings: Iterable[Finding]) -> list[Es
     return result
 
 
-def proofread_essay(essay: Essay, rules: Sequence[Rule] | None = None) -> list[EssayFinding]:
+def proofread_essay(essay: Essay, rules: Sequence[Rule] | None = None, lexicon=None) -> list[EssayFinding]:
     """Proofread the whole essay; findings in reading order.
 
     ``rules`` defaults to the shipped rule file (the Django layer passes the
-    rules editors keep in the database). The built-in punctuation and
-    structure checks always run.
+    rules editors keep in the database), ``lexicon`` to the shipped
+    formulations of the spinner detector (likewise). The built-in
+    punctuation and structure checks always run.
     """
     laid_out = layout(essay)
-    return locate_findings(laid_out, proofread(laid_out.text, rules))
+    return locate_findings(laid_out, proofread(laid_out.text, rules, lexicon=lexicon))
 
 
 def _field(essay: Essay, path: str) -> tuple[object, str]:

@@ -92,6 +92,8 @@ CN_PAREN = PointStyle("cn_paren", re.compile(rf"[（(]\s*({CN_NUMERAL})\s*[)）]
 AR_DOT = PointStyle("ar_dot", re.compile(r"(\d{1,2})\s*[.．](?!\d)\s*"), False, "{}.")
 AR_DUN = PointStyle("ar_dun", re.compile(r"(\d{1,2})\s*、\s*"), False, "{}、")
 AR_PAREN = PointStyle("ar_paren", re.compile(r"[（(]\s*(\d{1,2})\s*[)）]\s*"), False, "({})")
+# 1.1 under 第一部分 / 第一章: the point's own number is the second one.
+DOTTED = PointStyle("dotted", re.compile(r"\d{1,2}\s*[.．]\s*(\d{1,2})(?![\d.．])\s*"), False, "{}.")
 # (一) is the conventional second level, so it wins over Arabic styles that
 # may be third-level items inside its points.
 EXPLICIT_STYLES = (CN_PAREN, AR_DOT, AR_DUN, AR_PAREN)
@@ -104,7 +106,7 @@ BARE_HEADING_MAX = 45
 _HEADING_STOPPERS = frozenset("。；;？?！!")
 _BAD_HEADING_START = frozenset("，,、：:”’）)》】。；;？?！!")
 # After the numeral: 一是 (an enumeration) and quantities (一些, 三个, 五项 …).
-_BAD_AFTER = frozenset("是者些切般个项次条种批届名位类倍十百千万亿一二三四五六七八九")
+_BAD_AFTER = frozenset("是要者些切般个项次条种批届名位类倍十百千万亿一二三四五六七八九")
 # Before the numeral: ordinals and compounds (第一, 统一, 唯一, 十三五 …).
 _BAD_BEFORE = frozenset("第之统唯万单专同逐划不归合某每两零〇百千一二三四五六七八九十")
 # Words a numeral is part of; the candidate may sit anywhere inside one.

@@ -1,6 +1,21 @@
 """Read the structure of an essay: front matter, sections, points, conclusion.
 
-``parse`` runs the repairs in ``cleaning`` and then reads the paragraphs:
+``parse`` first finds the undoable repairs (``cleaning.find_repairs``: site
+boilerplate, page footers, URL watermarks, anti-copy strings, leaked
+citation markers, hard PDF wraps) and applies all but those the editor keeps
+(``keep``); then the repairs in ``cleaning`` it needs to read the text; then
+the paragraphs. The top level is 一、 unless the text uses another scheme
+around it or instead of it (``schemes``: 第一部分/第一章/第一、, （一）,
+1、/1./1．, 问：, 首先……最后, 一是/二是, headings on their own line,
+引言/主体/结语). An excerpt may start at 二、 or later. Text with no
+structure but at least ``MIN_CHINESE_CHARS`` Chinese characters becomes one
+section 正文 with a warning. Headings end at the first sentence mark, before
+a point number run into them (……作用1、政治核心作用), after a heading word
+when the line breaks were lost (……的建议为社区减负), and keep a short
+subtitle after a colon (强化政治引领：把牢正确方向). Point numbers keep the
+full-width （一） as written; (一) and bare numerals become (一) as before.
+
+In detail, for 一、 essays:
 
 * **Front matter** — everything before the first ``一、`` section. The first
   paragraph is the title when it is short (≤ 60 characters) and has no 。;
@@ -41,11 +56,15 @@
 import re
 from dataclasses import dataclass, field
 
-from . import cleaning
+from . import cleaning, schemes
 from .decoding import decode_essay_bytes
 from .kinds import guess_kind
 from .numbering import (
+    AR_DOT,
+    AR_DUN,
+    CN_NUMERAL,
     CN_PAREN,
+    DOTTED,
     EXPLICIT_STYLES,
     MAX_NUMBER,
     SECTION_START,
@@ -58,6 +77,17 @@ from .structure import Essay, EssayError, EssayPoint, EssaySection
 
 EMPTY_TEXT = "文本为空"
 NO_STRUCTURE = "未识别出文稿结构：找不到“一、”这样的部分标题"
+# Text without any recognisable structure still becomes a draft (one section)
+# when it holds at least this many Chinese characters: less is not an essay.
+MIN_CHINESE_CHARS = 200
+# A numbering other than 一、 (1、, 首先, 一是 …) is believed in text with at least this many.
+MIN_SCHEME_CHINESE_CHARS = 50
+NO_STRUCTURE_WARNING = (
+    "未识别出文稿结构（没有“一、”“1、”“（一）”“第一部分”“首先”“一是”或单独成行的小标题），"
+    "全文作为一个部分导入，请在后台划分部分"
+)
+ONE_SECTION_HEADING = "正文"
+_CHINESE_RE = re.compile(r"[\u4e00-\u9fff]")
 
 HEADING_MAX = 60
 SUBTITLE_MAX = 40
@@ -106,52 +136,95 @@ class _Section:
     heading: str
     intro: list[str] = field(default_factory=list)
     points: list[_Point] = field(default_factory=list)
+    number: str = ""  # None-一、 schemes keep the number as printed (“1、”“第一部分”“（一）”, or "")
 
     @property
     def label(self) -> str:
         return f"第{int_to_cn(self.value)}部分"
 
+    @property
+    def printed_number(self) -> str:
+        return self.number if self.number is not None else f"{int_to_cn(self.value)}、"
 
-def parse(text: str) -> Essay:
+
+def parse(text: str, *, keep=frozenset(), repair: bool = True) -> Essay:
     """Parse raw essay text (well formatted or damaged) into an ``Essay``.
 
+    ``keep``: ids of the undoable repairs (``cleaning.find_repairs``) the
+    editor wants left undone; every other repair is applied. All repairs
+    found are listed in ``essay.repairs`` (``essay.kept_repairs`` the kept ones).
+    ``repair=False`` looks for none (the text was repaired already, e.g. a
+    page before it was split into essays: ``repaired_text``).
+
     Raises ``EssayError`` (message in Chinese) for empty text or text without
-    a 一、 section, and for nothing else: any unexpected failure is reported as
-    an ``EssayError`` too, so callers need to handle one exception only.
+    structure and with fewer than ``MIN_CHINESE_CHARS`` Chinese characters,
+    and for nothing else: any unexpected failure is reported as an
+    ``EssayError`` too, so callers need to handle one exception only.
     """
     try:
-        return _parse(text)
+        return _parse(text, frozenset(keep), repair)
     except EssayError:
         raise
     except Exception as error:  # a bug must not become a 500 for the editor
         raise EssayError(f"解析文稿时出现意外错误（{type(error).__name__}），请检查文本格式") from error
 
 
-def _parse(text) -> Essay:
+def repaired_text(text, keep=frozenset()) -> str:
+    """``text`` normalised, with its undoable repairs applied except ``keep`` (the step ``parse`` starts with)."""
+    text = cleaning.normalise(_as_text(text), [])
+    return cleaning.apply_repairs(text, cleaning.find_repairs(text), frozenset(keep))
+
+
+def _parse(text, keep: frozenset = frozenset(), repair: bool = True) -> Essay:
     text = _as_text(text)
     warnings: list[str] = []
     text = cleaning.normalise(text, warnings)
     if not text.strip():
         raise EssayError(EMPTY_TEXT)
+    repairs = cleaning.find_repairs(text) if repair else []
+    text = cleaning.apply_repairs(text, repairs, keep)
+    if not text.strip():
+        raise EssayError("文本只有网站附加文字，没有正文")
     text = cleaning.remove_page_markers(text, warnings)
-    paragraphs = cleaning.split_paragraphs(text, warnings)
-    start = next((i for i, p in enumerate(paragraphs) if (m := match_section(p)) and m[0] == 1), None)
-    if start is None:
+    paragraphs = _split_glued_points(cleaning.split_paragraphs(text, warnings))
+    start, first_value = _first_section(paragraphs)
+    scheme = schemes.choose(paragraphs)
+    if scheme is not None and start is not None and not _nested_in(scheme, start, paragraphs):
+        scheme = None
+    if scheme is not None and start is None and not _has_chinese(text, MIN_SCHEME_CHINESE_CHARS):
         raise EssayError(NO_STRUCTURE)
 
-    essay = Essay(warnings=warnings)
-    front, rest = paragraphs[:start], paragraphs[start:]
+    essay = Essay(warnings=warnings, repairs=repairs, kept_repairs=keep & {r.id for r in repairs})
+    if scheme is not None:
+        start = scheme.first
+    elif start is None:
+        if not _has_chinese(text, MIN_CHINESE_CHARS):
+            raise EssayError(NO_STRUCTURE)
+        start = None
+    elif first_value != 1:
+        warnings.append(f"文稿似乎是从中间开始的节选（第一个部分是“{int_to_cn(first_value)}、”）")
+    if start is None:
+        titled = len(paragraphs) > 1 and cleaning.looks_like_title(paragraphs[0])
+        front, rest = paragraphs[: int(titled)], paragraphs[int(titled) :]
+    else:
+        front, rest = paragraphs[:start], paragraphs[start:]
     _read_front_matter(front, essay, warnings)
     tail_org = _take_trailing_author(rest, bool(essay.author_org), warnings)
     essay.author_org = essay.author_org or tail_org
-    sections = _read_sections(rest, warnings)
-    conclusion = _take_conclusion(sections)
-    if not conclusion:
+    if scheme is not None:
+        sections = _read_scheme_sections(scheme, rest, start, essay, warnings)
+    elif start is None:
+        warnings.append(NO_STRUCTURE_WARNING)
+        sections = [_Section(1, ONE_SECTION_HEADING, list(rest), number="")]
+    else:
+        sections = _read_sections(rest, warnings, first_value)
+    conclusion = _take_conclusion(sections) if sections else []
+    if not conclusion and not essay.conclusion:
         warnings.append("未找到结语")
-    essay.conclusion = "\n".join(conclusion)
+    essay.conclusion = essay.conclusion or "\n".join(conclusion)
     essay.sections = [
         EssaySection(
-            number=f"{int_to_cn(section.value)}、",
+            number=section.printed_number,
             heading=section.heading,
             kind=guess_kind(section.heading),
             body="\n".join(section.intro),
@@ -161,6 +234,14 @@ def _parse(text) -> Essay:
     ]
     _check_quotes(paragraphs, warnings)
     return essay
+
+
+def _has_chinese(text: str, count: int) -> bool:
+    """Whether ``text`` holds at least ``count`` Chinese characters (stops counting there)."""
+    for n, _m in enumerate(_CHINESE_RE.finditer(text), start=1):
+        if n >= count:
+            return True
+    return False
 
 
 def _as_text(text) -> str:
@@ -260,6 +341,10 @@ def _take_trailing_author(rest: list[str], have_org: bool, warnings: list[str]) 
         rest.pop()
         warnings.append(f"结尾的“（作者系{m.group(1)}）”已作为作者单位，其中可能含职务，请核对")
         return m.group(1)
+    if len(rest) > 2 and not have_org and len(rest[-1]) <= 30 and (m := _ORG_BYLINE_RE.fullmatch(rest[-1])):
+        rest.pop()
+        warnings.append(f"结尾的“{m.group(0)}”视为作者单位，请核对")
+        return m.group(1)
     return ""
 
 
@@ -267,27 +352,172 @@ def _take_trailing_author(rest: list[str], have_org: bool, warnings: list[str]) 
 # Sections and points
 
 
+# A point number inside what would be a heading: the heading ran into its first point.
+_RUN_IN_POINT_RE = re.compile(
+    rf"(?<=[^\d\s.．])(?:\d{{1,2}}\s*[、．](?!\d)|\d{{1,2}}\.(?![\d.])|[（(](?:{CN_NUMERAL}|\d{{1,2}})[)）])"
+)
+# In text without line breaks a heading runs into its first sentence: it ends
+# after the last of these words before the sentence's first comma or quote.
+_HEADING_END_WORDS_RE = re.compile(
+    "意义|情况|现状|问题|原因|对策|建议|措施|成效|做法|经验|启示|不足|短板|路径|思考|体会|打算|要求|难点"
+    "|举措|目标|任务|方向|成绩|挑战|困难|方法|思路|策略|分析|背景|必要性|重要性|紧迫性|主要内容|基本情况"
+)
+_SENTENCE_IN_TAIL_RE = re.compile(r"[。，,；;！？!?：:]")
+RUN_IN_MIN = 120
+_SPACE_BODY_MIN = 15  # a heading paragraph this long ran together with its body
+_RUN_IN_HEADING_MAX = 30
+
+
 def _split_heading(text: str) -> tuple[str, str] | None:
-    """(heading, rest) split at the first sentence end within ``HEADING_MAX``; None if none and long."""
+    """(heading, rest) split at the first sentence end within ``HEADING_MAX``; None if none and long.
+
+    A point number (1、 （一）) before that end starts the rest. When the
+    line breaks were lost (more text follows) a heading that would run past
+    ``_RUN_IN_HEADING_MAX`` ends after a heading word (……的建议, ……成效)
+    inside its first clause.
+    """
     m = _HEADING_END_RE.search(text, 0, HEADING_MAX + 1)
+    limit = m.start() if m else min(len(text), HEADING_MAX + 1)
+    point = _RUN_IN_POINT_RE.search(text, 2, limit)
+    if point:
+        return text[: point.start()].strip(), text[point.start() :].strip()
+    pause = re.search(r"[，,“「《]", text[:limit])
+    space = text.find(" ", 2, limit)
+    if space != -1 and len(text) - space > _SPACE_BODY_MIN:
+        # “一、基本情况 全县共有……”: the copy kept a space where the heading's line ended.
+        return text[:space].strip(), text[space:].strip()
+    if limit > _RUN_IN_HEADING_MAX and (len(text) > limit + 10 or pause):
+        window = text[: min(pause.start() if pause else limit, _RUN_IN_HEADING_MAX + 1)]
+        ends = [w.end() for w in _HEADING_END_WORDS_RE.finditer(window) if 4 <= w.end() < len(window)]
+        if ends:
+            return text[: ends[-1]].strip(), text[ends[-1] :].strip()
     if m and m.start() > 0:
+        tail = text[m.end() :].strip()
+        if m.group() in "：:" and tail and len(tail) <= SUBTITLE_MAX and not _SENTENCE_IN_TAIL_RE.search(tail):
+            # “强化政治引领：把牢正确方向” alone on its line: the colon starts the heading's subtitle.
+            return text.strip(), ""
         end = m.end() if m.group() in _KEEP_IN_HEADING else m.start()
-        return text[:end].strip(), text[m.end() :].strip()
+        return text[:end].strip(), tail
     if len(text) <= HEADING_MAX:
         return text.strip(), ""
     return None
 
 
-def _read_sections(paragraphs: list[str], warnings: list[str]) -> list[_Section]:
+def _first_section(paragraphs: list[str]) -> tuple[int | None, int]:
+    """(index, value) of the first 一、 section; an excerpt may start at a later number."""
+    found = [(i, m[0]) for i, p in enumerate(paragraphs) if p[0] in SECTION_START and (m := match_section(p))]
+    for index, value in found:
+        if value == 1:
+            return index, 1
+    last_index = {value: index for index, value in found}
+    for index, value in found:
+        if last_index.get(value + 1, -1) > index:
+            return index, value
+    if found:  # an excerpt holding one part (三、对策建议), maybe after the end of another
+        return found[0]
+    return None, 1
+
+
+def _nested_in(scheme: schemes.Scheme, start: int, paragraphs: list[str]) -> bool:
+    """Whether ``scheme`` is the top level around 一、 sections (第一部分 … 一、 … 第二部分)."""
+    if scheme.name not in schemes.NUMBERED_NAMES:  # 首先, 一是, headings on their own line never wrap 一、
+        return False
+    return scheme.first < start and any(item.index > start for item in scheme.items)
+
+
+_GLUED_POINT_RE = re.compile(r"(?<=[。！？!?])\s*(?=\d{1,2}\s*[、．](?!\d)|[（(]\d{1,2}[)）])")
+
+
+def _split_glued_points(paragraphs: list[str]) -> list[str]:
+    """In long paragraphs (line breaks lost) 2、 or （2） right after a sentence end starts a paragraph."""
+    out = []
+    for paragraph in paragraphs:
+        if len(paragraph) > RUN_IN_MIN:
+            out.extend(piece.strip() for piece in _GLUED_POINT_RE.split(paragraph) if piece.strip())
+        else:
+            out.append(paragraph)
+    return out
+
+
+def _read_scheme_sections(
+    scheme: schemes.Scheme, rest: list[str], start: int, essay: Essay, warnings: list[str]
+) -> list[_Section]:
+    """Sections of a top level that is not 一、 (``schemes``); ``rest`` starts at the first item."""
+    by_index = {item.index - start: item for item in scheme.items}
     sections: list[_Section] = []
-    expected = 1
+    if scheme.items[0].value != 1 and scheme.name not in ("headline", "qa", "yishi", "ordinal"):
+        warnings.append(f"文稿似乎是从中间开始的节选（第一个部分是“{scheme.items[0].number}”）")
+    for offset, paragraph in enumerate(rest):
+        item = by_index.get(offset)
+        if item is None:
+            if sections:
+                body = schemes.strip_answer(paragraph) if scheme.name == "qa" else paragraph
+                sections[-1].intro.append(body)
+            continue
+        section = _Section(item.value, "", number=item.number)
+        if scheme.name == "headline":
+            section.heading = paragraph
+        elif scheme.name == "qa":
+            question, _, answer = item.rest.partition("？") if "？" in item.rest else (item.rest, "", "")
+            section.heading = question + ("？" if _ else "")
+            if answer.strip():
+                section.intro.append(schemes.strip_answer(answer.strip()))
+        elif scheme.name == "yishi":
+            m = re.search(r"[，,。；;：:！？]", paragraph)
+            cut = m.start() if m and m.start() <= HEADING_MAX else None
+            section.heading = paragraph[:cut] if cut else paragraph[:HEADING_MAX]
+            remainder = paragraph[cut + 1 :] if cut else paragraph[HEADING_MAX:]
+            if remainder.strip():
+                section.intro.append(remainder.strip())
+        else:
+            rest_text = item.rest if scheme.name != "ordinal" else paragraph
+            split = _split_heading(rest_text)
+            if split is None or not split[0]:
+                split = (rest_text[:HEADING_MAX], rest_text[HEADING_MAX:])
+                warnings.append(f"“{item.number}{split[0]}……”的标题过长，请核对是否混入了正文")
+            section.heading, first_body = split
+            if first_body:
+                section.intro.append(first_body)
+        sections.append(section)
+    if scheme.name == "headline":
+        sections = _intro_body_end(sections, essay)
+    excluded = {"cn_paren": CN_PAREN, "ar_dun": AR_DUN, "ar_dot": AR_DOT, "ar_fdot": AR_DOT}.get(scheme.name)
+    for section in sections:
+        if scheme.name in ("qa", "yishi") or section.points:
+            continue
+        _read_points(section, warnings, exclude=excluded, bare=False)
+    return sections
+
+
+def _intro_body_end(sections: list[_Section], essay: Essay) -> list[_Section]:
+    """引言 → lead, 结语 → conclusion; the headings under 主体 become its points."""
+    kept: list[_Section] = []
+    body: _Section | None = None
+    for section in sections:
+        if section.heading in schemes.INTRO_WORDS and not kept and body is None:
+            essay.lead = "\n".join(filter(None, [essay.lead, *section.intro]))
+        elif section.heading in schemes.END_WORDS and section is sections[-1]:
+            essay.conclusion = "\n".join(section.intro)
+        elif section.heading in schemes.BODY_WORDS:
+            body = section
+            kept.append(section)
+        elif body is not None:
+            body.points.append(_Point("", section.heading, section.intro))
+        else:
+            kept.append(section)
+    return kept
+
+
+def _read_sections(paragraphs: list[str], warnings: list[str], first_value: int = 1) -> list[_Section]:
+    sections: list[_Section] = []
+    expected = first_value
     for paragraph in paragraphs:
         m = match_section(paragraph) if paragraph[0] in SECTION_START else None
-        if m and ((not sections and m[0] == 1) or (sections and expected <= m[0] <= expected + 2)):
+        if m and ((not sections and m[0] == first_value) or (sections and expected <= m[0] <= expected + 2)):
             value, rest = m
             if value != expected:
                 warnings.append(f"部分编号从“{int_to_cn(expected - 1)}、”跳到了“{int_to_cn(value)}、”，可能漏掉了内容")
-            section = _Section(value, "")
+            section = _Section(value, "", number=None)
             split = _split_heading(rest)
             if split is None:
                 section.heading = rest.strip()
@@ -305,13 +535,26 @@ def _read_sections(paragraphs: list[str], warnings: list[str]) -> list[_Section]
     return sections
 
 
-def _read_points(section: _Section, warnings: list[str]) -> None:
+def _read_points(section: _Section, warnings: list[str], exclude: PointStyle | None = None, bare=True) -> None:
     paragraphs, section.intro = section.intro, []
-    style = _detect_style(paragraphs)
+    style = _detect_style(paragraphs) if bare else _detect_other_style(paragraphs, exclude)
     if style is not None:
         _read_explicit_points(section, paragraphs, style, warnings)
-    else:
+    elif bare:
         _read_bare_points(section, paragraphs, warnings)
+    else:
+        section.intro = paragraphs
+
+
+def _detect_other_style(paragraphs: list[str], exclude: PointStyle | None) -> PointStyle | None:
+    """The point style under a top level that is not 一、: any explicit style but the top level's own."""
+    numbered = [p for p in paragraphs if p[0] in _NUMBER_START or p[0].isdigit()]
+    for style in (CN_PAREN, DOTTED, *EXPLICIT_STYLES[1:]):
+        if style is exclude:
+            continue
+        if any((m := style.match(p)) and m[0] == 1 for p in numbered):
+            return style
+    return None
 
 
 def _detect_style(paragraphs: list[str]) -> PointStyle | None:
@@ -334,6 +577,8 @@ def _read_explicit_points(section: _Section, paragraphs: list[str], style: Point
         if m and ((not points and m[0] == 1) or (points and expected <= m[0] <= expected + 2)):
             value, rest = m
             label = style.label(value)
+            if style is CN_PAREN and paragraph.startswith("（"):
+                label = f"（{int_to_cn(value)}）"  # the official full-width style, as written
             if value != expected:
                 warnings.append(f"{section.label}的要点编号跳过了“{style.label(expected)}”，可能漏掉了内容")
             split = _split_heading(rest)

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import script
+from . import script, spinner
 from .builtin_checks import builtin_findings
 from .findings import Finding
 from .patterns import Pattern, PatternError, Text, compile_pattern
@@ -286,11 +286,19 @@ def _rule_findings(text: Text, compiled: _CompiledRule) -> Iterable[Finding]:
 # Proofreading
 
 
-def proofread(text: str, rules: Iterable[Rule] | None = None, *, builtin_checks: bool = True) -> list[Finding]:
+def proofread(
+    text: str,
+    rules: Iterable[Rule] | None = None,
+    *,
+    builtin_checks: bool = True,
+    lexicon: spinner.Lexicon | None = None,
+) -> list[Finding]:
     """Find the damage in ``text``.
 
     ``rules`` defaults to the shipped rule file; disabled rules are ignored.
-    ``builtin_checks`` adds the paired-mark and structure checks. The result
+    ``builtin_checks`` adds the paired-mark and structure checks and the
+    spinner-swap detector (:mod:`articles.essay.spinner`), which reads
+    ``lexicon`` (default: the shipped formulations). The result
     is sorted by position and free of overlaps: of two overlapping findings
     the one with the higher severity, then the longer span, then the higher
     confidence survives.
@@ -304,6 +312,7 @@ def proofread(text: str, rules: Iterable[Rule] | None = None, *, builtin_checks:
             candidates.extend(_rule_findings(encoded, _compile(rule)))
     if builtin_checks:
         candidates.extend(builtin_findings(text))
+        candidates.extend(spinner.find_swaps(text, lexicon))
     return _without_overlaps(candidates)
 
 

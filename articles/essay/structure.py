@@ -54,6 +54,9 @@ class Essay:
     sections: list[EssaySection] = field(default_factory=list)
     conclusion: str = ""
     warnings: list[str] = field(default_factory=list)
+    # Undoable repairs found in the raw text (cleaning.Repair) and the ids of those left undone.
+    repairs: list = field(default_factory=list)
+    kept_repairs: frozenset = frozenset()
 
     def to_dict(self) -> dict:
         return {
@@ -64,4 +67,5 @@ class Essay:
             "sections": [section.to_dict() for section in self.sections],
             "conclusion": self.conclusion,
             "warnings": list(self.warnings),
+            "repairs": [{**repair.to_dict(), "kept": repair.id in self.kept_repairs} for repair in self.repairs],
         }

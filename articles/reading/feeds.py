@@ -33,8 +33,19 @@ def _as_html(text):
     return None if text is None else escape(text)
 
 
+# Sent as XML, not as application/rss+xml or application/atom+xml: Chromium
+# shows a response of those two types as plain text (the raw XML) and never
+# applies its stylesheet, so a reader following the footer's “RSS 订阅” saw a
+# wall of markup. As application/xml the XSLT page is shown, and feed readers,
+# which go by the content, read the same feed (the <link rel="alternate">
+# still names the format).
+FEED_CONTENT_TYPE = "application/xml; charset=utf-8"
+
+
 class PlainTextRssFeed(Rss201rev2Feed):
     """RSS 2.0 whose channel and item descriptions are given as plain text (escaped here)."""
+
+    content_type = FEED_CONTENT_TYPE
 
     def __init__(self, title, link, description, **kwargs):
         super().__init__(title, link, _as_html(description), **kwargs)
@@ -46,6 +57,8 @@ class PlainTextRssFeed(Rss201rev2Feed):
 class PlainTextAtomFeed(Atom1Feed):
     """Atom whose entry summaries are plain text, and say so; with the stylesheet
     processing instruction, which Django writes for RSS only."""
+
+    content_type = FEED_CONTENT_TYPE
 
     def write(self, outfile, encoding):
         handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)

@@ -16,6 +16,7 @@ import re
 from typing import NamedTuple
 
 from django import forms
+from django.http import QueryDict
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -129,6 +130,23 @@ class PublicFilterForm(forms.Form):
         """
         data = getattr(self, "_submitted", self.data)  # before a reset: the link still has them
         return any(data.get(name) for name in self.fields)
+
+    def link_params(self):
+        """The filters that hold, as a query for links to other pages of the same results.
+
+        Built from the cleaned values of the form's own fields only: a reset
+        choice (``?topic=zzz``), unprintable characters in the words or
+        anything else the reader typed never travels on into the page links
+        (:func:`articles.reading.pagination.paginate`). An invalid form has
+        nothing that holds.
+        """
+        params = QueryDict(mutable=True)
+        if self.is_valid():
+            for name in self.fields:
+                value = self.cleaned_data.get(name)
+                if value not in (None, ""):
+                    params[name] = str(value)
+        return params
 
 
 class ArticleFilterForm(PublicFilterForm):

@@ -24,8 +24,9 @@ as a *slot* (``{% slot "name" %}…{% endslot %}``, articles/templatetags/slots.
 
 A stored page is used only while it matches both the essay
 (``Article.version``, bumped by every save) and the code that rendered it
-(:func:`code_version`: templates, Python sources, static files manifest and
-the settings the page shows). Section and topic changes, which can happen
+(:func:`code_version`: templates, Python sources, the segmenter's dictionary
+and version (titles' word breaks), static files manifest and the settings
+the page shows). Section and topic changes, which can happen
 without the essay being saved, delete the stored pages concerned
 (:func:`forget`, called by ``articles.events`` in the transaction of the
 change, and again by the task that follows it). Anything stale is simply
@@ -40,6 +41,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import importlib.metadata
 from functools import lru_cache
 from pathlib import Path
 
@@ -66,6 +68,11 @@ PLACEHOLDER_HOST = "rendition-origin.invalid"
 PLACEHOLDER_ORIGIN = "http://" + PLACEHOLDER_HOST
 # What the code version hashes, relative to the project root (tests and migrations excluded).
 SOURCE_DIRS = ("articles", "topics", "siteinfo", "config", "templates")
+# Data files that shape the page too: the dictionary that places the <wbr>
+# between a title's words (articles/templatetags/titles.py).
+SOURCE_FILES = ("articles/search/dictionary/terms.txt",)
+# Packages whose version changes the page: the segmenter cutting titles into words.
+SOURCE_PACKAGES = ("rjieba",)
 
 
 @lru_cache(maxsize=1)
@@ -89,6 +96,10 @@ def _sources_digest():
             if path.suffix not in (".py", ".html") or {"tests", "migrations"} & set(path.parts):
                 continue
             digest.update(str(path.relative_to(root)).encode() + b"\x00" + path.read_bytes())
+    for name in SOURCE_FILES:
+        digest.update(name.encode() + b"\x00" + (root / name).read_bytes())
+    for package in SOURCE_PACKAGES:
+        digest.update(package.encode() + b"\x00" + importlib.metadata.version(package).encode())
     return digest.hexdigest()
 
 

@@ -128,7 +128,7 @@ def article_list(request):
     results = None
     if form.query:
         results = search(form.query, **form.search_filters())
-        page = paginate(request, results)
+        page = paginate(request, results, params=form.link_params())
     else:
         page = paginate(
             request,
@@ -136,8 +136,28 @@ def article_list(request):
             # Only the plain list of every essay shares its count (an invalid
             # form lists nothing and must not store its zero).
             count_key=("list",) if form.is_valid() and not form.is_narrowed else None,
+            params=form.link_params(),
         )
     return render(request, "articles/article_list.html", {"form": form, "page": page, "results": results})
+
+
+@public_page
+def subscribe(request):
+    """订阅本站: what a feed is and the addresses to give a feed reader (the footer's “RSS 订阅”).
+
+    A page of the site rather than the feed itself: a browser shows the feeds
+    only through their XSLT stylesheet, which Chromium now marks with a banner
+    of its own as being removed (``articles.reading.feeds``).
+    """
+    feeds = [
+        ("最新文稿", reverse("articles:feed_rss"), reverse("articles:feed_atom")),
+        *(
+            (topic.name, reverse("topics:feed_rss", args=[topic.slug]), reverse("topics:feed_atom", args=[topic.slug]))
+            for topic in navigation_topics(request)
+        ),
+    ]
+    feeds = [(name, request.build_absolute_uri(rss), request.build_absolute_uri(atom)) for name, rss, atom in feeds]
+    return render(request, "articles/subscribe.html", {"feeds": feeds})
 
 
 @public_page

@@ -19,7 +19,7 @@ from articles.search import snippets
 from articles.search.backends import POOL_SIZE, Conditions, Ranked, get_backend
 from articles.search.indexing import title_prefix
 from articles.search.models import SearchDocument, SearchPassage
-from articles.search.segmentation import MAX_QUERY_LENGTH, ParsedQuery, parse_query
+from articles.search.segmentation import MAX_QUERY_LENGTH, ParsedQuery, display_breaks, parse_query
 
 # Messages for readers (Chinese, full-width punctuation).
 MESSAGE_EMPTY = "请输入要搜索的词语。"
@@ -128,7 +128,7 @@ class SearchResults:
             prefix = title_prefix(article.title, article.subtitle)
             if not self.kind and text.startswith(prefix):
                 text = text[len(prefix) :]
-            article.search_title = mark_safe(snippets.highlight(article.title, terms))
+            article.search_title = mark_safe(snippets.highlight(article.title, terms, breaks=display_breaks))
             article.search_snippet = mark_safe(snippets.snippet(text, terms))
             hits.append(article)
         return hits

@@ -30,6 +30,7 @@ then appear literally in the essay's text.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -241,6 +242,10 @@ class Segmenter:
     def is_word(self, word: str) -> bool:
         return self._jieba.has_word(word)
 
+    def frequency(self, word: str) -> int:
+        """jieba's frequency of ``word`` (what keeps it whole when it is not in the dictionary)."""
+        return self._jieba.suggest_freq(word)
+
 
 _segmenter = None
 _lock = threading.Lock()
@@ -386,3 +391,76 @@ def _word_clause(word: str, segmenter: Segmenter, in_phrase: bool) -> Clause | N
     if parts:
         return Clause(((Token(word),), tuple(Token(part) for part in parts)), in_phrase)
     return Clause(((Token(word),),), in_phrase)
+
+
+# ---------------------------------------------------------------- display
+
+# Where a title may break across lines: between its words, as the search cuts
+# them, and nowhere inside a date, a number with its unit or a short quoted
+# term. The reading site writes a <wbr> at each place and styles titles with
+# ``word-break: keep-all`` (articles/templatetags/titles.py), so a phone
+# shows “工作存在的 / 问题” rather than “工作存 / 在的问题”.
+
+DISPLAY_CACHE_SIZE = 8192
+# Opening marks stay with the word after them, closing marks and the
+# punctuation a line must not start with stay with the word before them.
+_OPENING = "“‘（《「『【〔〈([{"
+_CLOSING = "”’）》」』】〕〉)]}，。、；：？！…·%％,.;:?!"
+_DASHES = "—–―-"
+_NUMERALS = "〇一二三四五六七八九十百千两"
+_UNITS = "年月日号时点个项条名次届期岁篇章节批轮万亿余多"
+_UNBROKEN = re.compile(
+    # 2026年12月3日, 2025年度, 第3次, 1.5万, 85%, 第十四届: one unit each.
+    rf"(?:第?\d+(?:[.．]\d+)?(?:年度|[{_UNITS}%％])?)+"
+    rf"|第[{_NUMERALS}]+[{_UNITS}]?"
+    # Short quoted terms and titles of documents: “三会一课”, 《条例》.
+    r"|“[^“”]{1,8}”|‘[^‘’]{1,8}’|「[^「」]{1,8}」|《[^《》]{1,10}》"
+)
+
+
+def _breaks_between(before: str, after: str) -> bool:
+    """May a line break fall between these two characters (when they are in different words)?"""
+    if before.isspace() or after.isspace():
+        return False  # a space is a break of its own
+    if before in _DASHES and after in _DASHES:
+        return False  # ——
+    before_ok = before.isalnum() or before in _CLOSING or before in _DASHES
+    after_ok = after.isalnum() or after in _OPENING or after in _DASHES
+    return before_ok and after_ok
+
+
+@functools.lru_cache(maxsize=DISPLAY_CACHE_SIZE)
+def display_breaks(text: str, segmenter: Segmenter | None = None) -> tuple[int, ...]:
+    """The offsets in ``text`` where a line may break between two words (never 0 or ``len(text)``).
+
+    Cached per text: titles repeat on every list page.
+    """
+    if not text or len(text) < 2:
+        return ()
+    try:
+        words = (segmenter or get_segmenter()).cut(text, True)
+    except (UnicodeError, ValueError):  # a lone surrogate cannot be handed to jieba
+        return ()
+    if "".join(words) != text:
+        return ()
+    kept = [False] * (len(text) + 1)
+    for match in _UNBROKEN.finditer(text):
+        for offset in range(match.start() + 1, match.end()):
+            kept[offset] = True
+    breaks, offset = [], 0
+    for word in words[:-1]:
+        offset += len(word)
+        if not kept[offset] and _breaks_between(text[offset - 1], text[offset]):
+            breaks.append(offset)
+    return tuple(breaks)
+
+
+def display_words(text: str) -> list[str]:
+    """``text`` cut at :func:`display_breaks`: the pieces a line may not break inside."""
+    pieces, start = [], 0
+    for offset in display_breaks(text):
+        pieces.append(text[start:offset])
+        start = offset
+    if text:
+        pieces.append(text[start:])
+    return pieces

@@ -80,24 +80,40 @@ def find_matches(text: str, terms) -> list[tuple[int, int, str]]:
     return matches
 
 
-def _render(text: str, matches, start: int, end: int) -> str:
+def _render(text: str, matches, start: int, end: int, breaks=()) -> str:
     parts = []
     position = start
+
+    def piece(a, b):
+        # Escaped text, with <wbr> at the word breaks inside it.
+        cuts = [offset for offset in breaks if a < offset < b]
+        bounds = [a, *cuts, b]
+        return "<wbr>".join(escape(text[x:y]) for x, y in zip(bounds, bounds[1:], strict=False))
+
     for match_start, match_end, _ in matches:
         if match_end <= start or match_start >= end:
             continue
         match_start, match_end = max(match_start, start), min(match_end, end)
-        parts.append(escape(text[position:match_start]))
-        parts.append(f"<mark>{escape(text[match_start:match_end])}</mark>")
+        parts.append(piece(position, match_start))
+        if match_start > position and match_start in breaks:
+            parts.append("<wbr>")
+        parts.append(f"<mark>{piece(match_start, match_end)}</mark>")
+        if match_end < end and match_end in breaks:
+            parts.append("<wbr>")
         position = match_end
-    parts.append(escape(text[position:end]))
+    parts.append(piece(position, end))
     return "".join(parts)
 
 
-def highlight(text: str, terms) -> str:
-    """All of ``text``, escaped, with every term marked (for titles)."""
+def highlight(text: str, terms, breaks=None) -> str:
+    """All of ``text``, escaped, with every term marked (for titles).
+
+    ``breaks``: a function giving the offsets where a line may break between
+    words (``articles.search.segmentation.display_breaks``); a ``<wbr>`` is
+    written at each, as the reading site's titles have them.
+    """
     text = _clean(text)
-    return _render(text, find_matches(text, terms), 0, len(text))
+    return _render(text, find_matches(text, terms), 0, len(text), breaks(text) if breaks else ())
 
 
 def snippet(text: str, terms, length: int = SNIPPET_LENGTH) -> str:

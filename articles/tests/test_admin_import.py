@@ -18,7 +18,7 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from articles.models import Article, ProofreadingRule, Section
+from articles.models import Article, Formulation, ProofreadingRule, Section
 from topics.models import Topic
 
 pytestmark = pytest.mark.django_db
@@ -394,6 +394,8 @@ def test_changed_findings_between_steps_show_the_review_again(admin_client):
     rule = ProofreadingRule.objects.get(rule_id=XIAOLAO_RULE)
     rule.enabled = False
     rule.save()
+    # The spinner detector would restore 为人民服务 all the same: its formulations off too.
+    Formulation.objects.update(enabled=False)
     response = submit_review(admin_client, review)
     assert response.status_code == 200
     assert not Article.objects.exists()

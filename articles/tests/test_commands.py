@@ -74,11 +74,11 @@ def test_import_stores_a_draft_with_ordered_sections_and_points(essay_file):
     sections = list(article.sections.all())
     assert [(s.level, s.number, s.heading) for s in sections] == [
         (1, "一、", "当前村级党组织建设存在的问题"),
-        (2, "(一)", "组织生活不够规范"),
-        (2, "(二)", "带头人队伍老化"),
+        (2, "（一）", "组织生活不够规范"),
+        (2, "（二）", "带头人队伍老化"),
         (1, "二、", "加强村级党组织建设的对策建议"),
-        (2, "(一)", "严格落实组织生活制度"),
-        (2, "(二)", "选优配强村党组织书记"),
+        (2, "（一）", "严格落实组织生活制度"),
+        (2, "（二）", "选优配强村党组织书记"),
     ]
     assert [s.position for s in sections] == list(range(6))
     assert sections[4].kind == Section.Kind.COUNTERMEASURES

@@ -42,6 +42,17 @@ def test_feed_names_a_same_origin_static_stylesheet_before_its_root(client, topi
     assert feed.entries[0].title == "党建引领基层治理"
 
 
+@pytest.mark.parametrize("url", FEEDS)
+def test_feeds_are_sent_as_xml_so_that_browsers_apply_the_stylesheet(client, topic, url):
+    """Chromium shows application/rss+xml and application/atom+xml as plain text, never styled."""
+    response = _get(client, url, topic)
+    assert response["Content-Type"] == "application/xml; charset=utf-8"
+    feed = feedparser.parse(response.content, response_headers={"content-type": response["Content-Type"]})
+    assert not feed.bozo
+    assert feed.version in ("rss20", "atom10")
+    assert feed.entries[0].title == "党建引领基层治理"
+
+
 def test_stylesheet_is_a_static_file():
     assert finders.find(FEED_STYLESHEET)
 

@@ -90,6 +90,7 @@ def test_every_reading_page_is_valid_html(client, admin_client, vnu, tmp_path):
         "topic": client.get(column.get_absolute_url()),
         "subtopic": client.get(child.get_absolute_url()),
         "topics": client.get("/topics/"),
+        "subscribe": client.get("/feed/"),
         "not-found": client.get("/articles/no-such-essay/"),
         "preview": admin_client.get(article.get_preview_url()),
     }

@@ -103,6 +103,7 @@ def test_sync_command_prints_the_report_and_keeps_editors_choices():
     code, out, _ = run("sync_proofreading_rules")
     assert code == 0
     assert "校对规则文件版本" in out and "新增 0 条" in out
+    assert "常见提法：新增 0 条，停用 0 条。" in out  # the spinner's formulations too
     row.refresh_from_db()
     assert row.enabled is False and row.shipped_version != "old"
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from articles.editing import rules as proofreading
+from articles.editing.formulations import active_lexicon
 from articles.editing.rules import (
     active_rules,
     political_findings,
@@ -397,10 +398,10 @@ def test_political_findings_are_only_the_political_ones(article):
 
 
 def test_prefetched_sections_cost_no_query(article, django_assert_num_queries):
-    rules = active_rules()
+    rules, lexicon = active_rules(), active_lexicon()
     article = Article.objects.prefetch_related("sections").get(pk=article.pk)
     with django_assert_num_queries(0):
-        assert proofread_article(article, rules)
+        assert proofread_article(article, rules, lexicon=lexicon)
 
 
 def test_points_before_any_section_are_labelled_by_their_number(db):

@@ -46,7 +46,7 @@ def test_a_deleted_essay_is_gone_from_every_public_list(client, deleted):
     assert not Article.objects.filter(pk=deleted.pk).exists()
     assert not Article.all_objects.published().filter(pk=deleted.pk).exists()
     assert client.get(deleted.get_absolute_url()).status_code == 404
-    assert deleted.title not in client.get("/").content.decode()
+    assert deleted.title not in client.get("/").content.decode().replace("<wbr>", "")  # titles: word_breaks
 
 
 def test_the_changelist_leaves_deleted_essays_out(client, deleted):

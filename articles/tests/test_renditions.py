@@ -61,7 +61,8 @@ def test_the_stored_page_is_the_page_the_template_renders(client, essay):
     second = page(client, essay)
     assert first == second == fresh_render(essay)
     assert not MARKER.search(first)
-    assert "较早的一篇" in first and "较新的一篇" in first  # previous / next (and related)
+    titles = first.replace("<wbr>", "")  # titles break between words (articles/templatetags/titles.py)
+    assert "较早的一篇" in titles and "较新的一篇" in titles  # previous / next (and related)
 
 
 def test_the_stored_page_takes_the_request_address(client, essay, settings):
@@ -119,7 +120,7 @@ def test_saving_the_essay_shows_at_once(client, essay):
     page(client, essay)
     essay.title = "修改后的标题"
     essay.save()
-    html = page(client, essay)
+    html = page(client, essay).replace("<wbr>", "")  # titles break between words (word_breaks)
     assert "修改后的标题" in html and "主题党日活动的做法与思考" not in html
 
 
@@ -165,7 +166,7 @@ def test_topic_changes_show_at_once(client, essay):
 def test_other_essays_and_site_settings_show_at_once(client, essay):
     page(client, essay)
     make_article("刚刚发布的一篇", topics=list(essay.topics.all()))
-    assert "刚刚发布的一篇" in page(client, essay)  # related essays
+    assert "刚刚发布的一篇" in page(client, essay).replace("<wbr>", "")  # related essays
     SiteSettings.objects.create(organizer="中共某某县委组织部")
     assert "中共某某县委组织部" in page(client, essay)  # footer
 

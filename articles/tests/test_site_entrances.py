@@ -119,3 +119,32 @@ def test_error_shows_the_reader_500_under_debug_and_logs_it(client, caplog):
 def test_technical_500_on_request(client):
     with pytest.raises(RuntimeError):
         client.get("/boom/")
+
+
+# ---------------------------------------------------------------- /feed/: 订阅本站
+
+
+def test_the_footer_leads_to_the_subscribe_page_not_to_the_raw_feed(client):
+    make_article("一篇文稿")
+    html = client.get("/").content.decode()
+    assert '<a href="/feed/">RSS 订阅</a>' in html
+    assert '<a href="/feed/rss/">' not in html
+
+
+def test_the_subscribe_page_lists_the_feed_addresses(client):
+    from articles.tests.factories import make_topic
+
+    column = make_topic("理论学习")
+    hidden = make_topic("不在导航的栏目", show_in_nav=False)
+    make_article("一篇文稿", topics=[column])
+    response = client.get("/feed/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>订阅本站</h1>" in html and "订阅方法：" in html
+    assert "<code>http://testserver/feed/rss/</code>" in html
+    assert "<code>http://testserver/feed/atom/</code>" in html
+    assert f"<code>http://testserver/topics/{column.slug}/feed/rss/</code>" in html
+    assert f"<code>http://testserver/topics/{column.slug}/feed/atom/</code>" in html
+    assert hidden.slug not in html
+    for address in ("/feed/rss/", "/feed/atom/", f"/topics/{column.slug}/feed/rss/"):
+        assert client.get(address).status_code == 200

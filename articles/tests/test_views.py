@@ -130,7 +130,9 @@ def toc_links(html):
 
 
 def html_of(response):
-    return response.content.decode()
+    """The page's HTML without the <wbr> that titles carry between words (``word_breaks``),
+    so that a title is found as written; tests of the breaks read ``response.content``."""
+    return response.content.decode().replace("<wbr>", "")
 
 
 # ---------------------------------------------------------------- home
@@ -724,3 +726,40 @@ def test_other_parameters_do_not_offer_to_clear_the_filters(client):
     assert "清除条件" not in html_of(client.get("/articles/"))
     assert "清除条件" in html_of(client.get("/articles/", {"q": "文稿"}))
     assert "清除条件" in html_of(client.get("/articles/", {"year": "abc"}))
+
+
+def pagination_hrefs(html):
+    """The query strings of the pagination links (上一页, the numbers, 下一页)."""
+    nav = re.search(r'<nav class="pagination".*?</nav>', html, re.S)
+    assert nav, "the page has no pagination"
+    return re.findall(r'href="([^"]*)"', nav.group(0))
+
+
+@pytest.mark.django_db
+def test_pagination_links_leave_out_reset_filters(client):
+    """``/articles/?topic=zzz&page=1``: the notice resets the topic, and the page links do not bring it back."""
+    column = make_topic("理论学习")
+    for _ in range(12):
+        make_article(topics=[column])
+    html = html_of(client.get("/articles/", {"topic": "zzz", "year": "abc", "kind": "zzz", "page": "1"}))
+    assert "条件无效" in html
+    hrefs = pagination_hrefs(html)
+    assert hrefs == ["?page=1", "?page=2", "?page=2"]
+    # A valid filter next to a reset one stays on every link; the junk does not.
+    html = html_of(client.get("/articles/", {"topic": column.slug, "org": "不存在的单位", "page": "2"}))
+    hrefs = pagination_hrefs(html)
+    assert hrefs and all(href.startswith(f"?topic={column.slug}&amp;page=") for href in hrefs)
+    assert not any("org=" in href for href in hrefs)
+
+
+@pytest.mark.django_db
+def test_pagination_links_of_a_search_carry_the_cleaned_words(client):
+    for i in range(12):
+        make_article(f"党建引领第{i}篇")
+    index_everything()
+    html = html_of(client.get("/articles/", {"q": "党建\x00引领", "topic": "zzz"}))
+    hrefs = pagination_hrefs(html)
+    assert hrefs
+    for href in hrefs:
+        assert "zzz" not in href and "topic" not in href and "%00" not in href
+        assert href.startswith("?q=%E5%85%9A%E5%BB%BA+%E5%BC%95%E9%A2%86&amp;page=")

@@ -274,10 +274,59 @@
     });
   }
 
+  // 回到顶部 must never sit on the text being read. Where the page leaves a
+  // margin beside the text column wide enough for it (wide screens), it is
+  // shown once the reader is past the first screen. Otherwise (phones,
+  // tablets, large type) it is offered only when the reader scrolls back up,
+  // which is when they look for it, and at the very end of the page, where
+  // the footer keeps room for it; reading on downwards hides it again.
+  function backToTopControl(button) {
+    var column = document.querySelector(".essay__body") || document.querySelector("main .page") || document.querySelector("main");
+    var layout = "";
+    var inMargin = false;
+    var lastY = window.scrollY;
+    var goingUp = false;
+    var STEP = 8; // px of scrolling that count as a direction, not a jitter
+
+    function measure() {
+      // The button's place against the text column's content box, for this
+      // width and type size (字号 and 长辈模式 change the column).
+      var key = window.innerWidth + "|" + window.getComputedStyle(document.documentElement).fontSize;
+      if (key === layout) {
+        return;
+      }
+      layout = key;
+      var wasHidden = button.hidden;
+      button.hidden = false;
+      var b = button.getBoundingClientRect();
+      var c = column.getBoundingClientRect();
+      var style = window.getComputedStyle(column);
+      var textRight = c.right - parseFloat(style.paddingRight || "0");
+      button.hidden = wasHidden;
+      inMargin = b.left >= textRight;
+    }
+
+    return function update() {
+      var y = window.scrollY;
+      if (Math.abs(y - lastY) >= STEP) {
+        goingUp = y < lastY;
+        lastY = y;
+      }
+      if (y < window.innerHeight) {
+        button.hidden = true;
+        return;
+      }
+      measure();
+      var atEnd = y + window.innerHeight >= document.documentElement.scrollHeight - 2;
+      button.hidden = !(inMargin || goingUp || atEnd);
+    };
+  }
+
   function scrolling() {
     var progress = document.querySelector(".reading-progress");
     var essay = document.querySelector(".essay__body");
     var backToTop = document.querySelector(".back-to-top");
+    var updateBackToTop = backToTop ? backToTopControl(backToTop) : null;
     var waiting = false;
     function update() {
       waiting = false;
@@ -287,8 +336,8 @@
         var done = span > 0 ? (-box.top / span) : (box.top < window.innerHeight ? 1 : 0);
         progress.value = Math.round(Math.min(Math.max(done, 0), 1) * 100);
       }
-      if (backToTop) {
-        backToTop.hidden = window.scrollY < window.innerHeight;
+      if (updateBackToTop) {
+        updateBackToTop();
       }
     }
     if (progress) {

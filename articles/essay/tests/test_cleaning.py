@@ -132,3 +132,51 @@ def test_known_watermark_on_a_single_title_is_removed():
 def test_bracket_reference_inside_an_ordinary_long_paragraph_is_not_split():
     paragraph = "根据有关规定第三章（一）款的要求，" + "各支部要认真落实组织生活制度，" * 8
     assert cleaning.split_paragraphs(paragraph, []) == [paragraph]
+
+
+# ---------------------------------------------------------------------------
+# Undoable repairs
+
+
+def _kinds(text):
+    return [(r.kind, r.original.strip()) for r in cleaning.find_repairs(text)]
+
+
+def test_site_lines_watermarks_and_citation_markers_are_repairs():
+    text = (
+        "收藏\n1、关于加强党建工作的思考\n党建工作十分重要网页12。要抓好落实qk7Zp9，久久为功。\n"
+        "【党建论坛】(www.example-dj.com)\n第2页共3页\n"
+    )
+    assert _kinds(text) == [
+        ("boilerplate", "收藏"),
+        ("page_marker", "1、"),
+        ("citation", "网页12"),
+        ("anticopy", "qk7Zp9"),
+        ("watermark", "【党建论坛】(www.example-dj.com)"),
+        ("page_footer", "第2页共3页"),
+    ]
+    repaired = cleaning.apply_repairs(text, cleaning.find_repairs(text))
+    assert repaired == "关于加强党建工作的思考\n党建工作十分重要。要抓好落实，久久为功。\n"
+
+
+def test_a_kept_repair_leaves_its_text():
+    text = "收藏\n关于加强党建工作的思考\n正文。\n"
+    repairs = cleaning.find_repairs(text)
+    assert cleaning.apply_repairs(text, repairs, keep={repairs[0].id}) == text
+
+
+def test_hard_wraps_are_joined_but_headings_and_short_lines_are_not():
+    wrapped = (
+        "关于加强党建工作的思考\n一、基本情况\n全县共有基层党组织一千三百余个，党员两万\n"
+        "余名，近年来党组织的政治功能和组织功能持\n续增强，党员队伍结构不断优化，为经济社会\n发展提供了坚强保证。\n"
+    )
+    joins = [r for r in cleaning.find_repairs(wrapped) if r.kind == "wrap"]
+    assert len(joins) == 3
+    assert "党员两万余名" in cleaning.apply_repairs(wrapped, joins)
+    plain = "标题\n一、基本情况\n全县共有基层党组织一千三百余个。\n二、存在问题\n一些党员作用发挥不够。\n"
+    assert [r for r in cleaning.find_repairs(plain) if r.kind == "wrap"] == []
+
+
+def test_genre_words_and_ordinary_numbers_are_not_repairs():
+    text = "加强5G基站建设，GDP增长百分之六，2023年完成任务。\n阅读是党员的好习惯。\n"
+    assert cleaning.find_repairs(text) == []

@@ -45,11 +45,11 @@ def test_fullwidth_bracket_points_with_subtitle_lead_conclusion_and_author():
             "近年来，全县坚持抓党建促乡村振兴，农村党支部的政治功能和组织功能持续增强。",
             [
                 (
-                    "(一)",
+                    "（一）",
                     "班子结构逐步优化",
                     "通过村“两委”换届，村党支部书记平均年龄下降到四十六岁，大专以上学历占比明显提升。",
                 ),
-                ("(二)", "阵地建设基本完善", "各村均建成党群服务中心，实现了有场所议事、有资金办事。"),
+                ("（二）", "阵地建设基本完善", "各村均建成党群服务中心，实现了有场所议事、有资金办事。"),
             ],
         ),
         (
@@ -58,8 +58,8 @@ def test_fullwidth_bracket_points_with_subtitle_lead_conclusion_and_author():
             "problems",
             "",
             [
-                ("(一)", "党员队伍老化", "部分村三年未发展党员，五十五岁以上党员占比超过六成。"),
-                ("(二)", "组织生活质量不高", "有的支部“三会一课”照本宣科，党员参与热情不高。"),
+                ("（一）", "党员队伍老化", "部分村三年未发展党员，五十五岁以上党员占比超过六成。"),
+                ("（二）", "组织生活质量不高", "有的支部“三会一课”照本宣科，党员参与热情不高。"),
             ],
         ),
         (
@@ -69,11 +69,11 @@ def test_fullwidth_bracket_points_with_subtitle_lead_conclusion_and_author():
             "",
             [
                 (
-                    "(一)",
+                    "（一）",
                     "拓宽发展党员渠道",
                     "注重从返乡大学生、致富能手中发展党员，每个村每两年至少发展一名年轻党员。",
                 ),
-                ("(二)", "提高组织生活质量", "推行主题党日清单化管理，把政策宣讲与解决群众急难愁盼问题结合起来。"),
+                ("（二）", "提高组织生活质量", "推行主题党日清单化管理，把政策宣讲与解决群众急难愁盼问题结合起来。"),
             ],
         ),
     ]
@@ -368,7 +368,7 @@ def test_bracket_points_keep_third_level_items_in_their_body():
 def test_every_fixture_round_trips_through_to_dict(path):
     essay = parse(path.read_text(encoding="utf-8"))
     data = essay.to_dict()
-    assert list(data) == ["title", "subtitle", "author_org", "lead", "sections", "conclusion", "warnings"]
+    assert list(data) == ["title", "subtitle", "author_org", "lead", "sections", "conclusion", "warnings", "repairs"]
     for section in data["sections"]:
         assert list(section) == ["number", "heading", "kind", "body", "points"]
         for point in section["points"]:
@@ -635,8 +635,8 @@ def test_damaged_text_with_brackets_glued_to_the_previous_sentence():
             "significance",
             "党员是党的细胞,党员队伍的状况直接决定党的战斗力",
             [
-                ("(一)", "夯实执政基础", "党员队伍素质提高了,执政基础就更加坚实"),
-                ("(二)", "密切党群关系", "党员做出表率,群众就会跟上"),
+                ("（一）", "夯实执政基础", "党员队伍素质提高了,执政基础就更加坚实"),
+                ("（二）", "密切党群关系", "党员做出表率,群众就会跟上"),
             ],
         ),
         (
@@ -645,10 +645,166 @@ def test_damaged_text_with_brackets_glued_to_the_previous_sentence():
             "countermeasures",
             "",
             [
-                ("(一)", "严把入口关", "坚持标准,保证质量"),
-                ("(二)", "畅通出口关", "稳妥有序做好组织处置工作"),
+                ("（一）", "严把入口关", "坚持标准,保证质量"),
+                ("（二）", "畅通出口关", "稳妥有序做好组织处置工作"),
             ],
         ),
     ]
     assert essay.conclusion == "加强党员队伍建设任重道远,必须常抓不懈"
     assert any("精品文档" in w for w in essay.warnings)
+
+
+def test_fullwidth_point_numbers_stay_fullwidth_and_halfwidth_stay_as_written():
+    essay = parse(
+        "标题\n一、对策\n（一）加强学习\n坚持每月学习。\n（二）严明纪律\n严格执纪。\n二、问题\n(一)学习不够\n有的支部学习偏少。"
+    )
+    assert [p.number for s in essay.sections for p in s.points] == ["（一）", "（二）", "(一)"]
+
+
+def test_a_colon_on_a_heading_line_starts_its_subtitle_but_a_description_is_body():
+    essay = parse(
+        "标题\n一、强化政治引领：把牢基层党建正确方向\n坚持把政治建设摆在首位。\n"
+        "二、主要做法：全县推行党员积分管理，效果明显。\n三、经验启示\n要久久为功。"
+    )
+    assert [(s.heading, s.body) for s in essay.sections[:2]] == [
+        ("强化政治引领：把牢基层党建正确方向", "坚持把政治建设摆在首位。"),
+        ("主要做法", "全县推行党员积分管理，效果明显。"),
+    ]
+
+
+def test_word_enumerations_around_the_sections_never_replace_the_section_numbers():
+    essay = parse(
+        "标题\n首先，要提高认识，这是做好工作的前提。\n一、基本情况\n全县党组织健全，党员队伍稳定，各项制度落实较好。\n"
+        "二、对策建议\n最后，要加强保障，确保各项措施落到实处。"
+    )
+    assert [(s.number, s.heading) for s in essay.sections] == [("一、", "基本情况"), ("二、", "对策建议")]
+
+
+def test_headings_on_their_own_line_above_numbered_points_are_the_top_level():
+    essay = parse(
+        "社区党建工作的几点做法\n近年来，我们坚持党建引领，社区治理水平不断提升，现将主要做法总结如下。\n"
+        "建强组织体系\n1、网格建支部。每个网格都建立党支部，由社区党委委员担任支部书记。\n"
+        "2、楼栋设小组。每栋楼设立党小组，党员骨干担任楼栋长，及时收集居民诉求。\n"
+        "提升服务能力\n1、办好实事。每年梳理居民最关心的十件实事，逐项落实到人。\n"
+        "2、畅通渠道。开通社区服务热线，群众诉求二十四小时内回应。\n"
+    )
+    assert [(s.heading, [p.heading for p in s.points]) for s in essay.sections] == [
+        ("建强组织体系", ["网格建支部", "楼栋设小组"]),
+        ("提升服务能力", ["办好实事", "畅通渠道"]),
+    ]
+
+
+def test_a_space_after_a_heading_on_a_short_line_ends_it():
+    essay = parse(
+        "标题\n一、基本情况 全县共有基层党组织一千三百余个，党员两万余名。\n二、存在问题\n部分党员作用发挥不够。"
+    )
+    assert [(s.heading, s.body) for s in essay.sections] == [
+        ("基本情况", "全县共有基层党组织一千三百余个，党员两万余名。"),
+        ("存在问题", "部分党员作用发挥不够。"),
+    ]
+
+
+def test_an_excerpt_with_one_later_part_keeps_it_as_the_top_level():
+    essay = parse(
+        "（三）制度执行不够严格。一些支部对组织生活制度执行打折扣，存在以会代训的现象。\n"
+        "三、对策建议\n（一）加强教育\n组织党员系统学习党章党规。\n（二）严格管理\n落实党员积分管理制度。"
+    )
+    assert [(s.number, s.heading, [p.heading for p in s.points]) for s in essay.sections] == [
+        ("三、", "对策建议", ["加强教育", "严格管理"])
+    ]
+    assert any("节选" in warning for warning in essay.warnings)
+
+
+def test_a_unit_or_a_date_under_the_title_is_no_heading():
+    essay = parse(
+        "做好新时代宣传思想工作的体会\n——以某县为例\n某县委宣传部\n2023年5月\n"
+        "宣传思想工作是党的一项极端重要的工作，近年来我们坚持守正创新，在理论武装、舆论引导等方面做了积极探索。\n"
+        "强化理论武装\n坚持用党的创新理论武装头脑，组建基层宣讲队伍，开展分众化、互动化宣讲活动两百余场。\n"
+        "创新舆论引导\n建好用好县级融媒体中心，推出一批接地气、有温度的新闻作品，主流舆论不断壮大。\n"
+        "总之，宣传思想工作必须与时俱进、久久为功。"
+    )
+    assert [s.heading for s in essay.sections] == ["强化理论武装", "创新舆论引导"]
+
+
+# ---------------------------------------------------------------------------
+# Top levels other than 一、 (articles/essay/schemes.py)
+
+_BODY = "要坚持问题导向，把工作做细做实，确保各项任务落到实处，推动基层党建工作不断取得新成效。"
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["1、强化政治引领", _BODY, "2、夯实组织基础", _BODY], [("1、", "强化政治引领"), ("2、", "夯实组织基础")]),
+        (["1．强化政治引领", _BODY, "2．夯实组织基础", _BODY], [("1．", "强化政治引领"), ("2．", "夯实组织基础")]),
+        (
+            ["（一）强化政治引领", _BODY, "（二）夯实组织基础", _BODY],
+            [("（一）", "强化政治引领"), ("（二）", "夯实组织基础")],
+        ),
+        (
+            ["第一部分 强化政治引领", "1.1 统一思想", _BODY, "第二部分 夯实组织基础", _BODY],
+            [("第一部分", "强化政治引领"), ("第二部分", "夯实组织基础")],
+        ),
+        (
+            ["第一章 强化政治引领", _BODY, "第二章 夯实组织基础", _BODY],
+            [("第一章", "强化政治引领"), ("第二章", "夯实组织基础")],
+        ),
+        (
+            ["首先，要强化政治引领。" + _BODY, "最后，要夯实组织基础。" + _BODY],
+            [("", "首先，要强化政治引领"), ("", "最后，要夯实组织基础")],
+        ),
+        (
+            ["一是强化政治引领，" + _BODY, "二是夯实组织基础，" + _BODY],
+            [("", "一是强化政治引领"), ("", "二是夯实组织基础")],
+        ),
+        (
+            ["问：怎样强化政治引领？", "答：" + _BODY, "问：怎样夯实组织基础？", "答：" + _BODY],
+            [("", "怎样强化政治引领？"), ("", "怎样夯实组织基础？")],
+        ),
+        (["强化政治引领", _BODY, "夯实组织基础", _BODY], [("", "强化政治引领"), ("", "夯实组织基础")]),
+    ],
+    ids=["ar_dun", "ar_fdot", "cn_paren", "di_part", "di_chapter", "ordinal", "yishi", "qa", "headline"],
+)
+def test_other_top_levels(lines, expected):
+    lead = "基层党组织是党的全部工作和战斗力的基础，做好基层党建工作意义重大，现结合工作实际谈几点认识。"
+    essay = parse("\n".join(["关于加强基层党建工作的思考", lead, *lines]))
+    assert [(s.number, s.heading) for s in essay.sections] == expected
+    assert essay.title == "关于加强基层党建工作的思考"
+
+
+def test_intro_body_conclusion_parts():
+    essay = parse(
+        "关于加强基层党建工作的思考\n引言\n基层党组织是党的全部工作和战斗力的基础，意义重大。\n主体\n强化政治引领\n"
+        + _BODY
+        + "\n夯实组织基础\n"
+        + _BODY
+        + "\n结语\n总之，基层党建工作必须常抓不懈。"
+    )
+    assert essay.lead == "基层党组织是党的全部工作和战斗力的基础，意义重大。"
+    assert [(s.heading, [p.heading for p in s.points]) for s in essay.sections] == [
+        ("主体", ["强化政治引领", "夯实组织基础"])
+    ]
+    assert essay.conclusion == "总之，基层党建工作必须常抓不懈。"
+
+
+def test_readable_text_without_structure_is_one_section_with_a_warning():
+    text = "关于加强基层党建工作的思考\n" + _BODY * 6
+    essay = parse(text)
+    assert [(s.number, s.heading) for s in essay.sections] == [("", "正文")]
+    assert essay.sections[0].body == _BODY * 6
+    assert any("未识别出文稿结构" in warning for warning in essay.warnings)
+
+
+def test_short_text_without_structure_is_still_refused():
+    with pytest.raises(EssayError, match="未识别出文稿结构"):
+        parse("关于加强基层党建工作的思考\n" + _BODY)
+
+
+def test_an_own_line_heading_right_under_the_title_starts_the_first_part():
+    essay = parse(
+        "关于加强基层党建工作的思考\n强化政治引领\n" + _BODY + "\n夯实组织基础\n" + _BODY + "\n加强作风建设\n" + _BODY
+    )
+    assert [s.heading for s in essay.sections] == ["强化政治引领", "夯实组织基础", "加强作风建设"]
+    subtitled = parse("关于加强基层党建工作的思考\n以某县为例\n强化政治引领\n" + _BODY + "\n夯实组织基础\n" + _BODY)
+    assert subtitled.subtitle == "以某县为例"
+    assert [s.heading for s in subtitled.sections] == ["强化政治引领", "夯实组织基础"]

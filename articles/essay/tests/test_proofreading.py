@@ -331,6 +331,15 @@ def test_bare_point_number_ignores_words_and_enumerations():
     assert [f for f in proofread(text) if f.rule == "structure.bare_point_number"] == []
 
 
+def test_yi_yao_er_yao_enumerations_are_not_bare_point_numbers():
+    # Clean text in the genre: 一要……二要…… enumerate duties, they are no run-in point numbers.
+    text = (
+        "做好新形势下的组织工作，一要提高政治站位 二要压实工作责任 三要加强督促检查。\n"
+        "各支部一要把学习抓在经常 二要把制度落到实处。"
+    )
+    assert [f for f in proofread(text) if f.rule == "structure.bare_point_number"] == []
+
+
 # ---- rule files ----------------------------------------------------------
 
 
@@ -412,7 +421,7 @@ def test_disabled_rules_are_ignored(tmp_path):
     rules = load_rules(
         write_rules(tmp_path, [a_rule(enabled=False), a_rule(id="t.two", pattern="开展", suggestion="发展")])
     )
-    assert [f.rule for f in without_width_fixes(proofread("为人民效劳,促进开展", rules))] == ["t.two"]
+    assert [f.rule for f in proofread("为人民效劳,促进开展", rules, builtin_checks=False)] == ["t.two"]
 
 
 def test_context_and_veto_regexes_decide(tmp_path):

@@ -19,15 +19,21 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connection, transaction
 from tqdm import tqdm
 
 from articles.editing import importing
 from articles.editing import rules as proofreading
 from articles.essay import EssayError, parse
 from articles.essay.decoding import UnreadableText, decode_essay_bytes
-from articles.essay.layout import essay_text, fix_essay
+from articles.essay.layout import essay_text, fix_essay, proofread_essay
+from articles.essay.splitting import split_essays
 from articles.models import Article, ProofreadingRule
 from topics.models import Topic
+
+NOT_MIGRATED = (
+    "数据库还没有建表\uff0c请先运行 manage.py migrate\uff08database not migrated: run manage.py migrate first\uff09"
+)
 
 _CORRECTION_KEYS = (
     "start",
@@ -54,13 +60,22 @@ class Command(BaseCommand):
         )
         parser.add_argument("--publish", action="store_true", help="导入后立即发布")
         parser.add_argument("--fix", action="store_true", help="按校对建议自动修正可修正的错误后再导入")
+        parser.add_argument(
+            "--split",
+            action="store_true",
+            help="一个文件含多篇文稿（【篇1】【篇2】、范文一/范文二）时分别导入为多篇草稿",
+        )
 
     def handle(self, *args, **options):
-        topics = self._topics(options["topic"])
+        migrated = self._database_ready()
+        if not migrated and not options["dry_run"]:
+            raise CommandError(NOT_MIGRATED)
+        topics = self._topics(options["topic"]) if options["topic"] else []
         files, failures = self._expand(options["paths"])
         for path, reason in failures:
             self.stderr.write(f"{path}: {reason}")
-        rules = proofreading.active_rules()  # once: the rules do not change during a run
+        # Once: the rules do not change during a run. A dry run before migrate uses the shipped rule file.
+        rules = proofreading.active_rules() if migrated else None
         many = len(files) + len(failures) > 1
         stream = getattr(self.stderr, "_out", self.stderr)
         bar = tqdm(
@@ -92,9 +107,37 @@ class Command(BaseCommand):
         if failures:
             raise CommandError(f"{len(failures)} 个文件未能导入\uff08见上方说明\uff09\uff0c其余文件已处理。")
 
+    @staticmethod
+    def _database_ready():
+        """Whether the essay tables exist (``migrate`` has run)."""
+        try:
+            tables = set(connection.introspection.table_names())
+        except DatabaseError:
+            return False
+        return {Article._meta.db_table, ProofreadingRule._meta.db_table} <= tables
+
     def _import(self, path, topics, rules, options):
-        essay = parse(decode_essay_bytes(self._read(path)))
-        findings = proofreading.proofread_with_site_rules(essay, rules)
+        text = decode_essay_bytes(self._read(path))
+        pieces = split_essays(text)
+        if not options["split"] or len(pieces) == 1:
+            output = self._import_one(path, text, topics, rules, options)
+            if len(pieces) > 1 and not options["json"]:
+                output += f"\n  注意\uff1a文件中有 {len(pieces)} 篇文稿\uff0c已作为一篇导入\uff1b用 --split 可分别导入"
+            return output
+        # Parse every piece first: all of the file or nothing of it.
+        essays = [parse(piece) for piece in pieces]
+        with transaction.atomic():
+            return "\n".join(
+                self._import_one(f"{path}#{n}", piece, topics, rules, options, essay=essay)
+                for n, (piece, essay) in enumerate(zip(pieces, essays, strict=True), start=1)
+            )
+
+    def _import_one(self, path, text, topics, rules, options, essay=None):
+        essay = essay or parse(text)
+        if rules is None:
+            findings = proofread_essay(essay)
+        else:
+            findings = proofreading.proofread_with_site_rules(essay, rules)
         text = essay_text(essay)
         stored = fix_essay(essay, findings) if options["fix"] else essay
         result = stored.to_dict()
@@ -178,6 +221,13 @@ class Command(BaseCommand):
             action = f"已导入\uff08#{result['id']}\uff0c{Article.Status(result['status']).label}\uff09"
         lines = [f"{path}: {action}《{essay.title}》\uff0c{len(essay.sections)} 个部分\uff0c{points} 个要点"]
         lines += [f"  注意\uff1a{warning}" for warning in essay.warnings]
+        applied = [repair for repair in essay.repairs if repair.id not in essay.kept_repairs]
+        if applied:
+            kinds = {}
+            for repair in applied:
+                kinds[repair.label] = kinds.get(repair.label, 0) + 1
+            done = "\uff0c".join(f"{label} {count} 处" for label, count in kinds.items())
+            lines.append(f"  整理\uff1a{done}\uff08--json 的 repairs 逐条列出\uff09")
         if findings:
             political = [f for f in findings if f.severity == ProofreadingRule.Severity.POLITICAL]
             fixable = sum(f.is_fixable for f in findings)

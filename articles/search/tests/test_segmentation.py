@@ -190,3 +190,64 @@ def test_the_shipped_dictionary_loads():
 def test_segmenting_texts_together_gives_the_same_tokens_as_one_by_one():
     texts = ["当前基层党建工作", "", "党员教育\n管理\r\n制度", "ＡＢＣ e-mail", "的", "科学发展观", " \n "]
     assert index_tokens_of(texts) == [index_tokens(text) for text in texts]
+
+
+# ---------------------------------------------------------------- display breaks (titles)
+
+
+def pieces(text):
+    from articles.search.segmentation import display_words
+
+    return display_words(text)
+
+
+def test_titles_break_between_words_only():
+    assert pieces("当前基层党建工作存在的问题及对策建议") == [
+        "当前",
+        "基层党建",
+        "工作",
+        "存在",
+        "的",
+        "问题",
+        "及",
+        "对策",
+        "建议",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "whole"),
+    [
+        ("以2026年12月3日座谈会为例", "2026年12月3日"),
+        ("新时代农村党建的实践路径（2025年度）", "（2025年度）"),
+        ("社区党建的3点做法", "3点"),
+        ("第十四届党建论坛综述", "第十四届"),
+        ("85%的党员参与志愿服务", "85%"),
+        ("推进“三会一课”制度落实的几点思考", "“三会一课”"),
+        ("深入学习《党章》的体会", "《党章》"),
+        ("浅谈十四五时期的基层治理", "十四五"),  # a term of the field dictionary
+    ],
+)
+def test_dates_numbers_and_short_terms_stay_whole(title, whole):
+    assert whole in pieces(title)
+
+
+def test_punctuation_stays_with_its_word():
+    words = pieces("关于“两学一做”学习教育的思考——以某社区为例，兼谈对策。")
+    assert "".join(words) == "关于“两学一做”学习教育的思考——以某社区为例，兼谈对策。"
+    for word in words:
+        assert word[0] not in "”）》，。、；：？！…", word  # nothing a line must not start with
+        assert word[-1] not in "“（《", word  # nothing a line must not end with
+    assert "为例，" in words and "对策。" in words
+    assert not any(set(word) == {"—"} and len(word) == 1 for word in words)  # —— is not cut in two
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_display_breaks_take_anything(text):
+    from articles.search.segmentation import display_breaks
+
+    breaks = display_breaks(text)
+    assert list(breaks) == sorted(set(breaks))
+    assert all(0 < offset < len(text) for offset in breaks)
+    if "\ud800" not in text and "\udfff" not in text:
+        assert "".join(pieces(text)) == text
