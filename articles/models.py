@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import F
 from django.db.models.functions import Substr
 from django.urls import reverse
@@ -230,13 +230,28 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Article, self.title, max_length=80, exclude_pk=self.pk)
-        if self.pk is not None:
-            # Every save of a stored essay is a new version (optimistic locking).
-            self.version = (self.version or 0) + 1
+        if self.pk is None or self._state.adding:
+            super().save(*args, **kwargs)
+            return
+        # Every save of a stored essay is a new version (optimistic locking),
+        # counted from the stored row, locked until the transaction ends, not
+        # from this copy: two saves of copies read at the same time get two
+        # versions. (Not F("version") + 1: signal receivers such as
+        # django-reversion serialize the instance during the save.)
+        using = kwargs.get("using") or router.db_for_write(Article, instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            stored = (
+                Article._base_manager.using(using)
+                .select_for_update()
+                .filter(pk=self.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            self.version = ((self.version or 0) if stored is None else stored) + 1
             update_fields = kwargs.get("update_fields")
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "version"}
-        super().save(*args, **kwargs)
+            super().save(*args, **kwargs)
 
     @property
     def is_deleted(self):

@@ -9,6 +9,7 @@ Views are thin: filtering is the form's (``library.forms``), counting is
 generation and filter, kept and limited by ``library.export_files``).
 """
 
+import logging
 import re
 
 from django.conf import settings
@@ -24,6 +25,8 @@ from library import charts, export, export_files, queries, tasks, visibility
 from library.forms import ExportForm, LibraryFilterForm
 from library.models import Library, LibraryItem, Theme
 from library.staticfiles import echarts_available
+
+logger = logging.getLogger(__name__)
 
 THEMES_PER_PAGE = 20
 ITEMS_PER_PAGE = 50
@@ -181,6 +184,14 @@ def export_items(request, library, fmt):
         wait = export_files.BUSY_RETRY_SECONDS
         return _export_refused(
             request, library, 429, f"网站正在生成其他导出文件，请您 {wait} 秒后再试。", retry_after=wait
+        )
+    except OSError as error:
+        # The disk of LIBRARY_EXPORT_DIR is full (or unwritable): the
+        # half-made file is already removed (export_files._make). Say so
+        # instead of the generic 500 page; the operator has the log line.
+        logger.error("library export: could not write the file (%s)", error)
+        return _export_refused(
+            request, library, 503, "服务器暂时无法生成导出文件（存储空间不足或不可写），请您稍后再试。", retry_after=60
         )
 
 

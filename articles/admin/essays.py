@@ -38,7 +38,7 @@ from articles.admin.actions import archive_selected, publish_selected, unpublish
 from articles.admin.common import refuse
 from articles.admin.findings import POLITICAL, apply_view, panel_form_context, proofreading_panel
 from articles.admin.forms import ArticleAdminForm, SectionForm, TopicChoiceField
-from articles.editing import images, revisions, workflow
+from articles.editing import images, media, revisions, workflow
 from articles.editing.sections import normalize_sections
 from articles.models import Article, ArticleTransition, Section
 from articles.search.engine import admin_search_results
@@ -247,11 +247,34 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
-        # One revision per save: the essay, its sections and topic links.
-        with reversion.create_revision():
-            reversion.set_user(request.user)
-            reversion.set_comment("新建文稿" if object_id is None else "修改文稿")
+        try:
+            # One revision per save: the essay, its sections and topic links.
+            # The files written by a save that fails are deleted.
+            with media.discard_on_error(), reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment("新建文稿" if object_id is None else "修改文稿")
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except media.StorageWriteError as error:
+            # The save's transaction is rolled back and its new files are
+            # gone: show the submitted form again, the reason on the cover
+            # field (the only file an essay's form writes). Validating the
+            # same POST again writes nothing, since the form is invalid.
+            request.storage_write_error = error
+            for _, uploads in request.FILES.lists():
+                for upload in uploads:
+                    upload.seek(0)  # read once already: validated again from the start
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        error = getattr(request, "storage_write_error", None)
+        if error is None:
+            return form
+        if error.disk_full:
+            message = "服务器存储空间已满，封面图没有保存，本次修改也没有保存。请联系网站管理员清理磁盘后，重新选择封面图再保存；您填写的其他内容仍在下方。"
+        else:
+            message = "服务器暂时无法写入文件，封面图没有保存，本次修改也没有保存。请稍后重新选择封面图再保存，或联系网站管理员；您填写的其他内容仍在下方。"
+        return type(form.__name__, (form,), {"storage_error": message})
 
     def save_model(self, request, obj, form, change):
         # Read-only fields are not in the form; should a form ever offer one
@@ -274,6 +297,15 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
                 images.make_cover_renditions(obj)
             except ValidationError as error:
                 message = "文稿已保存，但封面缩略图生成失败：" + " ".join(error.messages)
+                self.message_user(request, message, messages.WARNING)
+            except media.StorageWriteError as error:
+                if "cover" in form.changed_data:
+                    raise  # a new cover without its renditions: refuse the save (changeform_view)
+                # Only missing renditions were being made again: the editor's
+                # text is saved, the renditions are made at the next save.
+                message = (
+                    f"文稿已保存，但封面缩略图没有生成：{error.message}请联系网站管理员，清理磁盘后再保存一次即可补上。"
+                )
                 self.message_user(request, message, messages.WARNING)
 
     def save_related(self, request, form, formsets, change):

@@ -71,8 +71,14 @@ class ArticleAdminForm(forms.ModelForm):
             return images.clean_upload(cover)
         return cover
 
+    # Set (on a subclass, by ArticleAdmin.get_form) when the save of this
+    # very POST failed for lack of space: the form is shown again with it.
+    storage_error = None
+
     def clean(self):
         cleaned = super().clean()
+        if self.storage_error:
+            self.add_error("cover" if "cover" in self.fields else None, self.storage_error)
         self._check_lock(cleaned.get("lock_version"))
         if cleaned.get("cover") and not (cleaned.get("cover_alt") or "").strip() and "cover_alt" in self.fields:
             self.add_error("cover_alt", "请填写封面图说明：用一句话写明图片内容，供视障读者的读屏软件朗读。")

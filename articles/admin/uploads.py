@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 
+from articles.editing.media import StorageWriteError
 from articles.editing.storage import EditorImageStorage
 
 
@@ -11,7 +12,9 @@ def upload_image_view(model_admin, request):
 
     Answers JSON in CKEditor's format: ``{"url": ...}`` or
     ``{"error": {"message": ...}}`` with 403 or 400, never a redirect to
-    the login page (the editor could not show it) and never a 500.
+    the login page (the editor could not show it) and never a 500. When the
+    server cannot store the picture (a full disk: 507, another write error:
+    503) the answer is JSON too, and no file is left behind.
     """
     user = request.user
     allowed = (
@@ -30,6 +33,14 @@ def upload_image_view(model_admin, request):
         name = storage.save("upload", upload)
     except ValidationError as error:
         return _upload_error(" ".join(error.messages))
+    except StorageWriteError as error:
+        # Not the editor's file but the server: 507 Insufficient Storage says
+        # so (a 4xx would blame the request), and the JSON body is what
+        # CKEditor shows in its dialog whatever the status. The storage has
+        # removed the partial file and logged the error.
+        if error.disk_full:
+            return _upload_error("服务器存储空间已满，图片没有保存。请联系网站管理员清理磁盘后再上传。", status=507)
+        return _upload_error("服务器暂时无法写入文件，图片没有保存。请稍后再试，或联系网站管理员。", status=503)
     return JsonResponse({"url": storage.url(name)})
 
 

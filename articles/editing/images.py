@@ -20,6 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageOps
 
+from articles.editing import media
+
 # Pillow format name -> file extension of what we store. Only formats every
 # browser shows; in particular no SVG (it can carry script) and none of the
 # formats Pillow hands to external programs (EPS goes through Ghostscript).
@@ -198,9 +200,13 @@ def make_cover_renditions(article, *, save=True):
     renditions are deleted once the transaction commits, so a rollback never
     leaves the row pointing at a missing file. With ``save`` the two fields
     are written with ``update_fields``. Raises ``ValidationError`` if the
-    stored cover cannot be decoded; the article itself is left as it was.
+    stored cover cannot be decoded, and
+    :class:`~articles.editing.media.StorageWriteError` if a rendition cannot
+    be written (the disk is full): no new file is left and the article's
+    fields are as they were.
     """
-    old_names = [name for name in (article.cover_thumbnail.name, article.cover_banner.name) if name]
+    old_thumbnail, old_banner = article.cover_thumbnail.name, article.cover_banner.name
+    old_names = [name for name in (old_thumbnail, old_banner) if name]
     if article.cover:
         with article.cover.open("rb") as cover_file:
             image = load_image(cover_file)
@@ -213,8 +219,15 @@ def make_cover_renditions(article, *, save=True):
             raise ValidationError("封面图无法转换为缩略图，请换一张 JPEG 或 PNG 图片。", code="rendition") from exc
         stem = uuid.uuid4().hex
         width, height = THUMBNAIL_SIZE
-        article.cover_thumbnail.save(f"{stem}-{width}x{height}.jpg", _jpeg(thumbnail), save=False)
-        article.cover_banner.save(f"{stem}-{banner.width}w.jpg", _jpeg(banner), save=False)
+        try:
+            with media.discard_on_error():
+                article.cover_thumbnail.save(f"{stem}-{width}x{height}.jpg", _jpeg(thumbnail), save=False)
+                article.cover_banner.save(f"{stem}-{banner.width}w.jpg", _jpeg(banner), save=False)
+        except media.StorageWriteError:
+            # The thumbnail written before the banner failed is gone: point
+            # the fields back at the renditions still on disk.
+            article.cover_thumbnail, article.cover_banner = old_thumbnail, old_banner
+            raise
     else:
         article.cover_thumbnail = ""
         article.cover_banner = ""

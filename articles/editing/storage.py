@@ -6,17 +6,19 @@ the file, what lands on disk is a re-encoded image under a random name.
 """
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
 
 from articles.editing import images
+from articles.editing.media import MediaStorage
 
 
-class EditorImageStorage(FileSystemStorage):
+class EditorImageStorage(MediaStorage):
     """Media storage that accepts only images, re-encoded, as ``uploads/YYYY/MM/<uuid4>.<ext>``.
 
     The name the browser sent is ignored: it may reveal a person's name or a
     folder structure, and it must not decide the extension. ``_save`` raises
-    ``ValidationError`` for anything :func:`articles.editing.images.load_image` refuses.
+    ``ValidationError`` for anything :func:`articles.editing.images.load_image` refuses,
+    and :class:`~articles.editing.media.StorageWriteError` (nothing left on disk)
+    when the file cannot be written.
     """
 
     def _save(self, name, content):

@@ -294,11 +294,22 @@ def _move(article, user, status, action, comment=""):
     流转记录 entry are written together, and readers' pages follow at once.
     """
     with transaction.atomic(), events.changes():
-        before = (article.status, article.review_stage)
+        # The stored row, locked: two clicks at once (publish and withdraw,
+        # or publishing twice) act one after the other, and each records the
+        # step from the status the other one left, not from a stale copy.
+        stored = (
+            Article.all_objects.select_for_update()
+            .filter(pk=article.pk)
+            .values_list("status", "review_stage", "published_at")
+            .first()
+        )
+        if stored is None:
+            raise WorkflowError("文稿不存在或已被彻底删除。", 404)
+        before = stored[:2]
         article.status = status
         article.review_stage = 0
         if status == Status.PUBLISHED and article.published_at is None:
-            article.published_at = timezone.now()
+            article.published_at = stored[2] or timezone.now()
         article.updated_by = user
         article.save(update_fields=[*_PUBLICATION_FIELDS, "review_stage"])
         if before[0] != status:

@@ -2,7 +2,9 @@
 outside anything served directly, streamed, and limited per client address and site-wide."""
 
 import csv
+import errno
 import io
+import logging
 import os
 from pathlib import Path
 
@@ -145,17 +147,22 @@ def test_when_every_slot_is_taken_a_new_file_waits_but_a_made_one_is_served(clie
     assert client.get(XLSX).status_code == 200
 
 
-def test_the_slot_is_given_back_when_making_a_file_fails(client, settings, monkeypatch):
+def test_a_full_disk_is_a_503_in_chinese_and_gives_the_slot_back(client, settings, monkeypatch, caplog):
     settings.LIBRARY_EXPORT_CONCURRENCY = 1
 
-    def broken(*args, **kwargs):
-        raise OSError("disk full")
+    def fills_the_disk(items, path, **kwargs):
+        Path(path).write_bytes(b"\xef\xbb\xbf" + b"x" * 100)  # part of the file, then no room
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(export, "write_csv", broken)
-    with pytest.raises(OSError):
-        client.get(CSV)
+    monkeypatch.setattr(export, "write_csv", fills_the_disk)
+    with caplog.at_level(logging.ERROR):
+        response = client.get(CSV)
+    assert response.status_code == 503
+    assert "存储空间不足" in response.content.decode()
+    assert response["Retry-After"] == "60"
+    assert any(record.levelno == logging.ERROR for record in caplog.records)
     assert cache.get(f"{export_files.SLOT_KEY}0") is None
-    assert not [name for name in stored(settings) if not name.startswith(".")]
+    assert stored(settings) == []  # not even the temporary file
 
 
 def test_without_a_cache_generation_the_file_is_private_and_deleted(client, settings, monkeypatch):
