@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from articles.editing import rules as proofreading
 from articles.essay.layout import essay_text, place_label
-from articles.essay.proofreading import SEVERITIES
+from articles.essay.proofreading import BUILTIN_CATEGORY_LABELS, SEVERITIES
 from articles.models import ProofreadingRule, Section
 
 # Findings below this confidence are proposed unticked.
@@ -35,7 +35,7 @@ RULE_CHOICES = (("each", "逐条"), ("accept", "全部接受"), ("reject", "全�
 # group per rule, so that the editor takes or leaves them all in one choice.
 GROUP_LABELS = {"spinner.swap": "疑为伪原创工具的近义词替换：换回近义词即组成常见提法"}
 SEVERITY_LABELS = dict(ProofreadingRule.Severity.choices)
-CATEGORY_LABELS = dict(ProofreadingRule.Category.choices)
+CATEGORY_LABELS = {**BUILTIN_CATEGORY_LABELS, **dict(ProofreadingRule.Category.choices)}
 KIND_LABELS = dict(Section.Kind.choices)
 
 

@@ -314,6 +314,8 @@ class ArticleFinding:
 
     @property
     def category_label(self) -> str:
+        if self.category in engine.BUILTIN_CATEGORY_LABELS:
+            return engine.BUILTIN_CATEGORY_LABELS[self.category]
         return ProofreadingRule.Category(self.category).label
 
     @property

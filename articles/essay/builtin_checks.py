@@ -5,7 +5,10 @@
   mark most likely belongs);
 - ``structure.page_marker`` -- a leftover ``\\n2、`` page marker splitting a sentence;
 - ``structure.bare_point_number`` -- a point number (一 二 三 …) run into the
-  previous sentence without its brackets.
+  previous sentence without its brackets;
+- ``script.*`` -- traditional script, pinyin readings, garbled runs, 壹 for
+  一, masked words (:mod:`.script`);
+- ``punct.*`` -- punctuation to GB/T 15834 (:mod:`.punctuation`).
 
 :func:`builtin_findings` runs them all; :func:`articles.essay.proofreading.proofread`
 adds them to the rules' findings. Pure Python, no Django import.
@@ -16,13 +19,34 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from .findings import Finding
+from .punctuation import normalized_marks, punctuation_findings
+from .script import script_findings
 
 
 def builtin_findings(text: str) -> list[Finding]:
     """Every built-in check's findings in ``text`` (overlaps are resolved by the caller)."""
-    return [*_paired_mark_findings(text), *_page_marker_findings(text), *_bare_point_number_findings(text)]
+    return [
+        *_paired_marks_as_fixed(text),
+        *_page_marker_findings(text),
+        *_bare_point_number_findings(text),
+        *script_findings(text),
+        *punctuation_findings(text),
+    ]
+
+
+def _paired_marks_as_fixed(text: str) -> Iterable[Finding]:
+    # Pair the quotation marks as the punctuation fixes leave them (「…」 and
+    # “…" are pairs), so a mark that a fix turns into a closer is not also
+    # reported as lost. Same length, so the offsets hold.
+    normalized = normalized_marks(text)
+    for finding in _paired_mark_findings(normalized):
+        original = text[finding.start : finding.end]
+        if original != finding.original:  # an advisory stray closer: show the text's own mark
+            finding = replace(finding, original=original, suggestion=original)
+        yield finding
 
 
 # --------------------------------------------------------------------------

