@@ -52,7 +52,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.serving import DEFAULT_POSTGRES, PY, bench_env, collectstatic, load, log  # noqa: E402
+from benchmarks.serving import DEFAULT_POSTGRES, PY, bench_env, collectstatic, ensure_database, load, log  # noqa: E402
 from benchmarks.withdrawal import (  # noqa: E402
     EDITOR,
     PASSWORD,
@@ -161,18 +161,7 @@ def run_child(env, command, essays=0, stdin=""):
 
 
 def prepare_database(postgres_url, drop=False):
-    import psycopg2
-
-    admin = psycopg2.connect(postgres_url + "/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        if drop:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        else:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE])
-            if not cursor.fetchone():
-                cursor.execute(f'CREATE DATABASE "{DATABASE}"')
-    admin.close()
+    ensure_database(postgres_url, DATABASE, drop)
 
 
 # ------------------------------------------------------------------ readers

@@ -223,6 +223,22 @@ def bench_env(postgres_url, *, page_cache, redis_db, workers=2, worker_class="gt
     return env
 
 
+def ensure_database(postgres_url, name, drop=False):
+    """Create the benchmark database ``name`` unless it exists (``drop``: drop it instead)."""
+    import psycopg2
+
+    admin = psycopg2.connect(postgres_url + "/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        if drop:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        else:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if not cursor.fetchone():
+                cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
 def collectstatic(postgres_url):
     env = bench_env(postgres_url, page_cache=True, redis_db=None)
     subprocess.run([str(PY), "manage.py", "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)

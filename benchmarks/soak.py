@@ -52,6 +52,7 @@ from benchmarks.serving import (  # noqa: E402
     PY,
     bench_env,
     collectstatic,
+    ensure_database,
     load,
     log,
     start_gunicorn,
@@ -209,18 +210,7 @@ def percentile(values, fraction):
 
 
 def prepare_database(postgres_url, drop=False):
-    import psycopg2
-
-    admin = psycopg2.connect(postgres_url + "/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        if drop:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        else:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE])
-            if not cursor.fetchone():
-                cursor.execute(f'CREATE DATABASE "{DATABASE}"')
-    admin.close()
+    ensure_database(postgres_url, DATABASE, drop)
 
 
 def interrupt(*_):

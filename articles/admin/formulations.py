@@ -1,7 +1,8 @@
 """常见提法: the formulations of the spinner-swap detector, which editors extend or switch off."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
+from articles.admin.common import set_enabled
 from articles.models import Formulation
 
 
@@ -30,10 +31,4 @@ class FormulationAdmin(admin.ModelAdmin):
         self._set_enabled(request, queryset, False)
 
     def _set_enabled(self, request, queryset, enabled):
-        # Row by row so that updated_at moves and every worker's cached lexicon notices.
-        rows = list(queryset.exclude(enabled=enabled))
-        for row in rows:
-            row.enabled = enabled
-            row.save(update_fields=["enabled", "updated_at"])
-        word = "启用" if enabled else "停用"
-        self.message_user(request, f"已{word} {len(rows)} 条提法。", messages.SUCCESS)
+        set_enabled(self, request, queryset, enabled, "提法")

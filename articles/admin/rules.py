@@ -1,9 +1,10 @@
 """校对规则: the admin list of proofreading rules, where editors switch rules
 off, adjust them or add their own."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from articles.admin.common import set_enabled
 from articles.editing import rules as proofreading
 from articles.models import ProofreadingRule
 
@@ -56,11 +57,4 @@ class ProofreadingRuleAdmin(admin.ModelAdmin):
         self._set_enabled(request, queryset, False)
 
     def _set_enabled(self, request, queryset, enabled):
-        # Save row by row (not QuerySet.update) so updated_at moves and every
-        # worker's cached rule set notices the change.
-        rows = list(queryset.exclude(enabled=enabled))
-        for row in rows:
-            row.enabled = enabled
-            row.save(update_fields=["enabled", "updated_at"])
-        word = "启用" if enabled else "停用"
-        self.message_user(request, f"已{word} {len(rows)} 条规则。", messages.SUCCESS)
+        set_enabled(self, request, queryset, enabled, "规则")
