@@ -40,21 +40,11 @@ CLEAN_DIRS = (
     ROOT / "articles" / "demo" / "essays",
 )
 OURS = ("script.", "punct.")
-# Which rules answer which damage tag of the development set.
+# Which rules answer which damage tag of the development set (shared with the other reader of it).
 TAG_RULES = {
-    "traditional": {"script.traditional"},
-    "traditional_partial": {"script.traditional"},
-    "taiwan_terms": {"script.traditional"},
-    "pinyin_mojibake": {"script.pinyin_reading"},
-    "garbled": {"script.garbled"},
-    "capital_numeral": {"script.capital_numeral"},
-    "masked": {"script.masked"},
-    "halfwidth": {"punct.halfwidth"},
-    "ascii_quotes": {"punct.halfwidth", "punct.closing_quote"},
-    "corner_quotes": {"punct.corner_quote"},
-    "closing_quote": {"punct.closing_quote"},
-    "final_stop": {"punct.final_stop"},
-    "ocr_number": {"punct.ocr_number"},
+    tag: set(rules)
+    for tag, rules in json.loads((DEV_SET.parent / "damage_rules.json").read_text(encoding="utf-8")).items()
+    if not tag.startswith("_")
 }
 
 
