@@ -178,14 +178,14 @@ def main(argv: list[str]) -> int:
     result = measure(directory)
     elapsed = time.perf_counter() - started
     print(f"{directory}: {result['all'].texts} texts, {elapsed:.1f} s")
-    print(f"{'set':<5}{'texts':>6}{'accepted':>10}{'headings':>14}{'swaps':>12}{'false/10k clean':>18}")
+    print(f"{'set':<5}{'texts':>6}{'accepted':>10}{'headings':>14}{'swaps':>14}  {'false findings on clean text':<28}")
     for key in ["all", *sorted(k for k in result if k != "all")]:
         t = result[key]
         print(
             f"{key:<5}{t.texts:>6}{_fmt(t.acceptance):>10}"
             f"{f'{t.headings_found}/{t.headings} {_fmt(t.heading_recall)}':>14}"
-            f"{f'{t.swaps_found}/{t.swaps} {_fmt(t.swap_recall)}':>12}"
-            f"{f'{t.clean_false} in {t.clean_chars} ch = {_fmt(t.false_per_10k, False)}':>18}"
+            f"{f'{t.swaps_found}/{t.swaps} {_fmt(t.swap_recall)}':>14}  "
+            f"{f'{t.clean_false} in {t.clean_chars} chars = {_fmt(t.false_per_10k, False)} per 10k':<28}"
         )
     print("targets: " + ", ".join(f"{k} {v}" for k, v in TARGETS.items()))
     if verbose:
