@@ -52,7 +52,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.serving import DEFAULT_POSTGRES, PY, bench_env, collectstatic, ensure_database, load, log  # noqa: E402
+from benchmarks.serving import (  # noqa: E402
+    DEFAULT_POSTGRES,
+    PY,
+    bench_env,
+    collectstatic,
+    ensure_database,
+    get_kept_alive,
+    load,
+    log,
+)
 from benchmarks.withdrawal import (  # noqa: E402
     EDITOR,
     PASSWORD,
@@ -99,22 +108,15 @@ def child(command, essays):
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db.models import Count
 
     from articles.models import Article, Section
     from articles.search.models import SearchDocument
 
     if command == "prepare":
-        call_command("migrate", verbosity=0)
-        call_command("load_demo", verbosity=0)
-        from benchmarks.withdrawal import generate
+        from benchmarks.withdrawal import prepare_site
 
-        generate(essays)
-        from django.contrib.auth import get_user_model
-
-        if not get_user_model().objects.filter(username=EDITOR).exists():
-            call_command("createsuperuser", interactive=False, verbosity=0)
+        prepare_site(essays)
         if SearchDocument.objects.count() < Article.objects.published().count():
             from articles.search.indexing import rebuild
 
@@ -188,20 +190,8 @@ class Readers:
             if path == "search":
                 term = SEARCH_TERMS[(n // len(self.pages) + index) % len(SEARCH_TERMS)]
                 path = "/articles/?" + urllib.parse.urlencode({"q": term, "page": 1 + n % 3})
-            connection = connection or http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
             started = time.monotonic()
-            try:
-                connection.request("GET", path)
-                response = connection.getresponse()
-                response.read()
-                status = response.status
-                if response.will_close:
-                    connection.close()
-                    connection = None
-            except (OSError, http.client.HTTPException):
-                status = 0
-                connection.close()
-                connection = None
+            connection, status = get_kept_alive(connection, self.port, path, TIMEOUT)
             self.records.append((started, time.monotonic(), status))
 
     def stop(self):

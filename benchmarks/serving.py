@@ -379,6 +379,26 @@ def fetch(url):
         return response.read(), dict(response.headers)
 
 
+def get_kept_alive(connection, port, path, timeout):
+    """GET ``path`` as a reader thread does: on ``connection`` (an ``http.client`` connection
+    to ``port``, made when None), read whole. Returns ``(connection, status)``: the connection
+    to use next (None once the server closed it or it failed) and the status (0: no answer)."""
+    import http.client
+
+    connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+    except (OSError, http.client.HTTPException):
+        connection.close()
+        return None, 0
+    if response.will_close:
+        connection.close()
+        return None, response.status
+    return connection, response.status
+
+
 def worker_memory(master_pid):
     """[(pid, rss_mb, pss_mb)] of the gunicorn master's children."""
     children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()

@@ -31,7 +31,6 @@ Numbers live here, never in tests.
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import random
 import signal
@@ -53,6 +52,7 @@ from benchmarks.serving import (  # noqa: E402
     bench_env,
     collectstatic,
     ensure_database,
+    get_kept_alive,
     load,
     log,
     start_gunicorn,
@@ -172,20 +172,8 @@ class Readers:
         rng, connection = random.Random(seed), None
         while not self.halt.is_set():
             path = self._path(rng)
-            connection = connection or http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
             started = time.monotonic()
-            try:
-                connection.request("GET", path)
-                response = connection.getresponse()
-                response.read()
-                status = response.status
-                if response.will_close:
-                    connection.close()
-                    connection = None
-            except (OSError, http.client.HTTPException):
-                status = 0
-                connection.close()
-                connection = None
+            connection, status = get_kept_alive(connection, self.port, path, 10)
             with self.lock:
                 self.records.append((started, time.monotonic() - started, status))
 

@@ -110,13 +110,7 @@ def child(command, essays):
     from django.core.management import call_command
 
     if command == "prepare":
-        call_command("migrate", verbosity=0)
-        call_command("load_demo", verbosity=0)
-        generate(essays)
-        from django.contrib.auth import get_user_model
-
-        if not get_user_model().objects.filter(username=EDITOR).exists():
-            call_command("createsuperuser", interactive=False, verbosity=0)
+        prepare_site(essays)
         call_command("regroup_items", "--no-progress", verbosity=0)
     victim = find_victim()
     if victim is None:
@@ -124,6 +118,19 @@ def child(command, essays):
     if republish(victim):
         call_command("regroup_items", "--no-progress", verbosity=0)
     print(json.dumps(victim_pages(victim), ensure_ascii=False))
+
+
+def prepare_site(essays):
+    """The benchmark's site (in a child with its environment): migrated, the demo content,
+    ``essays`` generated essays and the editor's superuser account (DJANGO_SUPERUSER_*)."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    generate(essays)
+    if not get_user_model().objects.filter(username=EDITOR).exists():
+        call_command("createsuperuser", interactive=False, verbosity=0)
 
 
 def generate(essays):
