@@ -1,6 +1,7 @@
 """/healthz (status for monitoring), /healthz/ready (the load balancer) and
 /healthz/live (the process answers): config/health.py."""
 
+from contextlib import contextmanager
 from unittest import mock
 
 import pytest
@@ -20,8 +21,7 @@ def test_healthy(client):
 
 
 def test_database_down_is_503(client):
-    with mock.patch("config.health.connections") as connections:
-        connections.__getitem__.return_value.cursor.side_effect = Exception("connection refused")
+    with database_down():
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {**response.json(), "status": "error", "database": "error", "cache": "ok"}
@@ -66,11 +66,11 @@ def test_exempt_from_the_https_redirect(client, settings):
     assert client.get("/").status_code == 301
 
 
+@contextmanager
 def database_down():
-    connections = mock.patch("config.health.connections")
-    patched = connections.start()
-    patched.__getitem__.return_value.cursor.side_effect = Exception("connection refused")
-    return connections
+    with mock.patch("config.health.connections") as connections:
+        connections.__getitem__.return_value.cursor.side_effect = Exception("connection refused")
+        yield
 
 
 def test_live_answers_without_touching_database_or_cache(client, django_assert_num_queries):
@@ -94,11 +94,8 @@ def test_ready_with_the_cache_down_is_200_pages_render_from_the_database(client)
 
 def test_ready_with_the_database_down_and_a_warm_cache_is_200_degraded(client):
     assert client.get("/").status_code == 200  # a page rendered: the generation is in the cache
-    patcher = database_down()
-    try:
+    with database_down():
         response = client.get("/healthz/ready")
-    finally:
-        patcher.stop()
     assert response.status_code == 200
     assert response.json() == {**response.json(), "status": "degraded", "database": "error", "cache": "warm"}
 
@@ -107,11 +104,8 @@ def test_ready_with_the_database_down_and_a_cold_cache_is_503(client):
     from django.core.cache import cache
 
     cache.clear()
-    patcher = database_down()
-    try:
+    with database_down():
         response = client.get("/healthz/ready")
-    finally:
-        patcher.stop()
     assert response.status_code == 503
     assert response.json() == {**response.json(), "status": "error", "database": "error", "cache": "error"}
 
