@@ -35,6 +35,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from config import pagecache
+
 logger = logging.getLogger(__name__)
 
 # A task waiting longer than this means no worker takes tasks (or too few).
@@ -71,8 +73,6 @@ def cache_ok():
 
 def cache_warm():
     """Whether the page cache answers and holds a generation (cached pages can be served)."""
-    from config import pagecache
-
     try:
         return pagecache.generation_cached()
     except Exception:  # noqa: BLE001 - a cache that cannot say is not warm

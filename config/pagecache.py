@@ -110,6 +110,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.signals import setting_changed
 from django.db import connections, router, transaction
 from django.db.models import F
@@ -161,8 +162,6 @@ def _local():
     """This process's own memory cache, used while the shared one is away."""
     global _fallback
     if _fallback is None:
-        from django.core.cache.backends.locmem import LocMemCache
-
         _fallback = LocMemCache(
             "portal-pagecache-fallback", {"OPTIONS": {"MAX_ENTRIES": settings.PAGE_CACHE_FALLBACK_ENTRIES}}
         )
