@@ -94,6 +94,15 @@ AR_DUN = PointStyle("ar_dun", re.compile(r"(\d{1,2})\s*、\s*"), False, "{}、")
 AR_PAREN = PointStyle("ar_paren", re.compile(r"[（(]\s*(\d{1,2})\s*[)）]\s*"), False, "({})")
 # 1.1 under 第一部分 / 第一章: the point's own number is the second one.
 DOTTED = PointStyle("dotted", re.compile(r"\d{1,2}\s*[.．]\s*(\d{1,2})(?![\d.．])\s*"), False, "{}.")
+_DOTTED_PARENT = re.compile(r"\s*(\d{1,2})")
+
+
+def dotted_label(paragraph: str, value: int) -> str:
+    """1.2 as printed (the part's number, a half-width dot, the point's): a DOTTED point keeps both numbers."""
+    m = _DOTTED_PARENT.match(paragraph)
+    return f"{int(m.group(1))}.{value}" if m else DOTTED.label(value)
+
+
 # (一) is the conventional second level, so it wins over Arabic styles that
 # may be third-level items inside its points.
 EXPLICIT_STYLES = (CN_PAREN, AR_DOT, AR_DUN, AR_PAREN)

@@ -69,6 +69,7 @@ from .numbering import (
     MAX_NUMBER,
     SECTION_START,
     PointStyle,
+    dotted_label,
     find_bare_point,
     int_to_cn,
     match_section,
@@ -576,7 +577,7 @@ def _read_explicit_points(section: _Section, paragraphs: list[str], style: Point
         points = section.points
         if m and ((not points and m[0] == 1) or (points and expected <= m[0] <= expected + 2)):
             value, rest = m
-            label = style.label(value)
+            label = dotted_label(paragraph, value) if style is DOTTED else style.label(value)
             if style is CN_PAREN and paragraph.startswith("（"):
                 label = f"（{int_to_cn(value)}）"  # the official full-width style, as written
             if value != expected:

@@ -808,3 +808,21 @@ def test_an_own_line_heading_right_under_the_title_starts_the_first_part():
     subtitled = parse("关于加强基层党建工作的思考\n以某县为例\n强化政治引领\n" + _BODY + "\n夯实组织基础\n" + _BODY)
     assert subtitled.subtitle == "以某县为例"
     assert [s.heading for s in subtitled.sections] == ["强化政治引领", "夯实组织基础"]
+
+
+def test_decimal_points_keep_their_printed_number():
+    """第一部分 + 1.1, 1.2: the points are stored as 1.1 and 1.2, not as 1. and 2. (as printed)."""
+    lead = "基层党组织是党的全部工作和战斗力的基础，做好基层党建工作意义重大，现结合工作实际谈几点认识。"
+    lines = [
+        "第一部分 主要成效",
+        "1.1 组织体系不断健全。" + _BODY,
+        "1.2 阵地建设持续加强。" + _BODY,
+        "第二部分 存在问题",
+        "2.1 带头人队伍素质有待提升。" + _BODY,
+        "2．2 组织生活不够规范。" + _BODY,
+    ]
+    essay = parse("\n".join(["关于加强基层党建工作的思考", lead, *lines]))
+    assert [[(p.number, p.heading) for p in s.points] for s in essay.sections] == [
+        [("1.1", "组织体系不断健全"), ("1.2", "阵地建设持续加强")],
+        [("2.1", "带头人队伍素质有待提升"), ("2.2", "组织生活不够规范")],
+    ]
