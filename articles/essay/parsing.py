@@ -363,6 +363,16 @@ _HEADING_END_WORDS_RE = re.compile(
     "意义|情况|现状|问题|原因|对策|建议|措施|成效|做法|经验|启示|不足|短板|路径|思考|体会|打算|要求|难点"
     "|举措|目标|任务|方向|成绩|挑战|困难|方法|思路|策略|分析|背景|必要性|重要性|紧迫性|主要内容|基本情况"
 )
+# … or, for a point's heading (……有待提升部分村党组织书记……), before the
+# words that open a sentence of the body and never end a heading.
+# (Not after a verb that takes them as its object: 着力解决部分村……)
+_BODY_OPENER_RE = re.compile(
+    r"(?<![大一绝])(?<!解决)(?<!整顿)(?<!针对)(?<!帮助)(?<!督促)(?<!推动)(?<!指导)(?<!引导)(?<!带动)"
+    r"(?:部分|个别|有的|少数|近年来|长期以来|调研中|调研发现|据统计|截至)"
+)
+_RUN_IN_HEADING_MIN = 6
+_RUN_IN_CLAUSE_MIN = 16  # a first clause this long, with no pause, may hold a heading and a sentence
+_RUN_IN_BODY_MIN = 6
 _SENTENCE_IN_TAIL_RE = re.compile(r"[。，,；;！？!?：:]")
 RUN_IN_MIN = 120
 _SPACE_BODY_MIN = 15  # a heading paragraph this long ran together with its body
@@ -375,7 +385,8 @@ def _split_heading(text: str) -> tuple[str, str] | None:
     A point number (1、 （一）) before that end starts the rest. When the
     line breaks were lost (more text follows) a heading that would run past
     ``_RUN_IN_HEADING_MAX`` ends after a heading word (……的建议, ……成效)
-    inside its first clause.
+    inside its first clause, or before a word that opens a sentence of the
+    body (部分, 个别, 近年来 …) in a first clause too long to be a heading alone.
     """
     m = _HEADING_END_RE.search(text, 0, HEADING_MAX + 1)
     limit = m.start() if m else min(len(text), HEADING_MAX + 1)
@@ -392,6 +403,10 @@ def _split_heading(text: str) -> tuple[str, str] | None:
         ends = [w.end() for w in _HEADING_END_WORDS_RE.finditer(window) if 4 <= w.end() < len(window)]
         if ends:
             return text[: ends[-1]].strip(), text[ends[-1] :].strip()
+        if len(window) >= _RUN_IN_CLAUSE_MIN:
+            opener = _BODY_OPENER_RE.search(window, _RUN_IN_HEADING_MIN)
+            if opener and len(window) - opener.start() >= _RUN_IN_BODY_MIN:
+                return text[: opener.start()].strip(), text[opener.start() :].strip()
     if m and m.start() > 0:
         tail = text[m.end() :].strip()
         if m.group() in "：:" and tail and len(tail) <= SUBTITLE_MAX and not _SENTENCE_IN_TAIL_RE.search(tail):

@@ -826,3 +826,22 @@ def test_decimal_points_keep_their_printed_number():
         [("1.1", "组织体系不断健全"), ("1.2", "阵地建设持续加强")],
         [("2.1", "带头人队伍素质有待提升"), ("2.2", "组织生活不够规范")],
     ]
+
+
+def test_point_heading_run_into_its_first_sentence_is_cut():
+    """Line breaks lost: （一）带头人……有待提升部分村党组织书记…… — the heading ends before the body's first word."""
+    text = (
+        "关于加强村级党组织建设的调研报告 近年来，我县认真落实新时代党的建设总要求，村级党组织建设取得明显成效，"
+        "但也存在一些短板，现将调研情况报告如下。一、存在的主要问题（一）带头人队伍整体素质有待提升部分村党组织书记"
+        "年龄偏大，带富能力不强，后备力量不足。（二）组织生活不够规范个别支部三会一课流于形式，组织生活会批评与自我批评"
+        "辣味不足。（三）着力解决部分村级组织软弱涣散状况成效不明显从整顿情况看，一些村仍然缺乏凝聚力。"
+        "二、对策建议（一）选优配强带头人注重从致富能手、退役军人中选拔书记。（二）严格组织生活落实主题党日制度。"
+    )
+    essay = parse(text)
+    problems = essay.sections[0]
+    assert [(p.heading, p.body[:6]) for p in problems.points[:2]] == [
+        ("带头人队伍整体素质有待提升", "部分村党组织"),
+        ("组织生活不够规范", "个别支部三会"),
+    ]
+    # 部分 as the object of 解决 is part of the heading, not the start of the body.
+    assert problems.points[2].heading.startswith("着力解决部分村级组织")
