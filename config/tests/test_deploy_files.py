@@ -31,7 +31,7 @@ def test_the_loopback_nginx_config_is_the_production_one(tmp_path):
     spec.loader.exec_module(local)
     site = local.site_config(app_port=1, port=2, prefix=tmp_path, static_root=tmp_path, media_root=tmp_path)
     production = (DEPLOY / "nginx" / "portal.conf").read_text()
-    location = production[production.index("    location / {\n        proxy_pass") :]
+    location = production[production.index("    location / {\n") :]
     assert location.replace("unix:/run/portal/gunicorn.sock", "127.0.0.1:1") in site
 
 

@@ -34,9 +34,14 @@ def available() -> bool:
     return Path(NGINX).exists()
 
 
-def site_config(*, app_port: int, port: int, prefix: Path, static_root: Path, media_root: Path) -> str:
+def site_config(
+    *, app_port: int, port: int, prefix: Path, static_root: Path, media_root: Path, rate_limits: bool = True
+) -> str:
     """portal.conf with its host-specific lines replaced: plain HTTP on ``port``,
-    the app on ``app_port``, the cache and temporary files under ``prefix``."""
+    the app on ``app_port``, the cache and temporary files under ``prefix``.
+
+    ``rate_limits=False`` drops the per-client limit on query strings (``limit_req``): for a
+    benchmark whose one load generator stands for many readers, never for the tests."""
     text = PORTAL_CONF.read_text()
     for needle in (
         _SOCKET,
@@ -57,6 +62,8 @@ def site_config(*, app_port: int, port: int, prefix: Path, static_root: Path, me
     text = re.sub(r"^\s*listen \[::\]:\d+[^;]*;\n", "", text, flags=re.MULTILINE)
     text = re.sub(r"^\s*ssl_[a-z_]+ [^;]*;\n", "", text, flags=re.MULTILINE)
     text = text.replace("/srv/portal/static/", f"{static_root}/").replace("/srv/portal/media/", f"{media_root}/")
+    if not rate_limits:
+        text = re.sub(r"^\s*limit_req [^;]*;\n", "", text, flags=re.MULTILINE)
     return text
 
 
@@ -69,6 +76,7 @@ def write(
     media_root: Path | None = None,
     extra_http: str = "",
     workers: str = "1",
+    rate_limits: bool = True,
 ) -> Path:
     """Write ``prefix/nginx.conf`` (and the site file it includes); returns its path."""
     prefix = Path(prefix)
@@ -80,6 +88,7 @@ def write(
         prefix=prefix,
         static_root=static_root or prefix / "static",
         media_root=media_root or prefix / "media",
+        rate_limits=rate_limits,
     )
     (prefix / "portal.conf").write_text(site)
     # Started by root, nginx's workers would run as an unprivileged user that
