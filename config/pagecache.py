@@ -215,7 +215,7 @@ def canonical_query(query, params):
     A ``page`` that is not a whole number in ASCII digits (``²``, ``٣``,
     ``1.5``) is the first page, which Python's ``int`` would not always agree
     with; ``02`` is ``2``. Numbers past the last page are kept: the view
-    shows the last page and does not store it (``articles.reading.pagination.paginate``).
+    answers them with a 404, which is not stored (``articles.reading.pagination.paginate``).
     """
     canonical = QueryDict(mutable=True)
     for name in params:
@@ -244,8 +244,8 @@ def _page_number(value):
 def no_page_cache(request):
     """Call from a view to keep this response out of the page cache (it is still rendered).
 
-    For inputs no link on the site carries: a filter value the form rejects,
-    a page past the last. Storing those would let anyone fill the cache.
+    For inputs no link on the site carries, such as a filter value the form
+    rejects. Storing those would let anyone fill the cache.
     """
     request._page_cache_skip = True
 

@@ -1,16 +1,20 @@
 """Pagination of public lists, shared by every app's list pages (essays, topics, the library)."""
 
-from django.core.paginator import Paginator
-from django.http import QueryDict
+from django.core.paginator import EmptyPage, InvalidPage, Paginator
+from django.http import Http404, QueryDict
 
-from config.pagecache import memoize, no_page_cache
+from config.pagecache import memoize
 
 ARTICLES_PER_PAGE = 10
 
 
 def paginate(request, queryset, count_key=None, count=None, per_page=ARTICLES_PER_PAGE, params=None):
-    """The requested page; a bad ``?page=`` shows page 1 or the last page, never an error.
+    """The requested page; a number past the last page (or below the first) is a 404.
 
+    The views read ``?page=`` in its canonical form (``config.pagecache.public_page``:
+    anything but plain ASCII digits is the first page). A number past the last
+    page names no page: it is answered with the site's 404 before anything of the
+    list is rendered, and is not stored under every number anyone can type.
     ``page.page_links`` holds the numbers to link, with ``…`` for the gaps,
     and ``page.params`` the query every page link carries besides ``page``:
     ``params`` as given -- a filter form's valid values
@@ -26,12 +30,12 @@ def paginate(request, queryset, count_key=None, count=None, per_page=ARTICLES_PE
     if count is not None:
         # Paginator.count is a cached_property: set its value.
         paginator.__dict__["count"] = count
-    requested = request.GET.get("page")
-    page = paginator.get_page(requested)
-    if requested is not None and requested != str(page.number):
-        # Past the last page: shown as the last one, but not stored under
-        # every number anyone can type (config.pagecache).
-        no_page_cache(request)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except EmptyPage:
+        raise Http404("没有这一页。") from None
+    except InvalidPage:  # not a number (a view that reads the raw query): the first page
+        page = paginator.page(1)
     # The canonical address names the page shown (siteinfo.context_processors).
     request.canonical_page = page.number
     page.page_links = list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))

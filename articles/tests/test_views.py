@@ -763,3 +763,25 @@ def test_pagination_links_of_a_search_carry_the_cleaned_words(client):
     for href in hrefs:
         assert "zzz" not in href and "topic" not in href and "%00" not in href
         assert href.startswith("?q=%E5%85%9A%E5%BB%BA+%E5%BC%95%E9%A2%86&amp;page=")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/articles/", "/articles/?q=%E5%85%9A%E5%BB%BA", "/topics/{topic}/"])
+def test_a_page_number_past_the_last_is_a_404_and_is_not_stored(client, path):
+    """?page=99 names no page: the site's 404 (cheap, before the list is rendered), never kept in the page cache."""
+    from articles.search.indexing import rebuild
+
+    topic = make_topic("党建工作专题")
+    for n in range(3):
+        make_article(f"党建工作文稿{n}", topics=[topic])
+    rebuild()
+    path = path.format(topic=topic.slug)
+    joiner = "&" if "?" in path else "?"
+    assert client.get(path).status_code == 200
+    assert client.get(f"{path}{joiner}page=1").status_code == 200
+    for number in ("2", "99", "0", "-1"):
+        response = client.get(f"{path}{joiner}page={number}")
+        assert response.status_code == 404, number
+        assert "页面不存在" in response.content.decode()  # the site's own 404 page
+        again = client.get(f"{path}{joiner}page={number}")
+        assert again.status_code == 404 and again.get("X-Page-Cache") != "hit"

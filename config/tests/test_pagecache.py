@@ -474,8 +474,8 @@ def test_a_later_page_parameter_wins_as_in_the_view(client):
 
 def test_an_encoded_separator_does_not_collide_with_a_real_one(client):
     _essays_with_and_without("党建")
-    client.get("/articles/?q=党建%26page%3D2")
-    response = client.get("/articles/?q=党建&page=2")
+    client.get("/articles/?q=党建%26page%3D1")
+    response = client.get("/articles/?q=党建&page=1")
     assert response.get("X-Page-Cache") != "hit"
     assert 'value="党建"' in response.content.decode().replace(WBR, "")
 
@@ -495,7 +495,7 @@ def test_undeclared_parameters_never_reach_a_stored_page(client):
     )
 
 
-@pytest.mark.parametrize("page, expected", [("4242", "?page=2"), ("²²", ""), ("٢", ""), ("02", "?page=2")])
+@pytest.mark.parametrize("page, expected", [("2", "?page=2"), ("²²", ""), ("٢", ""), ("02", "?page=2")])
 def test_the_canonical_address_names_the_page_shown(client, page, expected):
     for _n in range(15):
         make_article()
@@ -550,11 +550,11 @@ def test_values_no_form_offers_are_not_stored(client):
     assert page_keys() == []
 
 
-def test_pages_past_the_last_are_not_stored(client):
+def test_pages_past_the_last_are_404_and_not_stored(client):
     for _n in range(15):
         make_article()
     for page in ("3", "99", "4242", "999999"):
-        assert client.get("/articles/", {"page": page}).status_code == 200
+        assert client.get("/articles/", {"page": page}).status_code == 404
     assert page_keys() == []
 
 
