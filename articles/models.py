@@ -276,6 +276,20 @@ class Article(models.Model):
     def get_preview_url(self):
         return reverse("articles:preview", kwargs={"pk": self.pk})
 
+    def get_site_url(self):
+        """Where “在站点上查看” takes staff: the public page while readers can see
+        the essay, else the staff preview (drafts, review, scheduled, archived,
+        the recycle bin), which never shows anything to anonymous visitors.
+
+        The one place that decides it: the essay admin's button and every
+        section's link (``Section.get_absolute_url``, followed by the admin's
+        ``/admin/r/<content type>/<id>/`` shortcut) go through it. Public pages
+        keep ``get_absolute_url``: they list public essays only.
+        """
+        if self.is_public and not self.is_deleted and self.slug:
+            return self.get_absolute_url()
+        return self.get_preview_url()
+
     @property
     def is_public(self):
         return (
@@ -379,7 +393,12 @@ class Section(models.Model):
         return section_anchor(self.pk)
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#{self.anchor}"
+        """The section's place in its essay, public or preview (``Article.get_site_url``).
+
+        Only the admin asks for it (the inline's “在站点上查看”); public pages
+        build their anchors from the essay's public URL.
+        """
+        return f"{self.article.get_site_url()}#{self.anchor}"
 
 
 class ArticleTransition(models.Model):

@@ -215,10 +215,10 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
         )
 
     def view_on_site(self, article):
-        # Django's “在站点上查看” button only for what a reader can actually see.
-        # A form shown again with an error holds the submitted values: a slug
-        # left empty (filled in from the title only when saving) has no URL yet.
-        return article.get_absolute_url() if article.is_public and article.slug else None
+        # The public page or the staff preview (Article.get_site_url). The
+        # change page shows “在网站上查看” for a public essay only, beside its
+        # 预览 link (templates/admin/articles/article/change_form.html).
+        return article.get_site_url() if article.pk else None
 
     # --- proofreading on the change page ---------------------------------
 
