@@ -6,6 +6,7 @@ comment endpoints, and the 待我审核 filter of the change list (oldest wait f
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.admin import presence
 from articles.admin.common import refuse
@@ -38,9 +39,16 @@ def labelled_transitions(article, limit=50):
     """The newest transitions, each with ``from_stage_label`` / ``to_stage_label`` (初审 / 复审 / 终审,
     the same words as the buttons; "" when the step was not in review)."""
     steps = list(article.transitions.select_related("user").order_by("-at", "-id")[:limit])
-    for step in steps:
+    entered, days = None, deadlines.calendar()
+    for step in reversed(steps):  # oldest first: each review step after the step into its stage
         step.from_stage_label = workflow.stage_label(step.from_stage) if step.from_stage else ""
         step.to_stage_label = workflow.stage_label(step.to_stage) if step.to_stage else ""
+        # How long the stage this step ended took (working time, articles.editing.deadlines).
+        step.stage_took = ""
+        if step.from_status == Article.Status.IN_REVIEW and entered is not None:
+            took = deadlines.working_time_between(entered, timezone.localtime(step.at), days)
+            step.stage_took = deadlines.describe(took)
+        entered = timezone.localtime(step.at) if step.to_status == Article.Status.IN_REVIEW else None
     return steps
 
 

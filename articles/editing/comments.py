@@ -63,10 +63,15 @@ def add(article, user, text, section_id=None):
         raise CommentError("只有审核人可以对审核中的文稿提出意见，且不能评自己撰写的文稿。", 403)
     section = None
     if section_id not in (None, ""):
+        wrong = CommentError("所选的部分不属于这篇文稿，请刷新页面后重试。")
         try:
-            section = Section.objects.get(pk=int(section_id), article=article)
-        except (ValueError, TypeError, OverflowError, Section.DoesNotExist):
-            raise CommentError("所选的部分不属于这篇文稿，请刷新页面后重试。") from None
+            pk = int(section_id)
+        except (ValueError, TypeError):
+            raise wrong from None
+        # Out of the id column's range, PostgreSQL would refuse the query itself.
+        section = Section.objects.filter(pk=pk, article=article).first() if 0 < pk < 2**31 else None
+        if section is None:
+            raise wrong
     return SectionComment.objects.create(
         article=article,
         section=section,

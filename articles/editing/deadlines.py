@@ -46,6 +46,7 @@ def _start_of(day, tzinfo):
 
 def working_time_between(start, end, calendar):
     """The part of ``[start, end)`` that falls on working days (aware datetimes, same zone)."""
+    end = end.astimezone(start.tzinfo)
     if end <= start:
         return timedelta(0)
     total, day = timedelta(0), start.date()

@@ -189,3 +189,14 @@ def test_urgency_is_set_by_whoever_may_edit_and_submit(client, role, own, editab
         response = client.post(change_url(article), data)
         assert response.status_code == 302, response.content.decode()[:2000]
         assert Article.objects.get(pk=article.pk).urgency == Article.Urgency.URGENT
+
+
+@pytest.mark.django_db
+def test_the_transitions_say_how_long_each_stage_took(client, queue):
+    with time_machine.travel(MONDAY_5PM, tick=False):
+        workflow.approve(Article.objects.get(pk=queue["old"].pk), user_in(REVIEWER, "first"))
+    with time_machine.travel(TUESDAY_9AM, tick=False):
+        html = logged_in(client, user_in(EDITOR)).get(change_url(queue["old"])).content.decode()
+    assert "本环节用时" in html
+    assert "<td>1 个工作日</td>" in html  # 初审: Friday 17:00 to Monday 17:00
+    assert "复审已等待 16 小时（时限 2 个工作日）" in html

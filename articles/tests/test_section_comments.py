@@ -84,8 +84,16 @@ def test_nobody_comments_on_their_own_essay_or_outside_review(client, essay):
 
 @pytest.mark.parametrize(
     "data",
-    [{"text": ""}, {"text": "   "}, {"text": "x" * 2001}, {"text": "a\x00b"}, {"text": "x", "section": "abc"}],
-    ids=["empty", "blank", "too-long", "nul", "bad-section"],
+    [
+        {"text": ""},
+        {"text": "   "},
+        {"text": "x" * 2001},
+        {"text": "a\x00b"},
+        {"text": "x", "section": "abc"},
+        {"text": "x", "section": "9" * 30},
+        {"text": "x", "section": "-1"},
+    ],
+    ids=["empty", "blank", "too-long", "nul", "bad-section", "huge-section", "negative-section"],
 )
 def test_bad_comments_get_a_chinese_400(client, essay, data):
     article, _, _ = essay
