@@ -295,7 +295,7 @@ class Article(models.Model):
 
         The one place that decides it: the essay admin's button and every
         section's link (``Section.get_absolute_url``, followed by the admin's
-        ``/admin/r/<content type>/<id>/`` shortcut) go through it. Public pages
+        ``admin:view_on_site`` shortcut) go through it. Public pages
         keep ``get_absolute_url``: they list public essays only.
         """
         if self.is_public and not self.is_deleted and self.slug:
