@@ -35,6 +35,10 @@ _WRITING = {
     *_perms("articles", "section", "add", "change", "view", "delete"),
     "articles.view_articletransition",
     "topics.view_topic",
+    # Reviewers' comments on sections: read, and marked resolved on essays the
+    # user may edit (articles.editing.comments.can_resolve).
+    "articles.view_sectioncomment",
+    "articles.resolve_sectioncomment",
 }
 
 # The roles other than 管理员, permission by permission ("app_label.codename").
@@ -64,6 +68,8 @@ DECLARED = {
             "topics.view_topic",
             "articles.view_proofreadingrule",
             "articles.view_formulation",
+            # Comments on a section or point of an essay in review.
+            *_perms("articles", "sectioncomment", "view", "add"),
         }
     ),
 }
@@ -82,6 +88,8 @@ SUPERUSER_ONLY = frozenset(
         *_perms("auth", "group", "add", "change", "delete"),
         # The 流转记录 is written by the workflow only: nobody rewrites it.
         *_perms("articles", "articletransition", "add", "change", "delete"),
+        # Nobody edits or removes a reviewer's comment, however high their role.
+        *_perms("articles", "sectioncomment", "change", "delete"),
     }
 )
 

@@ -100,6 +100,10 @@ class Article(models.Model):
         PUBLISHED = "published", "已发布"
         ARCHIVED = "archived", "已归档"
 
+    class Urgency(models.TextChoices):
+        ORDINARY = "ordinary", "普通"
+        URGENT = "urgent", "紧急"
+
     title = models.CharField("标题", max_length=200)
     subtitle = models.CharField("副标题", max_length=200, blank=True)
     slug = models.SlugField(
@@ -129,6 +133,14 @@ class Article(models.Model):
         help_text="可设为将来的时间：到时自动在网站上出现。",
     )
     is_pinned = models.BooleanField("置顶", default=False)
+    # How long each review stage may take (articles.editing.deadlines): set by whoever submits.
+    urgency = models.CharField(
+        "紧急程度",
+        max_length=10,
+        choices=Urgency.choices,
+        default=Urgency.ORDINARY,
+        help_text="决定每个审核环节的办理时限（按工作日计算，紧急稿件的时限较短）。",
+    )
     view_count = models.PositiveIntegerField("浏览次数", default=0, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -276,6 +288,20 @@ class Article(models.Model):
     def get_preview_url(self):
         return reverse("articles:preview", kwargs={"pk": self.pk})
 
+    def get_site_url(self):
+        """Where “在站点上查看” takes staff: the public page while readers can see
+        the essay, else the staff preview (drafts, review, scheduled, archived,
+        the recycle bin), which never shows anything to anonymous visitors.
+
+        The one place that decides it: the essay admin's button and every
+        section's link (``Section.get_absolute_url``, followed by the admin's
+        ``admin:view_on_site`` shortcut) go through it. Public pages
+        keep ``get_absolute_url``: they list public essays only.
+        """
+        if self.is_public and not self.is_deleted and self.slug:
+            return self.get_absolute_url()
+        return self.get_preview_url()
+
     @property
     def is_public(self):
         return (
@@ -379,7 +405,12 @@ class Section(models.Model):
         return section_anchor(self.pk)
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#{self.anchor}"
+        """The section's place in its essay, public or preview (``Article.get_site_url``).
+
+        Only the admin asks for it (the inline's “在站点上查看”); public pages
+        build their anchors from the essay's public URL.
+        """
+        return f"{self.article.get_site_url()}#{self.anchor}"
 
 
 class ArticleTransition(models.Model):
@@ -422,6 +453,61 @@ class ArticleTransition(models.Model):
 
     def __str__(self):
         return f"{self.article_id}: {self.from_status} → {self.to_status}"
+
+
+class SectionComment(models.Model):
+    """A reviewer's comment on one section or point of an essay in review (or on the whole essay).
+
+    Never public. Shown to the author and to every later stage, on the change
+    page next to its section and listed with the essay; the author or an
+    editor marks it resolved (who, when). The rules are in
+    ``articles.editing.comments``, the permissions in ``accounts.roles``.
+    """
+
+    article = models.ForeignKey(Article, verbose_name="文稿", on_delete=models.CASCADE, related_name="section_comments")
+    # None: a comment on the whole essay. A section deleted later leaves the
+    # comment on the essay, with the heading it was made on (section_label).
+    section = models.ForeignKey(
+        Section,
+        verbose_name="部分或要点",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    section_label = models.CharField("所评部分", max_length=330, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提出人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text = models.TextField("意见")
+    stage = models.PositiveSmallIntegerField("审核环节", default=0)
+    created_at = models.DateTimeField("提出时间", default=timezone.now, db_index=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="解决人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField("解决时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "审核意见"
+        verbose_name_plural = "审核意见"
+        ordering = ["created_at", "id"]
+        permissions = [("resolve_sectioncomment", "可以将审核意见标为已解决")]
+
+    def __str__(self):
+        return f"{self.section_label or '全文'}：{self.text[:30]}"
+
+    @property
+    def is_resolved(self):
+        return self.resolved_at is not None
 
 
 class ProofreadingRule(models.Model):

@@ -97,6 +97,16 @@ MIDDLEWARE = [
 
 # 三审三校: how many review stages an essay passes before it is published (1 to 3).
 REVIEW_STAGES = min(max(int(os.environ.get("REVIEW_STAGES", "3")), 1), 3)
+# How long an essay may wait at one review stage before the 待我审核 list marks
+# it 已超时, in working hours (articles/editing/deadlines.py): only Monday to
+# Friday count, 24 hours each, so the defaults are 1 and 2 working days.
+REVIEW_LIMIT_URGENT_HOURS = int(os.environ.get("REVIEW_LIMIT_URGENT_HOURS", "24"))
+REVIEW_LIMIT_ORDINARY_HOURS = int(os.environ.get("REVIEW_LIMIT_ORDINARY_HOURS", "48"))
+# Statutory holidays and 调休 are not known unless listed here (YYYY-MM-DD,
+# comma-separated): REVIEW_HOLIDAYS are weekdays that do not count,
+# REVIEW_WORKDAYS weekend days that do (a 调休 Saturday).
+REVIEW_HOLIDAYS = env_list("REVIEW_HOLIDAYS")
+REVIEW_WORKDAYS = env_list("REVIEW_WORKDAYS")
 
 ROOT_URLCONF = "config.urls"
 

@@ -35,6 +35,9 @@ SUPERUSER_ONLY = {
     "articles.add_articletransition",
     "articles.change_articletransition",
     "articles.delete_articletransition",
+    # Nobody edits or deletes a reviewer's comment (issue 20).
+    "articles.change_sectioncomment",
+    "articles.delete_sectioncomment",
 }
 
 

@@ -28,7 +28,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -38,9 +38,9 @@ from articles.admin.actions import archive_selected, publish_selected, unpublish
 from articles.admin.common import refuse
 from articles.admin.findings import POLITICAL, apply_view, panel_form_context, proofreading_panel
 from articles.admin.forms import ArticleAdminForm, SectionForm, TopicChoiceField
-from articles.editing import images, media, revisions, workflow
+from articles.editing import deadlines, images, media, revisions, workflow
 from articles.editing.sections import normalize_sections
-from articles.models import Article, ArticleTransition, Section
+from articles.models import Article, ArticleTransition, Section, SectionComment
 from articles.search.engine import admin_search_results
 from topics.admin import TREE_ORDERING
 from topics.models import Topic
@@ -50,10 +50,38 @@ class SectionInline(admin.StackedInline):
     model = Section
     form = SectionForm
     extra = 0
-    fields = (("position", "level", "kind", "number"), "heading", "body")
+    fields = (("position", "level", "kind", "number"), "heading", "body", "review_comments")
+    readonly_fields = ("review_comments",)
     ordering = ("position", "id")
     verbose_name = "部分或要点"
     verbose_name_plural = "正文的部分与要点"
+
+    @admin.display(description="审核意见")
+    def review_comments(self, section):
+        """The reviewers' comments on this section, next to it (all of them: articles.admin.review)."""
+        if section is None or section.pk is None:
+            return "—"
+        if getattr(self, "_comments_article", None) != section.article_id:
+            # One query for the whole inline: this instance lives for one request.
+            self._comments_article = section.article_id
+            self._comments = {}
+            for comment in SectionComment.objects.filter(article_id=section.article_id, section__isnull=False):
+                self._comments.setdefault(comment.section_id, []).append(comment)
+        listed = self._comments.get(section.pk, [])
+        if not listed:
+            return "—"
+        return format_html_join(
+            "",
+            '<p class="section-comment{}">{}：{}</p>',
+            (
+                (
+                    " section-comment--resolved" if comment.is_resolved else "",
+                    "已解决" if comment.is_resolved else "待解决",
+                    comment.text,
+                )
+                for comment in listed
+            ),
+        )
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -79,6 +107,7 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
         "author_org",
         "is_pinned",
         "topic_names",
+        "review_waiting",
         "site_links",
     )
     list_filter = (review.ReviewQueueFilter, "status", "topics", "author_org", "published_at")
@@ -134,6 +163,7 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
                 "fields": (
                     "status",
                     "workflow_state",
+                    "urgency",
                     "published_at",
                     "is_pinned",
                     "preview_link",
@@ -151,7 +181,20 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
     def get_queryset(self, request):
         # One query for the topics of the whole page, in the order of the tree.
         topics = Topic.objects.order_by(*TREE_ORDERING).only("id", "name")
-        return super().get_queryset(request).prefetch_related(Prefetch("topics", queryset=topics))
+        # When each essay entered its review stage: the 等待 column and the order
+        # of 待我审核 (get_ordering), annotated before ordering: ModelAdmin's own
+        # get_queryset, done here in that order.
+        queryset = deadlines.with_stage_entered(self.model._default_manager.get_queryset())
+        ordering = self.get_ordering(request)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return queryset.prefetch_related(Prefetch("topics", queryset=topics))
+
+    def get_ordering(self, request):
+        # 待我审核: the longest wait first (a column header clicked still wins).
+        if request.GET.get(review.ReviewQueueFilter.parameter_name) == "mine":
+            return ("stage_entered_at", "id")
+        return super().get_ordering(request)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "topics":
@@ -164,6 +207,16 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
     @admin.display(description="状态", ordering="status")
     def publication_state(self, article):
         return workflow.status_label(article)
+
+    @admin.display(description="审核等待")
+    def review_waiting(self, article):
+        waiting = deadlines.waiting_of(article)
+        if waiting is None:
+            return "—"
+        text = f"{workflow.stage_label(article.review_stage)}{waiting.text}"
+        if waiting.overdue:
+            return format_html('<strong class="review-overdue">{}</strong>', text)
+        return text
 
     @admin.display(description="流程")
     def workflow_state(self, article):
@@ -215,10 +268,10 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
         )
 
     def view_on_site(self, article):
-        # Django's “在站点上查看” button only for what a reader can actually see.
-        # A form shown again with an error holds the submitted values: a slug
-        # left empty (filled in from the title only when saving) has no URL yet.
-        return article.get_absolute_url() if article.is_public and article.slug else None
+        # The public page or the staff preview (Article.get_site_url). The
+        # change page shows “在网站上查看” for a public essay only, beside its
+        # 预览 link (templates/admin/articles/article/change_form.html).
+        return article.get_site_url() if article.pk else None
 
     # --- proofreading on the change page ---------------------------------
 
@@ -404,6 +457,16 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
                 view(require_POST(self.workflow_view)),
                 name="articles_article_workflow",
             ),
+            path(
+                "<int:pk>/comments/",
+                view(require_POST(self.comment_add_view)),
+                name="articles_article_comment_add",
+            ),
+            path(
+                "<int:pk>/comments/<int:comment_id>/resolve/",
+                view(require_POST(self.comment_resolve_view)),
+                name="articles_article_comment_resolve",
+            ),
             path("<int:pk>/revisions/", view(self.revisions_view), name="articles_article_revisions"),
             path(
                 "<int:pk>/revisions/compare/",
@@ -440,6 +503,13 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
     def workflow_view(self, request, pk, action):
         """送审 / 审核通过 / 退回修改 (see :mod:`articles.admin.review`)."""
         return review.workflow_view(self, request, pk, action)
+
+    def comment_add_view(self, request, pk):
+        """审核意见 on a section (see :mod:`articles.admin.review`)."""
+        return review.comment_add_view(self, request, pk)
+
+    def comment_resolve_view(self, request, pk, comment_id):
+        return review.comment_resolve_view(self, request, pk, comment_id)
 
     def revisions_view(self, request, pk):
         """版本记录 (see :mod:`articles.admin.history`)."""

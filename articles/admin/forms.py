@@ -51,6 +51,12 @@ class ArticleAdminForm(forms.ModelForm):
             # not by picking a status (articles.editing.workflow).
             direct = {Article.Status.DRAFT, Article.Status.PUBLISHED, Article.Status.ARCHIVED, self.instance.status}
             self.fields["status"].choices = [choice for choice in self.fields["status"].choices if choice[0] in direct]
+        if "urgency" in self.fields:
+            # A form posted without it (a script, an older page) keeps the essay's 紧急程度.
+            self.fields["urgency"].required = False
+
+    def clean_urgency(self):
+        return self.cleaned_data.get("urgency") or self.instance.urgency or Article.Urgency.ORDINARY
 
     # The political findings of the essay as submitted: a list when the save
     # needs the confirmation (workflow.political_confirmation_applies: it

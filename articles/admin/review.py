@@ -1,17 +1,19 @@
 """三审三校 in the essay admin: the 送审 / 审核通过 / 退回修改 endpoint, the
-workflow panel of the change page (with who else is editing), and the
-待我审核 filter of the change list."""
+workflow panel of the change page (with who else is editing, how long the
+essay has waited at its stage, the reviewers' comments on its sections), the
+comment endpoints, and the 待我审核 filter of the change list (oldest wait first)."""
 
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.admin import presence
 from articles.admin.common import refuse
 from articles.admin.forms import ReviewForm
 from articles.admin.history import revision_urls
-from articles.editing import workflow
-from articles.models import Article, ArticleTransition
+from articles.editing import comments, deadlines, workflow
+from articles.models import Article, ArticleTransition, SectionComment
 
 
 class ReviewQueueFilter(admin.SimpleListFilter):
@@ -25,6 +27,7 @@ class ReviewQueueFilter(admin.SimpleListFilter):
         return choices if request.user.has_perm("articles.review_article") else [("all", "全部审核中")]
 
     def queryset(self, request, queryset):
+        # Sorted by waiting time (ArticleAdmin.get_ordering), oldest first.
         if self.value() == "mine":
             return queryset.filter(pk__in=[a.pk for a in workflow.review_queue(request.user, queryset)])
         if self.value() == "all":
@@ -36,10 +39,44 @@ def labelled_transitions(article, limit=50):
     """The newest transitions, each with ``from_stage_label`` / ``to_stage_label`` (初审 / 复审 / 终审,
     the same words as the buttons; "" when the step was not in review)."""
     steps = list(article.transitions.select_related("user").order_by("-at", "-id")[:limit])
-    for step in steps:
+    entered, days = None, deadlines.calendar()
+    for step in reversed(steps):  # oldest first: each review step after the step into its stage
         step.from_stage_label = workflow.stage_label(step.from_stage) if step.from_stage else ""
         step.to_stage_label = workflow.stage_label(step.to_stage) if step.to_stage else ""
+        # How long the stage this step ended took (working time, articles.editing.deadlines).
+        step.stage_took = ""
+        if step.from_status == Article.Status.IN_REVIEW and entered is not None:
+            took = deadlines.working_time_between(entered, timezone.localtime(step.at), days)
+            step.stage_took = deadlines.describe(took)
+        entered = timezone.localtime(step.at) if step.to_status == Article.Status.IN_REVIEW else None
     return steps
+
+
+def comments_context(request, article, actions):
+    user = request.user
+    listed = comments.of_article(article)
+    for comment in listed:
+        comment.can_resolve = comments.can_resolve(user, comment, article)
+        comment.resolve_url = reverse("admin:articles_article_comment_resolve", args=[article.pk, comment.pk])
+    open_comments = [comment for comment in listed if not comment.is_resolved]
+    final_approval = Article.Status.IN_REVIEW == article.status and article.review_stage >= workflow.review_stages()
+    may_comment = comments.can_comment(user, article)
+    return {
+        "section_comments": listed,
+        "open_comments": open_comments,
+        # An open comment blocks nothing, but is shown where it matters most.
+        "open_comments_warning": bool(open_comments)
+        and (
+            ArticleTransition.Action.SUBMIT in actions
+            or (ArticleTransition.Action.APPROVE in actions and final_approval)
+        ),
+        "can_comment": may_comment,
+        "comment_url": reverse("admin:articles_article_comment_add", args=[article.pk]) if may_comment else "",
+        "comment_sections": [(section.pk, comments.section_label(section)) for section in article.sections.all()]
+        if may_comment
+        else [],
+        "comment_max_length": comments.TEXT_MAX_LENGTH,
+    }
 
 
 def workflow_context(model_admin, request, article):
@@ -48,7 +85,11 @@ def workflow_context(model_admin, request, article):
     if request.method == "GET" and model_admin.has_change_permission(request, article):
         others = presence.record_presence(article.pk, user)
     actions = workflow.available_actions(user, article)
+    waiting = deadlines.waiting_of(article)
     return {
+        "review_waiting": waiting,
+        "review_waiting_text": waiting.text if waiting else "",
+        **comments_context(request, article, actions),
         "workflow_actions": actions,
         "workflow_urls": {
             action: reverse("admin:articles_article_workflow", args=[article.pk, action]) for action in actions
@@ -105,7 +146,41 @@ def workflow_view(model_admin, request, pk, action):
             )
     except workflow.WorkflowError as error:
         return refuse(model_admin, request, error.message, error.status)
+    if (
+        action != ArticleTransition.Action.REJECT
+        and article.status != Article.Status.IN_REVIEW
+        or (action == ArticleTransition.Action.SUBMIT)
+    ):
+        still_open = comments.open_count(article)
+        if still_open:
+            message += f"尚有 {still_open} 条审核意见未标为已解决。"
     model_admin.message_user(request, f"“{article.title}”{message}", messages.SUCCESS)
     if model_admin.has_view_or_change_permission(request, article):
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
     return HttpResponseRedirect(reverse("admin:articles_article_changelist") + "?review=mine")
+
+
+def comment_add_view(model_admin, request, pk):
+    """A reviewer's comment on a section (``section``: its id, empty for the whole essay)."""
+    article = Article.objects.filter(pk=pk).first()
+    if article is None:
+        raise Http404("文稿不存在或已删除。")
+    try:
+        comment = comments.add(article, request.user, request.POST.get("text", ""), request.POST.get("section") or None)
+    except comments.CommentError as error:
+        return refuse(model_admin, request, error.message, error.status)
+    where = f"“{comment.section_label}”" if comment.section_label else "全文"
+    model_admin.message_user(request, f"已对{where}提出意见，作者和后续审核人都能看到。", messages.SUCCESS)
+    return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]) + "#section-comments")
+
+
+def comment_resolve_view(model_admin, request, pk, comment_id):
+    comment = SectionComment.objects.filter(pk=comment_id, article_id=pk, article__deleted_at__isnull=True).first()
+    if comment is None:
+        raise Http404("没有这条意见。")
+    try:
+        comments.resolve(comment, request.user)
+    except comments.CommentError as error:
+        return refuse(model_admin, request, error.message, error.status)
+    model_admin.message_user(request, "已将这条意见标为已解决。", messages.SUCCESS)
+    return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]) + "#section-comments")
