@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from articles import events
 from articles.editing import rules as proofreading
+from articles.editing import working_copy
 from articles.models import Article, ArticleTransition
 
 Status = Article.Status
@@ -59,6 +60,7 @@ LIVE_STATUSES = frozenset({Status.PUBLISHED})
 FIELD_PERMISSIONS = {
     "articles.publish_article": ("status", "published_at", "is_pinned"),
 }
+PUBLISHING_FIELDS = FIELD_PERMISSIONS["articles.publish_article"]
 
 
 class WorkflowError(Exception):
@@ -115,17 +117,40 @@ def _is_owner(user, article):
 
 
 def can_edit(user, article):
-    """Editing the text: 编辑 and 管理员 any essay, 撰稿人 their own drafts."""
+    """Editing the text: 编辑 and 管理员 any essay, 撰稿人 their own drafts.
+
+    Nobody edits a live essay (published, scheduled or just approved) in
+    place, 管理员 included: its change is a working copy that goes through
+    review (:func:`start_change`); the emergency is withdrawal.
+    """
     if article.is_deleted or not user.has_perm("articles.change_article"):
+        return False
+    if working_copy.needs_copy(article):
         return False
     if user.has_perm("articles.edit_any_article"):
         return True
     return _is_owner(user, article) and article.status == Status.DRAFT
 
 
+def can_start_change(user, article):
+    """Starting a change of a live essay (修改稿): those who could edit it were it
+    a draft — 编辑 and 管理员 any essay, 撰稿人 their own."""
+    if article.is_deleted or article.is_working_copy or not user.has_perm("articles.change_article"):
+        return False
+    if not working_copy.needs_copy(article):
+        return False
+    return user.has_perm("articles.edit_any_article") or _is_owner(user, article)
+
+
 def fields_user_may_not_change(user):
     """The essay fields ``user`` sees read-only (``FIELD_PERMISSIONS``), in table order."""
     return [name for permission, names in FIELD_PERMISSIONS.items() if not user.has_perm(permission) for name in names]
+
+
+def fields_user_may_change_on_live(user):
+    """What ``user`` may still change on a live essay's own page: the publishing decisions
+    (``FIELD_PERMISSIONS``) they hold. Its content changes through a working copy."""
+    return [name for permission, names in FIELD_PERMISSIONS.items() if user.has_perm(permission) for name in names]
 
 
 def refused_field_changes(user, changed):
@@ -251,8 +276,36 @@ def approve(article, user, comment="", *, confirm_political=False):
             article.political_findings_confirmed_by = user
             article.political_findings_confirmed_at = timezone.now()
             article.save(update_fields=["political_findings_confirmed_by", "political_findings_confirmed_at"])
+        if article.is_working_copy:
+            return _apply_copy(article, user)
         publish(article, user)
     return article
+
+
+def _apply_copy(copy, user):
+    """The final approval of a working copy: its text replaces the live essay's (``working_copy.apply``),
+    recorded on the live essay as 修改稿通过终审并生效 with the copy's review steps. Returns the live essay."""
+    live, status_before, steps = working_copy.apply(copy, user, stage_label)
+    comment = "修改稿的审核：" + "；".join(steps) if steps else ""
+    record_transition(live, user, Action.APPLY_COPY, status_before, live.review_stage, comment=comment)
+    return live
+
+
+def start_change(article, user):
+    """修改（送审后生效）: the working copy of live ``article`` (created, or the one already
+    open), recorded as 创建修改稿 on the copy. Returns ``(copy, created)``."""
+    if not can_start_change(user, article):
+        if not working_copy.needs_copy(article):
+            raise WorkflowError("这篇文稿不是已发布文稿，不需要修改稿，请直接修改。", 409)
+        raise WorkflowError("您没有修改这篇文稿的权限。", 403)
+    with transaction.atomic(), events.changes():
+        try:
+            copy, created = working_copy.start(article, user)
+        except working_copy.CopyError as error:
+            raise WorkflowError(error.message, error.status) from error
+        if created:
+            record_transition(copy, user, Action.OPEN_COPY, Status.DRAFT, comment=f"修改《{article.title}》")
+    return copy, created
 
 
 def reject(article, user, comment):
@@ -305,6 +358,8 @@ def _move(article, user, status, action, comment=""):
         )
         if stored is None:
             raise WorkflowError("文稿不存在或已被彻底删除。", 404)
+        if article.is_working_copy and status not in (Status.DRAFT, Status.IN_REVIEW, Status.APPROVED):
+            raise WorkflowError("修改稿不能单独发布或归档：它经终审通过后替换所修改的已发布文稿。", 409)
         before = stored[:2]
         article.status = status
         article.review_stage = 0
