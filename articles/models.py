@@ -181,6 +181,9 @@ class Article(models.Model):
     # A working copy (修改稿): the hidden draft through which a published or
     # scheduled essay is changed (articles.editing.working_copy). It is never
     # published itself; its final approval applies it to this live essay.
+    # A working copy sent to review as a small correction (小修改): it passes
+    # settings.LIVE_CORRECTION_STAGES stages (workflow.stages_for).
+    minor_change = models.BooleanField("小修改", default=False, editable=False)
     live_original = models.ForeignKey(
         "self",
         verbose_name="修改的已发布文稿",

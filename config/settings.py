@@ -97,6 +97,9 @@ MIDDLEWARE = [
 
 # 三审三校: how many review stages an essay passes before it is published (1 to 3).
 REVIEW_STAGES = min(max(int(os.environ.get("REVIEW_STAGES", "3")), 1), 3)
+# A change to a live essay marked 小修改 when sent to review (a typo, a wrong date) passes
+# this many stages (1 to REVIEW_STAGES; default: all of them, i.e. no fast path).
+LIVE_CORRECTION_STAGES = min(max(int(os.environ.get("LIVE_CORRECTION_STAGES", REVIEW_STAGES)), 1), REVIEW_STAGES)
 
 ROOT_URLCONF = "config.urls"
 

@@ -49,9 +49,10 @@ def labelled_transitions(article, limit=50):
     """The newest transitions, each with ``from_stage_label`` / ``to_stage_label`` (初审 / 复审 / 终审,
     the same words as the buttons; "" when the step was not in review)."""
     steps = list(article.transitions.select_related("user").order_by("-at", "-id")[:limit])
+    stages = workflow.stages_for(article)
     for step in steps:
-        step.from_stage_label = workflow.stage_label(step.from_stage) if step.from_stage else ""
-        step.to_stage_label = workflow.stage_label(step.to_stage) if step.to_stage else ""
+        step.from_stage_label = workflow.stage_label(step.from_stage, stages) if step.from_stage else ""
+        step.to_stage_label = workflow.stage_label(step.to_stage, stages) if step.to_stage else ""
     return steps
 
 
@@ -67,7 +68,11 @@ def workflow_context(model_admin, request, article):
             action: reverse("admin:articles_article_workflow", args=[article.pk, action]) for action in actions
         },
         "review_form": ReviewForm() if actions else None,
-        "review_stage_label": workflow.stage_label(article.review_stage) if article.review_stage else "",
+        "review_stage_label": (
+            workflow.stage_label(article.review_stage, workflow.stages_for(article)) if article.review_stage else ""
+        ),
+        "offer_minor": article.is_working_copy and workflow.offers_fast_path(),
+        "correction_stages": workflow.correction_stages(),
         "transitions": labelled_transitions(article),
         "revisions_url": revision_urls(article)["history"],
         "presence_names": others,
@@ -101,21 +106,26 @@ def workflow_view(model_admin, request, pk, action):
     comment = form.cleaned_data["comment"]
     try:
         if action == ArticleTransition.Action.APPROVE:
-            stage = article.review_stage
+            stage, stages = article.review_stage, workflow.stages_for(article)
             article = workflow.approve(
                 article, request.user, comment, confirm_political=form.cleaned_data["confirm_political"]
             )
             if article.status == Article.Status.IN_REVIEW:
-                message = f"已通过{workflow.stage_label(stage)}，文稿进入{workflow.stage_label(article.review_stage)}。"
+                message = (
+                    f"已通过{workflow.stage_label(stage, stages)}，"
+                    f"文稿进入{workflow.stage_label(article.review_stage, stages)}。"
+                )
             elif article.is_public:
                 message = "终审通过，文稿已发布。"
             else:
                 message = "终审通过，文稿将在设定的发布时间自动上线。"
+        elif action == ArticleTransition.Action.SUBMIT:
+            article = workflow.submit(article, request.user, comment, minor=request.POST.get("minor") == "on")
+            first = workflow.stage_label(1, workflow.stages_for(article))
+            message = f"已送审，等待{first}。"
         else:
             article = steps[action](article, request.user, comment)
-            message = (
-                "已送审，等待初审。" if action == ArticleTransition.Action.SUBMIT else "已退回作者修改，意见已记录。"
-            )
+            message = "已退回作者修改，意见已记录。"
     except workflow.WorkflowError as error:
         return refuse(model_admin, request, error.message, error.status)
     if article.is_working_copy or (action == ArticleTransition.Action.APPROVE and copy_applied(article, pk)):
@@ -206,7 +216,9 @@ def review_view(model_admin, request, pk):
             action: reverse("admin:articles_article_workflow", args=[article.pk, action]) for action in actions
         },
         "state": workflow.status_label(article),
-        "review_stage_label": workflow.stage_label(article.review_stage) if article.review_stage else "",
+        "review_stage_label": (
+            workflow.stage_label(article.review_stage, workflow.stages_for(article)) if article.review_stage else ""
+        ),
         "transitions": labelled_transitions(article),
         "change_url": reverse("admin:articles_article_change", args=[article.pk]),
     }

@@ -76,6 +76,23 @@ def review_stages():
     return min(max(int(getattr(settings, "REVIEW_STAGES", 3)), 1), 3)
 
 
+def correction_stages():
+    """How many stages a working copy marked 小修改 passes (``LIVE_CORRECTION_STAGES``, 1..review_stages())."""
+    stages = review_stages()
+    return min(max(int(getattr(settings, "LIVE_CORRECTION_STAGES", stages)), 1), stages)
+
+
+def offers_fast_path():
+    return correction_stages() < review_stages()
+
+
+def stages_for(article):
+    """The number of stages ``article`` passes: fewer for a working copy sent as 小修改."""
+    if article.is_working_copy and article.minor_change:
+        return correction_stages()
+    return review_stages()
+
+
 def stage_label(stage, stages=None):
     """初审 / 复审 / 终审, whatever the number of stages (the last is always 终审)."""
     stages = stages or review_stages()
@@ -103,7 +120,7 @@ def political_confirmation_applies(status_before, status_after, text_changed):
 
 def status_label(article):
     if article.status == Status.IN_REVIEW:
-        return f"审核中（{stage_label(article.review_stage)}）"
+        return f"审核中（{stage_label(article.review_stage, stages_for(article))}）"
     if article.status == Status.PUBLISHED and not article.is_public:
         return "定时发布"
     return article.get_status_display()
@@ -242,12 +259,24 @@ def _step(article, user, action, status, stage, comment):
     return record_transition(article, user, action, *before, comment=comment)
 
 
-def submit(article, user, comment=""):
-    """送审: draft → review at stage 1."""
+def submit(article, user, comment="", *, minor=False):
+    """送审: draft → review at stage 1.
+
+    ``minor`` (小修改) applies to a working copy only, and only when the site
+    allows a shorter path (``LIVE_CORRECTION_STAGES``): the copy then passes
+    that many stages. It is said in the step's comment, so the 流转记录 shows it.
+    """
     comment = _clean_comment(comment)
     with transaction.atomic(), events.changes():
         article = _locked(article)
         _raise(submit_refusal(user, article))
+        minor = bool(minor and article.is_working_copy and offers_fast_path())
+        if article.minor_change != minor:
+            article.minor_change = minor
+            article.save(update_fields=["minor_change"])
+        if minor:
+            note = f"小修改：经 {correction_stages()} 个审核环节后生效"
+            comment = f"{note}。{comment}" if comment else note
         _step(article, user, Action.SUBMIT, Status.IN_REVIEW, 1, comment)
     return article
 
@@ -262,7 +291,7 @@ def approve(article, user, comment="", *, confirm_political=False):
     with transaction.atomic(), events.changes():
         article = _locked(article)
         _raise(review_refusal(user, article))
-        stage, stages = article.review_stage, review_stages()
+        stage, stages = article.review_stage, stages_for(article)
         if stage < stages:
             _step(article, user, Action.APPROVE, Status.IN_REVIEW, stage + 1, comment)
             return article
@@ -285,7 +314,8 @@ def approve(article, user, comment="", *, confirm_political=False):
 def _apply_copy(copy, user):
     """The final approval of a working copy: its text replaces the live essay's (``working_copy.apply``),
     recorded on the live essay as 修改稿通过终审并生效 with the copy's review steps. Returns the live essay."""
-    live, status_before, steps = working_copy.apply(copy, user, stage_label)
+    stages = stages_for(copy)
+    live, status_before, steps = working_copy.apply(copy, user, lambda stage: stage_label(stage, stages))
     comment = "修改稿的审核：" + "；".join(steps) if steps else ""
     record_transition(live, user, Action.APPLY_COPY, status_before, live.review_stage, comment=comment)
     return live

@@ -511,3 +511,45 @@ def test_the_essay_list_shows_the_copy_under_its_live_essay(client, editor):
     assert "的修改稿" not in html  # not a second essay
     page = client.get(change_url(article)).content.decode()
     assert "打开修改稿（草稿）" in page and change_url(copy) in page
+
+
+# --- the optional fast path for small corrections (LIVE_CORRECTION_STAGES) ---------------------
+
+
+def test_a_small_correction_passes_the_configured_stages_and_is_recorded(client, settings, editor, reviewers):
+    settings.LIVE_CORRECTION_STAGES = 1
+    article = live_essay()
+    copy, _ = workflow.start_change(article, editor)
+    edit_copy(client, editor, copy, lead="<p>改正了一个错别字的导语。</p>")
+    page = logged_in(client, editor).get(change_url(copy)).content.decode()
+    assert "只需经过 1 个审核环节" in page
+    response = client.post(workflow_url(copy, "submit"), {"comment": "错别字", "minor": "on"})
+    assert response.status_code == 302
+    copy.refresh_from_db()
+    assert copy.minor_change and workflow.status_label(copy) == "审核中（终审）"
+    assert copy.transitions.get(action=A.SUBMIT).comment == "小修改：经 1 个审核环节后生效。错别字"
+    workflow.approve(copy, reviewers[0])
+    article.refresh_from_db()
+    assert "错别字" in article.lead
+    step = article.transitions.get(action=A.APPLY_COPY)
+    assert "终审通过" in step.comment and "小修改" in step.comment
+
+
+def test_without_the_mark_a_copy_passes_every_stage(settings, editor, reviewers):
+    settings.LIVE_CORRECTION_STAGES = 1
+    copy, _ = workflow.start_change(live_essay(), editor)
+    workflow.submit(copy, editor)
+    workflow.approve(copy, reviewers[0])
+    copy.refresh_from_db()
+    assert (copy.status, copy.review_stage) == (S.IN_REVIEW, 2)
+
+
+def test_the_mark_means_nothing_on_a_new_essay_or_when_not_configured(settings, editor, reviewers):
+    draft = make_draft(created_by=editor)
+    workflow.submit(draft, editor, minor=True)
+    draft.refresh_from_db()
+    assert not draft.minor_change
+    copy, _ = workflow.start_change(live_essay(), editor)  # LIVE_CORRECTION_STAGES defaults to REVIEW_STAGES
+    workflow.submit(copy, editor, minor=True)
+    copy.refresh_from_db()
+    assert not copy.minor_change and "小修改" not in copy.transitions.get(action=A.SUBMIT).comment
