@@ -6,13 +6,16 @@ checks and renditions through :mod:`articles.editing.images`, proofreading throu
 :mod:`articles.admin.importing`. This module holds the ModelAdmin; its forms,
 actions and extra pages are the other modules of :mod:`articles.admin`.
 
-Publishing an essay that still has political-term findings (科学开展观 …),
-and changing the text of one that is live (published or scheduled), needs
-an explicit confirmation, on the change form (a checkbox), in the publish
-action and when restoring a revision (intermediate pages); who confirmed it
-and when is kept on the article. Every save that changes a live essay is a
-step of its 流转记录 (修改已发布文稿). Status, publish time and pinning are
-read-only to those without the publish permission (workflow.FIELD_PERMISSIONS).
+Publishing an essay that still has political-term findings (科学开展观 …)
+needs an explicit confirmation, on the change form (a checkbox), in the
+publish action and at the final approval; who confirmed it and when is kept
+on the article. A live essay (published, scheduled) is read-only on its page,
+管理员 included: 修改（送审后生效） opens its working copy (修改稿,
+articles.editing.working_copy), reviewed like a draft and applied on final
+approval; a forged POST of its content is refused (409). What remains on a
+live essay's page are the publishing decisions — status, publish time,
+pinning — for those with the publish permission (workflow.FIELD_PERMISSIONS),
+and withdrawing or archiving there needs a reason (status_reason).
 
 三审三校 (articles.editing.workflow): 送审, 审核通过 and 退回修改 are POST endpoints
 of the change page; 待我审核 is a changelist filter. Every save is a revision

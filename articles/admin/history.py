@@ -118,7 +118,10 @@ def recycle_restore_view(model_admin, request, pk):
     if not request.user.has_perm("articles.restore_article"):
         return refuse(model_admin, request, "只有管理员可以从回收站恢复文稿。", 403)
     article = get_object_or_404(Article.all_objects.deleted(), pk=pk)
-    workflow.restore_from_recycle_bin(article, request.user)
+    try:
+        workflow.restore_from_recycle_bin(article, request.user)
+    except workflow.WorkflowError as error:
+        return refuse(model_admin, request, error.message, error.status)
     model_admin.message_user(request, f"“{article.title}”已从回收站恢复。", messages.SUCCESS)
     return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 

@@ -12,6 +12,14 @@ future time means scheduled); "approved" is recorded as its own step so the
 history reads 终审通过 → 发布. 管理员 (``publish_article``) may also publish,
 unpublish and archive directly: that is the existing 发布所选文稿 action.
 
+A live essay (published, scheduled or just approved) is never edited in
+place, 管理员 included: its change is a working copy (修改稿,
+:mod:`articles.editing.working_copy`) that moves through the same steps; the
+final approval of a copy applies it to the live essay instead of publishing
+(``_apply_copy``). A copy sent as 小修改 passes ``LIVE_CORRECTION_STAGES``
+stages (``stages_for``). Withdrawal (unpublish, archive) stays immediate; the
+admin asks for its reason and records it.
+
 A small explicit table rather than a state-machine library (django-fsm-2):
 the number of stages is a setting, and the rules that matter are not about
 states but about people (not your own essay, not two stages of one essay),
@@ -461,8 +469,9 @@ def record_live_edit(article, user, status, changed, *, confirmed_findings=0):
     included): who, when, which fields (``changed``: their names for people), and
     whether the saver confirmed remaining political-term findings.
 
-    Such a change reaches readers without another review, so it is at least
-    shown in the essay's 流转记录 (修改已发布文稿).
+    A live essay's content is read-only on its page (it changes through a working
+    copy), so what is left to record here is a publisher moving its publish time
+    or 置顶 (修改已发布文稿).
     """
     comment = "修改了：" + "、".join(changed)
     if confirmed_findings:
@@ -481,7 +490,12 @@ def move_to_recycle_bin(article, user):
 
 
 def restore_from_recycle_bin(article, user):
-    """Bring an essay back from the recycle bin, as it was (a published one goes back online)."""
+    """Bring an essay back from the recycle bin, as it was (a published one goes back online).
+
+    A working copy comes back only while its live essay has no other open copy.
+    """
+    if article.is_working_copy and Article.objects.filter(live_original_id=article.live_original_id).exists():
+        raise WorkflowError("这篇文稿已有另一份修改稿，不能再恢复这份修改稿。", 409)
     with transaction.atomic(), events.changes():
         article.deleted_at = None
         article.deleted_by = None

@@ -322,17 +322,23 @@ def test_publish_action_confirmation_needs_change_permission(client):
 # whose final approval asks the same confirmation (articles/tests/test_live_changes.py).
 
 
+def editor(client):
+    from articles.tests.test_roles import EDITOR, user_in
+
+    user = user_in(EDITOR, "editor")
+    client.force_login(user)
+    return user
+
+
 @time_machine.travel(NOW, tick=False)
 @pytest.mark.parametrize(
     "published_at", [NOW - dt.timedelta(hours=1), NOW + dt.timedelta(days=1)], ids=["live", "scheduled"]
 )
 def test_a_political_error_cannot_be_saved_into_a_published_essay(client, published_at):
-    from articles.tests.test_roles import EDITOR, user_in
-
     article, section, point = make_essay(
         lead=CLEAN_LEAD, body="<p>正文。</p>", status=Article.Status.PUBLISHED, published_at=published_at
     )
-    client.force_login(user_in(EDITOR, "editor"))
+    editor(client)
     data = change_data(article, [section, point], lead=POLITICAL_LEAD, confirm_political="on")
     response = client.post(change_url(article), data)
     assert response.status_code == 409 and "修改（送审后生效）" in response.content.decode()

@@ -553,3 +553,14 @@ def test_the_mark_means_nothing_on_a_new_essay_or_when_not_configured(settings, 
     workflow.submit(copy, editor, minor=True)
     copy.refresh_from_db()
     assert not copy.minor_change and "小修改" not in copy.transitions.get(action=A.SUBMIT).comment
+
+
+def test_a_deleted_copy_does_not_come_back_beside_a_newer_one(admin_client, editor):
+    article = live_essay()
+    first, _ = workflow.start_change(article, editor)
+    workflow.move_to_recycle_bin(first, editor)
+    second, created = workflow.start_change(article, editor)
+    assert created and second != first
+    response = admin_client.post(reverse("admin:articles_article_recycle_restore", args=[first.pk]))
+    assert response.status_code == 409
+    assert Article.all_objects.get(pk=first.pk).is_deleted
