@@ -190,6 +190,21 @@ class Article(models.Model):
         related_name="+",
         editable=False,
     )
+    # A working copy (修改稿): the hidden draft through which a published or
+    # scheduled essay is changed (articles.editing.working_copy). It is never
+    # published itself; its final approval applies it to this live essay.
+    # A working copy sent to review as a small correction (小修改): it passes
+    # settings.LIVE_CORRECTION_STAGES stages (workflow.stages_for).
+    minor_change = models.BooleanField("小修改", default=False, editable=False)
+    live_original = models.ForeignKey(
+        "self",
+        verbose_name="修改的已发布文稿",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="pending_changes",
+        editable=False,
+    )
 
     objects = ArticleManager()
     all_objects = ArticleQuerySet.as_manager()
@@ -207,6 +222,19 @@ class Article(models.Model):
             ("publish_article", "可以直接发布、撤回和归档文稿"),
             ("restore_article", "可以恢复文稿的历史版本和回收站中的文稿"),
             ("view_recycle_bin", "可以查看回收站"),
+        ]
+        constraints = [
+            # At most one open working copy per live essay.
+            models.UniqueConstraint(
+                fields=["live_original"],
+                condition=models.Q(live_original__isnull=False, deleted_at__isnull=True),
+                name="article_one_open_working_copy",
+            ),
+            # A working copy is never published nor archived: it is applied to its live essay.
+            models.CheckConstraint(
+                condition=models.Q(live_original__isnull=True) | models.Q(status__in=["draft", "review", "approved"]),
+                name="article_working_copy_never_published",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
@@ -268,6 +296,11 @@ class Article(models.Model):
     @property
     def is_deleted(self):
         return self.deleted_at is not None
+
+    @property
+    def is_working_copy(self):
+        """A 修改稿 of a live essay (``live_original``), never published itself."""
+        return self.live_original_id is not None
 
     @property
     def card_summary(self):
@@ -384,6 +417,17 @@ class Section(models.Model):
         help_text="在“部分”上设置；其下要点随之继承。",
     )
     body = RichTextField("正文", blank=True)
+    # On a working copy's section: the live essay's section it was copied
+    # from, so that applying the copy keeps that section's id (and anchor).
+    origin = models.ForeignKey(
+        "self",
+        verbose_name="原文部分",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = "部分或要点"
@@ -424,8 +468,12 @@ class ArticleTransition(models.Model):
         UNPUBLISH = "unpublish", "撤回"
         ARCHIVE = "archive", "归档"
         RESTORE_REVISION = "restore_revision", "恢复版本"
-        # A save of a published or scheduled essay (articles.editing.workflow.record_live_edit).
+        # A save of a published or scheduled essay (articles.editing.workflow.record_live_edit):
+        # no longer made since live essays change through a working copy; kept for old records.
         EDIT_LIVE = "edit_live", "修改已发布文稿"
+        # Working copies (articles.editing.working_copy).
+        OPEN_COPY = "open_copy", "创建修改稿"
+        APPLY_COPY = "apply_copy", "修改稿通过终审并生效"
         DELETE = "delete", "移入回收站"
         UNDELETE = "undelete", "从回收站恢复"
 

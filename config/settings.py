@@ -107,6 +107,9 @@ REVIEW_LIMIT_ORDINARY_HOURS = int(os.environ.get("REVIEW_LIMIT_ORDINARY_HOURS", 
 # REVIEW_WORKDAYS weekend days that do (a 调休 Saturday).
 REVIEW_HOLIDAYS = env_list("REVIEW_HOLIDAYS")
 REVIEW_WORKDAYS = env_list("REVIEW_WORKDAYS")
+# A change to a live essay marked 小修改 when sent to review (a typo, a wrong date) passes
+# this many stages (1 to REVIEW_STAGES; default: all of them, i.e. no fast path).
+LIVE_CORRECTION_STAGES = min(max(int(os.environ.get("LIVE_CORRECTION_STAGES", REVIEW_STAGES)), 1), REVIEW_STAGES)
 
 ROOT_URLCONF = "config.urls"
 

@@ -25,7 +25,8 @@ def unique_slug(model, text: str, *, max_length: int = 60, exclude_pk=None) -> s
     """A pinyin slug for ``text`` not yet used by another row of ``model``."""
     base = pinyin_slug(text, max_length=max_length - 4)
     slug, n = base, 2
-    others = model._default_manager.all()
+    # The base manager: rows a default manager hides (the recycle bin) keep their slugs too.
+    others = model._base_manager.all()
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
     while others.filter(slug=slug).exists():

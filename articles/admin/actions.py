@@ -3,6 +3,7 @@ and the confirmation page publishing asks for when political findings remain."""
 
 from dataclasses import replace
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import transaction
@@ -16,7 +17,8 @@ from articles.models import Article
 @admin.action(description="发布所选文稿", permissions=["publish"])
 def publish_selected(model_admin, request, queryset):
     """Publish the selected drafts; political findings need a confirmation page first."""
-    articles = list(queryset.prefetch_related("sections"))
+    # A working copy is never published: its final approval applies it to its live essay.
+    articles = [article for article in queryset.prefetch_related("sections") if not article.is_working_copy]
     pending = [article for article in articles if article.status != Article.Status.PUBLISHED]
     political = {article.pk: proofreading.political_findings(article) for article in pending}
     flagged = [(article, political[article.pk]) for article in pending if political[article.pk]]
@@ -51,7 +53,7 @@ def publish_selected(model_admin, request, queryset):
 
 @admin.action(description="撤回所选文稿", permissions=["publish"])
 def unpublish_selected(model_admin, request, queryset):
-    _take_off_the_site(
+    return _take_off_the_site(
         model_admin,
         request,
         queryset,
@@ -64,7 +66,7 @@ def unpublish_selected(model_admin, request, queryset):
 
 @admin.action(description="归档所选文稿", permissions=["publish"])
 def archive_selected(model_admin, request, queryset):
-    _take_off_the_site(
+    return _take_off_the_site(
         model_admin,
         request,
         queryset,
@@ -76,14 +78,22 @@ def archive_selected(model_admin, request, queryset):
 
 
 def _take_off_the_site(model_admin, request, queryset, move, applies, done, left):
-    """Withdraw or archive the selected essays that ``applies`` to, in one transaction, and say what was done."""
+    """Withdraw or archive the selected essays that ``applies`` to, in one transaction, and say what was done.
+
+    Immediate, but never silent: the reason is asked first (an intermediate
+    page) and recorded with each step in the essays' 流转记录.
+    """
+    form = WithdrawalReasonForm(request.POST if request.POST.get("post") == "yes" else None)
+    if not form.is_valid():
+        return _reason_page(model_admin, request, queryset, form)
+    reason = form.cleaned_data["reason"]
     moved = skipped = 0
     with transaction.atomic():
         for article in queryset:
             if not applies(article):
                 skipped += 1
                 continue
-            move(article, request.user)
+            move(article, request.user, reason)
             moved += 1
     parts = [done.format(moved)] if moved else []
     if skipped:
@@ -112,3 +122,37 @@ def _publish_confirmation(model_admin, request, articles, flagged):
     }
     request.current_app = model_admin.admin_site.name
     return TemplateResponse(request, "admin/articles/article/publish_confirmation.html", context)
+
+
+class WithdrawalReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="原因",
+        max_length=workflow.COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        error_messages={"required": "请填写原因：撤回和归档会立即生效，原因记入流转记录。"},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("请填写原因：撤回和归档会立即生效，原因记入流转记录。")
+        if "\x00" in reason:
+            raise forms.ValidationError("原因中含有无效字符。")
+        return reason
+
+
+def _reason_page(model_admin, request, queryset, form):
+    """撤回 / 归档所选文稿: the intermediate page that asks for the reason."""
+    action = request.POST.get("action", "")
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": "撤回所选文稿" if action == "unpublish_selected" else "归档所选文稿",
+        "opts": model_admin.opts,
+        "articles": list(queryset),
+        "form": form,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "action_name": action,
+    }
+    request.current_app = model_admin.admin_site.name
+    status = 400 if form.is_bound else 200
+    return TemplateResponse(request, "admin/articles/article/withdrawal_reason.html", context, status=status)

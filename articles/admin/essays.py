@@ -6,13 +6,16 @@ checks and renditions through :mod:`articles.editing.images`, proofreading throu
 :mod:`articles.admin.importing`. This module holds the ModelAdmin; its forms,
 actions and extra pages are the other modules of :mod:`articles.admin`.
 
-Publishing an essay that still has political-term findings (科学开展观 …),
-and changing the text of one that is live (published or scheduled), needs
-an explicit confirmation, on the change form (a checkbox), in the publish
-action and when restoring a revision (intermediate pages); who confirmed it
-and when is kept on the article. Every save that changes a live essay is a
-step of its 流转记录 (修改已发布文稿). Status, publish time and pinning are
-read-only to those without the publish permission (workflow.FIELD_PERMISSIONS).
+Publishing an essay that still has political-term findings (科学开展观 …)
+needs an explicit confirmation, on the change form (a checkbox), in the
+publish action and at the final approval; who confirmed it and when is kept
+on the article. A live essay (published, scheduled) is read-only on its page,
+管理员 included: 修改（送审后生效） opens its working copy (修改稿,
+articles.editing.working_copy), reviewed like a draft and applied on final
+approval; a forged POST of its content is refused (409). What remains on a
+live essay's page are the publishing decisions — status, publish time,
+pinning — for those with the publish permission (workflow.FIELD_PERMISSIONS),
+and withdrawing or archiving there needs a reason (status_reason).
 
 三审三校 (articles.editing.workflow): 送审, 审核通过 and 退回修改 are POST endpoints
 of the change page; 待我审核 is a changelist filter. Every save is a revision
@@ -25,8 +28,10 @@ shows who else has the page open (presence in the cache, heartbeat from
 
 import reversion
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
@@ -38,7 +43,7 @@ from articles.admin.actions import archive_selected, publish_selected, unpublish
 from articles.admin.common import refuse
 from articles.admin.findings import POLITICAL, apply_view, panel_form_context, proofreading_panel
 from articles.admin.forms import ArticleAdminForm, SectionForm, TopicChoiceField
-from articles.editing import deadlines, images, media, revisions, workflow
+from articles.editing import deadlines, images, media, revisions, workflow, working_copy
 from articles.editing.sections import normalize_sections
 from articles.models import Article, ArticleTransition, Section, SectionComment
 from articles.search.engine import admin_search_results
@@ -95,13 +100,23 @@ class SectionInline(admin.StackedInline):
         position.widget.attrs["style"] = "width:5em"
         return formset
 
+    # A live essay's sections are read-only: its change is a working copy (修改稿).
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not _live(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not _live(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not _live(obj)
+
 
 @admin.register(Article)
 class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [SectionInline]
     list_display = (
-        "title",
+        "essay_title",
         "publication_state",
         "published_at",
         "author_org",
@@ -184,11 +199,14 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
         # When each essay entered its review stage: the 等待 column and the order
         # of 待我审核 (get_ordering), annotated before ordering: ModelAdmin's own
         # get_queryset, done here in that order.
+        copies = Article.all_objects.only("id", "title", "status", "review_stage", "live_original_id", "deleted_at")
         queryset = deadlines.with_stage_entered(self.model._default_manager.get_queryset())
         ordering = self.get_ordering(request)
         if ordering:
             queryset = queryset.order_by(*ordering)
-        return queryset.prefetch_related(Prefetch("topics", queryset=topics))
+        return queryset.prefetch_related(
+            Prefetch("topics", queryset=topics), Prefetch("pending_changes", queryset=copies)
+        )
 
     def get_ordering(self, request):
         # 待我审核: the longest wait first (a column header clicked still wins).
@@ -203,6 +221,22 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     # --- list columns -------------------------------------------------
+
+    @admin.display(description="标题", ordering="title")
+    def essay_title(self, article):
+        """A working copy reads 《标题》的修改稿; a live essay with one open links to it."""
+        if article.is_working_copy:
+            return f"《{article.title}》的修改稿"
+        pending = [copy for copy in article.pending_changes.all() if copy.deleted_at is None]
+        if not pending:
+            return article.title
+        copy = pending[0]
+        return format_html(
+            '{} <a href="{}" class="pending-change">（修改稿：{}）</a>',
+            article.title,
+            reverse("admin:articles_article_change", args=[copy.pk]),
+            workflow.status_label(copy),
+        )
 
     @admin.display(description="状态", ordering="status")
     def publication_state(self, article):
@@ -230,6 +264,10 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
+        if _live(obj):
+            # Content read-only (get_readonly_fields); only the publishing
+            # decisions remain to change, by those who may take them.
+            return bool(workflow.fields_user_may_change_on_live(request.user)) and not obj.is_deleted
         return obj is None or workflow.can_edit(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
@@ -240,10 +278,38 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
     def has_publish_permission(self, request):
         return request.user.has_perm("articles.publish_article")
 
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj._stored_status = obj.status
+        return obj
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not request.user.has_perm("articles.publish_article") or obj is None or obj.is_working_copy:
+            return fieldsets
+        # The reason a publisher withdraws or archives the essay from this page.
+        result = []
+        for name, options in fieldsets:
+            fields = options["fields"]
+            if "status" in fields:
+                index = fields.index("status") + 1
+                fields = (*fields[:index], "status_reason", *fields[index:])
+            result.append((name, {**options, "fields": fields}))
+        return result
+
     def get_readonly_fields(self, request, obj=None):
         # Status, publish time and pinning are publishing decisions
         # (workflow.FIELD_PERMISSIONS); everyone else goes through review.
         fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_working_copy:
+            # A working copy is never published: its publishing fields are its live essay's business.
+            return fields + [name for name in workflow.PUBLISHING_FIELDS if name not in fields]
+        if _live(obj):
+            # A live essay's content changes only through its working copy.
+            editable = {*workflow.fields_user_may_change_on_live(request.user), "status_reason"}
+            form_fields = flatten_fieldsets(self.get_fieldsets(request, obj))
+            return fields + [name for name in form_fields if name not in editable and name not in fields]
         return fields + workflow.fields_user_may_not_change(request.user)
 
     @admin.display(description="专题")
@@ -256,7 +322,12 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
             url, label = article.get_absolute_url(), "在网站上查看"
         else:
             url, label = article.get_preview_url(), "预览"
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, label)
+        link = format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, label)
+        if article.status == Article.Status.IN_REVIEW or article.is_working_copy:
+            # The reviewers' reading view: rendered, with findings, a copy's differences, the buttons.
+            review_link = format_html('<a href="{}">审阅</a>', review.review_url(article))
+            return format_html("{} {}", review_link, link)
+        return link
 
     @admin.display(description="预览")
     def preview_link(self, article):
@@ -293,6 +364,7 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
         context["lock_conflict"] = form.conflict
         if change and obj is not None:
             context.update(review.workflow_context(self, request, obj))
+            context.update(review.working_copy_context(self, request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- saving -------------------------------------------------------
@@ -300,6 +372,11 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
+        if object_id is not None:
+            obj = self.get_object(request, unquote(object_id))
+            if _live(obj) and any(name in request.POST for name in _LIVE_CONTENT_FIELDS):
+                # The page offers no such field: a forged or stale form. Refused, not ignored.
+                return refuse(self, request, review.LIVE_EDIT_REFUSAL, 409)
         try:
             # One revision per save: the essay, its sections and topic links.
             # The files written by a save that fails are deleted.
@@ -394,7 +471,10 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
             action = {
                 Article.Status.ARCHIVED: ArticleTransition.Action.ARCHIVE,
             }.get(article.status, ArticleTransition.Action.UNPUBLISH)
-            workflow.record_transition(article, request.user, action, status_before, article.review_stage)
+            reason = (form.cleaned_data.get("status_reason") or "").strip()
+            workflow.record_transition(
+                article, request.user, action, status_before, article.review_stage, comment=reason
+            )
 
     def get_deleted_objects(self, objs, request):
         """Deleting moves essays to the 回收站 and deletes nothing else: the
@@ -452,6 +532,12 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
                 view(require_POST(self.recycle_purge_view)),
                 name="articles_article_recycle_purge",
             ),
+            path(
+                "<int:pk>/working-copy/",
+                view(require_POST(self.working_copy_view)),
+                name="articles_article_working_copy",
+            ),
+            path("<int:pk>/review/", self.review_page_view, name="articles_article_review"),
             path(
                 "<int:pk>/workflow/<str:action>/",
                 view(require_POST(self.workflow_view)),
@@ -511,6 +597,19 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
     def comment_resolve_view(self, request, pk, comment_id):
         return review.comment_resolve_view(self, request, pk, comment_id)
 
+    def working_copy_view(self, request, pk):
+        """修改（送审后生效） (see :mod:`articles.admin.review`)."""
+        return review.working_copy_view(self, request, pk)
+
+    def review_page_view(self, request, pk):
+        """The reviewers' reading view: staff only, 404 for anybody else (see :mod:`articles.admin.review`)."""
+        if not self.admin_site.has_permission(request):
+            raise Http404("没有这个页面。")
+        return self.admin_site.admin_view(self._review_view)(request, pk)
+
+    def _review_view(self, request, pk):
+        return review.review_view(self, request, pk)
+
     def revisions_view(self, request, pk):
         """版本记录 (see :mod:`articles.admin.history`)."""
         return history.revisions_view(self, request, pk)
@@ -546,6 +645,22 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
     def upload_image_view(self, request):
         """CKEditor 5's upload endpoint (see :mod:`articles.admin.uploads`)."""
         return uploads.upload_image_view(self, request)
+
+
+def _live(article):
+    """Whether ``article`` is live (published, scheduled or approved): changed only through a working copy.
+
+    Judged by the status the essay was loaded with (``ArticleAdmin.get_object``):
+    a form posted back with an error holds the submitted status already.
+    """
+    if article is None:
+        return False
+    stored = getattr(article, "_stored_status", article.status)
+    return article.pk is not None and not article.is_working_copy and stored in working_copy.COPY_STATUSES
+
+
+# What a POST to a live essay's change form may not carry (they are read-only there).
+_LIVE_CONTENT_FIELDS = (*working_copy.CONTENT_FIELDS, "slug", "topics")
 
 
 # What a change of a live essay lists: the essay's own fields (the status has a step of its own).

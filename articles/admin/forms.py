@@ -29,6 +29,16 @@ class ArticleAdminForm(forms.ModelForm):
         help_text="发布文稿时，以及修改已发布（含定时发布）文稿的内容时需要；确认人和时间会记录在文稿上。",
     )
 
+    # Why a live essay is withdrawn or archived from its page (publishers only:
+    # ArticleAdmin.get_fieldsets): immediate, recorded in 流转记录.
+    status_reason = forms.CharField(
+        label="撤回或归档原因",
+        required=False,
+        max_length=workflow.COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="把已发布的文稿改为草稿或已归档时必填，记入流转记录。",
+    )
+
     # Optimistic locking: the essay's version when the page was opened.
     lock_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
@@ -89,11 +99,21 @@ class ArticleAdminForm(forms.ModelForm):
         if cleaned.get("cover") and not (cleaned.get("cover_alt") or "").strip() and "cover_alt" in self.fields:
             self.add_error("cover_alt", "请填写封面图说明：用一句话写明图片内容，供视障读者的读屏软件朗读。")
         self._check_political_findings(cleaned)
+        self._check_status_reason(cleaned)
         return cleaned
+
+    def _check_status_reason(self, cleaned):
+        if "status" not in self.fields or not workflow.is_live(self.status_before):
+            return
+        if workflow.is_live(cleaned.get("status")) or (cleaned.get("status_reason") or "").strip():
+            return
+        self.add_error("status_reason", "撤回或归档已发布的文稿须填写原因，原因记入流转记录。")
 
     def _check_political_findings(self, cleaned):
         status_after = cleaned.get("status") if "status" in self.fields else self.status_before
-        if not workflow.is_live(status_after):
+        if not workflow.is_live(status_after) or workflow.is_live(self.status_before):
+            # A live essay's text does not change on its own page (it is read-only
+            # there): its working copy's final approval checks the findings.
             return
         essay = submitted_essay(self)
         # clean() runs before the instance takes the submitted values: it is still the stored essay.

@@ -92,6 +92,8 @@ def revision_restore_view(model_admin, request, pk, version_id):
         }
         request.current_app = model_admin.admin_site.name
         return TemplateResponse(request, "admin/articles/article/revision_restore_confirmation.html", context)
+    except workflow.WorkflowError as error:
+        return refuse(model_admin, request, error.message, error.status)
     model_admin.message_user(request, "已恢复到所选版本；恢复前的内容仍保存在版本记录中。", messages.SUCCESS)
     return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
@@ -116,7 +118,10 @@ def recycle_restore_view(model_admin, request, pk):
     if not request.user.has_perm("articles.restore_article"):
         return refuse(model_admin, request, "只有管理员可以从回收站恢复文稿。", 403)
     article = get_object_or_404(Article.all_objects.deleted(), pk=pk)
-    workflow.restore_from_recycle_bin(article, request.user)
+    try:
+        workflow.restore_from_recycle_bin(article, request.user)
+    except workflow.WorkflowError as error:
+        return refuse(model_admin, request, error.message, error.status)
     model_admin.message_user(request, f"“{article.title}”已从回收站恢复。", messages.SUCCESS)
     return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 

@@ -24,7 +24,7 @@ from reversion.models import Version
 
 from articles import events
 from articles.editing import rules as proofreading
-from articles.editing import workflow
+from articles.editing import workflow, working_copy
 from articles.editing.sections import normalize_sections
 from articles.models import Article, ArticleTransition, Section
 from articles.text import html_to_text
@@ -44,6 +44,12 @@ WORKFLOW_FIELDS = (
     "created_by_id",
     "version",
     "is_pinned",
+)
+
+
+LIVE_RESTORE_REFUSAL = (
+    "已发布（含定时发布）的文稿不能直接恢复历史版本：修改已发布文稿须经审核。"
+    "请点击“修改（送审后生效）”，在修改稿中修改后送审；紧急情况请先撤回。"
 )
 
 
@@ -121,6 +127,34 @@ class Snapshot:
         return cls(fields, sections)
 
 
+def _article_fields(article):
+    """An essay's fields as :meth:`Snapshot.from_version` names them, from the row itself."""
+    return {
+        "标题": article.title,
+        "副标题": article.subtitle,
+        "作者": article.author,
+        "作者单位": article.author_org,
+        "来源": article.source,
+        "摘要": article.summary,
+        "导语": html_to_text(article.lead),
+        "结语": html_to_text(article.conclusion),
+        "专题": "、".join(topic.name for topic in article.topics.order_by("id")),
+    }
+
+
+def _labelled_sections(sections):
+    """``[(section, label)]``: a point's label carries its part's number ("二、（三）")."""
+    part_number, labelled = "", []
+    for section in sections:
+        number = section.number or ""
+        if section.level == Section.Level.SECTION:
+            part_number = number
+            labelled.append((section, number))
+        else:
+            labelled.append((section, part_number + number if number else ""))
+    return labelled
+
+
 @dataclass
 class DiffRow:
     label: str
@@ -178,6 +212,50 @@ def compare(old_version, new_version):
     return rows
 
 
+def compare_with_live(live, copy):
+    """What a working copy (修改稿) changes in its live essay: every field, then
+    section by section, character by character. Sections are matched by the
+    copy's ``origin`` (the live section each was copied from), not by place:
+    a section added in between shows as added, not as every later one changed.
+    Rows come in the copy's order, removed live sections where they stood."""
+    old, new = _article_fields(live), _article_fields(copy)
+    rows = []
+
+    def add(label, a, b):
+        left, right = char_diff(a, b)
+        rows.append(DiffRow(label, left, right, a != b))
+
+    for label in old:
+        if label != "结语":
+            add(label, old[label], new[label])
+    live_sections = _labelled_sections(live.sections.order_by("position", "id"))
+    copy_sections = _labelled_sections(copy.sections.order_by("position", "id"))
+    used = {section.origin_id for section, _ in copy_sections if section.origin_id}
+    by_id = {section.pk: (section, label) for section, label in live_sections}
+    removed = [(section, label) for section, label in live_sections if section.pk not in used]
+    for index, (section, label) in enumerate(copy_sections):
+        # A live section removed before this one's origin: shown here, in its old place.
+        origin = by_id.get(section.origin_id)
+        while removed and origin is not None and removed[0][0].position < origin[0].position:
+            gone, gone_label = removed.pop(0)
+            add(f"{section_label(gone_label, '', index)} 标题（删除）", gone.number + gone.heading, "")
+            add(f"{section_label(gone_label, '', index)} 正文（删除）", html_to_text(gone.body), "")
+        if origin is None:
+            name = f"{section_label('', label, index)}（新增）"
+            add(f"{name} 标题", "", section.number + section.heading)
+            add(f"{name} 正文", "", html_to_text(section.body))
+            continue
+        live_section, live_label = origin
+        name = section_label(live_label, label, index)
+        add(f"{name} 标题", live_section.number + live_section.heading, section.number + section.heading)
+        add(f"{name} 正文", html_to_text(live_section.body), html_to_text(section.body))
+    for gone, gone_label in removed:
+        add(f"{section_label(gone_label, '', len(rows))} 标题（删除）", gone.number + gone.heading, "")
+        add(f"{section_label(gone_label, '', len(rows))} 正文（删除）", html_to_text(gone.body), "")
+    add("结语", old["结语"], new["结语"])
+    return rows
+
+
 class ConfirmationNeeded(workflow.WorkflowError):
     """Restoring would put political-term findings into a live essay: ask first."""
 
@@ -204,6 +282,9 @@ def restore(article, version, user, *, confirm_political=False):
         raise ValueError("该版本不属于这篇文稿。")
     with transaction.atomic(), events.changes(), reversion.create_revision():
         current = Article.objects.select_for_update().get(pk=article.pk)
+        if working_copy.needs_copy(current):
+            # A live essay changes only through review: restore into its working copy instead.
+            raise workflow.WorkflowError(LIVE_RESTORE_REFUSAL, 409)
         kept = {name: getattr(current, name) for name in WORKFLOW_FIELDS}
         text_before = proofreading.article_text(current)
         version.revision.revert(delete=True)

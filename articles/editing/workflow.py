@@ -12,6 +12,14 @@ future time means scheduled); "approved" is recorded as its own step so the
 history reads 终审通过 → 发布. 管理员 (``publish_article``) may also publish,
 unpublish and archive directly: that is the existing 发布所选文稿 action.
 
+A live essay (published, scheduled or just approved) is never edited in
+place, 管理员 included: its change is a working copy (修改稿,
+:mod:`articles.editing.working_copy`) that moves through the same steps; the
+final approval of a copy applies it to the live essay instead of publishing
+(``_apply_copy``). A copy sent as 小修改 passes ``LIVE_CORRECTION_STAGES``
+stages (``stages_for``). Withdrawal (unpublish, archive) stays immediate; the
+admin asks for its reason and records it.
+
 A small explicit table rather than a state-machine library (django-fsm-2):
 the number of stages is a setting, and the rules that matter are not about
 states but about people (not your own essay, not two stages of one essay),
@@ -29,6 +37,7 @@ from django.utils import timezone
 
 from articles import events
 from articles.editing import rules as proofreading
+from articles.editing import working_copy
 from articles.models import Article, ArticleTransition
 
 Status = Article.Status
@@ -59,6 +68,7 @@ LIVE_STATUSES = frozenset({Status.PUBLISHED})
 FIELD_PERMISSIONS = {
     "articles.publish_article": ("status", "published_at", "is_pinned"),
 }
+PUBLISHING_FIELDS = FIELD_PERMISSIONS["articles.publish_article"]
 
 
 class WorkflowError(Exception):
@@ -72,6 +82,23 @@ class WorkflowError(Exception):
 
 def review_stages():
     return min(max(int(getattr(settings, "REVIEW_STAGES", 3)), 1), 3)
+
+
+def correction_stages():
+    """How many stages a working copy marked 小修改 passes (``LIVE_CORRECTION_STAGES``, 1..review_stages())."""
+    stages = review_stages()
+    return min(max(int(getattr(settings, "LIVE_CORRECTION_STAGES", stages)), 1), stages)
+
+
+def offers_fast_path():
+    return correction_stages() < review_stages()
+
+
+def stages_for(article):
+    """The number of stages ``article`` passes: fewer for a working copy sent as 小修改."""
+    if article.is_working_copy and article.minor_change:
+        return correction_stages()
+    return review_stages()
 
 
 def stage_label(stage, stages=None):
@@ -101,7 +128,7 @@ def political_confirmation_applies(status_before, status_after, text_changed):
 
 def status_label(article):
     if article.status == Status.IN_REVIEW:
-        return f"审核中（{stage_label(article.review_stage)}）"
+        return f"审核中（{stage_label(article.review_stage, stages_for(article))}）"
     if article.status == Status.PUBLISHED and not article.is_public:
         return "定时发布"
     return article.get_status_display()
@@ -115,17 +142,40 @@ def _is_owner(user, article):
 
 
 def can_edit(user, article):
-    """Editing the text: 编辑 and 管理员 any essay, 撰稿人 their own drafts."""
+    """Editing the text: 编辑 and 管理员 any essay, 撰稿人 their own drafts.
+
+    Nobody edits a live essay (published, scheduled or just approved) in
+    place, 管理员 included: its change is a working copy that goes through
+    review (:func:`start_change`); the emergency is withdrawal.
+    """
     if article.is_deleted or not user.has_perm("articles.change_article"):
+        return False
+    if working_copy.needs_copy(article):
         return False
     if user.has_perm("articles.edit_any_article"):
         return True
     return _is_owner(user, article) and article.status == Status.DRAFT
 
 
+def can_start_change(user, article):
+    """Starting a change of a live essay (修改稿): those who could edit it were it
+    a draft — 编辑 and 管理员 any essay, 撰稿人 their own."""
+    if article.is_deleted or article.is_working_copy or not user.has_perm("articles.change_article"):
+        return False
+    if not working_copy.needs_copy(article):
+        return False
+    return user.has_perm("articles.edit_any_article") or _is_owner(user, article)
+
+
 def fields_user_may_not_change(user):
     """The essay fields ``user`` sees read-only (``FIELD_PERMISSIONS``), in table order."""
     return [name for permission, names in FIELD_PERMISSIONS.items() if not user.has_perm(permission) for name in names]
+
+
+def fields_user_may_change_on_live(user):
+    """What ``user`` may still change on a live essay's own page: the publishing decisions
+    (``FIELD_PERMISSIONS``) they hold. Its content changes through a working copy."""
+    return [name for permission, names in FIELD_PERMISSIONS.items() if user.has_perm(permission) for name in names]
 
 
 def refused_field_changes(user, changed):
@@ -217,12 +267,24 @@ def _step(article, user, action, status, stage, comment):
     return record_transition(article, user, action, *before, comment=comment)
 
 
-def submit(article, user, comment=""):
-    """送审: draft → review at stage 1."""
+def submit(article, user, comment="", *, minor=False):
+    """送审: draft → review at stage 1.
+
+    ``minor`` (小修改) applies to a working copy only, and only when the site
+    allows a shorter path (``LIVE_CORRECTION_STAGES``): the copy then passes
+    that many stages. It is said in the step's comment, so the 流转记录 shows it.
+    """
     comment = _clean_comment(comment)
     with transaction.atomic(), events.changes():
         article = _locked(article)
         _raise(submit_refusal(user, article))
+        minor = bool(minor and article.is_working_copy and offers_fast_path())
+        if article.minor_change != minor:
+            article.minor_change = minor
+            article.save(update_fields=["minor_change"])
+        if minor:
+            note = f"小修改：经 {correction_stages()} 个审核环节后生效"
+            comment = f"{note}。{comment}" if comment else note
         _step(article, user, Action.SUBMIT, Status.IN_REVIEW, 1, comment)
     return article
 
@@ -237,7 +299,7 @@ def approve(article, user, comment="", *, confirm_political=False):
     with transaction.atomic(), events.changes():
         article = _locked(article)
         _raise(review_refusal(user, article))
-        stage, stages = article.review_stage, review_stages()
+        stage, stages = article.review_stage, stages_for(article)
         if stage < stages:
             _step(article, user, Action.APPROVE, Status.IN_REVIEW, stage + 1, comment)
             return article
@@ -251,8 +313,37 @@ def approve(article, user, comment="", *, confirm_political=False):
             article.political_findings_confirmed_by = user
             article.political_findings_confirmed_at = timezone.now()
             article.save(update_fields=["political_findings_confirmed_by", "political_findings_confirmed_at"])
+        if article.is_working_copy:
+            return _apply_copy(article, user)
         publish(article, user)
     return article
+
+
+def _apply_copy(copy, user):
+    """The final approval of a working copy: its text replaces the live essay's (``working_copy.apply``),
+    recorded on the live essay as 修改稿通过终审并生效 with the copy's review steps. Returns the live essay."""
+    stages = stages_for(copy)
+    live, status_before, steps = working_copy.apply(copy, user, lambda stage: stage_label(stage, stages))
+    comment = "修改稿的审核：" + "；".join(steps) if steps else ""
+    record_transition(live, user, Action.APPLY_COPY, status_before, live.review_stage, comment=comment)
+    return live
+
+
+def start_change(article, user):
+    """修改（送审后生效）: the working copy of live ``article`` (created, or the one already
+    open), recorded as 创建修改稿 on the copy. Returns ``(copy, created)``."""
+    if not can_start_change(user, article):
+        if not working_copy.needs_copy(article):
+            raise WorkflowError("这篇文稿不是已发布文稿，不需要修改稿，请直接修改。", 409)
+        raise WorkflowError("您没有修改这篇文稿的权限。", 403)
+    with transaction.atomic(), events.changes():
+        try:
+            copy, created = working_copy.start(article, user)
+        except working_copy.CopyError as error:
+            raise WorkflowError(error.message, error.status) from error
+        if created:
+            record_transition(copy, user, Action.OPEN_COPY, Status.DRAFT, comment=f"修改《{article.title}》")
+    return copy, created
 
 
 def reject(article, user, comment):
@@ -305,6 +396,8 @@ def _move(article, user, status, action, comment=""):
         )
         if stored is None:
             raise WorkflowError("文稿不存在或已被彻底删除。", 404)
+        if article.is_working_copy and status not in (Status.DRAFT, Status.IN_REVIEW, Status.APPROVED):
+            raise WorkflowError("修改稿不能单独发布或归档：它经终审通过后替换所修改的已发布文稿。", 409)
         before = stored[:2]
         article.status = status
         article.review_stage = 0
@@ -376,8 +469,9 @@ def record_live_edit(article, user, status, changed, *, confirmed_findings=0):
     included): who, when, which fields (``changed``: their names for people), and
     whether the saver confirmed remaining political-term findings.
 
-    Such a change reaches readers without another review, so it is at least
-    shown in the essay's 流转记录 (修改已发布文稿).
+    A live essay's content is read-only on its page (it changes through a working
+    copy), so what is left to record here is a publisher moving its publish time
+    or 置顶 (修改已发布文稿).
     """
     comment = "修改了：" + "、".join(changed)
     if confirmed_findings:
@@ -396,7 +490,12 @@ def move_to_recycle_bin(article, user):
 
 
 def restore_from_recycle_bin(article, user):
-    """Bring an essay back from the recycle bin, as it was (a published one goes back online)."""
+    """Bring an essay back from the recycle bin, as it was (a published one goes back online).
+
+    A working copy comes back only while its live essay has no other open copy.
+    """
+    if article.is_working_copy and Article.objects.filter(live_original_id=article.live_original_id).exists():
+        raise WorkflowError("这篇文稿已有另一份修改稿，不能再恢复这份修改稿。", 409)
     with transaction.atomic(), events.changes():
         article.deleted_at = None
         article.deleted_by = None

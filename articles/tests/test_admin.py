@@ -219,24 +219,17 @@ def test_add_with_sections_and_a_point_saves_the_whole_essay(admin_client, super
     ]
 
 
-def test_a_form_error_on_a_published_essay_with_its_slug_cleared_shows_the_form(admin_client):
-    # "留空则按标题拼音自动生成": the empty slug is filled in only when saving,
-    # so the page showing the error must not build the site link from it.
+def test_a_form_error_on_a_published_essay_shows_the_form(admin_client):
+    # Archiving needs a reason: the page showing the error keeps the essay's site link.
     article = Article.objects.create(title="已发布", status="published", published_at=NOW)
     response = admin_client.post(
         change_url(article),
-        article_data(
-            title="",
-            status="published",
-            slug="",
-            published_at_0="2024-07-01",
-            published_at_1="08:00:00",
-        ),
+        {"status": "archived", "published_at_0": "2024-07-01", "published_at_1": "08:00:00", **management(0)},
     )
     assert response.status_code == 200
-    assert "title" in errors_of(response)
+    assert "status_reason" in errors_of(response)
     article.refresh_from_db()
-    assert article.title == "已发布" and article.slug
+    assert article.status == "published" and article.slug
 
 
 def test_change_inserts_a_section_and_renumbers(admin_client, superuser):
@@ -310,7 +303,9 @@ def test_publish_action_publishes_drafts_and_reports_in_chinese(admin_client, su
 def test_unpublish_action_returns_to_draft_and_keeps_the_time(admin_client, superuser):
     published = [Article.objects.create(title=f"已发{i}", status="published", published_at=NOW) for i in range(3)]
     draft = Article.objects.create(title="草稿")
-    response = run_action(admin_client, "unpublish_selected", [*published, draft])
+    selected = [str(a.pk) for a in [*published, draft]]
+    data = {"action": "unpublish_selected", "_selected_action": selected, "post": "yes", "reason": "内容需要更正"}
+    response = admin_client.post(CHANGELIST, data, follow=True)
     text = response.content.decode()
     assert "已撤回 3 篇文稿" in text
     assert "1 篇原本就是草稿" in text

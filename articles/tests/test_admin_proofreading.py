@@ -318,14 +318,8 @@ def test_publish_action_confirmation_needs_change_permission(client):
 
 
 # --- changing the text of a live essay ---------------------------------------------
-# Published (scheduled included: it goes online by itself) means every change of
-# its text reaches readers without another review, so the same confirmation applies.
-
-
-def live_essay(published_at=NOW - dt.timedelta(hours=1), **fields):
-    return make_essay(
-        lead=CLEAN_LEAD, body="<p>正文。</p>", status=Article.Status.PUBLISHED, published_at=published_at, **fields
-    )
+# A live essay's text is read-only on its page: it changes through a working copy,
+# whose final approval asks the same confirmation (articles/tests/test_live_changes.py).
 
 
 def editor(client):
@@ -340,78 +334,13 @@ def editor(client):
 @pytest.mark.parametrize(
     "published_at", [NOW - dt.timedelta(hours=1), NOW + dt.timedelta(days=1)], ids=["live", "scheduled"]
 )
-def test_an_editor_putting_a_political_error_into_a_published_essay_needs_the_checkbox(client, published_at):
-    article, section, point = live_essay(published_at)
+def test_a_political_error_cannot_be_saved_into_a_published_essay(client, published_at):
+    article, section, point = make_essay(
+        lead=CLEAN_LEAD, body="<p>正文。</p>", status=Article.Status.PUBLISHED, published_at=published_at
+    )
     editor(client)
-    response = client.post(change_url(article), change_data(article, [section, point], lead=POLITICAL_LEAD))
-    assert response.status_code == 200
-    assert "confirm_political" in errors_of(response)
-    page = response.content.decode()
-    assert "本文仍有 1 处政治性问题" in page and CONFIRM in page and "科学开展观" in page
-    article.refresh_from_db()
-    assert (article.lead, article.status, article.published_at) == (CLEAN_LEAD, Article.Status.PUBLISHED, published_at)
-
-
-@time_machine.travel(NOW, tick=False)
-def test_an_editor_confirming_a_political_error_in_a_published_essay_is_recorded(client):
-    article, section, point = live_essay()
-    user = editor(client)
     data = change_data(article, [section, point], lead=POLITICAL_LEAD, confirm_political="on")
     response = client.post(change_url(article), data)
-    assert response.status_code == 302, errors_of(response)
+    assert response.status_code == 409 and "修改（送审后生效）" in response.content.decode()
     article.refresh_from_db()
-    assert article.lead == POLITICAL_LEAD and article.is_public
-    assert (article.political_findings_confirmed_by, article.political_findings_confirmed_at) == (user, NOW)
-
-
-@time_machine.travel(NOW, tick=False)
-def test_a_political_error_put_into_a_section_of_a_published_essay_needs_the_checkbox(client):
-    article, section, point = live_essay()
-    editor(client)
-    point.body = "<p>学习科学开展观。</p>"  # only in the submission
-    response = client.post(change_url(article), change_data(article, [section, point]))
-    assert "confirm_political" in errors_of(response)
-    point.refresh_from_db()
-    assert point.body == "<p>正文。</p>"
-
-
-def test_saving_a_published_essay_without_changing_its_text_needs_no_new_confirmation(client, admin_user):
-    article, section, point = make_essay(status=Article.Status.PUBLISHED, published_at=NOW)
-    article.political_findings_confirmed_by, article.political_findings_confirmed_at = admin_user, NOW
-    article.save()
-    editor(client)
-    response = client.post(
-        change_url(article), change_data(article, [section, point], summary="新的摘要", author_org="")
-    )
-    assert response.status_code == 302, errors_of(response)
-    article.refresh_from_db()
-    assert article.summary == "新的摘要"
-    assert (article.political_findings_confirmed_by, article.political_findings_confirmed_at) == (admin_user, NOW)
-
-
-def test_fixing_the_political_error_of_a_published_essay_clears_the_confirmation(client, admin_user):
-    article, section, point = make_essay(body="<p>正文。</p>", status=Article.Status.PUBLISHED, published_at=NOW)
-    article.political_findings_confirmed_by, article.political_findings_confirmed_at = admin_user, NOW
-    article.save()
-    editor(client)
-    response = client.post(change_url(article), change_data(article, [section, point], lead=CLEAN_LEAD))
-    assert response.status_code == 302, errors_of(response)
-    article.refresh_from_db()
-    assert (article.political_findings_confirmed_by, article.political_findings_confirmed_at) == (None, None)
-
-
-@time_machine.travel(NOW, tick=False)
-def test_an_administrator_changing_a_published_essay_needs_the_checkbox_too(admin_client):
-    article, section, point = live_essay()
-    data = change_data(
-        article,
-        [section, point],
-        lead=POLITICAL_LEAD,
-        status="published",
-        published_at_0="2024-07-01",
-        published_at_1="08:00:00",
-    )
-    response = admin_client.post(change_url(article), data)
-    assert "confirm_political" in errors_of(response)
-    article.refresh_from_db()
-    assert article.lead == CLEAN_LEAD
+    assert (article.lead, article.status, article.published_at) == (CLEAN_LEAD, Article.Status.PUBLISHED, published_at)

@@ -133,3 +133,10 @@ def test_the_delete_pages_say_the_essays_go_to_the_recycle_bin(admin_client):
     ).content.decode()
     assert "确定要把所选的 2 篇文稿移入回收站吗" in page
     assert page.count(">第一篇</a>") == 1 and page.count(">第二篇</a>") == 1
+
+
+def test_an_essay_in_the_recycle_bin_keeps_its_slug_from_a_new_essay_of_the_same_title():
+    deleted = make_draft("同一个标题的文稿")
+    workflow.move_to_recycle_bin(deleted, None)
+    again = make_draft("同一个标题的文稿")
+    assert again.slug != deleted.slug

@@ -174,17 +174,17 @@ def test_restore_brings_back_text_sections_and_topics_but_not_the_status(client,
     )
     Section.objects.create(article=essay, position=5, heading="新加的部分")
     workflow.publish(essay, admin)
+    workflow.archive(essay, admin, "归档后恢复旧版本")  # a live essay is not restored into (see below)
     essay.refresh_from_db()
     version_before = essay.version
 
-    # The restored section says 科学开展观 and the essay is live: confirmed (see below).
     response = client.post(restore_url(essay, first), {"confirm_political": "on"}, follow=True)
     assert "已恢复到所选版本" in response.content.decode()
     essay.refresh_from_db()
     assert essay.title == "基层党建文稿"
     assert list(essay.topics.all()) == topic
     assert [(s.pk, s.heading, s.position) for s in essay.sections.all()] == [(old_section.pk, "重要意义", 0)]
-    assert essay.status == Article.Status.PUBLISHED  # the workflow state stays
+    assert essay.status == Article.Status.ARCHIVED  # the workflow state stays
     assert essay.version > version_before
     step = essay.transitions.last()
     assert (step.action, step.user) == (ArticleTransition.Action.RESTORE_REVISION, admin)
@@ -231,29 +231,17 @@ def test_load_demo_gives_each_essay_its_own_first_revision():
         assert versions[0].revision.version_set.filter(content_type__model="article").count() == 1
 
 
-def test_restoring_a_political_error_into_a_published_essay_asks_for_a_confirmation_first(client, essay):
+def test_restoring_into_a_published_essay_is_refused(client, essay):
+    # A live essay changes only through review (a working copy): see test_live_changes.py.
     admin = user_in(ADMINISTRATOR, "chief")
     logged_in(client, admin)
-    first = revisions.versions_of(essay).first()  # 科学开展观 in its section
-    save_in_admin(client, essay, **{"sections-0-body": "<p>科学发展观。</p>"})
+    first = revisions.versions_of(essay).first()
+    save_in_admin(client, essay, title="改过的标题")
     workflow.publish(essay, admin)
-
-    response = client.post(restore_url(essay, first))
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "仍有 1 处政治性问题" in page and "科学开展观" in page
-    assert 'name="confirm_political"' in page
-    assert essay.sections.get().body == "<p>科学发展观。</p>"  # nothing restored yet
-    assert not essay.transitions.filter(action=ArticleTransition.Action.RESTORE_REVISION).exists()
-
-    response = client.post(restore_url(essay, first), {"confirm_political": "on"}, follow=True)
-    assert "已恢复到所选版本" in response.content.decode()
+    response = client.post(restore_url(essay, first), {"confirm_political": "on"})
+    assert response.status_code == 409 and "修改（送审后生效）" in response.content.decode()
     essay.refresh_from_db()
-    assert essay.sections.get().body == "<p>科学开展观。</p>" and essay.is_public
-    assert essay.political_findings_confirmed_by == admin
-    step = essay.transitions.last()
-    assert step.action == ArticleTransition.Action.RESTORE_REVISION
-    assert "仍有 1 处政治性问题，由恢复人确认发布" in step.comment
+    assert essay.title == "改过的标题"
 
 
 def test_restoring_a_draft_needs_no_confirmation(client, essay):

@@ -14,10 +14,10 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.django_db(transaction=True)
 def test_the_topic_picker_speaks_chinese(live_server, browser_page, admin_user, client):  # noqa: F811
-    from articles.tests.factories import make_article, make_topic
+    from articles.tests.factories import make_draft, make_topic
 
     make_topic("理论学习")
-    article = make_article("一篇文稿")
+    article = make_draft("一篇文稿")  # a live essay's topics are read-only (changed through a working copy)
     client.force_login(admin_user)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     browser_page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])

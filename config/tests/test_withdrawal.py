@@ -143,7 +143,7 @@ def test_an_editor_is_told_when_a_withdrawal_could_not_be_confirmed_by_the_cache
     ):
         response = client.post(
             "/admin/articles/article/",
-            {"action": "unpublish_selected", "_selected_action": [article.pk]},
+            {"action": "unpublish_selected", "_selected_action": [article.pk], "post": "yes", "reason": "紧急撤回"},
             follow=True,
         )
     assert response.status_code == 200
