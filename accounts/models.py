@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.audit import OUTCOMES, Action
+from accounts.actions import OUTCOMES, Action
 
 
 class AuditEntry(models.Model):

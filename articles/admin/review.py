@@ -55,6 +55,8 @@ def workflow_context(model_admin, request, article):
         },
         "review_form": ReviewForm() if actions else None,
         "review_stage_label": workflow.stage_label(article.review_stage) if article.review_stage else "",
+        "final_stage": article.review_stage >= workflow.review_stages(),
+        "secrecy_statement": workflow.SECRECY_STATEMENT,
         "transitions": labelled_transitions(article),
         "revisions_url": revision_urls(article)["history"],
         "presence_names": others,
@@ -90,7 +92,11 @@ def workflow_view(model_admin, request, pk, action):
         if action == ArticleTransition.Action.APPROVE:
             stage = article.review_stage
             article = workflow.approve(
-                article, request.user, comment, confirm_political=form.cleaned_data["confirm_political"]
+                article,
+                request.user,
+                comment,
+                confirm_political=form.cleaned_data["confirm_political"],
+                confirm_secrecy=form.cleaned_data["confirm_secrecy"],
             )
             if article.status == Article.Status.IN_REVIEW:
                 message = f"已通过{workflow.stage_label(stage)}，文稿进入{workflow.stage_label(article.review_stage)}。"

@@ -173,7 +173,7 @@ def test_restore_brings_back_text_sections_and_topics_but_not_the_status(client,
         **{"sections-0-DELETE": "on"},
     )
     Section.objects.create(article=essay, position=5, heading="新加的部分")
-    workflow.publish(essay, admin)
+    workflow.publish(essay, admin, confirm_secrecy=True)
     essay.refresh_from_db()
     version_before = essay.version
 
@@ -236,7 +236,7 @@ def test_restoring_a_political_error_into_a_published_essay_asks_for_a_confirmat
     logged_in(client, admin)
     first = revisions.versions_of(essay).first()  # 科学开展观 in its section
     save_in_admin(client, essay, **{"sections-0-body": "<p>科学发展观。</p>"})
-    workflow.publish(essay, admin)
+    workflow.publish(essay, admin, confirm_secrecy=True)
 
     response = client.post(restore_url(essay, first))
     assert response.status_code == 200
