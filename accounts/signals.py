@@ -87,6 +87,11 @@ def _field_names(instance):
 def before_save(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or _audited(instance) is None:
         return
+    if update_fields is not None and set(update_fields) <= _QUIET_FIELDS:
+        instance._audit_stored = None
+        instance._audit_quiet = True  # a login's last_login: recorded as the login
+        return
+    instance._audit_quiet = False
     stored = None
     if instance.pk is not None and not instance._state.adding:
         stored = sender._base_manager.filter(pk=instance.pk).values(*_field_names(instance)).first()
@@ -96,6 +101,8 @@ def before_save(sender, instance, raw=False, update_fields=None, **kwargs):
 def after_save(sender, instance, created, raw=False, update_fields=None, **kwargs):
     actions = _audited(instance)
     if raw or actions is None:
+        return
+    if getattr(instance, "_audit_quiet", False):
         return
     stored = getattr(instance, "_audit_stored", None)
     instance._audit_stored = None
