@@ -22,7 +22,15 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 
 AUTHOR, EDITOR, REVIEWER, ADMINISTRATOR = "撰稿人", "编辑", "审核人", "管理员"
-ROLES = (AUTHOR, EDITOR, REVIEWER, ADMINISTRATOR)
+CONTENT_ROLES = (AUTHOR, EDITOR, REVIEWER, ADMINISTRATOR)
+
+# 三员分立 (等保 2.0 三级: separation of the three administrators). No account
+# holds two of them (``refuse_officer_conflict``, checked on every change of
+# an account's groups, whoever makes it); none approves content.
+SYSTEM_ADMIN, SECURITY_ADMIN, AUDITOR = "系统管理员", "安全保密管理员", "安全审计员"
+OFFICERS = (SYSTEM_ADMIN, SECURITY_ADMIN, AUDITOR)
+
+ROLES = CONTENT_ROLES + OFFICERS
 
 
 def _perms(app_label, model, *actions):
@@ -72,7 +80,54 @@ DECLARED = {
             *_perms("articles", "sectioncomment", "view", "add"),
         }
     ),
+    # 系统管理员: accounts (within the account rules below: no role it does not
+    # hold itself, so in practice none — roles are the 安全保密管理员's) and the
+    # site settings; reads the audit log's non-security entries and the tasks.
+    SYSTEM_ADMIN: frozenset(
+        {
+            *_perms("auth", "user", "add", "change", "view", "delete"),
+            *_perms("siteinfo", "sitesettings", "add", "change", "view"),
+            "accounts.view_auditentry",
+            "django_tasks_database.view_dbtaskresult",
+        }
+    ),
+    # 安全保密管理员: who holds which role (any non-superuser account but their
+    # own), the security settings, the sensitive-word lists (i22-access's
+    # models: granted when they exist, left out until then), and the whole
+    # audit log, to follow up on what they configure.
+    SECURITY_ADMIN: frozenset(
+        {
+            "accounts.assign_roles",
+            "auth.view_user",
+            "auth.view_group",
+            *_perms("accounts", "securitypolicy", "view", "add", "change"),
+            "accounts.view_auditentry",
+            "accounts.view_security_auditentry",
+            *_perms("sensitive", "sensitiveword", "view", "add", "change", "delete"),
+            *_perms("sensitive", "officialname", "view", "add", "change", "delete"),
+            *_perms("sensitive", "leadername", "view", "add", "change", "delete"),
+        }
+    ),
+    # 安全审计员: reads and exports the audit log, every entry; nothing else.
+    AUDITOR: frozenset(
+        {
+            "accounts.view_auditentry",
+            "accounts.view_security_auditentry",
+            "accounts.export_auditentry",
+        }
+    ),
 }
+
+# The three officers' own powers: 管理员, whose permissions follow from the
+# apps, does not get these (it stays a content role).
+OFFICERS_ONLY = frozenset(
+    {
+        "accounts.assign_roles",
+        "accounts.view_security_auditentry",
+        "accounts.export_auditentry",
+        *_perms("accounts", "securitypolicy", "add", "change", "delete"),
+    }
+)
 
 # 管理员 holds every permission of these apps and of the project's own apps …
 ADMINISTRATOR_APPS = frozenset({"auth"})
@@ -113,7 +168,8 @@ def permissions_of(role, available, project_apps=None):
     if role == ADMINISTRATOR:
         project_apps = project_app_labels() if project_apps is None else project_apps
         apps = ADMINISTRATOR_APPS | set(project_apps)
-        held = {name for name in available if name.split(".", 1)[0] in apps and name not in SUPERUSER_ONLY}
+        refused = SUPERUSER_ONLY | OFFICERS_ONLY
+        held = {name for name in available if name.split(".", 1)[0] in apps and name not in refused}
         return held | (ADMINISTRATOR_EXTRA & set(available))
     return DECLARED[role] & set(available)
 
@@ -167,11 +223,65 @@ def may_manage_account(actor, account):
     return account.pk == actor.pk or held_permission_ids(account) <= held_permission_ids(actor)
 
 
+def may_assign_roles(actor, account=None):
+    """Whether ``actor`` may change the groups of ``account`` as the 安全保密管理员 does
+    (``accounts.assign_roles``): any account but a superuser's and their own."""
+    if not actor.has_perm("accounts.assign_roles"):
+        return False
+    return account is None or (not account.is_superuser and account.pk != actor.pk)
+
+
 def grantable_groups(actor, groups):
-    """The ``groups`` (a queryset) ``actor`` may put people in: those holding no permission ``actor`` lacks."""
-    if actor.is_superuser:
+    """The ``groups`` (a queryset) ``actor`` may put people in: those holding no permission
+    ``actor`` lacks — or any, for a superuser and for the 安全保密管理员."""
+    if actor.is_superuser or actor.has_perm("accounts.assign_roles"):
         return groups
     from django.contrib.auth.models import Permission
 
     lacking = Permission.objects.exclude(pk__in=held_permission_ids(actor))
     return groups.exclude(permissions__in=lacking)
+
+
+# --- 三员分立: no account holds two of the three officers' roles ---------------------
+
+OFFICER_CONFLICT = "三员分立：同一账号不能兼任系统管理员、安全保密管理员、安全审计员中的两个角色。"
+
+
+def officer_roles_among(group_names):
+    return sorted(set(group_names) & set(OFFICERS))
+
+
+def officer_conflict(group_names):
+    """The message refusing ``group_names`` (an account's groups after a change), or None."""
+    held = officer_roles_among(group_names)
+    if len(held) > 1:
+        return f"{OFFICER_CONFLICT}（所选：{'、'.join(held)}）"
+    return None
+
+
+def refuse_officer_conflict(instance, model, pk_set, *, reverse):
+    """Raise ValidationError when adding groups would give an account two officers' roles.
+
+    Called on ``m2m_changed`` (``pre_add``) of ``User.groups`` in either
+    direction: ``user.groups.add(group)`` and ``group.user_set.add(user)``, so
+    neither the shell nor a bulk action goes around the admin form's check.
+    """
+    from django.contrib.auth.models import Group
+    from django.core.exceptions import ValidationError
+
+    if not pk_set:
+        return
+    if not reverse:
+        added = set(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
+        if not added & set(OFFICERS):
+            return
+        message = officer_conflict(added | set(instance.groups.values_list("name", flat=True)))
+        if message:
+            raise ValidationError(message, code="officer_conflict")
+        return
+    if instance.name not in OFFICERS:
+        return
+    for user in model._default_manager.filter(pk__in=pk_set):
+        message = officer_conflict({instance.name, *user.groups.values_list("name", flat=True)})
+        if message:
+            raise ValidationError(message, code="officer_conflict")

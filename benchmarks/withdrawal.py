@@ -205,7 +205,7 @@ def republish(article):
     if article.deleted_at is not None:
         workflow.restore_from_recycle_bin(article, None)
     if not article.is_public:
-        workflow.publish(article, None)
+        workflow.publish(article, None, confirm_secrecy=True)
     return changed
 
 

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request being served, for the audit log's entries written from model signals (accounts.audit).
+    "accounts.audit.AuditRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Tells an editor when the cache did not confirm a committed change.
     "config.pagecache.ChangeNoticeMiddleware",
@@ -365,6 +367,14 @@ AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
 
+# The audit log (accounts/audit.py): entries are kept at least this many days
+# (互联网政务应用安全管理规定 Art. 20: one year; a smaller value is raised to 365)
+# before `manage.py archive_audit_log` may move them to signed archive files.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", 365))
+# The HMAC-SHA256 key signing those archives; empty: derived from SECRET_KEY
+# (then rotating SECRET_KEY makes older archives unverifiable: set a key of its
+# own, kept with the backups' keys).
+AUDIT_ARCHIVE_KEY = os.environ.get("AUDIT_ARCHIVE_KEY", "")
 # Site identity shown in the header, the footer and the page title.
 SITE_NAME = os.environ.get("SITE_NAME", "基层党建文稿")
 

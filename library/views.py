@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
+from accounts import audit
 from articles.reading.pagination import paginate
 from config import ratelimit
 from config.client_address import client_address
@@ -179,7 +180,11 @@ def export_items(request, library, fmt):
         )
     items = form.filter_items(LibraryItem.objects.of_library(library))
     try:
-        return export.response(form, items, fmt=fmt, title=TITLES[library], request=request)
+        response = export.response(form, items, fmt=fmt, title=TITLES[library], request=request)
+        audit.record(
+            audit.Action.EXPORT, request=request, detail=f"{TITLES[library]}导出（{fmt}）：{request.GET.urlencode()}"
+        )
+        return response
     except export_files.Busy:
         wait = export_files.BUSY_RETRY_SECONDS
         return _export_refused(

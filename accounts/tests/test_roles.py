@@ -59,6 +59,13 @@ def test_after_migrate_each_role_holds_exactly_its_declared_permissions(role):
     assert held(role) == roles.DECLARED[role]  # every declared one exists: no typo
 
 
+@pytest.mark.parametrize("role", roles.OFFICERS)
+def test_after_migrate_each_officer_holds_its_declared_permissions_that_exist(role):
+    # The sensitive-word lists' permissions exist once that app is installed (i22-access).
+    assert held(role) == roles.DECLARED[role] & every_permission()
+    assert {name for name in roles.DECLARED[role] if not name.startswith("sensitive.")} <= held(role)
+
+
 def test_the_project_apps_are_the_folders_of_this_repository():
     from django.apps import apps
 
@@ -100,9 +107,18 @@ def test_migrate_sets_the_permissions_rather_than_adding_to_them():
     assert {role: held(role) for role in ROLES} == before  # idempotent
 
 
-def test_the_administrator_holds_every_permission_of_the_project_and_auth_apps_but_the_superuser_only_ones():
+def test_the_administrator_holds_every_permission_of_the_project_and_auth_apps_but_the_superuser_and_officer_only_ones():
     apps = roles.project_app_labels() | {"auth"}
     expected = {name for name in every_permission() if name.split(".")[0] in apps} - SUPERUSER_ONLY
+    # 三员分立: the three officers' own powers stay theirs (accounts.roles.OFFICERS_ONLY)
+    expected -= {
+        "accounts.assign_roles",
+        "accounts.view_security_auditentry",
+        "accounts.export_auditentry",
+        "accounts.add_securitypolicy",
+        "accounts.change_securitypolicy",
+        "accounts.delete_securitypolicy",
+    }
     # and reads the background tasks' results
     expected |= {"django_tasks_database.view_dbtaskresult"}
     assert held(ADMINISTRATOR) == expected

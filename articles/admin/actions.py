@@ -22,15 +22,18 @@ def publish_selected(model_admin, request, queryset):
     pending = [article for article in articles if article.status != Article.Status.PUBLISHED]
     political = {article.pk: proofreading.political_findings(article) for article in pending}
     flagged = [(article, political[article.pk]) for article in pending if political[article.pk]]
-    if flagged and request.POST.get("post") != "yes":
-        return _publish_confirmation(model_admin, request, articles, flagged)
+    secrecy_confirmed = request.POST.get("confirm_secrecy") == "on"
+    if pending and (not secrecy_confirmed or (flagged and request.POST.get("post") != "yes")):
+        # 保密审查 is stated on the intermediate page, for every publishing.
+        refused = request.POST.get("post") == "yes" and not secrecy_confirmed
+        return _publish_confirmation(model_admin, request, articles, flagged, refused=refused)
     published = scheduled = already = confirmed = 0
     with transaction.atomic():
         for article in articles:
             if article.status == Article.Status.PUBLISHED:
                 already += 1
                 continue
-            workflow.publish(article, request.user)
+            workflow.publish(article, request.user, confirm_secrecy=True)
             confirmed += bool(political[article.pk])
             if workflow.record_political_confirmation(article, request.user, confirmed=bool(political[article.pk])):
                 article.save(update_fields=workflow.CONFIRMATION_FIELDS)
@@ -101,7 +104,7 @@ def _take_off_the_site(model_admin, request, queryset, move, applies, done, left
     model_admin.message_user(request, "；".join(parts) + "。", messages.SUCCESS if moved else messages.INFO)
 
 
-def _publish_confirmation(model_admin, request, articles, flagged):
+def _publish_confirmation(model_admin, request, articles, flagged, *, refused=False):
     """Django's intermediate-page pattern: list what needs confirming, post back with ``post=yes``."""
 
     def preview_href(article, finding):
@@ -119,9 +122,13 @@ def _publish_confirmation(model_admin, request, articles, flagged):
         ],
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         "action_name": "publish_selected",
+        "secrecy_statement": workflow.SECRECY_STATEMENT,
+        "secrecy_refused": refused,
     }
     request.current_app = model_admin.admin_site.name
-    return TemplateResponse(request, "admin/articles/article/publish_confirmation.html", context)
+    return TemplateResponse(
+        request, "admin/articles/article/publish_confirmation.html", context, status=400 if refused else 200
+    )
 
 
 class WithdrawalReasonForm(forms.Form):

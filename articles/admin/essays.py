@@ -360,6 +360,8 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
         elif panel is not None:
             context["political_findings"] = [item for item in panel if item.severity == POLITICAL]
         context["confirm_political_field"] = form["confirm_political"]
+        # 保密审查: offered to whoever may set the status (publish_article).
+        context["confirm_secrecy_field"] = form["confirm_secrecy"] if "status" in form.fields else None
         context["lock_version_field"] = form["lock_version"]
         context["lock_conflict"] = form.conflict
         if change and obj is not None:
@@ -421,7 +423,7 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if obj.status == Article.Status.PUBLISHED and ("status" in form.changed_data or obj.published_at is None):
             # Same rule as the action: an empty publish time becomes now.
-            workflow.publish(obj, request.user)
+            workflow.publish(obj, request.user, confirm_secrecy=bool(form.cleaned_data.get("confirm_secrecy")))
         if "cover" in form.changed_data or bool(obj.cover) != bool(obj.cover_thumbnail):
             try:
                 images.make_cover_renditions(obj)

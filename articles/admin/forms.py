@@ -39,6 +39,9 @@ class ArticleAdminForm(forms.ModelForm):
         help_text="把已发布的文稿改为草稿或已归档时必填，记入流转记录。",
     )
 
+    # 保密审查: whoever saves an essay as published states the review was done.
+    confirm_secrecy = forms.BooleanField(label=workflow.SECRECY_STATEMENT, required=False)
+
     # Optimistic locking: the essay's version when the page was opened.
     lock_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
@@ -100,6 +103,7 @@ class ArticleAdminForm(forms.ModelForm):
             self.add_error("cover_alt", "请填写封面图说明：用一句话写明图片内容，供视障读者的读屏软件朗读。")
         self._check_political_findings(cleaned)
         self._check_status_reason(cleaned)
+        self._check_secrecy_review(cleaned)
         return cleaned
 
     def _check_status_reason(self, cleaned):
@@ -108,6 +112,16 @@ class ArticleAdminForm(forms.ModelForm):
         if workflow.is_live(cleaned.get("status")) or (cleaned.get("status_reason") or "").strip():
             return
         self.add_error("status_reason", "撤回或归档已发布的文稿须填写原因，原因记入流转记录。")
+
+    def publishes(self, cleaned=None):
+        """Whether this save makes the essay published (scheduled included)."""
+        cleaned = self.cleaned_data if cleaned is None else cleaned
+        status_after = cleaned.get("status") if "status" in self.fields else self.status_before
+        return workflow.is_live(status_after) and not workflow.is_live(self.status_before)
+
+    def _check_secrecy_review(self, cleaned):
+        if self.publishes(cleaned) and not cleaned.get("confirm_secrecy"):
+            self.add_error("confirm_secrecy", f"保存为已发布前须完成保密审查：请勾选“{workflow.SECRECY_STATEMENT}”。")
 
     def _check_political_findings(self, cleaned):
         status_after = cleaned.get("status") if "status" in self.fields else self.status_before
@@ -188,6 +202,7 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
     )
     confirm_political = forms.BooleanField(label=CONFIRM_POLITICAL_LABEL, required=False)
+    confirm_secrecy = forms.BooleanField(label=workflow.SECRECY_STATEMENT, required=False)
 
 
 def _require_alt_text(html):

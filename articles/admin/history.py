@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from accounts import audit
 from articles.admin.common import refuse, visible_article
 from articles.admin.findings import CONFIRM_POLITICAL_LABEL
 from articles.editing import revisions, workflow
@@ -131,6 +132,7 @@ def recycle_purge_view(model_admin, request, pk):
         return refuse(model_admin, request, "只有超级管理员可以彻底删除文稿。", 403)
     article = get_object_or_404(Article.all_objects.deleted(), pk=pk)
     title = article.title
+    audit.record(audit.Action.ESSAY_PURGE, request=request, obj=article, detail="从回收站彻底删除")
     article.delete()
     model_admin.message_user(request, f"“{title}”已彻底删除，无法再恢复。", messages.SUCCESS)
     return HttpResponseRedirect(reverse("admin:articles_article_recycle_bin"))

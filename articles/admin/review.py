@@ -115,6 +115,8 @@ def workflow_context(model_admin, request, article):
         ),
         "offer_minor": article.is_working_copy and workflow.offers_fast_path(),
         "correction_stages": workflow.correction_stages(),
+        "final_stage": article.review_stage >= workflow.stages_for(article),
+        "secrecy_statement": workflow.SECRECY_STATEMENT,
         "transitions": labelled_transitions(article),
         "revisions_url": revision_urls(article)["history"],
         "presence_names": others,
@@ -150,7 +152,11 @@ def workflow_view(model_admin, request, pk, action):
         if action == ArticleTransition.Action.APPROVE:
             stage, stages = article.review_stage, workflow.stages_for(article)
             article = workflow.approve(
-                article, request.user, comment, confirm_political=form.cleaned_data["confirm_political"]
+                article,
+                request.user,
+                comment,
+                confirm_political=form.cleaned_data["confirm_political"],
+                confirm_secrecy=form.cleaned_data["confirm_secrecy"],
             )
             if article.status == Article.Status.IN_REVIEW:
                 message = (
@@ -295,6 +301,8 @@ def review_view(model_admin, request, pk):
         "review_stage_label": (
             workflow.stage_label(article.review_stage, workflow.stages_for(article)) if article.review_stage else ""
         ),
+        "final_stage": article.review_stage >= workflow.stages_for(article),
+        "secrecy_statement": workflow.SECRECY_STATEMENT,
         "transitions": labelled_transitions(article),
         "change_url": reverse("admin:articles_article_change", args=[article.pk]),
     }

@@ -48,7 +48,7 @@ def import_essay(essay, *, topics=(), publish_now=False, user=None, source=""):
         Section.objects.bulk_create(rows)
         events.essays_changed([article.pk])  # bulk_create sends no signal
         if publish_now:
-            workflow.publish(article, user)
+            workflow.publish(article, user, confirm_secrecy=True)
         revisions.add_essay(article)
     return article
 

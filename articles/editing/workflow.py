@@ -35,6 +35,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import audit
 from articles import events
 from articles.editing import rules as proofreading
 from articles.editing import working_copy
@@ -69,6 +70,12 @@ FIELD_PERMISSIONS = {
     "articles.publish_article": ("status", "published_at", "is_pinned"),
 }
 PUBLISHING_FIELDS = FIELD_PERMISSIONS["articles.publish_article"]
+
+
+# 保密审查 (党务公开条例 Art. 15): whoever makes an essay public — the final
+# approval, or publishing — states that the secrecy review was done.
+SECRECY_STATEMENT = "已完成保密审查：本文不涉及国家秘密、工作秘密和其他不宜公开的内容，同意公开发布。"
+SECRECY_NOTE = "已确认保密审查"
 
 
 class WorkflowError(Exception):
@@ -289,11 +296,17 @@ def submit(article, user, comment="", *, minor=False):
     return article
 
 
-def approve(article, user, comment="", *, confirm_political=False):
+def _require_secrecy_review(confirmed):
+    if not confirmed:
+        raise WorkflowError(f"发布前须完成保密审查：请勾选“{SECRECY_STATEMENT}”后再操作。", 400)
+
+
+def approve(article, user, comment="", *, confirm_political=False, confirm_secrecy=False):
     """审核通过: on to the next stage, or — at 终审 — approved and published at its publish time.
 
     The last stage publishes, so it needs the same explicit confirmation as
-    publishing when the proofreader still reports political-term findings.
+    publishing when the proofreader still reports political-term findings,
+    and the 保密审查 statement (``confirm_secrecy``) as every publishing does.
     """
     comment = _clean_comment(comment)
     with transaction.atomic(), events.changes():
@@ -303,19 +316,23 @@ def approve(article, user, comment="", *, confirm_political=False):
         if stage < stages:
             _step(article, user, Action.APPROVE, Status.IN_REVIEW, stage + 1, comment)
             return article
+        _require_secrecy_review(confirm_secrecy)
         findings = proofreading.political_findings(article)
         if findings and not confirm_political:
             raise WorkflowError(
                 f"本文仍有 {len(findings)} 处政治性问题：请退回修改，或勾选“我已知悉本文仍有政治性问题，确认发布”后再终审通过。"
             )
-        _step(article, user, Action.APPROVE, Status.APPROVED, 0, comment)
+        _step(article, user, Action.APPROVE, Status.APPROVED, 0, "；".join(filter(None, [comment, SECRECY_NOTE])))
         if findings:
             article.political_findings_confirmed_by = user
             article.political_findings_confirmed_at = timezone.now()
             article.save(update_fields=["political_findings_confirmed_by", "political_findings_confirmed_at"])
         if article.is_working_copy:
-            return _apply_copy(article, user)
-        publish(article, user)
+            # The change goes live: the same 保密审查 statement as publishing, in the audit log.
+            live = _apply_copy(article, user)
+            audit.record(audit.Action.SECRECY_REVIEW, user=user, obj=live, detail=SECRECY_STATEMENT)
+            return live
+        publish(article, user, confirm_secrecy=confirm_secrecy)
     return article
 
 
@@ -410,15 +427,20 @@ def _move(article, user, status, action, comment=""):
     return article
 
 
-def publish(article, user):
-    """Publish ``article`` on behalf of ``user``.
+def publish(article, user, *, confirm_secrecy=False):
+    """Publish ``article`` on behalf of ``user``, who states the 保密审查 was done
+    (``confirm_secrecy``; without it a WorkflowError, 400, and nothing changes).
 
     An empty publish time becomes now; a time already set is kept, so a
     future time means scheduled publishing (``Article.objects.published()``
     shows the essay when its time comes). Publishing twice changes nothing
     but ``updated_by``.
     """
-    return _move(article, user, Status.PUBLISHED, Action.PUBLISH)
+    _require_secrecy_review(confirm_secrecy)
+    with transaction.atomic():
+        article = _move(article, user, Status.PUBLISHED, Action.PUBLISH, SECRECY_NOTE)
+        audit.record(audit.Action.SECRECY_REVIEW, user=user, obj=article, detail=SECRECY_STATEMENT)
+    return article
 
 
 CONFIRMATION_FIELDS = ["political_findings_confirmed_by", "political_findings_confirmed_at"]
@@ -452,7 +474,7 @@ def record_transition(article, user, action, from_status, from_stage=0, *, comme
 
     The step ends in the essay's current status unless ``to_status`` says otherwise.
     """
-    return ArticleTransition.objects.create(
+    step = ArticleTransition.objects.create(
         article=article,
         user=user if user is not None and user.is_authenticated else None,
         action=action,
@@ -462,6 +484,8 @@ def record_transition(article, user, action, from_status, from_stage=0, *, comme
         to_stage=article.review_stage if to_status is None else 0,
         comment=comment,
     )
+    audit.record_transition(step)  # the audit log has every step too (accounts.audit)
+    return step
 
 
 def record_live_edit(article, user, status, changed, *, confirmed_findings=0):

@@ -96,6 +96,10 @@ def article_data(**overrides):
         **management(0),
     }
     data.update(overrides)
+    if data["status"] == "published":
+        # The 保密审查 statement every save as published needs (refused without it:
+        # articles/tests/test_secrecy_review.py).
+        data.setdefault("confirm_secrecy", "on")
     return data
 
 
@@ -279,7 +283,10 @@ def test_saving_as_published_with_a_future_time_schedules(admin_client):
 
 
 def run_action(client, action, articles):
-    return client.post(CHANGELIST, {"action": action, "_selected_action": [str(a.pk) for a in articles]}, follow=True)
+    data = {"action": action, "_selected_action": [str(a.pk) for a in articles]}
+    if action == "publish_selected":
+        data["confirm_secrecy"] = "on"  # the 保密审查 statement (articles/tests/test_secrecy_review.py)
+    return client.post(CHANGELIST, data, follow=True)
 
 
 @time_machine.travel(NOW, tick=False)

@@ -72,6 +72,8 @@ def change_data(article, sections, **overrides):
             )
         )
     data.update(overrides)
+    if data["status"] == "published":
+        data.setdefault("confirm_secrecy", "on")  # the 保密审查 statement (test_secrecy_review.py)
     return data
 
 
@@ -277,6 +279,7 @@ def test_confirmed_publish_action_publishes_and_records_the_confirmation(admin_c
             "action": "publish_selected",
             "_selected_action": [str(political.pk), str(clean.pk)],
             "post": "yes",
+            "confirm_secrecy": "on",
         },
         follow=True,
     )

@@ -72,7 +72,7 @@ def test_two_publish_clicks_at_once_publish_once():
     copies = [Article.objects.get(pk=essay.pk), Article.objects.get(pk=essay.pk)]
 
     def publish(copy):
-        return lambda: workflow.publish(copy, None).version
+        return lambda: workflow.publish(copy, None, confirm_secrecy=True).version
 
     versions = at_once(publish(copies[0]), publish(copies[1]))
     assert sorted(versions) == [start + 1, start + 2]
@@ -86,8 +86,12 @@ def test_publish_and_unpublish_at_once_end_in_a_consistent_history():
     """Whatever the order, the recorded steps chain: each starts from the status the previous one left."""
     essay = make_draft(title="同时发布又撤回")
     copies = [Article.objects.get(pk=essay.pk), Article.objects.get(pk=essay.pk)]
-    workflow.publish(Article.objects.get(pk=essay.pk), None)  # published; both copies still say draft
-    at_once(lambda: workflow.unpublish(copies[0], None), lambda: workflow.publish(copies[1], None))
+    workflow.publish(
+        Article.objects.get(pk=essay.pk), None, confirm_secrecy=True
+    )  # published; both copies still say draft
+    at_once(
+        lambda: workflow.unpublish(copies[0], None), lambda: workflow.publish(copies[1], None, confirm_secrecy=True)
+    )
     steps = list(ArticleTransition.objects.filter(article=essay).order_by("pk"))
     for earlier, later in zip(steps, steps[1:], strict=False):
         assert later.from_status == earlier.to_status

@@ -189,7 +189,13 @@ def test_publishing_regroups_the_library_through_a_task_seen_in_the_admin(
     assert not task_rows(REGROUP).exists()  # a draft does not concern the library
     response = admin_client.post(
         reverse("admin:articles_article_changelist"),
-        {"action": "publish_selected", "_selected_action": [essay.pk], "confirm_political": "on", "post": "yes"},
+        {
+            "action": "publish_selected",
+            "_selected_action": [essay.pk],
+            "confirm_political": "on",
+            "post": "yes",
+            "confirm_secrecy": "on",
+        },
     )
     assert response.status_code in (200, 302)
     essay.refresh_from_db()

@@ -237,7 +237,7 @@ def test_a_rejected_change_leaves_the_live_page_byte_identical(client, editor, r
     edit_copy(client, editor, copy, title="改过的标题", lead="<p>改过的导语。</p>", heading_0="改过的小标题")
     workflow.submit(copy, editor)
     assert public_page(client, article) == before
-    workflow.approve(copy, reviewers[0])
+    workflow.approve(copy, reviewers[0], confirm_secrecy=True)
     workflow.reject(copy, reviewers[1], "第二部分的提法需要斟酌。")
     copy.refresh_from_db()
     assert (copy.status, copy.review_stage) == (S.DRAFT, 0)
@@ -276,9 +276,9 @@ def test_the_final_approval_applies_the_copy_with_stable_anchors(client, editor,
     assert response.status_code == 302, response.content.decode()[:3000]
     workflow.submit(copy, editor, "请审阅修改")
     for reviewer in reviewers[:2]:
-        workflow.approve(copy, reviewer)
+        workflow.approve(copy, reviewer, confirm_secrecy=True)
     assert public_page(client, article) == before  # two stages passed: still the old text
-    live = workflow.approve(copy, reviewers[2], "同意")
+    live = workflow.approve(copy, reviewers[2], "同意", confirm_secrecy=True)
 
     assert live.pk == article.pk
     article.refresh_from_db()
@@ -307,9 +307,9 @@ def test_the_final_approval_applies_the_copy_with_stable_anchors(client, editor,
 def test_the_same_reviewer_cannot_approve_two_stages_of_a_copy(editor, reviewers):
     copy, _ = workflow.start_change(live_essay(), editor)
     workflow.submit(copy, editor)
-    workflow.approve(copy, reviewers[0])
+    workflow.approve(copy, reviewers[0], confirm_secrecy=True)
     with pytest.raises(workflow.WorkflowError) as refused:
-        workflow.approve(copy, reviewers[0])
+        workflow.approve(copy, reviewers[0], confirm_secrecy=True)
     assert refused.value.status == 403
 
 
@@ -319,7 +319,7 @@ def test_the_editor_who_made_the_copy_does_not_review_it(editor):
     workflow.submit(copy, editor)
     admin = user_in(ADMINISTRATOR, "chief")
     with pytest.raises(workflow.WorkflowError):
-        workflow.approve(copy, editor)
+        workflow.approve(copy, editor, confirm_secrecy=True)
     workflow.approve(copy, admin)  # 管理员 reviews like a reviewer: not their own copy
     copy.refresh_from_db()
     assert copy.review_stage == 2
@@ -331,8 +331,8 @@ def test_the_copy_goes_through_the_configured_number_of_stages(client, settings,
     copy, _ = workflow.start_change(article, editor)
     edit_copy(client, editor, copy, title="两审后的标题")
     workflow.submit(copy, editor)
-    workflow.approve(copy, reviewers[0])
-    workflow.approve(copy, reviewers[1])
+    workflow.approve(copy, reviewers[0], confirm_secrecy=True)
+    workflow.approve(copy, reviewers[1], confirm_secrecy=True)
     article.refresh_from_db()
     assert article.title == "两审后的标题"
 
@@ -344,10 +344,10 @@ def test_an_approval_with_political_findings_needs_the_confirmation(client, sett
     edit_copy(client, editor, copy, lead="<p>深入贯彻落实科学开展观。</p>")
     workflow.submit(copy, editor)
     with pytest.raises(workflow.WorkflowError):
-        workflow.approve(copy, reviewers[0])
+        workflow.approve(copy, reviewers[0], confirm_secrecy=True)
     article.refresh_from_db()
     assert "科学开展观" not in article.lead
-    workflow.approve(copy, reviewers[0], confirm_political=True)
+    workflow.approve(copy, reviewers[0], confirm_political=True, confirm_secrecy=True)
     article.refresh_from_db()
     assert "科学开展观" in article.lead and article.political_findings_confirmed_by == reviewers[0]
 
@@ -437,7 +437,7 @@ def test_a_withdrawn_essays_open_copy_applies_without_publishing_it(editor, revi
     workflow.unpublish(article, user_in(ADMINISTRATOR, "chief"), "紧急撤回")
     workflow.submit(copy, editor)
     for reviewer in reviewers:
-        workflow.approve(copy, reviewer)
+        workflow.approve(copy, reviewer, confirm_secrecy=True)
     article.refresh_from_db()
     assert article.status == S.DRAFT and "撤回后批准" in article.lead
     assert not Article.objects.published().filter(pk=article.pk).exists()
@@ -528,7 +528,7 @@ def test_a_small_correction_passes_the_configured_stages_and_is_recorded(client,
     copy.refresh_from_db()
     assert copy.minor_change and workflow.status_label(copy) == "审核中（终审）"
     assert copy.transitions.get(action=A.SUBMIT).comment == "小修改：经 1 个审核环节后生效。错别字"
-    workflow.approve(copy, reviewers[0])
+    workflow.approve(copy, reviewers[0], confirm_secrecy=True)
     article.refresh_from_db()
     assert "错别字" in article.lead
     step = article.transitions.get(action=A.APPLY_COPY)
@@ -539,7 +539,7 @@ def test_without_the_mark_a_copy_passes_every_stage(settings, editor, reviewers)
     settings.LIVE_CORRECTION_STAGES = 1
     copy, _ = workflow.start_change(live_essay(), editor)
     workflow.submit(copy, editor)
-    workflow.approve(copy, reviewers[0])
+    workflow.approve(copy, reviewers[0], confirm_secrecy=True)
     copy.refresh_from_db()
     assert (copy.status, copy.review_stage) == (S.IN_REVIEW, 2)
 

@@ -47,7 +47,7 @@ def test_every_save_bumps_the_version(essay):
     start = essay.version
     essay.title = "改"
     essay.save()
-    workflow.publish(essay, None)
+    workflow.publish(essay, None, confirm_secrecy=True)
     essay.refresh_from_db()
     assert essay.version == start + 2
 

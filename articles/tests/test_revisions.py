@@ -173,7 +173,7 @@ def test_restore_brings_back_text_sections_and_topics_but_not_the_status(client,
         **{"sections-0-DELETE": "on"},
     )
     Section.objects.create(article=essay, position=5, heading="新加的部分")
-    workflow.publish(essay, admin)
+    workflow.publish(essay, admin, confirm_secrecy=True)
     workflow.archive(essay, admin, "归档后恢复旧版本")  # a live essay is not restored into (see below)
     essay.refresh_from_db()
     version_before = essay.version
@@ -237,7 +237,7 @@ def test_restoring_into_a_published_essay_is_refused(client, essay):
     logged_in(client, admin)
     first = revisions.versions_of(essay).first()
     save_in_admin(client, essay, title="改过的标题")
-    workflow.publish(essay, admin)
+    workflow.publish(essay, admin, confirm_secrecy=True)
     response = client.post(restore_url(essay, first), {"confirm_political": "on"})
     assert response.status_code == 409 and "修改（送审后生效）" in response.content.decode()
     essay.refresh_from_db()

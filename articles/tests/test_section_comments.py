@@ -125,7 +125,7 @@ def test_comment_endpoints_refuse_get_and_anonymous(client, essay):
 def test_the_author_and_later_stages_see_the_comment_next_to_its_section(client, essay):
     article, section, author = essay
     comment_on(article, section)
-    workflow.approve(Article.objects.get(pk=article.pk), user_in(REVIEWER, "first-approver"))
+    workflow.approve(Article.objects.get(pk=article.pk), user_in(REVIEWER, "first-approver"), confirm_secrecy=True)
     for user in (author, user_in(REVIEWER, "second"), user_in(EDITOR, "editor")):
         html = logged_in(client, user).get(change_url(article)).content.decode()
         assert html.count("这一部分的例子不够具体。") == 2  # in the list and next to the section
@@ -135,9 +135,9 @@ def test_the_author_and_later_stages_see_the_comment_next_to_its_section(client,
 def test_comments_are_never_public(client, essay):
     article, section, _ = essay
     comment_on(article, section)
-    workflow.approve(Article.objects.get(pk=article.pk), user_in(REVIEWER, "r1"))
-    workflow.approve(Article.objects.get(pk=article.pk), user_in(REVIEWER, "r2"))
-    workflow.approve(Article.objects.get(pk=article.pk), user_in(REVIEWER, "r3"))
+    workflow.approve(Article.objects.get(pk=article.pk), user_in(REVIEWER, "r1"), confirm_secrecy=True)
+    workflow.approve(Article.objects.get(pk=article.pk), user_in(REVIEWER, "r2"), confirm_secrecy=True)
+    workflow.approve(Article.objects.get(pk=article.pk), user_in(REVIEWER, "r3"), confirm_secrecy=True)
     article.refresh_from_db()
     assert article.is_public
     client.logout()

@@ -25,7 +25,7 @@ def editor():
 @time_machine.travel(NOW, tick=False)
 def test_publish_sets_publish_time_to_now_when_empty(editor):
     article = Article.objects.create(title="草稿")
-    workflow.publish(article, editor)
+    workflow.publish(article, editor, confirm_secrecy=True)
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
     assert article.published_at == NOW
@@ -38,7 +38,7 @@ def test_publish_sets_publish_time_to_now_when_empty(editor):
 def test_publish_keeps_a_past_publish_time(editor):
     earlier = NOW - dt.timedelta(days=30)
     article = Article.objects.create(title="旧文", published_at=earlier)
-    workflow.publish(article, editor)
+    workflow.publish(article, editor, confirm_secrecy=True)
     article.refresh_from_db()
     assert article.published_at == earlier
 
@@ -47,7 +47,7 @@ def test_publish_with_a_future_time_schedules_the_essay(editor):
     later = NOW + dt.timedelta(days=2)
     with time_machine.travel(NOW, tick=False):
         article = Article.objects.create(title="定时", published_at=later)
-        workflow.publish(article, editor)
+        workflow.publish(article, editor, confirm_secrecy=True)
         article.refresh_from_db()
         assert article.published_at == later
         assert article.status == Article.Status.PUBLISHED
@@ -62,16 +62,16 @@ def test_publish_does_not_overwrite_other_fields_from_a_stale_copy(editor):
     article = Article.objects.create(title="原标题")
     stale = Article.objects.get(pk=article.pk)
     Article.objects.filter(pk=article.pk).update(title="别人刚改的标题")
-    workflow.publish(stale, editor)
+    workflow.publish(stale, editor, confirm_secrecy=True)
     assert Article.objects.get(pk=article.pk).title == "别人刚改的标题"
 
 
 def test_publishing_twice_keeps_the_first_publish_time(editor):
     with time_machine.travel(NOW, tick=False):
         article = Article.objects.create(title="文")
-        workflow.publish(article, editor)
+        workflow.publish(article, editor, confirm_secrecy=True)
     with time_machine.travel(NOW + dt.timedelta(hours=3), tick=False):
-        workflow.publish(article, editor)
+        workflow.publish(article, editor, confirm_secrecy=True)
     article.refresh_from_db()
     assert article.published_at == NOW
 
@@ -92,10 +92,10 @@ def test_unpublish_returns_to_draft_and_keeps_publish_time(editor):
 def test_unpublish_then_publish_restores_the_original_time(editor):
     with time_machine.travel(NOW, tick=False):
         article = Article.objects.create(title="文")
-        workflow.publish(article, editor)
+        workflow.publish(article, editor, confirm_secrecy=True)
         workflow.unpublish(article, editor)
     with time_machine.travel(NOW + dt.timedelta(days=5), tick=False):
-        workflow.publish(article, editor)
+        workflow.publish(article, editor, confirm_secrecy=True)
     article.refresh_from_db()
     assert article.published_at == NOW
 
@@ -201,5 +201,5 @@ def test_normalize_sections_of_an_essay_without_sections_is_harmless():
 
 def test_publish_time_is_timezone_aware():
     user = get_user_model().objects.create_user("u", password="x")
-    article = workflow.publish(Article.objects.create(title="文"), user)
+    article = workflow.publish(Article.objects.create(title="文"), user, confirm_secrecy=True)
     assert timezone.is_aware(article.published_at)

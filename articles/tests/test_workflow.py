@@ -48,7 +48,7 @@ def test_three_stages_by_three_people_publish_the_essay(author, reviewers):
     article = make_draft(created_by=author)
     workflow.submit(article, author, "请审阅")
     for reviewer in reviewers:
-        workflow.approve(article, reviewer, "同意")
+        workflow.approve(article, reviewer, "同意", confirm_secrecy=True)
     article.refresh_from_db()
     assert (article.status, article.published_at, article.review_stage) == (S.PUBLISHED, NOW, 0)
     assert list(Article.objects.published()) == [article]
@@ -68,7 +68,7 @@ def test_the_number_of_stages_is_a_setting(settings, author, reviewers):
     article = make_draft(created_by=author)
     workflow.submit(article, author)
     assert workflow.stage_label(1) == "终审"
-    workflow.approve(article, reviewers[0])
+    workflow.approve(article, reviewers[0], confirm_secrecy=True)
     article.refresh_from_db()
     assert article.status == S.PUBLISHED
 
@@ -84,7 +84,7 @@ def test_final_approval_honours_a_future_publish_time(settings, author, reviewer
     with time_machine.travel(NOW, tick=False):
         article = make_article(created_by=author, status=S.DRAFT, published_at=later)
         workflow.submit(article, author)
-        workflow.approve(article, reviewers[0])
+        workflow.approve(article, reviewers[0], confirm_secrecy=True)
         article.refresh_from_db()
         assert article.status == S.PUBLISHED and article.published_at == later
         assert not Article.objects.published().exists()
@@ -95,9 +95,9 @@ def test_final_approval_honours_a_future_publish_time(settings, author, reviewer
 def test_one_person_cannot_approve_two_stages(author, reviewers):
     article = make_draft(created_by=author)
     workflow.submit(article, author)
-    workflow.approve(article, reviewers[0])
+    workflow.approve(article, reviewers[0], confirm_secrecy=True)
     with pytest.raises(workflow.WorkflowError, match="不同的人") as error:
-        workflow.approve(article, reviewers[0])
+        workflow.approve(article, reviewers[0], confirm_secrecy=True)
     assert error.value.status == 403
     article.refresh_from_db()
     assert article.review_stage == 2
@@ -108,13 +108,13 @@ def test_nobody_approves_their_own_essay(reviewers):
     article.status, article.review_stage = S.IN_REVIEW, 1
     article.save()
     with pytest.raises(workflow.WorkflowError, match="自己撰写"):
-        workflow.approve(article, reviewers[0])
+        workflow.approve(article, reviewers[0], confirm_secrecy=True)
 
 
 def test_rejection_returns_to_draft_with_the_comment_and_starts_a_new_round(author, reviewers):
     article = make_draft(created_by=author)
     workflow.submit(article, author)
-    workflow.approve(article, reviewers[0])
+    workflow.approve(article, reviewers[0], confirm_secrecy=True)
     workflow.reject(article, reviewers[1], "第二部分的数据需要核实")
     article.refresh_from_db()
     assert (article.status, article.review_stage) == (S.DRAFT, 0)
@@ -122,7 +122,7 @@ def test_rejection_returns_to_draft_with_the_comment_and_starts_a_new_round(auth
     assert (last.action, last.user, last.comment) == (A.REJECT, reviewers[1], "第二部分的数据需要核实")
     # After resubmitting, the first reviewer may take 初审 again.
     workflow.submit(article, author)
-    workflow.approve(article, reviewers[0])
+    workflow.approve(article, reviewers[0], confirm_secrecy=True)
     article.refresh_from_db()
     assert article.review_stage == 2
 
@@ -137,7 +137,7 @@ def test_rejection_needs_a_comment(author, reviewers):
 def test_only_drafts_are_submitted_and_only_essays_in_review_are_reviewed(author, reviewers):
     article = make_draft(created_by=author)
     with pytest.raises(workflow.WorkflowError) as error:
-        workflow.approve(article, reviewers[0])
+        workflow.approve(article, reviewers[0], confirm_secrecy=True)
     assert error.value.status == 409
     workflow.submit(article, author)
     with pytest.raises(workflow.WorkflowError, match="只有草稿"):
@@ -149,8 +149,8 @@ def test_final_approval_with_political_findings_needs_a_confirmation(settings, a
     article = make_draft(created_by=author, lead="<p>深入贯彻落实科学开展观。</p>")
     workflow.submit(article, author)
     with pytest.raises(workflow.WorkflowError, match="政治性问题"):
-        workflow.approve(article, reviewers[0])
-    workflow.approve(article, reviewers[0], confirm_political=True)
+        workflow.approve(article, reviewers[0], confirm_secrecy=True)
+    workflow.approve(article, reviewers[0], confirm_political=True, confirm_secrecy=True)
     article.refresh_from_db()
     assert article.status == S.PUBLISHED
     assert article.political_findings_confirmed_by == reviewers[0]
@@ -163,7 +163,7 @@ def test_the_review_queue_lists_what_the_reviewer_may_act_on(author, reviewers):
     make_draft(created_by=author, title="草稿")
     for article in (waiting, passed_by_me):
         workflow.submit(article, author)
-    workflow.approve(passed_by_me, reviewers[0])
+    workflow.approve(passed_by_me, reviewers[0], confirm_secrecy=True)
     mine.status, mine.review_stage = S.IN_REVIEW, 1
     mine.save()
     assert [a.title for a in workflow.review_queue(reviewers[0])] == ["待初审"]

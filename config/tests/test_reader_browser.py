@@ -436,6 +436,7 @@ def test_editor_flow(live_server, browser):
         page.keyboard.type(body)
 
     page.locator("#id_status").select_option("published")
+    page.locator("#id_confirm_secrecy").check()  # the 保密审查 statement publishing needs
     page.locator("input[name=_save]").first.click()
     page.wait_for_url(re.compile(re.escape(reverse("admin:articles_article_changelist"))))
     article = Article.objects.get(title="浏览器里写的基层党建文稿")

@@ -198,7 +198,7 @@ def test_a_withdrawn_essays_404_is_kept_in_place_of_its_page(client, django_asse
     assert response["X-Page-Cache"] == "hit"
     assert not _shows(article, response.content.decode())
     # Published again, it is back at once.
-    workflow.publish(article, None)
+    workflow.publish(article, None, confirm_secrecy=True)
     assert client.get(urls[0]).status_code == 200
 
 

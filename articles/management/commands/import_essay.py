@@ -58,7 +58,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--topic", action="append", default=[], metavar="SLUG", help="给导入的文稿打上专题（可重复）"
         )
-        parser.add_argument("--publish", action="store_true", help="导入后立即发布")
+        parser.add_argument(
+            "--publish", action="store_true", help="导入后立即发布（视为操作者已完成保密审查，记入审计日志）"
+        )
         parser.add_argument("--fix", action="store_true", help="按校对建议自动修正可修正的错误后再导入")
         parser.add_argument(
             "--split",

@@ -87,7 +87,7 @@ class Command(BaseCommand):
                     article.published_at = now - timedelta(days=entry["days_ago"])
                 article.save()
                 if not entry.get("draft"):
-                    workflow.publish(article, user=None)
+                    workflow.publish(article, user=None, confirm_secrecy=True)
                 revisions.add_essay(article)
             created += 1
         return created
