@@ -18,6 +18,9 @@ from html.parser import HTMLParser
 # Characters XML 1.0 forbids (python-docx refuses them): control characters, lone surrogates.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _SPACE = re.compile(r"[ \t\r\n\f\v\xa0]+")
+# <!DOCTYPE …>, <![CDATA[ …: sanitised text has none, and html.parser may choke on broken ones.
+_DECLARATION = re.compile(r"<![^>]*>?")
+_TAG = re.compile(r"<[^>]*>?")
 
 
 def xml_safe(text: str) -> str:
@@ -239,7 +242,13 @@ def blocks(html: str) -> list[Block]:
     if not html:
         return []
     reader = _Reader()
-    reader.feed(html)
-    reader.close()
+    try:
+        reader.feed(_DECLARATION.sub("", html))
+        reader.close()
+    except AssertionError:
+        # html.parser gives up on some malformed markup (never in sanitised text):
+        # keep the words, lose the markup.
+        text = _SPACE.sub(" ", xml_safe(_TAG.sub(" ", html))).strip()
+        return [Paragraph(runs=[Run(text)])] if text else []
     reader._close()
     return reader.blocks
