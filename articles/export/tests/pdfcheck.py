@@ -45,5 +45,6 @@ def lines(items, size=16):
             row = rows.setdefault(round(y, 1), [])
             row.append((x, text))
     return [
-        (y, min(x for x, _ in row), "".join(t for _, t in sorted(row)).strip()) for y, row in sorted(rows.items(), reverse=True)
+        (y, min(x for x, _ in row), "".join(t for _, t in sorted(row)).strip())
+        for y, row in sorted(rows.items(), reverse=True)
     ]

@@ -75,7 +75,11 @@ def test_title_headings_and_body_have_the_standards_fonts_and_sizes(document):
 
     level_1 = [p for p in paragraphs if p.style.name == layout.STYLE_LEVEL_1]
     level_2 = [p for p in paragraphs if p.style.name == layout.STYLE_LEVEL_2]
-    assert [p.text for p in level_1] == ["一、加强农村基层党组织建设的重要意义", "二、当前存在的主要问题", "三、对策建议"]
+    assert [p.text for p in level_1] == [
+        "一、加强农村基层党组织建设的重要意义",
+        "二、当前存在的主要问题",
+        "三、对策建议",
+    ]
     assert level_2[1].text == "（二）推动乡村全面振兴的需要"  # half-width brackets made full-width
     assert _style_font(document, layout.STYLE_LEVEL_1) == "黑体"
     assert _style_font(document, layout.STYLE_LEVEL_2) == "楷体_GB2312"
@@ -169,7 +173,9 @@ def test_a_compilation_has_cover_contents_and_each_essay_on_a_new_page():
     titles = [p for p in document.paragraphs if p.style.name == layout.STYLE_TITLE and p.text in ("第二篇",)]
     assert titles[0].paragraph_format.page_break_before
     # Titles of essays are outline level 1 (the PDF's bookmarks); the cover and contents are not.
-    outlined = [p.text for p in document.paragraphs if p._p.pPr is not None and p._p.pPr.find(qn("w:outlineLvl")) is not None]
+    outlined = [
+        p.text for p in document.paragraphs if p._p.pPr is not None and p._p.pPr.find(qn("w:outlineLvl")) is not None
+    ]
     assert outlined == ["新时代农村基层党组织建设的实践与思考", "第二篇"]
     # Cover and contents unnumbered; the essays numbered from 1.
     cover, body = document.sections

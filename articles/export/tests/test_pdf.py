@@ -20,7 +20,7 @@ def test_the_pdf_has_a4_pages_and_several_of_them(printed):
 
 
 def test_text_stays_in_the_text_block(printed):
-    for number, (width, height, items) in enumerate(printed, 1):
+    for number, (_width, height, items) in enumerate(printed, 1):
         body = lines(items, 16)
         top = height - 37 * MM
         bottom = 35 * MM
