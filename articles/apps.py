@@ -16,6 +16,7 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from articles import events
+        from articles.export import checks as export_checks  # noqa: F401  (registers the check)
         from articles.export import files as export_files
         from articles.reading import renditions
         from articles.search import updates as search_updates

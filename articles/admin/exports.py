@@ -113,6 +113,13 @@ class CompilationForm(forms.ModelForm):
         return data
 
 
+def _delete_files(compilations):
+    for compilation in compilations:
+        for name in (compilation.docx_file, compilation.pdf_file):
+            if name:
+                (files.directory() / name).unlink(missing_ok=True)
+
+
 @admin.register(Compilation)
 class CompilationAdmin(admin.ModelAdmin):
     form = CompilationForm
@@ -136,6 +143,15 @@ class CompilationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # a built 汇编 is not edited: make a new one
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _delete_files([obj])
+
+    def delete_queryset(self, request, queryset):
+        compilations = list(queryset)
+        super().delete_queryset(request, queryset)
+        _delete_files(compilations)
 
     def save_model(self, request, obj, form, change):
         obj.requested_by = request.user

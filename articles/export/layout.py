@@ -192,6 +192,14 @@ def _new_document():
     return document
 
 
+def _add_paragraph(document, style_name):
+    """A paragraph of the style ``style_name``, set by its id: python-docx's own lookup by
+    name scans every style of the document for each paragraph (most of the time of a file)."""
+    paragraph = document.add_paragraph()
+    paragraph._p.style = style_name.replace(" ", "")  # the id python-docx gave the style (add_style)
+    return paragraph
+
+
 def _set_geometry(section):
     section.page_width = Mm(PAGE_WIDTH_MM)
     section.page_height = Mm(PAGE_HEIGHT_MM)
@@ -412,7 +420,7 @@ def _clean(text):
 
 
 def _write_essay(document, essay, images, *, first, outline=False):
-    title = document.add_paragraph(style=STYLE_TITLE)
+    title = _add_paragraph(document, STYLE_TITLE)
     _no_indent(title)
     title.add_run(_clean(essay.title) or "（无标题）")
     if not first:
@@ -423,7 +431,7 @@ def _write_essay(document, essay, images, *, first, outline=False):
         level.set(qn("w:val"), "0")
         title._p.get_or_add_pPr().append(level)
     if essay.subtitle.strip():
-        subtitle = document.add_paragraph(style=STYLE_SUBTITLE)
+        subtitle = _add_paragraph(document, STYLE_SUBTITLE)
         _no_indent(subtitle)
         subtitle.add_run(f"{DASH}{DASH}{_clean(essay.subtitle)}")
     document.add_paragraph()  # one empty line between the title and the text
@@ -434,7 +442,7 @@ def _write_essay(document, essay, images, *, first, outline=False):
         else:
             style = STYLE_LEVEL_2
         number = _clean(section.number).translate(_HALF_PARENS)
-        heading = document.add_paragraph(style=style)
+        heading = _add_paragraph(document, style)
         heading.add_run(number + _clean(section.heading))
         _write_html(document, section.body_html, images)
     _write_html(document, essay.conclusion_html, images)
@@ -462,7 +470,7 @@ def _write_signature(document, unit, date):
         unit_right = date_right = 2
     for text, right in ((unit, unit_right), (date, date_right)):
         if text:
-            paragraph = document.add_paragraph(style=STYLE_SIGNATURE)
+            paragraph = _add_paragraph(document, STYLE_SIGNATURE)
             ind = _no_indent(paragraph)
             ind.set(qn("w:rightChars"), str(round(right * 100)))
             ind.set(qn("w:right"), str(round(right * CHAR_PITCH_PT * 20)))
@@ -498,9 +506,9 @@ def _add_runs(paragraph, runs):
 
 def _write_paragraph(document, block):
     if block.role == "heading":
-        paragraph = document.add_paragraph(style=STYLE_LEVEL_2)
+        paragraph = _add_paragraph(document, STYLE_LEVEL_2)
     elif block.role == "caption":
-        paragraph = document.add_paragraph(style=STYLE_CAPTION)
+        paragraph = _add_paragraph(document, STYLE_CAPTION)
         _no_indent(paragraph)
     else:
         paragraph = document.add_paragraph()
@@ -514,7 +522,7 @@ def _write_paragraph(document, block):
 def _write_caption(document, runs):
     if not runs:
         return
-    paragraph = document.add_paragraph(style=STYLE_CAPTION)
+    paragraph = _add_paragraph(document, STYLE_CAPTION)
     _no_indent(paragraph)
     _add_runs(paragraph, runs)
 
@@ -579,31 +587,31 @@ def _write_cover(document, compilation):
     _empty_footers(first)
     for _ in range(5):
         document.add_paragraph()
-    title = document.add_paragraph(style=STYLE_TITLE)
+    title = _add_paragraph(document, STYLE_TITLE)
     _no_indent(title)
     title.add_run(_clean(compilation.title) or "文稿汇编")
     title.runs[0].font.size = Pt(26)  # 一号
     if compilation.subtitle.strip():
-        subtitle = document.add_paragraph(style=STYLE_SUBTITLE)
+        subtitle = _add_paragraph(document, STYLE_SUBTITLE)
         _no_indent(subtitle)
         subtitle.add_run(_clean(compilation.subtitle))
     for _ in range(8):
         document.add_paragraph()
     for text in (compilation.issuer, compilation.date):
         if text.strip():
-            line = document.add_paragraph(style=STYLE_SUBTITLE)
+            line = _add_paragraph(document, STYLE_SUBTITLE)
             _no_indent(line)
             line.add_run(_clean(text))
 
 
 def _write_contents(document, compilation, pages):
-    heading = document.add_paragraph(style=STYLE_TITLE)
+    heading = _add_paragraph(document, STYLE_TITLE)
     _no_indent(heading)
     heading.paragraph_format.page_break_before = True
     heading.add_run("目　　录")
     document.add_paragraph()
     for index, essay in enumerate(compilation.essays):
-        entry = document.add_paragraph(style=STYLE_TOC)
+        entry = _add_paragraph(document, STYLE_TOC)
         _no_indent(entry)
         number = str(pages[index]) if pages and index < len(pages) else CONTENTS_PLACEHOLDER
         entry.add_run(_clean(essay.title) or "（无标题）")

@@ -206,6 +206,15 @@ def test_a_compilation_by_topic_and_year_needs_matching_essays(client, no_task_w
     assert compilation.article_ids == [inside.pk] and compilation.status == "queued"
 
 
+def test_export_files_are_kept_out_of_what_is_served(settings, tmp_path):
+    from articles.export.checks import check_essay_export_directory
+
+    settings.ESSAY_EXPORT_DIR = Path(settings.MEDIA_ROOT) / "exports"
+    assert [error.id for error in check_essay_export_directory(None)] == ["articles.E001"]
+    settings.ESSAY_EXPORT_DIR = tmp_path / "essay-exports"
+    assert check_essay_export_directory(None) == []
+
+
 def test_readers_and_authors_cannot_reach_compilations(client):
     compilation = Compilation.objects.create(title="汇编", article_ids=[])
     url = reverse("admin:articles_compilation_file", args=[compilation.pk, "docx"])
