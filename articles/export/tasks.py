@@ -41,9 +41,15 @@ def pdf_path(article):
     return path if path.exists() else None
 
 
+def _pending_key(article_id, version):
+    return f"export:pdf:{int(article_id)}:{int(version)}"
+
+
 def request_pdf(article):
-    """Queue the PDF of ``article``'s current version once (other requests meanwhile queue nothing)."""
-    if cache.add(f"export:pdf:{article.pk}:{article.version}", 1, PENDING_SECONDS):
+    """Queue the PDF of ``article``'s current version once: other requests meanwhile queue
+    nothing, until it is made or :data:`PENDING_SECONDS` have passed (a failed conversion
+    is tried again after that long, not on every request)."""
+    if cache.add(_pending_key(article.pk, article.version), 1, PENDING_SECONDS):
         make_pdf.enqueue(article_id=article.pk, version=article.version)
 
 
@@ -57,6 +63,7 @@ def make_pdf(article_id, version):
     if not path.exists():
         data = pdf.docx_to_pdf(docx_path(article).read_bytes(), timeout=settings.ESSAY_EXPORT_PDF_TIMEOUT)
         files.write(path, data)
+    cache.delete(_pending_key(article_id, version))  # should the file go, the next request queues it again
     return {"made": True}
 
 

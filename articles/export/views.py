@@ -24,7 +24,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition, require_GET
 
-from articles.export import files, tasks
+from articles.export import files, pdf, tasks
 from articles.export.layout import LAYOUT_VERSION
 from articles.models import Article
 from articles.reading.views import SLUG_MAX_LENGTH
@@ -75,6 +75,12 @@ def serve(request, article, fmt):
         path = tasks.docx_path(article)
     else:
         path = tasks.pdf_path(article)
+        if path is None and pdf.soffice() is None:
+            response = HttpResponse(
+                "PDF 暂时无法生成，请先下载 Word 版本。", status=503, content_type="text/plain; charset=utf-8"
+            )
+            response["Retry-After"] = "3600"
+            return response
         if path is None:
             tasks.request_pdf(article)
             path = tasks.pdf_path(article)  # a backend that runs tasks at once has made it

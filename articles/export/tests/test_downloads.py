@@ -101,6 +101,14 @@ def test_the_pdf_is_made_by_a_task_and_the_first_request_may_wait(client, no_tas
     assert len(no_task_worker.results) == 1
 
 
+def test_without_libreoffice_the_pdf_is_503_and_the_docx_still_works(client, monkeypatch):
+    monkeypatch.setattr("articles.export.pdf.soffice", lambda: None)
+    article = essay()
+    response = client.get(download(article, "pdf"))
+    assert response.status_code == 503 and "Word" in response.content.decode()
+    assert client.get(download(article, "docx")).status_code == 200
+
+
 def test_the_pdf_downloads_once_made(client):
     need_soffice()
     article = essay()
