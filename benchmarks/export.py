@@ -60,6 +60,7 @@ def main():
 
     from articles.export import pdf, tasks
     from articles.models import Article, Compilation
+    from articles.text import html_to_text
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", verbosity=0)
@@ -67,8 +68,13 @@ def main():
     print(f"demo essays: {len(published)} published; copying to {args.essays}", flush=True)
     _copy_until(published, args.essays)
     essays = list(Article.objects.published().order_by("published_at", "id"))
-    chars = [len(a.lead) + len(a.conclusion) + sum(len(s.body) for s in a.sections.all()) for a in essays[:20]]
-    print(f"essays: {len(essays)}, stored HTML per essay: median {statistics.median(chars):.0f} characters")
+    chars = [
+        len(html_to_text(a.lead) + html_to_text(a.conclusion))
+        + sum(len(s.heading) + len(html_to_text(s.body)) for s in a.sections.all())
+        for a in essays
+    ]
+    print(f"essays: {len(essays)}, text per essay: median {statistics.median(chars):.0f} characters")
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
 
     client = Client()
     first, again = [], []
@@ -109,6 +115,7 @@ def main():
         f"汇编 of {result.get('essays')} essays: {elapsed:.1f} s ({compilation.status}), "
         f"{result.get('pages')} numbered pages; .docx {sizes[0]} KB, PDF {sizes[1]} KB"
     )
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 def _copy_until(published, total):
