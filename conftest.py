@@ -12,6 +12,7 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LIBRARY_EXPORT_DIR = tmp_path / "exports"
+    settings.ESSAY_EXPORT_DIR = tmp_path / "essay-exports"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -19,6 +20,7 @@ def _fast_and_isolated(settings, tmp_path):
     yield
     shutil.rmtree(tmp_path / "media", ignore_errors=True)
     shutil.rmtree(tmp_path / "exports", ignore_errors=True)
+    shutil.rmtree(tmp_path / "essay-exports", ignore_errors=True)
 
 
 def pytest_configure(config):

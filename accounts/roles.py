@@ -60,6 +60,8 @@ DECLARED = {
             *_perms("articles", "proofreadingrule", "view", "add", "change"),
             # The spinner detector's 常见提法: editors extend the lexicon.
             *_perms("articles", "formulation", "view", "add", "change"),
+            # 文稿汇编 (Word/PDF of chosen essays): build and download.
+            *_perms("articles", "compilation", "view", "add"),
             # Curating the library: rename, merge and split themes, move items,
             # confirm, reject or add countermeasure links. Nothing is deleted there.
             *_perms("library", "theme", "view", "change"),

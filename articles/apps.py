@@ -16,6 +16,8 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from articles import events
+        from articles.export import checks as export_checks  # noqa: F401  (registers the check)
+        from articles.export import files as export_files
         from articles.reading import renditions
         from articles.search import updates as search_updates
         from articles.signals import sync_formulations, sync_proofreading_rules
@@ -28,6 +30,8 @@ class ArticlesConfig(AppConfig):
         events.essay_changed.connect(search_updates.essays_changed, dispatch_uid="search:essays")
         events.essay_changed.connect(renditions.essays_changed, dispatch_uid="renditions:essays")
         events.site_changed.connect(renditions.site_changed, dispatch_uid="renditions:site")
+        # Word/PDF files of earlier versions of a changed essay are deleted (articles/export/files.py).
+        events.essay_changed.connect(export_files.essays_changed, dispatch_uid="export:essays")
         # Cached pages also go stale when a scheduled essay's publish time arrives.
         pagecache.register_schedule(next_scheduled_publish)
 

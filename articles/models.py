@@ -690,6 +690,52 @@ class DismissedFinding(models.Model):
         return f"{self.rule}：{self.original}"
 
 
+class Compilation(models.Model):
+    """A 汇编: chosen essays in one .docx and .pdf (cover, contents, each essay on a new page),
+    built by a background task (``articles.export.tasks.build_compilation``).
+
+    The files live in ``ESSAY_EXPORT_DIR`` (outside ``MEDIA_ROOT``); only
+    staff with ``view_compilation`` download them, through the admin.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    title = models.CharField("汇编标题", max_length=200)
+    subtitle = models.CharField("副标题", max_length=200, blank=True, help_text="印在封面标题下，如“2026年”。")
+    issuer = models.CharField("编印单位", max_length=200, blank=True, help_text="印在封面下方。")
+    # The essays in print order (Article pks): a list, because a many-to-many has no order.
+    article_ids = models.JSONField("文稿", default=list, editable=False)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.QUEUED, editable=False)
+    progress = models.PositiveSmallIntegerField("进度（%）", default=0, editable=False)
+    error = models.TextField("失败原因", blank=True, editable=False)
+    # File names inside ESSAY_EXPORT_DIR (never a path a request chooses).
+    docx_file = models.CharField("Word 文件", max_length=200, blank=True, editable=False)
+    pdf_file = models.CharField("PDF 文件", max_length=200, blank=True, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "文稿汇编"
+        verbose_name_plural = "文稿汇编"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
 # The search index's models live with the search code; imported here so that
 # the app registry and migrations see them.
 # Revisions (django-reversion): an essay is stored with its sections as one

@@ -480,3 +480,15 @@ LIBRARY_EXPORT_DIR = Path(os.environ.get("LIBRARY_EXPORT_DIR", BASE_DIR / "var" 
 LIBRARY_EXPORT_MAX_MB = int(os.environ.get("LIBRARY_EXPORT_MAX_MB", 500))
 LIBRARY_EXPORT_RATE_LIMIT = int(os.environ.get("LIBRARY_EXPORT_RATE_LIMIT", 6))
 LIBRARY_EXPORT_CONCURRENCY = int(os.environ.get("LIBRARY_EXPORT_CONCURRENCY", 1))
+
+# Word and PDF in 公文 layout (articles/export): files made for readers and
+# staff, per essay version and layout version, and 汇编 files, all in
+# ESSAY_EXPORT_DIR -- outside MEDIA_ROOT and STATIC_ROOT (a system check
+# insists): nginx serves those directly, and a withdrawn essay's file must
+# be unreachable; only the export views, which check publication on every
+# request, read this folder. One client address may download
+# ESSAY_EXPORT_RATE_LIMIT files a minute; LibreOffice gets
+# ESSAY_EXPORT_PDF_TIMEOUT seconds for one essay (a 汇编 ten times that).
+ESSAY_EXPORT_DIR = Path(os.environ.get("ESSAY_EXPORT_DIR", BASE_DIR / "var" / "essay-exports"))
+ESSAY_EXPORT_RATE_LIMIT = int(os.environ.get("ESSAY_EXPORT_RATE_LIMIT", 20))
+ESSAY_EXPORT_PDF_TIMEOUT = int(os.environ.get("ESSAY_EXPORT_PDF_TIMEOUT", 60))

@@ -6,6 +6,7 @@ modules that register a ModelAdmin here is what puts them on the site.
 
 from articles.admin import (
     essays,  # noqa: F401  (registers ArticleAdmin)
+    exports,  # noqa: F401  (registers CompilationAdmin)
     formulations,  # noqa: F401  (registers FormulationAdmin)
     rules,  # noqa: F401  (registers ProofreadingRuleAdmin)
 )

@@ -38,7 +38,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from articles import events
-from articles.admin import history, importing, presence, review, uploads
+from articles.admin import exports, history, importing, presence, review, uploads
 from articles.admin.actions import archive_selected, publish_selected, unpublish_selected
 from articles.admin.common import refuse
 from articles.admin.findings import POLITICAL, apply_view, panel_form_context, proofreading_panel
@@ -190,7 +190,7 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
             },
         ),
     )
-    actions = [publish_selected, unpublish_selected, archive_selected]
+    actions = [publish_selected, unpublish_selected, archive_selected, exports.compile_selected]
     save_on_top = True
 
     def get_queryset(self, request):
@@ -275,6 +275,9 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
             return False
         return obj is None or workflow.can_delete(request.user, obj)
 
+    def has_compile_permission(self, request):
+        return request.user.has_perm("articles.add_compilation")
+
     def has_publish_permission(self, request):
         return request.user.has_perm("articles.publish_article")
 
@@ -334,8 +337,9 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
         if not article.pk:
             return "保存后可预览。"
         return format_html(
-            '<a href="{}" target="_blank" rel="noopener">在新窗口中预览</a>（草稿和定时发布的文稿也能看到）',
+            '<a href="{}" target="_blank" rel="noopener">在新窗口中预览</a>（草稿和定时发布的文稿也能看到）<br>{}',
             article.get_preview_url(),
+            exports.export_links(article),
         )
 
     def view_on_site(self, article):
@@ -556,6 +560,7 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
                 name="articles_article_comment_resolve",
             ),
             path("<int:pk>/revisions/", view(self.revisions_view), name="articles_article_revisions"),
+            path("<int:pk>/export.<str:fmt>", view(self.export_view), name="articles_article_export"),
             path(
                 "<int:pk>/revisions/compare/",
                 view(self.revisions_compare_view),
@@ -611,6 +616,10 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
 
     def _review_view(self, request, pk):
         return review.review_view(self, request, pk)
+
+    def export_view(self, request, pk, fmt):
+        """下载 Word / PDF in 公文 layout (see :mod:`articles.admin.exports`)."""
+        return exports.export_view(self, request, pk, fmt)
 
     def revisions_view(self, request, pk):
         """版本记录 (see :mod:`articles.admin.history`)."""

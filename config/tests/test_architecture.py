@@ -22,6 +22,9 @@ PACKAGES = ("accounts", "articles", "config", "library", "siteinfo", "topics")
 PURE = (
     "articles.essay",
     "articles.text",
+    "articles.export.html",
+    "articles.export.layout",
+    "articles.export.pdf",
     "articles.search.segmentation",
     "articles.search.snippets",
     "library.extraction",
