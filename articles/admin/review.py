@@ -178,10 +178,9 @@ def workflow_view(model_admin, request, pk, action):
         return refuse(model_admin, request, error.message, error.status)
     if article.is_working_copy or (action == ArticleTransition.Action.APPROVE and copy_applied(article, pk)):
         message = _copy_message(action, article, message, pk)
-    if (
-        action != ArticleTransition.Action.REJECT
-        and article.status != Article.Status.IN_REVIEW
-        or (action == ArticleTransition.Action.SUBMIT)
+    # After 送审 and after 终审 (the essay left review): the comments still open, which block nothing.
+    if action == ArticleTransition.Action.SUBMIT or (
+        action == ArticleTransition.Action.APPROVE and article.status != Article.Status.IN_REVIEW
     ):
         still_open = comments.open_count(article)
         if still_open:

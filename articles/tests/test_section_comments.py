@@ -236,6 +236,11 @@ def test_an_open_comment_is_shown_at_final_approval(client, essay, settings):
     final = logged_in(client, user_in(REVIEWER, "final"))
     html = final.get(change_url(article)).content.decode()
     assert "尚有 1 条审核意见未标为已解决" in html and "不妨碍终审通过" in html
+    response = final.post(
+        reverse("admin:articles_article_workflow", args=[article.pk, "approve"]), {"confirm_secrecy": "on"}, follow=True
+    )
+    assert Article.objects.get(pk=article.pk).is_public
+    assert "终审通过，文稿已发布。尚有 1 条审核意见未标为已解决。" in response.content.decode()
 
 
 def test_no_warning_once_resolved(client, essay):
