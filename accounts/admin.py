@@ -5,8 +5,12 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from django.http import HttpResponse
+from django.urls import path
 
-from accounts import roles
+from accounts import roles, two_factor
+from accounts.passwords import require_change
+from accounts.security_events import audit
 
 User = get_user_model()
 
@@ -14,6 +18,40 @@ GROUP_REFUSED = "只能授予您自己拥有其全部权限的角色（用户组
 
 
 class AccountAdmin(UserAdmin):
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            # Any staff member's own second factor (not a change of the account list).
+            path("two-factor/", view(self.two_factor_view), name=two_factor.SETUP_URL_NAME),
+            # The idle-logout warning's "continue" button (static/admin-extra/session-timeout.js).
+            path("keepalive/", view(self.keepalive_view), name="auth_user_keepalive"),
+            *super().get_urls(),
+        ]
+
+    def two_factor_view(self, request):
+        return two_factor.setup_view(self, request)
+
+    def keepalive_view(self, request):
+        return HttpResponse(status=204)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # An account made by an administrator: its first password is someone else's choice.
+            require_change(obj)
+            audit("account_created", user=request.user.get_username(), target=obj.get_username(), request=request)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            if user is not None and user.pk != request.user.pk:
+                require_change(user)  # an administrator's reset: the owner sets their own at once
+            audit(
+                "password_reset", user=request.user.get_username(), target=user and user.get_username(), request=request
+            )
+        return response
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
@@ -41,3 +79,5 @@ class AccountAdmin(UserAdmin):
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, AccountAdmin)
+# The second factor on the login page (accounts/two_factor.py; templates/admin/login.html shows it).
+admin.site.login_form = two_factor.OTPLoginForm
