@@ -34,10 +34,27 @@ def available() -> bool:
     return Path(NGINX).exists()
 
 
-def site_config(*, app_port: int, port: int, prefix: Path, static_root: Path, media_root: Path) -> str:
+_STAFF_GEO = "geo $portal_staff_network {\n    default 1;\n}"
+
+
+def staff_networks_block(networks) -> str:
+    """The ``geo`` block that lets only ``networks`` reach the admin and the preview (empty: everyone)."""
+    if not networks:
+        return _STAFF_GEO
+    lines = "".join(f"    {network} 1;\n" for network in networks)
+    return "geo $portal_staff_network {\n    default 0;\n" + lines + "}"
+
+
+def site_config(
+    *, app_port: int, port: int, prefix: Path, static_root: Path, media_root: Path, staff_networks=()
+) -> str:
     """portal.conf with its host-specific lines replaced: plain HTTP on ``port``,
-    the app on ``app_port``, the cache and temporary files under ``prefix``."""
+    the app on ``app_port``, the cache and temporary files under ``prefix``;
+    ``staff_networks`` as ADMIN_ALLOWED_NETWORKS would be written into it."""
     text = PORTAL_CONF.read_text()
+    if _STAFF_GEO not in text:
+        raise ValueError("deploy/nginx/portal.conf no longer contains the staff networks' geo block")
+    text = text.replace(_STAFF_GEO, staff_networks_block(staff_networks))
     for needle in (
         _SOCKET,
         _CACHE_DIR,
@@ -69,6 +86,7 @@ def write(
     media_root: Path | None = None,
     extra_http: str = "",
     workers: str = "1",
+    staff_networks=(),
 ) -> Path:
     """Write ``prefix/nginx.conf`` (and the site file it includes); returns its path."""
     prefix = Path(prefix)
@@ -80,6 +98,7 @@ def write(
         prefix=prefix,
         static_root=static_root or prefix / "static",
         media_root=media_root or prefix / "media",
+        staff_networks=staff_networks,
     )
     (prefix / "portal.conf").write_text(site)
     # Started by root, nginx's workers would run as an unprivileged user that
