@@ -103,7 +103,9 @@ def test_an_administrators_reset_forces_a_change_at_the_next_visit(client, edito
     administrator = user_in(ADMINISTRATOR, "admin-wang")
     client.force_login(administrator)
     url = reverse("admin:auth_user_password_change", args=[editor.pk])
-    response = client.post(url, {"password1": "Chongzhi-2026x", "password2": "Chongzhi-2026x", "usable_password": "true"})
+    response = client.post(
+        url, {"password1": "Chongzhi-2026x", "password2": "Chongzhi-2026x", "usable_password": "true"}
+    )
     assert response.status_code == 302
     assert AccountState.objects.get(user=editor).must_change_password
 
