@@ -68,6 +68,10 @@ DECLARED = {
     ),
 }
 
+# The 保密审查 lists (敏感词与人名, articles.SensitiveTerm): 管理员 holds them as part of
+# the project's apps; the 安全保密管理员 role (issue 22, 三员分立) is to hold exactly these.
+SENSITIVE_LIST_PERMISSIONS = frozenset(_perms("articles", "sensitiveterm", "view", "add", "change", "delete"))
+
 # 管理员 holds every permission of these apps and of the project's own apps …
 ADMINISTRATOR_APPS = frozenset({"auth"})
 # … and may read what the background tasks did (django-tasks' results in the

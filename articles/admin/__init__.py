@@ -8,4 +8,5 @@ from articles.admin import (
     essays,  # noqa: F401  (registers ArticleAdmin)
     formulations,  # noqa: F401  (registers FormulationAdmin)
     rules,  # noqa: F401  (registers ProofreadingRuleAdmin)
+    sensitive,  # noqa: F401  (registers SensitiveTermAdmin)
 )

@@ -29,6 +29,7 @@ from pathlib import Path
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Count, Max, Q
 
+from articles.editing import sensitive
 from articles.editing.formulations import active_lexicon
 from articles.editing.rule_checks import rule_from_row, validate_rule_row
 from articles.essay import Essay, EssayPoint, EssaySection, layout
@@ -240,12 +241,21 @@ def clear_rule_cache() -> None:
 
 
 def proofread_with_site_rules(essay: Essay, rules: list[engine.Rule] | None = None, lexicon=None) -> list[EssayFinding]:
-    """Proofread a parsed essay with the enabled rules and formulations (``rules``, ``lexicon`` override)."""
-    return layout.proofread_essay(
+    """Proofread a parsed essay with the enabled rules and formulations (``rules``, ``lexicon`` override),
+    and the sensitive-word and names lists (``articles.editing.sensitive``), in reading order."""
+    found = layout.proofread_essay(
         essay,
         active_rules() if rules is None else rules,
         lexicon=active_lexicon() if lexicon is None else lexicon,
     )
+    matcher = sensitive.active_matcher()
+    if not matcher.size:
+        return found
+    laid_out = layout.layout(essay)
+    listed = layout.locate_findings(laid_out, matcher.findings(laid_out.text))
+    if not listed:
+        return found
+    return sorted(found + listed, key=lambda item: (item.start, item.end))
 
 
 @dataclass(frozen=True)
