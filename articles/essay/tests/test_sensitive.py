@@ -59,3 +59,25 @@ def test_ten_thousand_entries_scan_in_one_pass():
     matcher = TermMatcher(terms + LISTS)
     text = "基层党建工作" * 2000 + "词04321" + "内部资料"
     assert [f.original for f in matcher.findings(text)] == ["词04321", "内部资料"]
+
+
+def test_matches_are_whole_characters_and_the_longest_wins():
+    # U+594E U+4E19 is "594e4e19" in hexadecimal: U+4E4E ("4e4e") lies across the boundary,
+    # and so does U+E4E1 ("e4e1", one hexadecimal digit off).
+    straddling = "\u594e\u4e19"
+    terms = [
+        Term(SENSITIVE, "\u4e4e"),
+        Term(SENSITIVE, "\ue4e1"),
+        Term(SENSITIVE, "内部"),
+        Term(SENSITIVE, "内部资料", replacement="有关资料"),
+    ]
+    matcher = TermMatcher(terms)
+    assert matcher.findings(straddling) == []
+    assert [(f.original, f.suggestion) for f in matcher.findings("传达内部资料")] == [("内部资料", "有关资料")]
+
+
+def test_characters_beyond_the_basic_plane_keep_offsets_right():
+    matcher = TermMatcher([Term(SENSITIVE, "内部资料", replacement="有关资料"), Term(SENSITIVE, "𠀀字")])
+    [first, second] = matcher.findings("𠀀字和𠀁字，传达内部资料")
+    assert (first.original, first.start) == ("𠀀字", 0)
+    assert (second.original, second.start) == ("内部资料", 8)
