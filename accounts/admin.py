@@ -1,12 +1,14 @@
 """Staff accounts in the admin: Django's UserAdmin, with the rules of
 ``accounts.roles`` on who may manage whose account (asked, not restated here)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.http import HttpResponse
 from django.urls import path
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import roles, two_factor
 from accounts.passwords import require_change
@@ -18,6 +20,17 @@ GROUP_REFUSED = "只能授予您自己拥有其全部权限的角色（用户组
 
 
 class AccountAdmin(UserAdmin):
+    actions = ("reset_two_factor",)
+
+    @admin.action(description="重置所选账号的两步验证（手机丢失时；下次登录重新设置）", permissions=["change"])
+    def reset_two_factor(self, request, queryset):
+        done = []
+        for user in queryset:
+            if roles.may_manage_account(request.user, user) and two_factor.reset(user):
+                done.append(user.get_username())
+                audit("otp_reset", user=request.user.get_username(), target=user.get_username(), request=request)
+        self.message_user(request, f"已重置 {len(done)} 个账号的两步验证。", messages.SUCCESS)
+
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
@@ -79,5 +92,10 @@ class AccountAdmin(UserAdmin):
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, AccountAdmin)
+# Devices are managed through the account (two_factor.setup_view, the reset action above),
+# not django-otp's own English device screens.
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
 # The second factor on the login page (accounts/two_factor.py; templates/admin/login.html shows it).
 admin.site.login_form = two_factor.OTPLoginForm

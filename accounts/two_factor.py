@@ -55,6 +55,12 @@ def is_required(user) -> bool:
     return user.is_superuser or user.groups.filter(name__in=required).exists()
 
 
+def reset(user) -> bool:
+    """Remove every second factor of ``user`` (a lost phone): they set one up again at the next login."""
+    removed = TOTPDevice.objects.filter(user=user).delete()[0] + StaticDevice.objects.filter(user=user).delete()[0]
+    return bool(removed)
+
+
 def verify(user, token):
     """The device of ``user`` that accepts ``token`` (TOTP or a recovery code), or None.
 

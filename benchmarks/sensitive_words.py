@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from articles.essay.sensitive import LEADER, REMOVED, SENSITIVE, Term, TermMatcher  # noqa: E402
+from articles.essay.sensitive import LEADER, REMOVED, SENSITIVE, Term, TermMatcher
 
 # The text of the genre (our own sentences), repeated to length.
 SENTENCES = (
@@ -85,7 +85,9 @@ def main():
     TermMatcher(terms)
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"list entries: {matcher.size:,}; automaton built in {build * 1000:.1f} ms (peak {peak / 2**20:.1f} MB traced)")
+    print(
+        f"list entries: {matcher.size:,}; automaton built in {build * 1000:.1f} ms (peak {peak / 2**20:.1f} MB traced)"
+    )
 
     clean = essay_text(10_000, rng)
     hit_words = [t.text for t in terms[:50]] + ["省委副书记" + t.text for t in terms if t.kind == LEADER][:20]

@@ -147,3 +147,19 @@ def test_a_wrong_setup_code_is_a_chinese_message(client, required, administrator
     assert response.status_code == 200
     assert "验证码不正确" in response.content.decode()
     assert not TOTPDevice.objects.filter(confirmed=True).exists()
+
+
+def test_an_administrator_resets_a_colleagues_lost_second_factor(client, required, administrator):
+    editor = user_in(EDITOR, "zhang")
+    client.force_login(editor)
+    set_up(client)
+    client.logout()
+    client.force_login(administrator)
+    set_up(client)
+    response = client.post(
+        reverse("admin:auth_user_changelist"), {"action": "reset_two_factor", "_selected_action": [editor.pk]}
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=editor).exists()
+    assert not StaticDevice.objects.filter(user=editor).exists()
+    assert TOTPDevice.objects.filter(user=administrator).exists()
