@@ -31,6 +31,7 @@ from accounts.network import is_staff_path
 from accounts.passwords import must_change_password
 
 LAST_ACTIVITY = "_last_activity"
+ACTIVITY_RESOLUTION = 30  # seconds
 # Requests a page makes by itself: they do not keep an idle session alive.
 PASSIVE_URL_NAMES = frozenset({"articles_article_presence"})
 # What a user who must do something first may still open.
@@ -65,7 +66,8 @@ class IdleTimeoutMiddleware:
                 )
                 return redirect_to_login(request.get_full_path(), reverse("admin:login"))
             return None
-        if _url_name(request) not in PASSIVE_URL_NAMES:
+        # Written at most every ACTIVITY_RESOLUTION seconds: not one session save per request.
+        if _url_name(request) not in PASSIVE_URL_NAMES and (last is None or now - last >= ACTIVITY_RESOLUTION):
             request.session[LAST_ACTIVITY] = now
         return None
 
