@@ -221,9 +221,8 @@ DORMANT_ACCOUNT_DAYS = int(os.environ.get("DORMANT_ACCOUNT_DAYS", 90))
 # Two-factor login (TOTP): members of these groups must have a second factor
 # before the admin opens; everyone else may set one up. Groups that do not
 # exist (yet) are ignored. Comma-separated; "-" for none.
-OTP_REQUIRED_GROUPS = [
-    name for name in env_list("OTP_REQUIRED_GROUPS", "管理员,系统管理员,安全保密管理员,安全审计员") if name != "-"
-]
+_OTP_DEFAULT_GROUPS = ("管理员", "系统管理员", "安全保密管理员", "安全审计员")
+OTP_REQUIRED_GROUPS = [name for name in env_list("OTP_REQUIRED_GROUPS", ",".join(_OTP_DEFAULT_GROUPS)) if name != "-"]
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "") or os.environ.get("SITE_NAME", "基层党建文稿")
 # Staff access by network (互联网政务应用安全管理规定 Art. 19): the admin and the
 # preview answer 404 to any client address outside these networks (CIDR,
