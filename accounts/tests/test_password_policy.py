@@ -165,3 +165,19 @@ def test_dormant_accounts_are_deactivated(editor):
     call_command("lock_dormant_accounts", stdout=out)
     assert "已停用 2 个" in out.getvalue()
     assert set(User.objects.filter(is_active=False).values_list("username", flat=True)) == {"zhang", "never"}
+
+
+def test_the_edit_pages_heartbeat_does_not_keep_an_idle_session_alive(client, editor, settings):
+    from articles.tests.factories import make_draft
+
+    settings.SESSION_IDLE_TIMEOUT_MINUTES = 30
+    article = make_draft(created_by=editor)
+    heartbeat = reverse("admin:articles_article_presence", args=[article.pk])
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client.force_login(editor)
+        assert client.get(reverse("admin:index")).status_code == 200
+        for _ in range(4):  # an edit page left open for 40 minutes
+            traveller.shift(timedelta(minutes=10))
+            client.post(heartbeat)
+        response = client.get(reverse("admin:index"))
+        assert response.status_code == 302 and response.url.startswith(reverse("admin:login"))
