@@ -189,7 +189,14 @@ def _free_port():
 
 
 @pytest.fixture
-def nginx_proxy(live_server, tmp_path_factory):
+def nginx_staff_networks():
+    """ADMIN_ALLOWED_NETWORKS as written into nginx's config by :func:`nginx_proxy`
+    (empty: everyone); a test parametrizes it to restrict the staff paths in nginx."""
+    return ()
+
+
+@pytest.fixture
+def nginx_proxy(live_server, tmp_path_factory, nginx_staff_networks):
     """The base URL of Debian's nginx running ``deploy/nginx/portal.conf`` (plain
     HTTP on loopback) in front of the live server, with an empty proxy cache.
 
@@ -217,7 +224,7 @@ def nginx_proxy(live_server, tmp_path_factory):
         except OSError:
             continue
     prefix = tmp_path_factory.mktemp("nginx")
-    process = local.start(prefix, app_port=app_port, port=port)
+    process = local.start(prefix, app_port=app_port, port=port, staff_networks=nginx_staff_networks)
     try:
         deadline = time.monotonic() + 10
         while True:

@@ -4,19 +4,23 @@ the audit log, read-only for everyone; the security settings page."""
 
 import csv
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect, StreamingHttpResponse
-from django.urls import reverse
+from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import audit, policy_report, roles
+from accounts import audit, policy_report, roles, two_factor
 from accounts.models import AuditEntry, SecurityPolicy
+from accounts.passwords import require_change
+from accounts.security_events import audit as security_audit
 
 User = get_user_model()
 
@@ -29,6 +33,58 @@ class AccountAdmin(UserAdmin):
         return UserAdmin.has_change_permission(self, request, obj) and (
             obj is None or roles.may_manage_account(request.user, obj)
         )
+
+    actions = ("reset_two_factor",)
+
+    @admin.action(description="重置所选账号的两步验证（手机丢失时；下次登录重新设置）", permissions=["change"])
+    def reset_two_factor(self, request, queryset):
+        done = []
+        for user in queryset:
+            if roles.may_manage_account(request.user, user) and two_factor.reset(user):
+                done.append(user.get_username())
+                security_audit(
+                    "otp_reset", user=request.user.get_username(), target=user.get_username(), request=request
+                )
+        self.message_user(request, f"已重置 {len(done)} 个账号的两步验证。", messages.SUCCESS)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            # Any staff member's own second factor (not a change of the account list).
+            path("two-factor/", view(self.two_factor_view), name=two_factor.SETUP_URL_NAME),
+            # The idle-logout warning's "continue" button (static/admin-extra/session-timeout.js).
+            path("keepalive/", view(self.keepalive_view), name="auth_user_keepalive"),
+            *super().get_urls(),
+        ]
+
+    def two_factor_view(self, request):
+        return two_factor.setup_view(self, request)
+
+    def keepalive_view(self, request):
+        return HttpResponse(status=204)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # An account made by an administrator: its first password is someone else's choice.
+            require_change(obj)
+            security_audit(
+                "account_created", user=request.user.get_username(), target=obj.get_username(), request=request
+            )
+
+    def user_change_password(self, request, id, form_url=""):
+        account = self.get_object(request, id)
+        if account is not None and not self._manages(request, account):
+            raise PermissionDenied
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            if user is not None and user.pk != request.user.pk:
+                require_change(user)  # an administrator's reset: the owner sets their own at once
+            security_audit(
+                "password_reset", user=request.user.get_username(), target=user and user.get_username(), request=request
+            )
+        return response
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -43,12 +99,6 @@ class AccountAdmin(UserAdmin):
     def has_change_permission(self, request, obj=None):
         # Also guards the password page (UserAdmin.user_change_password asks this).
         return self._manages(request, obj) or roles.may_assign_roles(request.user, obj)
-
-    def user_change_password(self, request, id, form_url=""):
-        account = self.get_object(request, id)
-        if account is not None and not self._manages(request, account):
-            raise PermissionDenied
-        return super().user_change_password(request, id, form_url)
 
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj):
@@ -253,3 +303,12 @@ class SecurityPolicyAdmin(admin.ModelAdmin):
         if SecurityPolicy.objects.filter(pk=1).exists():
             return HttpResponseRedirect(reverse("admin:accounts_securitypolicy_change", args=[1]))
         return HttpResponseRedirect(reverse("admin:accounts_securitypolicy_add"))
+
+
+# Devices are managed through the account (two_factor.setup_view, the reset action above),
+# not django-otp's own English device screens.
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
+# The second factor on the login page (accounts/two_factor.py; templates/admin/login.html shows it).
+admin.site.login_form = two_factor.OTPLoginForm

@@ -50,6 +50,10 @@ _WRITING = {
 }
 
 # The roles other than 管理员, permission by permission ("app_label.codename").
+# The 保密审查 lists (敏感词与人名, articles.SensitiveTerm): 管理员 holds them as part of
+# the project's apps; the 安全保密管理员 role (issue 22, 三员分立) is to hold exactly these.
+SENSITIVE_LIST_PERMISSIONS = frozenset(_perms("articles", "sensitiveterm", "view", "add", "change", "delete"))
+
 DECLARED = {
     AUTHOR: frozenset(_WRITING),
     EDITOR: frozenset(
@@ -94,9 +98,8 @@ DECLARED = {
         }
     ),
     # 安全保密管理员: who holds which role (any non-superuser account but their
-    # own), the security settings, the sensitive-word lists (i22-access's
-    # models: granted when they exist, left out until then), and the whole
-    # audit log, to follow up on what they configure.
+    # own), the security settings, the sensitive-word and names lists (敏感词与人名),
+    # and the whole audit log, to follow up on what they configure.
     SECURITY_ADMIN: frozenset(
         {
             "accounts.assign_roles",
@@ -105,9 +108,7 @@ DECLARED = {
             *_perms("accounts", "securitypolicy", "view", "add", "change"),
             "accounts.view_auditentry",
             "accounts.view_security_auditentry",
-            *_perms("sensitive", "sensitiveword", "view", "add", "change", "delete"),
-            *_perms("sensitive", "officialname", "view", "add", "change", "delete"),
-            *_perms("sensitive", "leadername", "view", "add", "change", "delete"),
+            *SENSITIVE_LIST_PERMISSIONS,
         }
     ),
     # 安全审计员: reads and exports the audit log, every entry; nothing else.

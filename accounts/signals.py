@@ -69,6 +69,7 @@ AUDITED_MODELS = {
     "articles.formulation": (Action.RULE_CHANGE,) * 3,
     "siteinfo.sitesettings": (Action.SITE_SETTING_CHANGE,) * 3,
     "accounts.securitypolicy": (Action.SECURITY_SETTING_CHANGE,) * 3,
+    "articles.sensitiveterm": (Action.SENSITIVE_WORD_CHANGE,) * 3,
 }
 # Fields whose change is not an event of its own: a login moves last_login (the
 # login is recorded), a save moves updated_at.

@@ -748,3 +748,52 @@ from articles.search.models import SearchDocument, SearchImpact, SearchPassage  
 
 reversion.register(Section)
 reversion.register(Article, follow=["sections"])
+
+
+class SensitiveTerm(models.Model):
+    """An entry of the sensitive-word and names lists (保密审查), checked on import, save and approval.
+
+    Sensitive words carry a suggested replacement; names of officials removed
+    from office are flagged wherever they appear; leaders' names carry their
+    current title, and a different title written before the name is flagged
+    (``articles/essay/sensitive.py``, ``articles/editing/sensitive.py``).
+    """
+
+    class Kind(models.TextChoices):
+        SENSITIVE = "sensitive", "敏感词"
+        REMOVED = "removed", "已免职人员"
+        LEADER = "leader", "领导姓名与职务"
+
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices, default=Kind.SENSITIVE)
+    text = models.CharField("词语或姓名", max_length=50)
+    replacement = models.CharField("建议改为", max_length=50, blank=True, help_text="仅敏感词：建议替换成的说法。")
+    title = models.CharField("现任职务", max_length=50, blank=True, help_text="仅领导姓名：如“省委书记”。")
+    note = models.CharField("备注", max_length=200, blank=True)
+    enabled = models.BooleanField("启用", default=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "敏感词与人名"
+        verbose_name_plural = "敏感词与人名"
+        ordering = ["kind", "text"]
+        constraints = [models.UniqueConstraint(fields=["kind", "text"], name="sensitive_term_unique_per_kind")]
+
+    def __str__(self):
+        return self.text
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        self.text = (self.text or "").strip()
+        self.replacement = (self.replacement or "").strip()
+        self.title = (self.title or "").strip()
+        if not self.text:
+            raise ValidationError({"text": "请填写词语或姓名。"})
+        if any(ch.isspace() for ch in self.text):
+            raise ValidationError({"text": "词语或姓名中不能有空格或换行。"})
+        if self.kind == self.Kind.LEADER and not self.title:
+            raise ValidationError({"title": "领导姓名须填写现任职务。"})
+        if self.kind != self.Kind.SENSITIVE and self.replacement:
+            raise ValidationError({"replacement": "只有敏感词填写“建议改为”。"})
+        if self.kind != self.Kind.LEADER and self.title:
+            raise ValidationError({"title": "只有领导姓名填写现任职务。"})

@@ -57,6 +57,30 @@ def parse_trusted_proxies(entries):
     return tuple(networks), unix
 
 
+def parse_networks(entries, setting="ADMIN_ALLOWED_NETWORKS"):
+    """The ``ipaddress`` networks of a CIDR list; ImproperlyConfigured on a bad entry."""
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{setting}: {entry!r} is not an IP address or a network (10.0.0.0/8)."
+            ) from None
+    return tuple(networks)
+
+
+@lru_cache(maxsize=8)
+def networks_of(entries):
+    return parse_networks(entries)
+
+
+def address_in(address, networks):
+    """Whether the address string ``address`` (None: unknown) is in one of ``networks``."""
+    parsed = _address(address) if address else None
+    return parsed is not None and any(parsed in network for network in networks)
+
+
 @lru_cache(maxsize=8)
 def _trusted(entries):
     return parse_trusted_proxies(entries)

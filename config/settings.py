@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.cache import caches_from
-from config.client_address import parse_trusted_proxies
+from config.client_address import parse_networks, parse_trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "django_ckeditor_5",
     "csp",
     "axes",
+    # Two-factor login for staff (TOTP, recovery codes): accounts/two_factor.py.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "reversion",
     # Background tasks (articles/events.py); django_tasks_db keeps them in the database.
     "django_tasks",
@@ -76,6 +80,8 @@ MIDDLEWARE = [
     # runs (config/pagecache.py); the stored response carries their headers.
     "config.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The admin and the preview answer 404 outside ADMIN_ALLOWED_NETWORKS (accounts/network.py).
+    "accounts.network.StaffNetworkMiddleware",
     "config.security.ContentSecurityPolicyMiddleware",
     "config.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -87,6 +93,12 @@ MIDDLEWARE = [
     # The request being served, for the audit log's entries written from model signals (accounts.audit).
     "accounts.audit.AuditRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Whether this session passed the second factor (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
+    # Staff: idle logout, the second factor, the forced password change (accounts/policy.py).
+    "accounts.policy.IdleTimeoutMiddleware",
+    "accounts.policy.TwoFactorMiddleware",
+    "accounts.policy.PasswordChangeMiddleware",
     # Tells an editor when the cache did not confirm a committed change.
     "config.pagecache.ChangeNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -127,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "topics.context_processors.navigation",
                 "siteinfo.context_processors.site_info",
+                "accounts.context_processors.session_policy",
             ],
         },
     },
@@ -197,15 +210,41 @@ PAGE_CACHE_FALLBACK_ENTRIES = int(os.environ.get("PAGE_CACHE_FALLBACK_ENTRIES", 
 # PAGE_CACHE_SECONDS window: the bound on what anonymous traffic can store.
 PAGE_CACHE_VARIANTS = int(os.environ.get("PAGE_CACHE_VARIANTS", 300))
 
-# Editors' accounts publish under the committee's name: 10 characters at
-# least (Django's default is 8), not like the user name, not a common or an
-# all-digit password.
+# Editors' accounts publish under the committee's name (等保 2.0): 10 characters
+# at least (Django's default is 8) from three of the four classes (capitals,
+# small letters, digits, symbols), not like the user name, not a common or an
+# all-digit password, none of the account's last PASSWORD_HISTORY_COUNT.
+PASSWORD_HISTORY_COUNT = int(os.environ.get("PASSWORD_HISTORY_COUNT", 5))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "accounts.passwords.PasswordHistoryValidator", "OPTIONS": {"count": PASSWORD_HISTORY_COUNT}},
 ]
+# A staff password older than this many days must be changed before the admin
+# opens again (0: never expires).
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", 90))
+# A signed-in session unused this long is logged out (the admin warns a couple
+# of minutes before); 0 switches the idle logout off.
+SESSION_IDLE_TIMEOUT_MINUTES = float(os.environ.get("SESSION_IDLE_TIMEOUT_MINUTES", 30))
+SESSION_IDLE_WARNING_SECONDS = int(os.environ.get("SESSION_IDLE_WARNING_SECONDS", 120))
+# `manage.py lock_dormant_accounts` (deploy/systemd/portal-lock-dormant.timer)
+# deactivates accounts that have not logged in for this many days.
+DORMANT_ACCOUNT_DAYS = int(os.environ.get("DORMANT_ACCOUNT_DAYS", 90))
+# Two-factor login (TOTP): members of these groups must have a second factor
+# before the admin opens; everyone else may set one up. Groups that do not
+# exist (yet) are ignored. Comma-separated; "-" for none.
+_OTP_DEFAULT_GROUPS = ("管理员", "系统管理员", "安全保密管理员", "安全审计员")
+OTP_REQUIRED_GROUPS = [name for name in env_list("OTP_REQUIRED_GROUPS", ",".join(_OTP_DEFAULT_GROUPS)) if name != "-"]
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "") or os.environ.get("SITE_NAME", "基层党建文稿")
+# Staff access by network (互联网政务应用安全管理规定 Art. 19): the admin and the
+# preview answer 404 to any client address outside these networks (CIDR,
+# comma-separated; empty: everyone). The address is the real client's
+# (TRUSTED_PROXIES). A wrong entry stops the portal from starting.
+ADMIN_ALLOWED_NETWORKS = env_list("ADMIN_ALLOWED_NETWORKS")
+parse_networks(ADMIN_ALLOWED_NETWORKS)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

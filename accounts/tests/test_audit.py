@@ -238,3 +238,36 @@ def test_an_action_rolled_back_leaves_no_entry():
         audit.record(Action.EXPORT, detail="x")
         raise RuntimeError
     assert not entries(Action.EXPORT)
+
+
+@pytest.mark.django_db
+def test_second_factor_and_dormant_account_events_reach_the_audit_log_once():
+    """accounts.security_events: the events of the password policy and the second factor are
+    audit entries; what the audit log records by itself (a password change) is not written twice."""
+    from accounts import security_events
+    from accounts.actions import Action
+
+    before = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    security_events.audit("otp_failed", user="zhangsan")
+    security_events.audit("account_locked_dormant", target="lisi", days=90)
+    security_events.audit("password_changed", target="zhangsan")
+    entries = list(AuditEntry.objects.filter(id__gt=before).order_by("id"))
+    assert [(entry.action, entry.outcome, entry.username) for entry in entries] == [
+        (Action.OTP_FAILED, audit.FAILURE, "zhangsan"),
+        (Action.ACCOUNT_DORMANT_LOCKED, audit.SUCCESS, "lisi"),
+    ]
+    assert "lisi" in entries[1].detail and entries[1].security
+
+
+@pytest.mark.django_db
+def test_sensitive_list_changes_are_audited():
+    from accounts.actions import Action
+    from articles.models import SensitiveTerm
+
+    term = SensitiveTerm.objects.create(text="某敏感说法", replacement="规范说法")
+    term.replacement = "另一规范说法"
+    term.save()
+    term.delete()
+    changes = AuditEntry.objects.filter(action=Action.SENSITIVE_WORD_CHANGE)
+    assert changes.count() == 3  # added, changed, deleted
+    assert all("某敏感说法" in entry.object_repr for entry in changes)

@@ -9,4 +9,5 @@ from articles.admin import (
     exports,  # noqa: F401  (registers CompilationAdmin)
     formulations,  # noqa: F401  (registers FormulationAdmin)
     rules,  # noqa: F401  (registers ProofreadingRuleAdmin)
+    sensitive,  # noqa: F401  (registers SensitiveTermAdmin)
 )

@@ -29,6 +29,7 @@ from pathlib import Path
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Count, Max, Q
 
+from articles.editing import sensitive
 from articles.editing.formulations import active_lexicon
 from articles.editing.rule_checks import rule_from_row, validate_rule_row
 from articles.essay import Essay, EssayPoint, EssaySection, layout
@@ -239,13 +240,24 @@ def clear_rule_cache() -> None:
 # Proofreading essays and articles
 
 
-def proofread_with_site_rules(essay: Essay, rules: list[engine.Rule] | None = None, lexicon=None) -> list[EssayFinding]:
-    """Proofread a parsed essay with the enabled rules and formulations (``rules``, ``lexicon`` override)."""
-    return layout.proofread_essay(
+def proofread_with_site_rules(
+    essay: Essay, rules: list[engine.Rule] | None = None, lexicon=None, matcher=None
+) -> list[EssayFinding]:
+    """Proofread a parsed essay with the enabled rules and formulations (``rules``, ``lexicon`` override),
+    and the sensitive-word and names lists (``articles.editing.sensitive``; ``matcher`` overrides), in reading order."""
+    found = layout.proofread_essay(
         essay,
         active_rules() if rules is None else rules,
         lexicon=active_lexicon() if lexicon is None else lexicon,
     )
+    matcher = sensitive.active_matcher() if matcher is None else matcher
+    if not matcher.size:
+        return found
+    laid_out = layout.layout(essay)
+    listed = layout.locate_findings(laid_out, matcher.findings(laid_out.text))
+    if not listed:
+        return found
+    return sorted(found + listed, key=lambda item: (item.start, item.end))
 
 
 @dataclass(frozen=True)
@@ -386,7 +398,9 @@ def _article_as_essay(article) -> tuple[Essay, dict[str, _Place]]:
     return essay, places
 
 
-def proofread_article(article, rules: list[engine.Rule] | None = None, lexicon=None) -> list[ArticleFinding]:
+def proofread_article(
+    article, rules: list[engine.Rule] | None = None, lexicon=None, matcher=None
+) -> list[ArticleFinding]:
     """Proofread a stored article: title, subtitle, lead, every section's and
     point's number, heading and body, conclusion and author's unit.
 
@@ -397,7 +411,7 @@ def proofread_article(article, rules: list[engine.Rule] | None = None, lexicon=N
     """
     essay, places = _article_as_essay(article)
     result = []
-    for item in proofread_with_site_rules(essay, rules, lexicon):
+    for item in proofread_with_site_rules(essay, rules, lexicon, matcher):
         path = item.location.path
         place = places[path]
         name = path.rsplit(".", 1)[-1]

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import script, spinner
+from . import script, sensitive, spinner
 from .builtin_checks import builtin_findings
 from .findings import Finding
 from .patterns import Pattern, PatternError, Text, compile_pattern
@@ -68,7 +68,7 @@ DEFAULT_RULES_PATH = Path(__file__).resolve().parent / "rules" / "proofreading.j
 
 CATEGORIES = ("back_translation", "political_term", "punctuation", "structure")
 # Categories only built-in checks use (no rule row can take them), with their labels.
-BUILTIN_CATEGORY_LABELS = {script.CATEGORY: script.CATEGORY_LABEL}
+BUILTIN_CATEGORY_LABELS = {script.CATEGORY: script.CATEGORY_LABEL, sensitive.CATEGORY: sensitive.CATEGORY_LABEL}
 # Highest first; the rank decides which of two overlapping findings survives.
 SEVERITIES = ("political", "high", "medium", "low")
 _SEVERITY_RANK = {name: len(SEVERITIES) - index for index, name in enumerate(SEVERITIES)}

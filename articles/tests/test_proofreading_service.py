@@ -18,6 +18,7 @@ from articles.editing.rules import (
     sync_shipped_rules,
     validate_rule_row,
 )
+from articles.editing.sensitive import active_matcher
 from articles.essay import Essay, EssaySection
 from articles.essay.proofreading import load_rules
 from articles.models import Article, ProofreadingRule, Section
@@ -398,10 +399,10 @@ def test_political_findings_are_only_the_political_ones(article):
 
 
 def test_prefetched_sections_cost_no_query(article, django_assert_num_queries):
-    rules, lexicon = active_rules(), active_lexicon()
+    rules, lexicon, matcher = active_rules(), active_lexicon(), active_matcher()
     article = Article.objects.prefetch_related("sections").get(pk=article.pk)
     with django_assert_num_queries(0):
-        assert proofread_article(article, rules, lexicon=lexicon)
+        assert proofread_article(article, rules, lexicon=lexicon, matcher=matcher)
 
 
 def test_points_before_any_section_are_labelled_by_their_number(db):

@@ -34,15 +34,37 @@ def available() -> bool:
     return Path(NGINX).exists()
 
 
+_STAFF_GEO = "geo $portal_staff_network {\n    default 1;\n}"
+
+
+def staff_networks_block(networks) -> str:
+    """The ``geo`` block that lets only ``networks`` reach the admin and the preview (empty: everyone)."""
+    if not networks:
+        return _STAFF_GEO
+    lines = "".join(f"    {network} 1;\n" for network in networks)
+    return "geo $portal_staff_network {\n    default 0;\n" + lines + "}"
+
+
 def site_config(
-    *, app_port: int, port: int, prefix: Path, static_root: Path, media_root: Path, rate_limits: bool = True
+    *,
+    app_port: int,
+    port: int,
+    prefix: Path,
+    static_root: Path,
+    media_root: Path,
+    rate_limits: bool = True,
+    staff_networks=(),
 ) -> str:
     """portal.conf with its host-specific lines replaced: plain HTTP on ``port``,
-    the app on ``app_port``, the cache and temporary files under ``prefix``.
+    the app on ``app_port``, the cache and temporary files under ``prefix``;
+    ``staff_networks`` as ADMIN_ALLOWED_NETWORKS would be written into it.
 
     ``rate_limits=False`` drops the per-client limit on query strings (``limit_req``): for a
     benchmark whose one load generator stands for many readers, never for the tests."""
     text = PORTAL_CONF.read_text()
+    if _STAFF_GEO not in text:
+        raise ValueError("deploy/nginx/portal.conf no longer contains the staff networks' geo block")
+    text = text.replace(_STAFF_GEO, staff_networks_block(staff_networks))
     for needle in (
         _SOCKET,
         _CACHE_DIR,
@@ -77,6 +99,7 @@ def write(
     extra_http: str = "",
     workers: str = "1",
     rate_limits: bool = True,
+    staff_networks=(),
 ) -> Path:
     """Write ``prefix/nginx.conf`` (and the site file it includes); returns its path."""
     prefix = Path(prefix)
@@ -89,6 +112,7 @@ def write(
         static_root=static_root or prefix / "static",
         media_root=media_root or prefix / "media",
         rate_limits=rate_limits,
+        staff_networks=staff_networks,
     )
     (prefix / "portal.conf").write_text(site)
     # Started by root, nginx's workers would run as an unprivileged user that

@@ -10,6 +10,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.editing import rules as proofreading
+from articles.editing.sensitive import active_matcher
 from articles.models import Article
 
 
@@ -35,10 +36,10 @@ class Command(BaseCommand):
             if missing:
                 raise CommandError(f"文稿不存在\uff1a{'、'.join(missing)}")
             articles = [found[pk] for pk in ids]
-        rules = proofreading.active_rules()
+        rules, matcher = proofreading.active_rules(), active_matcher()
         checked = total = political = 0
         for article in articles:
-            findings = proofreading.proofread_article(article, rules)
+            findings = proofreading.proofread_article(article, rules, matcher=matcher)
             checked += 1
             total += len(findings)
             political += sum(finding.is_political for finding in findings)
