@@ -97,6 +97,9 @@ MIDDLEWARE = [
 
 # 三审三校: how many review stages an essay passes before it is published (1 to 3).
 REVIEW_STAGES = min(max(int(os.environ.get("REVIEW_STAGES", "3")), 1), 3)
+# 文稿查重: from this share of copied characters (percent) the final approval
+# needs the approver's explicit confirmation (articles/copies/check.py).
+COPY_CHECK_CONFIRM_PERCENT = float(os.environ.get("COPY_CHECK_CONFIRM_PERCENT", "30"))
 
 ROOT_URLCONF = "config.urls"
 
