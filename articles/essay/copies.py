@@ -228,9 +228,23 @@ def normalise(
             emit(char, source, offsets[end - 1] + 1 if i == len(word) - 1 else offsets[source] + 1)
         position = end
     compared = "".join(chars)
-    excluded |= _formulation_positions(compared, frozenset(formulations))
+    excluded |= _formulation_positions(compared, _compared_formulations(frozenset(formulations), swaps))
     words = tuple(cut(compared)) if compared else ()
     return Normalised(text, compared, tuple(new_offsets), tuple(new_ends), frozenset(excluded), words)
+
+
+def swapped(text: str, swaps: SwapTable) -> str:
+    """``text`` with the swaps of :meth:`SwapTable.replace` made (the form formulations are looked for in)."""
+    out, position = [], 0
+    for start, end, word in swaps.replace(text):
+        out += [text[position:start], word]
+        position = end
+    return "".join(out) + text[position:]
+
+
+@lru_cache(maxsize=4)
+def _compared_formulations(formulations: frozenset[str], swaps: SwapTable) -> frozenset[str]:
+    return frozenset(swapped(entry, swaps) for entry in formulations)
 
 
 @lru_cache(maxsize=4)
