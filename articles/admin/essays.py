@@ -36,6 +36,8 @@ from articles import events
 from articles.admin import history, importing, presence, review, uploads
 from articles.admin.actions import archive_selected, publish_selected, unpublish_selected
 from articles.admin.common import refuse
+from articles.admin.copies import copy_panel_context
+from articles.admin.copies import report_view as copy_report_view
 from articles.admin.findings import POLITICAL, apply_view, panel_form_context, proofreading_panel
 from articles.admin.forms import ArticleAdminForm, SectionForm, TopicChoiceField
 from articles.editing import images, media, revisions, workflow
@@ -240,6 +242,7 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
         context["lock_conflict"] = form.conflict
         if change and obj is not None:
             context.update(review.workflow_context(self, request, obj))
+            context.update(copy_panel_context(obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- saving -------------------------------------------------------
@@ -405,6 +408,7 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
                 name="articles_article_workflow",
             ),
             path("<int:pk>/revisions/", view(self.revisions_view), name="articles_article_revisions"),
+            path("<int:pk>/copies/", view(self.copies_view), name="articles_article_copies"),
             path(
                 "<int:pk>/revisions/compare/",
                 view(self.revisions_compare_view),
@@ -440,6 +444,10 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
     def workflow_view(self, request, pk, action):
         """送审 / 审核通过 / 退回修改 (see :mod:`articles.admin.review`)."""
         return review.workflow_view(self, request, pk, action)
+
+    def copies_view(self, request, pk):
+        """查重报告 (see :mod:`articles.admin.copies`)."""
+        return copy_report_view(self, request, pk)
 
     def revisions_view(self, request, pk):
         """版本记录 (see :mod:`articles.admin.history`)."""

@@ -162,6 +162,7 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
     )
     confirm_political = forms.BooleanField(label=CONFIRM_POLITICAL_LABEL, required=False)
+    confirm_copies = forms.BooleanField(label="我已查看查重报告，确认发布", required=False)
 
 
 def _require_alt_text(html):

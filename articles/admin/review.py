@@ -90,7 +90,11 @@ def workflow_view(model_admin, request, pk, action):
         if action == ArticleTransition.Action.APPROVE:
             stage = article.review_stage
             article = workflow.approve(
-                article, request.user, comment, confirm_political=form.cleaned_data["confirm_political"]
+                article,
+                request.user,
+                comment,
+                confirm_political=form.cleaned_data["confirm_political"],
+                confirm_copies=form.cleaned_data["confirm_copies"],
             )
             if article.status == Article.Status.IN_REVIEW:
                 message = f"已通过{workflow.stage_label(stage)}，文稿进入{workflow.stage_label(article.review_stage)}。"

@@ -227,7 +227,7 @@ def submit(article, user, comment=""):
     return article
 
 
-def approve(article, user, comment="", *, confirm_political=False):
+def approve(article, user, comment="", *, confirm_political=False, confirm_copies=False):
     """审核通过: on to the next stage, or — at 终审 — approved and published at its publish time.
 
     The last stage publishes, so it needs the same explicit confirmation as
@@ -246,6 +246,7 @@ def approve(article, user, comment="", *, confirm_political=False):
             raise WorkflowError(
                 f"本文仍有 {len(findings)} 处政治性问题：请退回修改，或勾选“我已知悉本文仍有政治性问题，确认发布”后再终审通过。"
             )
+        comment = _copies_confirmed(article, confirm_copies, comment)
         _step(article, user, Action.APPROVE, Status.APPROVED, 0, comment)
         if findings:
             article.political_findings_confirmed_by = user
@@ -253,6 +254,22 @@ def approve(article, user, comment="", *, confirm_political=False):
             article.save(update_fields=["political_findings_confirmed_by", "political_findings_confirmed_at"])
         publish(article, user)
     return article
+
+
+def _copies_confirmed(article, confirmed, comment):
+    """文稿查重 at final approval: from COPY_CHECK_CONFIRM_PERCENT on the approver must confirm;
+    the confirmation is recorded in the approval's comment (who and when are the transition's)."""
+    from articles.copies.check import check_article
+
+    report = check_article(article)
+    if not report.needs_confirmation:
+        return comment
+    if not confirmed:
+        raise WorkflowError(
+            f"查重：{report.summary()}请先查看查重报告，退回修改，或勾选“我已查看查重报告，确认发布”后再终审通过。"
+        )
+    note = f"查重重复率 {report.percent:g}%（{report.summary()}），审核人已查看查重报告并确认发布"
+    return f"{comment}\n{note}" if comment else note
 
 
 def reject(article, user, comment):
