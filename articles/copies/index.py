@@ -75,6 +75,61 @@ def index_articles(articles) -> None:
         CopyText.objects.filter(pk__in=others, is_current=True).update(is_current=False)
 
 
+def published_versions(article_ids) -> dict[int, list[str]]:
+    """The texts of every revision (django-reversion) saved while the essay was published, per essay.
+
+    For essays published before the index existed, or changed while no task
+    worker ran: ``rebuild`` adds them, so last year's published wording is a
+    source even after the essay was rewritten.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from reversion.models import Version
+
+    from articles.editing.revisions import Snapshot
+
+    versions = Version.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article), object_id__in=[str(pk) for pk in article_ids]
+    ).select_related("revision")
+    found: dict[int, list[str]] = {}
+    for version in versions:
+        if version.field_dict.get("status") != Article.Status.PUBLISHED:
+            continue
+        snapshot = Snapshot.from_version(version)
+        lines = [snapshot.fields["标题"], snapshot.fields["副标题"], snapshot.fields["导语"]]
+        for number, heading, body, _label in snapshot.sections:
+            lines += [number + heading, body]
+        lines += [snapshot.fields["结语"], snapshot.fields["作者单位"]]
+        found.setdefault(int(version.object_id), []).append("\n".join(line for line in lines if line))
+    return found
+
+
+def _index_history(article_ids) -> None:
+    texts = published_versions(article_ids)
+    if not texts:
+        return
+    known = set(CopyText.objects.filter(article_id__in=texts).values_list("article_id", "digest"))
+    titles = dict(Article.all_objects.filter(pk__in=texts).values_list("pk", "title"))
+    new = []
+    for article_id, versions in texts.items():
+        for text in versions:
+            normalised = compared_form(text)
+            if (article_id, normalised.digest) in known:
+                continue
+            known.add((article_id, normalised.digest))
+            row = CopyText(
+                article_id=article_id,
+                was_published=True,
+                label=titles.get(article_id, ""),
+                text=text,
+                chars=normalised.chars,
+                digest=normalised.digest,
+            )
+            new.append((row, normalised))
+    with transaction.atomic():
+        CopyText.objects.bulk_create([row for row, _ in new])
+        CopyBand.objects.bulk_create([band for row, normalised in new for band in _bands(row, normalised)])
+
+
 def save_reference(text: str, label: str, user) -> CopyText:
     """A private reference text (保存为私有参考文本), checked against from now on."""
     normalised = compared_form(text)
@@ -92,7 +147,8 @@ def save_reference(text: str, label: str, user) -> CopyText:
 
 
 def rebuild(batch_size: int = 200, progress=None) -> int:
-    """Index every essay again, after re-deriving the stored texts' compared forms and bands."""
+    """Index every essay again (with the texts of its revisions saved while published),
+    after re-deriving the stored texts' compared forms and bands."""
     with transaction.atomic():
         for row in CopyText.objects.iterator():
             normalised = compared_form(row.text)
@@ -106,6 +162,7 @@ def rebuild(batch_size: int = 200, progress=None) -> int:
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
         index_articles(list(Article.all_objects.prefetch_related("sections").filter(pk__in=chunk)))
+        _index_history(chunk)
         done += len(chunk)
         if progress is not None:
             progress(done, len(ids))

@@ -299,3 +299,20 @@ def test_import_essay_check_copies_refuses_an_identical_file(tmp_path):
     out = io.StringIO()
     call_command("import_essay", str(path), "--check-copies", "--dry-run", "--json", stdout=out)
     assert json.loads(out.getvalue())["copies"]["percent"] == 100.0
+
+
+def test_build_copy_index_adds_the_published_revisions_of_the_history():
+    import reversion
+
+    from articles.editing import revisions
+
+    article = make_article(title="去年的文稿")
+    make_section(article, "一", body=f"<p>{BODY}</p>")
+    with reversion.create_revision():
+        revisions.add_essay(article)
+    Section.objects.filter(article=article).update(body=f"<p>{OTHER}</p>")
+    CopyText.objects.all().delete()
+    call_command("build_copy_index", "--no-progress", stdout=io.StringIO())
+    assert CopyText.objects.filter(article=article).count() == 2
+    report = check_text(BODY)
+    assert report.top.article == article and report.top.status_label == "曾发布的版本"
