@@ -2,7 +2,7 @@
 
 :func:`check_text` is what every screen and command calls. Candidates are the
 texts sharing the most MinHash bands with the text (one indexed SQL lookup),
-at most :data:`CANDIDATES`; only they are aligned
+at most :data:`CANDIDATES` sharing :data:`MIN_SHARED` or more; only they are aligned
 (:func:`articles.essay.copies.score`). Texts whose compared form is equal to
 the text's (an identical essay, whatever its punctuation and numbering) are
 always candidates, found by their digest. Several texts of one essay (its
@@ -24,6 +24,9 @@ from articles.essay import copies
 from articles.models import Article
 
 CANDIDATES = 20
+# A text sharing a single band of 64 is chance (a common shingle); a copied
+# paragraph of a tenth of an essay already shares about three.
+MIN_SHARED = 2
 # The top source covering this share of the essay is the same essay (the
 # import page then asks what to do instead of creating a draft).
 IDENTICAL_PERCENT = 95.0
@@ -147,7 +150,7 @@ def candidates(signature, exclude_article=None, limit=CANDIDATES) -> list[int]:
         .annotate(shared=Count("id"))
         .order_by("-shared", "text_id")[: limit + len(own)]
     )
-    return [row["text_id"] for row in rows if row["text_id"] not in own][:limit]
+    return [row["text_id"] for row in rows if row["text_id"] not in own and row["shared"] >= MIN_SHARED][:limit]
 
 
 def check_text(text: str, *, exclude_article=None, extra_sources=()) -> Report:

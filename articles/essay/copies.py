@@ -65,7 +65,9 @@ _NUMBERING = re.compile(
     r"|[①-⑳]"
 )
 _QUOTATION = re.compile(rf"“([^“”]{{1,{MAX_QUOTATION}}})”")
-_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+# Full-width forms to ASCII and ASCII capitals to small letters: one character for one.
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {code: code + 32 for code in range(0x41, 0x5B)}
+_FOLD |= {code: code - 0xFEE0 + 32 for code in range(0xFF21, 0xFF3B)}
 _SITE_REPAIRS = frozenset({"boilerplate", "page_footer", "page_marker", "watermark", "anticopy", "citation"})
 PROOFREADING_RULES_PATH = RULES_DIR / "proofreading.json"
 
@@ -186,48 +188,40 @@ def normalise(
     swaps = swaps or shipped_swaps()
     cut = cut or get_segmenter().cut
     text = text or ""
+    # Same length as ``text`` (offsets stay valid): width and ASCII case
+    # folded, dropped spans blanked out with a character that is not kept.
+    folded = text.translate(_FOLD)
     dropped = _dropped_spans(text)
-    quoted = [match.span(1) for match in _QUOTATION.finditer(text)]
-    kept, offsets, in_quote = [], [], []
-    d, q = 0, 0
-    for index, char in enumerate(text):
-        while d < len(dropped) and dropped[d][1] <= index:
-            d += 1
-        if d < len(dropped) and dropped[d][0] <= index:
-            continue
-        code = ord(char)
-        if code in _FULL_WIDTH:
-            char = chr(_FULL_WIDTH[code])
-        char = char.lower()
-        if not _KEPT.match(char):
-            continue
-        while q < len(quoted) and quoted[q][1] <= index:
-            q += 1
-        kept.append(char)
-        offsets.append(index)
-        in_quote.append(q < len(quoted) and quoted[q][0] <= index)
+    if dropped:
+        pieces, position = [], 0
+        for start, end in dropped:
+            if end > position:
+                start = max(start, position)
+                pieces += [folded[position:start], " " * (end - start)]
+                position = end
+        folded = "".join(pieces) + folded[position:]
+    offsets = [match.start() for match in _KEPT.finditer(folded)]
+    kept = "".join(folded[i] for i in offsets)
+    quoted = bytearray(len(text))
+    for match in _QUOTATION.finditer(text):
+        quoted[match.start(1) : match.end(1)] = b"\x01" * (match.end(1) - match.start(1))
     # The swaps, on the characters (not on the segmenter's words: a swap can
     # change how the words around it are cut, 促发展 / 促 开展); a replacement
     # of another length spreads over the word it replaces.
-    kept_text = "".join(kept)
-    chars, new_offsets, new_ends, excluded = [], [], [], set()
-
-    def emit(char, source, end):
-        if in_quote[source]:
-            excluded.add(len(chars))
-        chars.append(char)
-        new_offsets.append(offsets[source])
-        new_ends.append(end)
-
+    chars, new_offsets, new_ends = [], [], []
     position = 0
-    for start, end, word in [*swaps.replace(kept_text), (len(kept), len(kept), "")]:
-        for i in range(position, start):
-            emit(kept[i], i, offsets[i] + 1)
-        for i, char in enumerate(word):
-            source = start + min(i, end - start - 1)
-            emit(char, source, offsets[end - 1] + 1 if i == len(word) - 1 else offsets[source] + 1)
+    for start, end, word in [*swaps.replace(kept), (len(kept), len(kept), "")]:
+        chars.append(kept[position:start])
+        new_offsets += offsets[position:start]
+        new_ends += [offset + 1 for offset in offsets[position:start]]
+        for i in range(len(word)):
+            source = offsets[start + min(i, end - start - 1)]
+            new_offsets.append(source)
+            new_ends.append(offsets[end - 1] + 1 if i == len(word) - 1 else source + 1)
+        chars.append(word)
         position = end
     compared = "".join(chars)
+    excluded = {i for i, offset in enumerate(new_offsets) if quoted[offset]}
     excluded |= _formulation_positions(compared, _compared_formulations(frozenset(formulations), swaps))
     words = tuple(cut(compared)) if compared else ()
     return Normalised(text, compared, tuple(new_offsets), tuple(new_ends), frozenset(excluded), words)
@@ -284,12 +278,28 @@ def _permutations():
     return a, b
 
 
-def shingles(words: Iterable[str], size: int = SHINGLE_WORDS) -> set[int]:
-    """32-bit hashes of the runs of ``size`` consecutive words (a short text: its whole run)."""
-    words = list(words)
-    if len(words) < size:
-        return {zlib.crc32(" ".join(words).encode("utf-8"))} if words else set()
-    return {zlib.crc32(" ".join(words[i : i + size]).encode("utf-8")) for i in range(len(words) - size + 1)}
+@lru_cache(maxsize=65536)
+def _word_hash(word: str) -> int:
+    return zlib.crc32(word.encode("utf-8"))
+
+
+def shingles(words: Iterable[str], size: int = SHINGLE_WORDS):
+    """32-bit hashes of the runs of ``size`` consecutive words, distinct (numpy array).
+
+    A run's hash combines its words' CRC-32s as a polynomial (stable across
+    processes, unlike ``hash()``), one vectorised pass for the whole text.
+    """
+    import numpy as np
+
+    hashes = np.fromiter((_word_hash(word) for word in words), dtype=np.uint64)
+    if len(hashes) == 0:
+        return hashes
+    if len(hashes) < size:
+        size = len(hashes)
+    combined = np.zeros(len(hashes) - size + 1, dtype=np.uint64)
+    for i in range(size):  # wraps modulo 2**64; the low 32 bits are kept
+        combined = combined * np.uint64(1_000_003) + hashes[i : len(hashes) - size + 1 + i]
+    return np.unique(combined & np.uint64(_MAX_HASH))
 
 
 def signature(normalised: Normalised) -> list[int]:
@@ -302,11 +312,10 @@ def signature(normalised: Normalised) -> list[int]:
     import numpy as np
 
     values = shingles(normalised.words)
-    if not values:
+    if len(values) == 0:
         return []
     a, b = _permutations()
-    hashes = np.fromiter(values, dtype=np.uint64, count=len(values))
-    mins = (((np.outer(hashes, a) + b) % np.uint64(_MERSENNE)) & np.uint64(_MAX_HASH)).min(axis=0)
+    mins = (((np.outer(values, a) + b) % np.uint64(_MERSENNE)) & np.uint64(_MAX_HASH)).min(axis=0)
     return [int(value) - (1 << 31) for value in mins.tolist()]
 
 
