@@ -199,15 +199,33 @@ def run_child(backend, size, copies_count, postgres_url):
     result["swap_rate_min"], result["swap_rate_max"] = min(rates), max(rates)
 
     # -- the full build
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     index.rebuild(batch_size=200)
     result["build_seconds"] = time.perf_counter() - started
+    result["build_cpu_seconds"] = time.process_time() - cpu  # this process only, not the database server's
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     _log(f"  [{backend} {size}] index built in {result['build_seconds']:.0f} s")
 
-    # -- checks: the copies, then unrelated essays
+    # -- checks: the copies, then unrelated essays (with the time of each step)
+    from articles.copies import check
+
+    parts = {"normalise": [], "candidates (SQL)": [], "alignment": []}
+
+    def timed(name, function):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                parts[name].append(time.perf_counter() - started)
+
+        return wrapper
+
+    check.copies.normalise = timed("normalise", check.copies.normalise)
+    check.candidates = timed("candidates (SQL)", check.candidates)
+    check.copies.score = timed("alignment", check.copies.score)
     timings, right, percents = [], 0, []
     for copy in Article.all_objects.filter(pk__in=planted).prefetch_related("sections"):
         started = time.perf_counter()
@@ -231,6 +249,8 @@ def run_child(backend, size, copies_count, postgres_url):
     result["unrelated_over_20"] = reported / len(unrelated)
     result["unrelated_percent_max"] = max(unrelated_percents)
     result["unrelated_percent_mean"] = sum(unrelated_percents) / len(unrelated_percents)
+    result["check_parts_p50_ms"] = {name: _percentile(values, 0.5) * 1000 for name, values in parts.items()}
+    result["check_parts_p95_ms"] = {name: _percentile(values, 0.95) * 1000 for name, values in parts.items()}
     result["check_p50_ms"] = _percentile(timings, 0.5) * 1000
     result["check_p95_ms"] = _percentile(timings, 0.95) * 1000
 
@@ -315,8 +335,17 @@ def main():
         f"(mean {r['unrelated_percent_mean']:.1f} %, highest {r['unrelated_percent_max']:.1f} %)"
     )
     print(f"  check of one essay:            p50 {r['check_p50_ms']:.0f} ms, p95 {r['check_p95_ms']:.0f} ms")
+    steps = ", ".join(
+        f"{name} {r['check_parts_p50_ms'][name]:.0f}/{r['check_parts_p95_ms'][name]:.0f}"
+        for name in r["check_parts_p50_ms"]
+    )
+    print(f"    of which (p50/p95 ms):       {steps}")
     print(f"  index update of one essay:     p50 {r['update_p50_ms']:.0f} ms, p95 {r['update_p95_ms']:.0f} ms")
-    print(f"  full index build:              {r['build_seconds']:.0f} s ({r['build_seconds'] / 60:.1f} min)")
+    print(
+        f"  full index build:              {r['build_seconds']:.0f} s ({r['build_seconds'] / 60:.1f} min; "
+        f"CPU of the Python process {r.get('build_cpu_seconds', 0):.0f} s)"
+    )
+    print(f"  load average at the end:       {os.getloadavg()[0]:.1f} (the machine's cores: {os.cpu_count()})")
     size = f", {r['index_bytes'] / 2**20:.0f} MB" if "index_bytes" in r else ""
     print(f"  index: {r['texts']:,} texts, {r['bands']:,} band rows{size}")
 
