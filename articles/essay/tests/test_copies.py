@@ -138,3 +138,12 @@ def test_empty_and_hostile_text_do_not_break_it():
         essay = copies.normalise(text)
         assert copies.score(essay, [("s", copies.normalise(SOURCE).chars)]).percent == 0.0
         copies.signature(essay)
+
+
+def test_long_passages_are_measured_to_the_exact_character():
+    rng = random.Random(3)
+    for _ in range(2000):
+        shared = "".join(rng.choice("党建工作") for _ in range(rng.randint(13, 3000)))
+        essay = "甲乙" + shared + "丙"
+        source = "子" + shared + "丑"
+        assert copies.align(essay, source) == [copies.Passage(2, 1, len(shared))]
