@@ -142,7 +142,7 @@ def test_empty_and_hostile_text_do_not_break_it():
 
 def test_long_passages_are_measured_to_the_exact_character():
     rng = random.Random(3)
-    for _ in range(2000):
+    for _ in range(100):
         shared = "".join(rng.choice("党建工作") for _ in range(rng.randint(13, 3000)))
         essay = "甲乙" + shared + "丙"
         source = "子" + shared + "丑"
