@@ -16,6 +16,7 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from articles import events
+        from articles.copies import updates as copy_updates
         from articles.export import checks as export_checks  # noqa: F401  (registers the check)
         from articles.export import files as export_files
         from articles.reading import renditions
@@ -25,10 +26,11 @@ class ArticlesConfig(AppConfig):
 
         # Changes of essays, sections, topics and the site settings become
         # events (articles/events.py), and this app's subscribers listen:
-        # the search index and the stored essay pages.
+        # the search index, the stored essay pages and the copy index (查重).
         events.connect()
         events.essay_changed.connect(search_updates.essays_changed, dispatch_uid="search:essays")
         events.essay_changed.connect(renditions.essays_changed, dispatch_uid="renditions:essays")
+        events.essay_changed.connect(copy_updates.essays_changed, dispatch_uid="copies:essays")
         events.site_changed.connect(renditions.site_changed, dispatch_uid="renditions:site")
         # Word/PDF files of earlier versions of a changed essay are deleted (articles/export/files.py).
         events.essay_changed.connect(export_files.essays_changed, dispatch_uid="export:essays")

@@ -737,6 +737,7 @@ class Compilation(models.Model):
 
 
 # The search index's models live with the search code; imported here so that
+# The search index's and the copy index's models live with their code; imported here so that
 # the app registry and migrations see them.
 # Revisions (django-reversion): an essay is stored with its sections as one
 # revision; its topic links travel in the essay's own serialized data (a
@@ -744,6 +745,7 @@ class Compilation(models.Model):
 # essay never renames a topic. See articles/revisions.py.
 import reversion  # noqa: E402
 
+from articles.copies.models import CopyBand, CopyText  # noqa: E402, F401
 from articles.search.models import SearchDocument, SearchImpact, SearchPassage  # noqa: E402, F401
 
 reversion.register(Section)

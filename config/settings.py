@@ -124,6 +124,9 @@ REVIEW_WORKDAYS = env_list("REVIEW_WORKDAYS")
 # A change to a live essay marked 小修改 when sent to review (a typo, a wrong date) passes
 # this many stages (1 to REVIEW_STAGES; default: all of them, i.e. no fast path).
 LIVE_CORRECTION_STAGES = min(max(int(os.environ.get("LIVE_CORRECTION_STAGES", REVIEW_STAGES)), 1), REVIEW_STAGES)
+# 文稿查重: from this share of copied characters (percent) the final approval
+# needs the approver's explicit confirmation (articles/copies/check.py).
+COPY_CHECK_CONFIRM_PERCENT = float(os.environ.get("COPY_CHECK_CONFIRM_PERCENT", "30"))
 
 ROOT_URLCONF = "config.urls"
 

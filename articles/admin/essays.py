@@ -41,6 +41,8 @@ from articles import events
 from articles.admin import exports, history, importing, presence, review, uploads
 from articles.admin.actions import archive_selected, publish_selected, unpublish_selected
 from articles.admin.common import refuse
+from articles.admin.copies import copy_panel_context
+from articles.admin.copies import report_view as copy_report_view
 from articles.admin.findings import POLITICAL, apply_view, panel_form_context, proofreading_panel
 from articles.admin.forms import ArticleAdminForm, SectionForm, TopicChoiceField
 from articles.editing import deadlines, images, media, revisions, workflow, working_copy
@@ -371,6 +373,7 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
         if change and obj is not None:
             context.update(review.workflow_context(self, request, obj))
             context.update(review.working_copy_context(self, request, obj))
+            context.update(copy_panel_context(obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- saving -------------------------------------------------------
@@ -561,6 +564,7 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
             ),
             path("<int:pk>/revisions/", view(self.revisions_view), name="articles_article_revisions"),
             path("<int:pk>/export.<str:fmt>", view(self.export_view), name="articles_article_export"),
+            path("<int:pk>/copies/", view(self.copies_view), name="articles_article_copies"),
             path(
                 "<int:pk>/revisions/compare/",
                 view(self.revisions_compare_view),
@@ -620,6 +624,10 @@ class ArticleAdmin(events.ChangesInOneBatch, admin.ModelAdmin):
     def export_view(self, request, pk, fmt):
         """下载 Word / PDF in 公文 layout (see :mod:`articles.admin.exports`)."""
         return exports.export_view(self, request, pk, fmt)
+
+    def copies_view(self, request, pk):
+        """查重报告 (see :mod:`articles.admin.copies`)."""
+        return copy_report_view(self, request, pk)
 
     def revisions_view(self, request, pk):
         """版本记录 (see :mod:`articles.admin.history`)."""

@@ -203,6 +203,7 @@ class ReviewForm(forms.Form):
     )
     confirm_political = forms.BooleanField(label=CONFIRM_POLITICAL_LABEL, required=False)
     confirm_secrecy = forms.BooleanField(label=workflow.SECRECY_STATEMENT, required=False)
+    confirm_copies = forms.BooleanField(label="我已查看查重报告，确认发布", required=False)
 
 
 def _require_alt_text(html):

@@ -27,11 +27,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from articles.admin.import_check import ACCEPT_THRESHOLD, MAX_CHOICES, build_check, decide, repair_groups
+from articles.copies.check import check_text
 from articles.editing import importing
 from articles.editing.docx import MAX_DOCX_BYTES, docx_to_text
 from articles.essay import EssayError, parse
 from articles.essay.decoding import MAX_ESSAY_BYTES, decode_essay_bytes
-from articles.essay.layout import fix_essay
+from articles.essay.layout import essay_text, fix_essay
 from articles.essay.parsing import repaired_text
 from articles.essay.splitting import split_essays
 from articles.models import Article
@@ -241,8 +242,15 @@ def _check_submitted(model_admin, request):
         )
         return _render_check(model_admin, request, fresh, check, split=split)
     decide(check, request.POST)
-    if not form.is_valid() or "create" not in request.POST:
+    anyway = "create_anyway" in request.POST
+    if not form.is_valid() or not ("create" in request.POST or anyway):
         return _render_check(model_admin, request, form, check, split=split)
+    copies = copy_report(check.essay)
+    if copies.identical is not None and not anyway:
+        # The same essay is in the portal already: the editor decides (open it,
+        # import anyway as a new essay, or cancel) -- never a silent second draft.
+        messages.warning(request, f"{copies.summary()}请选择：打开已有文稿、仍作为新文稿导入，或取消。")
+        return _render_check(model_admin, request, form, check, split=split, copies=copies)
     pieces = split_essays(repaired_text(raw, keep)) if split else []
     if len(pieces) > 1:
         return _create_drafts(model_admin, request, form, check, pieces)
@@ -312,8 +320,15 @@ def _render_source(model_admin, request, form):
     return TemplateResponse(request, SOURCE_TEMPLATE, _context(model_admin, request, form=form))
 
 
-def _render_check(model_admin, request, form, check, split=True):
+def copy_report(essay):
+    """文稿查重 of a parsed essay against the index, before any draft exists."""
+    return check_text(essay_text(essay))
+
+
+def _render_check(model_admin, request, form, check, split=True, copies=None):
     request.current_app = model_admin.admin_site.name
+    if copies is None:
+        copies = copy_report(check.essay)
     raw = form["raw_text"].value() or ""
     try:
         pieces = split_essays(repaired_text(raw, check.essay.kept_repairs))
@@ -332,5 +347,6 @@ def _render_check(model_admin, request, form, check, split=True):
         warnings=[as_sentence(warning) for warning in check.essay.warnings],
         max_choices=MAX_CHOICES,
         accept_threshold_percent=round(ACCEPT_THRESHOLD * 100),
+        copies=copies,
     )
     return TemplateResponse(request, CHECK_TEMPLATE, context)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from articles.admin import presence
 from articles.admin.common import refuse, visible_article
+from articles.admin.copies import copy_panel_context
 from articles.admin.findings import POLITICAL, proofreading_panel
 from articles.admin.forms import ReviewForm
 from articles.admin.history import revision_urls
@@ -157,6 +158,7 @@ def workflow_view(model_admin, request, pk, action):
                 comment,
                 confirm_political=form.cleaned_data["confirm_political"],
                 confirm_secrecy=form.cleaned_data["confirm_secrecy"],
+                confirm_copies=form.cleaned_data["confirm_copies"],
             )
             if article.status == Article.Status.IN_REVIEW:
                 message = (
@@ -302,6 +304,7 @@ def review_view(model_admin, request, pk):
         ),
         "final_stage": article.review_stage >= workflow.stages_for(article),
         "secrecy_statement": workflow.SECRECY_STATEMENT,
+        **copy_panel_context(article),
         "transitions": labelled_transitions(article),
         "change_url": reverse("admin:articles_article_change", args=[article.pk]),
     }

@@ -4,6 +4,7 @@ import reversion
 from django.db import transaction
 
 from articles import events
+from articles.copies import index as copy_index
 from articles.editing import revisions, workflow
 from articles.models import Article, Section
 from articles.richtext import paragraphs_to_html
@@ -50,6 +51,10 @@ def import_essay(essay, *, topics=(), publish_now=False, user=None, source=""):
         if publish_now:
             workflow.publish(article, user, confirm_secrecy=True)
         revisions.add_essay(article)
+        # Into the copy index at once, not only when the task worker gets to
+        # it: the next import of the same text (a second click, the next file
+        # of a batch) must find this one.
+        copy_index.index_article(article.pk)
     return article
 
 

@@ -301,7 +301,7 @@ def _require_secrecy_review(confirmed):
         raise WorkflowError(f"发布前须完成保密审查：请勾选“{SECRECY_STATEMENT}”后再操作。", 400)
 
 
-def approve(article, user, comment="", *, confirm_political=False, confirm_secrecy=False):
+def approve(article, user, comment="", *, confirm_political=False, confirm_secrecy=False, confirm_copies=False):
     """审核通过: on to the next stage, or — at 终审 — approved and published at its publish time.
 
     The last stage publishes, so it needs the same explicit confirmation as
@@ -322,6 +322,7 @@ def approve(article, user, comment="", *, confirm_political=False, confirm_secre
             raise WorkflowError(
                 f"本文仍有 {len(findings)} 处政治性问题：请退回修改，或勾选“我已知悉本文仍有政治性问题，确认发布”后再终审通过。"
             )
+        comment = _copies_confirmed(article, confirm_copies, comment)
         _step(article, user, Action.APPROVE, Status.APPROVED, 0, "；".join(filter(None, [comment, SECRECY_NOTE])))
         if findings:
             article.political_findings_confirmed_by = user
@@ -361,6 +362,22 @@ def start_change(article, user):
         if created:
             record_transition(copy, user, Action.OPEN_COPY, Status.DRAFT, comment=f"修改《{article.title}》")
     return copy, created
+
+
+def _copies_confirmed(article, confirmed, comment):
+    """文稿查重 at final approval: from COPY_CHECK_CONFIRM_PERCENT on the approver must confirm;
+    the confirmation is recorded in the approval's comment (who and when are the transition's)."""
+    from articles.copies.check import check_article
+
+    report = check_article(article)
+    if not report.needs_confirmation:
+        return comment
+    if not confirmed:
+        raise WorkflowError(
+            f"查重：{report.summary()}请先查看查重报告，退回修改，或勾选“我已查看查重报告，确认发布”后再终审通过。"
+        )
+    note = f"查重重复率 {report.percent:g}%（{report.summary()}），审核人已查看查重报告并确认发布"
+    return f"{comment}\n{note}" if comment else note
 
 
 def reject(article, user, comment):

@@ -22,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection, transaction
 from tqdm import tqdm
 
+from articles.copies.check import check_text
 from articles.editing import importing
 from articles.editing import rules as proofreading
 from articles.essay import EssayError, parse
@@ -48,6 +49,15 @@ _CORRECTION_KEYS = (
 )
 
 
+class DuplicateEssay(EssayError):
+    """--check-copies: the text is already in the portal (not imported)."""
+
+
+def _duplicate_message(source):
+    where = f"#{source.row.article_id}" if source.row.article_id else "私有参考文本"
+    return f"与《{source.title}》（{where}，{source.status_label}）相同（重复 {source.percent:g}%），未导入"
+
+
 class Command(BaseCommand):
     help = "解析原始文稿文本并导入为草稿（或直接发布）；PATH 可以是目录（导入其中全部 .txt 文件）。"
 
@@ -62,6 +72,11 @@ class Command(BaseCommand):
             "--publish", action="store_true", help="导入后立即发布（视为操作者已完成保密审查，记入审计日志）"
         )
         parser.add_argument("--fix", action="store_true", help="按校对建议自动修正可修正的错误后再导入")
+        parser.add_argument(
+            "--check-copies",
+            action="store_true",
+            help="导入前查重：列出与库中文稿重复的比例和来源；与已有文稿相同的文本不导入",
+        )
         parser.add_argument(
             "--split",
             action="store_true",
@@ -143,6 +158,11 @@ class Command(BaseCommand):
         text = essay_text(essay)
         stored = fix_essay(essay, findings) if options["fix"] else essay
         result = stored.to_dict()
+        report = check_text(text) if options["check_copies"] and rules is not None else None
+        if report is not None:
+            result["copies"] = report.as_dict()
+            if report.identical is not None and not options["dry_run"]:
+                raise DuplicateEssay(_duplicate_message(report.identical))
         if not options["dry_run"]:
             article = importing.import_essay(stored, topics=topics, publish_now=options["publish"])
             result.update(id=article.pk, slug=article.slug, status=article.status)
@@ -151,7 +171,10 @@ class Command(BaseCommand):
             result["fixed"] = options["fix"]
             result["corrections"] = [self._correction(finding) for finding in findings]
             return json.dumps(result, ensure_ascii=False)
-        return self._summary(path, stored, result, findings, options)
+        output = self._summary(path, stored, result, findings, options)
+        if report is not None:
+            output += f"\n  查重：{report.summary()}"
+        return output
 
     @staticmethod
     def _correction(finding):

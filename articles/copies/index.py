@@ -1,0 +1,169 @@
+"""Keeping the copy index: which texts are indexed and their bands.
+
+Per essay: its current text and every text it had while it was published
+(kept when the essay changes, so a copy of last year's published version is
+still found); essays in the recycle bin stay indexed; a purged essay's rows
+go with it. :func:`index_article` is idempotent (a task run twice writes the
+same rows); :func:`rebuild` re-reads everything (``manage.py build_copy_index``),
+needed after the segmenter's dictionary or the swap tables change.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from articles.copies.models import CopyBand, CopyText
+from articles.editing.rules import article_text
+from articles.essay import copies
+from articles.models import Article
+
+
+def compared_form(text: str) -> copies.Normalised:
+    """What is stored of a text (no formulations: those only matter for the essay being checked)."""
+    return copies.normalise(text)
+
+
+def _bands(row, normalised) -> list[CopyBand]:
+    return [CopyBand(text=row, band=i, value=value) for i, value in enumerate(copies.signature(normalised))]
+
+
+def index_article(article_id) -> None:
+    """Index the essay's current text (or drop its rows when it no longer exists)."""
+    articles = list(Article.all_objects.prefetch_related("sections").filter(pk=article_id))
+    if not articles:
+        CopyText.objects.filter(article_id=article_id).delete()
+        return
+    index_articles(articles)
+
+
+def index_articles(articles) -> None:
+    """Index these essays' current texts (sections prefetched), in a few queries for the lot."""
+    computed = {}
+    for article in articles:
+        text = article_text(article)
+        computed[article.pk] = (article, text, compared_form(text))
+    with transaction.atomic():
+        rows = {}
+        for row in CopyText.objects.select_for_update().filter(article_id__in=computed):
+            rows[(row.article_id, row.digest)] = row
+        new, current_ids, changed = [], [], []
+        for article, text, normalised in computed.values():
+            published = article.status == Article.Status.PUBLISHED
+            row = rows.pop((article.pk, normalised.digest), None)
+            if row is None:
+                row = CopyText(
+                    article=article,
+                    is_current=True,
+                    was_published=published,
+                    label=article.title,
+                    text=text,
+                    chars=normalised.chars,
+                    digest=normalised.digest,
+                )
+                new.append((row, normalised))
+                continue
+            current_ids.append(row.pk)
+            if not row.is_current or (published and not row.was_published) or row.label != article.title:
+                row.is_current, row.was_published, row.label = True, row.was_published or published, article.title
+                changed.append(row)
+        CopyText.objects.bulk_create([row for row, _ in new])
+        CopyBand.objects.bulk_create([band for row, normalised in new for band in _bands(row, normalised)])
+        CopyText.objects.bulk_update(changed, ["is_current", "was_published", "label"])
+        # The essays' other texts: a text once published is kept, the others go.
+        others = [row.pk for row in rows.values()]
+        CopyText.objects.filter(pk__in=others, was_published=False).delete()
+        CopyText.objects.filter(pk__in=others, is_current=True).update(is_current=False)
+
+
+def published_versions(article_ids) -> dict[int, list[str]]:
+    """The texts of every revision (django-reversion) saved while the essay was published, per essay.
+
+    For essays published before the index existed, or changed while no task
+    worker ran: ``rebuild`` adds them, so last year's published wording is a
+    source even after the essay was rewritten.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from reversion.models import Version
+
+    from articles.editing.revisions import Snapshot
+
+    versions = Version.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article), object_id__in=[str(pk) for pk in article_ids]
+    ).select_related("revision")
+    found: dict[int, list[str]] = {}
+    for version in versions:
+        if version.field_dict.get("status") != Article.Status.PUBLISHED:
+            continue
+        snapshot = Snapshot.from_version(version)
+        lines = [snapshot.fields["标题"], snapshot.fields["副标题"], snapshot.fields["导语"]]
+        for number, heading, body, _label in snapshot.sections:
+            lines += [number + heading, body]
+        lines += [snapshot.fields["结语"], snapshot.fields["作者单位"]]
+        found.setdefault(int(version.object_id), []).append("\n".join(line for line in lines if line))
+    return found
+
+
+def _index_history(article_ids) -> None:
+    texts = published_versions(article_ids)
+    if not texts:
+        return
+    known = set(CopyText.objects.filter(article_id__in=texts).values_list("article_id", "digest"))
+    titles = dict(Article.all_objects.filter(pk__in=texts).values_list("pk", "title"))
+    new = []
+    for article_id, versions in texts.items():
+        for text in versions:
+            normalised = compared_form(text)
+            if (article_id, normalised.digest) in known:
+                continue
+            known.add((article_id, normalised.digest))
+            row = CopyText(
+                article_id=article_id,
+                was_published=True,
+                label=titles.get(article_id, ""),
+                text=text,
+                chars=normalised.chars,
+                digest=normalised.digest,
+            )
+            new.append((row, normalised))
+    with transaction.atomic():
+        CopyText.objects.bulk_create([row for row, _ in new])
+        CopyBand.objects.bulk_create([band for row, normalised in new for band in _bands(row, normalised)])
+
+
+def save_reference(text: str, label: str, user) -> CopyText:
+    """A private reference text (保存为私有参考文本), checked against from now on."""
+    normalised = compared_form(text)
+    with transaction.atomic():
+        row = CopyText.objects.create(
+            kind=CopyText.Kind.REFERENCE,
+            label=label[: CopyText._meta.get_field("label").max_length],
+            text=text,
+            chars=normalised.chars,
+            digest=normalised.digest,
+            created_by=user,
+        )
+        CopyBand.objects.bulk_create(_bands(row, normalised))
+    return row
+
+
+def rebuild(batch_size: int = 200, progress=None) -> int:
+    """Index every essay again (with the texts of its revisions saved while published),
+    after re-deriving the stored texts' compared forms and bands."""
+    with transaction.atomic():
+        for row in CopyText.objects.iterator():
+            normalised = compared_form(row.text)
+            if (row.chars, row.digest) != (normalised.chars, normalised.digest):
+                row.chars, row.digest = normalised.chars, normalised.digest
+                row.save(update_fields=["chars", "digest"])
+                CopyBand.objects.filter(text=row).delete()
+                CopyBand.objects.bulk_create(_bands(row, normalised))
+    ids = list(Article.all_objects.order_by("pk").values_list("pk", flat=True))
+    done = 0
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        index_articles(list(Article.all_objects.prefetch_related("sections").filter(pk__in=chunk)))
+        _index_history(chunk)
+        done += len(chunk)
+        if progress is not None:
+            progress(done, len(ids))
+    return done
