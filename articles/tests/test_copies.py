@@ -229,7 +229,9 @@ def test_final_approval_of_a_copy_needs_the_approvers_confirmation(settings, cli
     assert copy.status == Article.Status.IN_REVIEW
     page = client.get(reverse("admin:articles_article_change", args=[copy.pk])).content.decode()
     assert 'name="confirm_copies"' in page
-    done = client.post(workflow_url(copy, "approve"), {"comment": "同意", "confirm_copies": "on", "confirm_secrecy": "on"})
+    done = client.post(
+        workflow_url(copy, "approve"), {"comment": "同意", "confirm_copies": "on", "confirm_secrecy": "on"}
+    )
     assert done.status_code == 302
     copy.refresh_from_db()
     assert copy.status == Article.Status.PUBLISHED
