@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin.common import set_enabled
 from library import queries, services
-from library.models import CountermeasureLink, LibraryItem, Theme
+from library.models import Concept, CountermeasureLink, LibraryItem, Theme
 
 
 class ItemInline(admin.TabularInline):
@@ -45,8 +46,8 @@ class LibraryChangesAdmin(admin.ModelAdmin):
 
 @admin.register(Theme)
 class ThemeAdmin(LibraryChangesAdmin):
-    list_display = ["__str__", "library", "essay_count", "item_count", "unit_count", "pinned", "latest_at"]
-    list_filter = ["library", "pinned"]
+    list_display = ["__str__", "library", "essay_count", "item_count", "unit_count", "pinned", "misc", "latest_at"]
+    list_filter = ["library", "pinned", "misc"]
     search_fields = ["custom_label", "auto_label", "top_words"]
     fields = [
         "custom_label",
@@ -74,6 +75,12 @@ class ThemeAdmin(LibraryChangesAdmin):
 
     def has_add_permission(self, request):
         return False  # themes come from regrouping, merging and splitting
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.misc:
+            return ["custom_label", *fields]  # 其他 is no theme: nothing to name
+        return fields
 
     @admin.display(description=_("网站上的页面"))
     def public_link(self, obj):
@@ -114,6 +121,8 @@ class ItemForm(forms.ModelForm):
             "countermeasures" if self.instance.kind == "countermeasures" else "problems"
         ):
             raise forms.ValidationError("条目只能移到同一个库（问题库或对策库）的主题中。")
+        if theme is not None and theme.misc:
+            raise forms.ValidationError(services.MISC_REFUSED)
         return theme
 
 
@@ -194,3 +203,28 @@ class CountermeasureLinkAdmin(LibraryChangesAdmin):
     def reject_selected(self, request, queryset):
         count = services.decide_links(list(queryset), CountermeasureLink.Status.REJECTED)
         self.message_user(request, f"已否决 {count} 条关联。", messages.SUCCESS)
+
+
+@admin.register(Concept)
+class ConceptAdmin(admin.ModelAdmin):
+    """问题库概念词: the genre's concepts and their wordings, which grouping reads
+    (``library.concepts``). Editors add a wording their essays use, add a
+    concept, or switch one off; the change applies at the next regroup."""
+
+    list_display = ["name", "problem_label", "countermeasure_label", "enabled", "origin", "updated_at"]
+    list_display_links = ["name"]
+    list_editable = ["enabled"]
+    list_filter = ["enabled", "origin"]
+    search_fields = ["name", "wordings", "problem_label", "countermeasure_label"]
+    readonly_fields = ["origin", "updated_at"]
+    fields = ["name", "wordings", "problem_label", "countermeasure_label", "enabled", "note", "origin", "updated_at"]
+    actions = ["enable_entries", "disable_entries"]
+    list_per_page = 200
+
+    @admin.action(description=_("启用所选概念"), permissions=["change"])
+    def enable_entries(self, request, queryset):
+        set_enabled(self, request, queryset, True, "概念")
+
+    @admin.action(description=_("停用所选概念"), permissions=["change"])
+    def disable_entries(self, request, queryset):
+        set_enabled(self, request, queryset, False, "概念")

@@ -33,8 +33,8 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-JOIN_THRESHOLD = 0.30
-MERGE_THRESHOLD = 0.30
+JOIN_THRESHOLD = 0.40
+MERGE_THRESHOLD = 0.40
 # Terms kept in a centroid (and indexed for candidate look-up).
 CENTROID_TERMS = 40
 INDEX_TERMS = 12
@@ -42,13 +42,19 @@ INDEX_TERMS = 12
 SHORTLIST = 6
 LABEL_WORDS = 4
 
-# Words every item of the genre has: weight nothing for telling themes apart.
-GENRE_STOPWORDS = frozenset(
-    "问题 工作 存在 方面 情况 一定 有的 一是 二是 三是 四是 五是 进一步 不断 切实 积极 "
-    "加强 推进 提高 提升 做好 坚持 注重 着力 有效 持续 全面 主要 当前 目前 部分 一些 "
-    "没有 不够 比较 较为 仍然 还有 存在着 需要 必须 应当 进行 开展 实现 做到 相关 "
-    "党建 基层 建设 发展 我们 自己 同时 工作者".split()
-)
+# Features: a concept named (``library.concepts``) weighs CONCEPT_WEIGHT, any
+# other whole word WORD_WEIGHT; words of the heading (the point's own
+# statement of the problem) count HEADING_REPEAT times.
+CONCEPT_WEIGHT = 1.0
+WORD_WEIGHT = 0.4
+HEADING_REPEAT = 2
+# At scale the words themselves earn as much as a concept: a concept shared
+# by several themes (组织生活 by 三会一课 and 主题党日) must not merge them.
+WORD_WEIGHT_AT_SCALE = 1.0
+# IDF is noise over a few dozen items (every word is rare) and telling over
+# tens of thousands: it is trusted in proportion to the items seen, fully
+# from IDF_FULL_AT on. Below that, weights stay near the fixed ones above.
+IDF_FULL_AT = 2000
 
 
 @dataclass
@@ -65,38 +71,68 @@ class Cluster:
 
 @dataclass(frozen=True)
 class Group:
-    """A theme found: its item indices, label words, central item and seed key (if any)."""
+    """A theme found: its item indices, label words, central item, seed key (if any) and shared concept."""
 
     members: tuple
     top_words: tuple
     central: int
     key: object = None
+    concept: str = ""
 
 
-def tokenize(texts, segmenter=None):
-    """Tokens of each text for grouping: search index tokens minus genre filler and single characters."""
-    from articles.search.segmentation import index_tokens_of  # pure Python, no Django
+def features(items, lexicon=None):
+    """``(heading, text)`` pairs → feature lists (concepts and whole words; heading features repeated)."""
+    from library.concepts import shipped_lexicon
 
-    return [
-        [token for token in tokens if len(token) > 1 and token not in GENRE_STOPWORDS and not token.isdigit()]
-        for tokens in index_tokens_of(texts, segmenter)
-    ]
+    lexicon = lexicon or shipped_lexicon()
+    items = list(items)
+    texts = [text for heading, body in items for text in (heading, body)]
+    found = lexicon.features_of(texts)
+    return [found[2 * i] * HEADING_REPEAT + found[2 * i + 1] for i in range(len(items))]
 
 
-def tfidf(token_lists):
-    """L2-normalised TF-IDF dict vectors, one per token list (empty dict for no tokens)."""
+def weigh(feature_lists, concepts=frozenset(), wordings=frozenset()):
+    """L2-normalised dict vectors: sublinear counts times the base weight times a damped IDF.
+
+    ``concepts``: the feature names that are concepts (CONCEPT_WEIGHT);
+    ``wordings``: words that are a concept's wording (they weigh nothing in a
+    small library, where the concept speaks for them, and as much as any word
+    at scale); the rest WORD_WEIGHT. With ``trust = min(1, n / IDF_FULL_AT)``,
+    the IDF term and the words' weights move from their small-library values
+    to their values at scale.
+    """
     df = Counter()
-    for tokens in token_lists:
+    for tokens in feature_lists:
         df.update(set(tokens))
-    n = len(token_lists)
-    idf = {term: math.log((1 + n) / (1 + count)) + 1.0 for term, count in df.items()}
+    n = len(feature_lists)
+    trust = min(1.0, n / IDF_FULL_AT)
+    word_weight = WORD_WEIGHT + trust * (WORD_WEIGHT_AT_SCALE - WORD_WEIGHT)
     vectors = []
-    for tokens in token_lists:
+    for tokens in feature_lists:
         counts = Counter(tokens)
-        vector = {term: (1.0 + math.log(c)) * idf[term] for term, c in counts.items()}
+        vector = {}
+        for term, c in counts.items():
+            idf = math.log((1 + n) / (1 + df[term]))
+            if term in concepts:
+                base = CONCEPT_WEIGHT
+            elif term in wordings:
+                base = trust * WORD_WEIGHT_AT_SCALE
+            else:
+                base = word_weight
+            if not base:
+                continue
+            vector[term] = (1.0 + math.log(c)) * base * (1.0 + trust * idf)
         norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
         vectors.append({term: w / norm for term, w in vector.items()})
     return vectors
+
+
+def vectors_of(items, lexicon=None):
+    """``(heading, text)`` pairs → the vectors :func:`group` takes."""
+    from library.concepts import shipped_lexicon
+
+    lexicon = lexicon or shipped_lexicon()
+    return weigh(features(items, lexicon), frozenset(lexicon.concepts), frozenset(lexicon.concept_of))
 
 
 def cosine(a, b):
@@ -169,12 +205,14 @@ def _best(vector, candidates, clusters, centroids):
     return best_id, best_score
 
 
-def group(vectors, seeds=(), *, join=JOIN_THRESHOLD, merge=MERGE_THRESHOLD, progress=None):
+def group(vectors, seeds=(), *, join=JOIN_THRESHOLD, merge=MERGE_THRESHOLD, progress=None, concepts=frozenset()):
     """Group ``vectors`` (from :func:`tfidf`) into :class:`Group` s.
 
     ``seeds``: ``(key, indices)`` pairs an editor fixed. ``progress``: called
     with the number of items handled since the last call (for a progress bar).
     Items with an empty vector (no words) are left out of every group.
+    ``concepts``: the feature names that are concepts; a group names the
+    one most of its items share (:func:`shared_concept`).
     """
     clusters, index, centroids = {}, _Index(), {}
     fixed = set()
@@ -257,13 +295,35 @@ def group(vectors, seeds=(), *, join=JOIN_THRESHOLD, merge=MERGE_THRESHOLD, prog
         groups.append(
             Group(
                 members=tuple(items),
-                top_words=label_words(total),
+                top_words=label_words(_shared(total, items, vectors, concepts)),
                 central=_central(items, total, vectors),
                 key=cluster.key,
+                concept=shared_concept(items, vectors, concepts),
             )
         )
     groups.sort(key=lambda g: (-len(g.members), g.members[:1]))
     return groups
+
+
+def shared_concept(items, vectors, concepts):
+    """The concept named by most of ``items`` when at least half of them (and two) name it, else ""."""
+    counts = Counter(term for i in items for term in vectors[i] if term in concepts)
+    if not counts:
+        return ""
+    name, count = min(counts.items(), key=lambda pair: (-pair[1], -_weight(items, vectors, pair[0]), pair[0]))
+    return name if count >= 2 and count * 2 >= len(items) else ""
+
+
+def _shared(total, items, vectors, concepts):
+    """``total`` without the features only one of several items has: a keyword is what items share."""
+    if len(items) < 2:
+        return total
+    counts = Counter(term for i in items for term in vectors[i])
+    return {t: w for t, w in total.items() if counts[t] >= 2}
+
+
+def _weight(items, vectors, term):
+    return sum(vectors[i].get(term, 0.0) for i in items)
 
 
 def label_words(total, count=LABEL_WORDS):
