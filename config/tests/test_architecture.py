@@ -24,6 +24,8 @@ PURE = (
     "articles.text",
     "articles.search.segmentation",
     "articles.search.snippets",
+    "library.concepts",
+    "library.evaluation",
     "library.extraction",
     "library.grouping",
 )
