@@ -176,15 +176,79 @@ class LinkForm(forms.ModelForm):
         return data
 
 
+class EssayFilter(admin.SimpleListFilter):
+    """``?essay=<id>``: the links of one essay (the essay's admin page links here)."""
+
+    title = _("文稿")
+    parameter_name = "essay"
+
+    def lookups(self, request, model_admin):
+        return ()  # reached from the essay's page, not listed
+
+    def has_output(self):
+        return True
+
+    def choices(self, changelist):
+        if self.value():
+            yield {
+                "selected": False,
+                "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+                "display": _("全部文稿"),
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if not value.isdigit() or len(value) > 18:
+            return queryset.none()
+        return queryset.filter(countermeasure__article_id=int(value))
+
+
 @admin.register(CountermeasureLink)
 class CountermeasureLinkAdmin(LibraryChangesAdmin):
     form = LinkForm
     list_display = ["countermeasure", "problem", "score_display", "status", "essay"]
-    list_filter = ["status"]
+    list_filter = ["status", EssayFilter]
     search_fields = ["problem__heading", "countermeasure__heading", "problem__article__title"]
     list_select_related = ["problem__article", "countermeasure"]
     autocomplete_fields = ["problem", "countermeasure"]
     actions = ["confirm_selected", "reject_selected"]
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path("decide/", self.admin_site.admin_view(self.decide_view), name="library_countermeasurelink_decide"),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request):
+        """Confirm or reject one link from the essay's admin page (POST ``decision`` = ``<id>:<status>``)."""
+        from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
+        from django.urls import reverse
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"], "请从文稿的编辑页面提交。")
+        if not self.has_change_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        pk, _sep, status = request.POST.get("decision", "").partition(":")
+        allowed = (CountermeasureLink.Status.CONFIRMED, CountermeasureLink.Status.REJECTED)
+        link = CountermeasureLink.objects.filter(pk=int(pk)).first() if pk.isdigit() and len(pk) < 18 else None
+        if link is None or status not in allowed:
+            return HttpResponseBadRequest("无效的操作：这条关联不存在或已在重新归类时更新，请刷新页面后再试。")
+        services.decide_links([link], status)
+        word = "确认" if status == CountermeasureLink.Status.CONFIRMED else "否决"
+        self.message_user(
+            request, f"已{word}关联：{link.countermeasure.heading} → {link.problem.heading}", messages.SUCCESS
+        )
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+            target = reverse("admin:library_countermeasurelink_changelist")
+        return HttpResponseRedirect(target)
 
     @admin.display(description=_("相似度"), ordering="score")
     def score_display(self, obj):
