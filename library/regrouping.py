@@ -333,7 +333,7 @@ def _regroup_library(library, indices, rows, vectors, progress, lexicon):
             misc = Theme.objects.create(library=library, misc=True)
         for local in misc_items:
             assigned[rows[indices[local]][0]] = misc.pk
-        updates[misc.pk] = ("其他", "", None)
+        updates[misc.pk] = ("", "", None)  # named 其他 by Theme.label, after no item
     return assigned, updates
 
 

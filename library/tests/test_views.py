@@ -414,3 +414,12 @@ def test_keywords_are_plain_words_not_styled_as_links(client, library):
     words = words[: words.index("</p>")]
     assert "关键词：" in words and '<span class="keyword">' in words
     assert "<a " not in words and 'class="tag"' not in words
+
+
+def test_the_other_bucket_is_never_withheld_so_the_index_reads_stored_counts(client, library):
+    from library import visibility
+
+    make_essay(problems=["村级活动阵地建设滞后"])
+    regroup()
+    assert Theme.objects.filter(misc=True).exists()
+    assert not visibility.any_withheld()
