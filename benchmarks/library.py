@@ -656,7 +656,7 @@ def format_demo(result):
             f"  {library:<16} {r['items']:6d} {r['labelled']:7d} {r['themes']:7d} {r['purity']:7.3f} {r['recall']:7.3f} "
             f"{r['singletons']:4d} ({share:4.0%}) {r['keywords']:6d} {r['keyword_quality']:6.0%} {r['concept_labels']:17d}"
         )
-    lines.append("  targets: purity ≥ 0.85, recall ≥ 0.85, ≤ 10% of items in 其他, ≥ 90% good keywords")
+    lines.append("  targets: purity ≥ 0.85, recall ≥ 0.85, ≤ 10% of items in the 其他 bucket, ≥ 90% good keywords")
     return "\n".join(lines)
 
 
