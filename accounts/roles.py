@@ -71,6 +71,8 @@ DECLARED = {
             *_perms("library", "theme", "view", "change"),
             *_perms("library", "libraryitem", "view", "change"),
             *_perms("library", "countermeasurelink", "view", "change", "add"),
+            # The library's 概念词: editors add concepts and wordings, or switch them off.
+            *_perms("library", "concept", "view", "add", "change"),
         }
     ),
     REVIEWER: frozenset(

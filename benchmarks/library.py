@@ -1,6 +1,7 @@
 """Print how well and how fast the 问题库/对策库 groups items, and how fast its pages render.
 
-    .venv/bin/python benchmarks/library.py                      # 10,000 essays on SQLite
+    .venv/bin/python benchmarks/library.py                      # the demo library, then 10,000 essays on SQLite
+    .venv/bin/python benchmarks/library.py --size 0             # the demo library only
     .venv/bin/python benchmarks/library.py --backends sqlite postgresql
     .venv/bin/python benchmarks/library.py --size 2000 --join 0.3 --merge 0.3
 
@@ -12,7 +13,17 @@ clauses, so one theme is worded many ways. About a third of the points
 enumerate 一是……二是……三是…… (each part a planted item). Every essay has
 a problems section and a countermeasures section; some a causes section.
 
-Printed, for each database:
+First, at demo size: the demo essays (``articles/demo/``, as ``make run``
+loads them) are loaded and regrouped on a fresh SQLite database, and the
+items of the team's essays 008–023 are scored against the hand-made gold
+grouping ``articles/demo/library_gold.json`` (``library.evaluation``):
+purity, recall, items in the 其他 bucket (themes of one item), and keyword
+quality -- the share of the shown keywords that are a concept of the lexicon
+or a whole word of an item of the theme as the segmenter cuts it, and not
+filler (``library/stopwords.txt``). Targets: purity and recall ≥ 0.85, at
+most 10% of items in 其他, ≥ 90% good keywords.
+
+Then, for each database:
 
 - items extracted, themes found, regroup time (``library.regrouping.regroup``
   from scratch, then again with nothing changed — the re-run after a publish);
@@ -546,6 +557,109 @@ def format_results(results):
     return "\n".join(lines)
 
 
+def run_demo_child():
+    """Load the demo essays into a fresh SQLite database, regroup, score against the gold grouping."""
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="bench-library-demo-")
+    os.environ["DATABASE_URL"] = f"sqlite:///{folder}/demo.sqlite3"
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", "benchmark")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import shutil
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from library.regrouping import regroup
+
+    try:
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        with open(os.devnull, "w") as quiet:
+            call_command("load_demo", stdout=quiet)
+        load_s = time.perf_counter() - started
+        report = regroup()
+        result = {"load_s": load_s, "regroup_s": report.seconds, **score_demo()}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    print(json.dumps(result, ensure_ascii=False))
+
+
+def score_demo():
+    """Purity, recall, 其他 share and keyword quality of the regrouped demo library, per library."""
+    from articles.essay import parse
+    from articles.search.segmentation import normalize
+    from library import evaluation
+    from library.lexicon import active_lexicon
+    from library.models import LibraryItem, Theme
+
+    gold = evaluation.load_gold()
+    essays = evaluation.DEMO_DIR / "essays"
+    files = {parse(path.read_text(encoding="utf-8")).title: path.name for path in essays.glob("*.txt")}
+    lexicon = active_lexicon()
+    result = {}
+    for library, kinds in (("problems", ("problems", "causes")), ("countermeasures", ("countermeasures",))):
+        rows = list(
+            LibraryItem.objects.filter(kind__in=kinds).values_list(
+                "article__title", "heading", "text", "theme_id", "theme__misc"
+            )
+        )
+        labels, assignment, words = {}, {}, defaultdict(set)
+        for index, (title, heading, text, theme_id, misc) in enumerate(rows):
+            item = evaluation.DemoItem(files.get(title, ""), library, heading, text)
+            labels[index] = evaluation.gold_theme(gold, item)
+            assignment[index] = None if misc else theme_id
+            words[theme_id].update(lexicon.segmenter.words(normalize(f"{heading}。{text}")))
+        score = evaluation.score(labels, assignment)
+        themes = list(Theme.objects.filter(library=library, misc=False, item_count__gt=0))
+        keywords = [(word, theme.pk) for theme in themes for word in theme.words]
+        good = evaluation.keyword_quality(
+            keywords,
+            lambda pair, words=words: (
+                pair[0] in lexicon.concepts or (pair[0] in words[pair[1]] and pair[0] not in lexicon.stopwords)
+            ),
+        )
+        result[library] = {
+            "items": len(rows),
+            "labelled": score.items,
+            "themes": len(themes),
+            "purity": score.purity,
+            "recall": score.recall,
+            "singletons": score.singletons,
+            "keywords": len(keywords),
+            "keyword_quality": good,
+            "concept_labels": sum(1 for theme in themes if theme.auto_label in _concept_labels(lexicon, library)),
+        }
+    return result
+
+
+def _concept_labels(lexicon, library):
+    return {lexicon.label(name, library) for name in lexicon.concepts}
+
+
+def format_demo(result):
+    lines = [
+        f"demo library (articles/demo, load_demo {result['load_s']:.1f} s, regroup {result['regroup_s']:.1f} s); "
+        "scored: the team's essays 008–023 against articles/demo/library_gold.json",
+        f"  {'':16} {'items':>6} {'scored':>7} {'themes':>7} {'purity':>7} {'recall':>7} "
+        f"{'in 其他':>9} {'keywords':>9} {'good':>6} {'named by concept':>17}",
+    ]
+    for library in ("problems", "countermeasures"):
+        r = result[library]
+        share = r["singletons"] / r["items"] if r["items"] else 0
+        lines.append(
+            f"  {library:<16} {r['items']:6d} {r['labelled']:7d} {r['themes']:7d} {r['purity']:7.3f} {r['recall']:7.3f} "
+            f"{r['singletons']:4d} ({share:4.0%}) {r['keywords']:6d} {r['keyword_quality']:6.0%} {r['concept_labels']:17d}"
+        )
+    lines.append("  targets: purity ≥ 0.85, recall ≥ 0.85, ≤ 10% of items in the 其他 bucket, ≥ 90% good keywords")
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=10_000)
@@ -555,13 +669,25 @@ def main():
     parser.add_argument("--merge", type=float, default=None, help="merge threshold (default: library.grouping's)")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
     parser.add_argument("--child", nargs=2, metavar=("BACKEND", "SIZE"), help=argparse.SUPPRESS)
+    parser.add_argument("--no-demo", action="store_true", help="skip the demo-size evaluation")
     args = parser.parse_args()
     from library import grouping
 
     join = args.join if args.join is not None else grouping.JOIN_THRESHOLD
     merge = args.merge if args.merge is not None else grouping.MERGE_THRESHOLD
+    if args.child and args.child[0] == "demo":
+        run_demo_child()
+        return
     if args.child:
         run_child(args.child[0], int(args.child[1]), args.postgres, join, merge)
+        return
+    if not args.no_demo:
+        _log("== demo library")
+        completed = subprocess.run(
+            [sys.executable, __file__, "--child", "demo", "0"], stdout=subprocess.PIPE, text=True, check=True
+        )
+        print(format_demo(json.loads(completed.stdout.strip().splitlines()[-1])))
+    if not args.size:
         return
     results = []
     for backend in args.backends:

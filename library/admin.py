@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin.common import set_enabled
 from library import queries, services
-from library.models import CountermeasureLink, LibraryItem, Theme
+from library.models import Concept, CountermeasureLink, LibraryItem, Theme
 
 
 class ItemInline(admin.TabularInline):
@@ -45,8 +46,8 @@ class LibraryChangesAdmin(admin.ModelAdmin):
 
 @admin.register(Theme)
 class ThemeAdmin(LibraryChangesAdmin):
-    list_display = ["__str__", "library", "essay_count", "item_count", "unit_count", "pinned", "latest_at"]
-    list_filter = ["library", "pinned"]
+    list_display = ["__str__", "library", "essay_count", "item_count", "unit_count", "pinned", "misc", "latest_at"]
+    list_filter = ["library", "pinned", "misc"]
     search_fields = ["custom_label", "auto_label", "top_words"]
     fields = [
         "custom_label",
@@ -74,6 +75,12 @@ class ThemeAdmin(LibraryChangesAdmin):
 
     def has_add_permission(self, request):
         return False  # themes come from regrouping, merging and splitting
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.misc:
+            return ["custom_label", *fields]  # 其他 is no theme: nothing to name
+        return fields
 
     @admin.display(description=_("网站上的页面"))
     def public_link(self, obj):
@@ -114,6 +121,8 @@ class ItemForm(forms.ModelForm):
             "countermeasures" if self.instance.kind == "countermeasures" else "problems"
         ):
             raise forms.ValidationError("条目只能移到同一个库（问题库或对策库）的主题中。")
+        if theme is not None and theme.misc:
+            raise forms.ValidationError(services.MISC_REFUSED)
         return theme
 
 
@@ -167,15 +176,79 @@ class LinkForm(forms.ModelForm):
         return data
 
 
+class EssayFilter(admin.SimpleListFilter):
+    """``?essay=<id>``: the links of one essay (the essay's admin page links here)."""
+
+    title = _("文稿")
+    parameter_name = "essay"
+
+    def lookups(self, request, model_admin):
+        return ()  # reached from the essay's page, not listed
+
+    def has_output(self):
+        return True
+
+    def choices(self, changelist):
+        if self.value():
+            yield {
+                "selected": False,
+                "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+                "display": _("全部文稿"),
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if not value.isdigit() or len(value) > 18:
+            return queryset.none()
+        return queryset.filter(countermeasure__article_id=int(value))
+
+
 @admin.register(CountermeasureLink)
 class CountermeasureLinkAdmin(LibraryChangesAdmin):
     form = LinkForm
     list_display = ["countermeasure", "problem", "score_display", "status", "essay"]
-    list_filter = ["status"]
+    list_filter = ["status", EssayFilter]
     search_fields = ["problem__heading", "countermeasure__heading", "problem__article__title"]
     list_select_related = ["problem__article", "countermeasure"]
     autocomplete_fields = ["problem", "countermeasure"]
     actions = ["confirm_selected", "reject_selected"]
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path("decide/", self.admin_site.admin_view(self.decide_view), name="library_countermeasurelink_decide"),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request):
+        """Confirm or reject one link from the essay's admin page (POST ``decision`` = ``<id>:<status>``)."""
+        from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
+        from django.urls import reverse
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"], "请从文稿的编辑页面提交。")
+        if not self.has_change_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        pk, _sep, status = request.POST.get("decision", "").partition(":")
+        allowed = (CountermeasureLink.Status.CONFIRMED, CountermeasureLink.Status.REJECTED)
+        link = CountermeasureLink.objects.filter(pk=int(pk)).first() if pk.isdigit() and len(pk) < 18 else None
+        if link is None or status not in allowed:
+            return HttpResponseBadRequest("无效的操作：这条关联不存在或已在重新归类时更新，请刷新页面后再试。")
+        services.decide_links([link], status)
+        word = "确认" if status == CountermeasureLink.Status.CONFIRMED else "否决"
+        self.message_user(
+            request, f"已{word}关联：{link.countermeasure.heading} → {link.problem.heading}", messages.SUCCESS
+        )
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+            target = reverse("admin:library_countermeasurelink_changelist")
+        return HttpResponseRedirect(target)
 
     @admin.display(description=_("相似度"), ordering="score")
     def score_display(self, obj):
@@ -194,3 +267,28 @@ class CountermeasureLinkAdmin(LibraryChangesAdmin):
     def reject_selected(self, request, queryset):
         count = services.decide_links(list(queryset), CountermeasureLink.Status.REJECTED)
         self.message_user(request, f"已否决 {count} 条关联。", messages.SUCCESS)
+
+
+@admin.register(Concept)
+class ConceptAdmin(admin.ModelAdmin):
+    """问题库概念词: the genre's concepts and their wordings, which grouping reads
+    (``library.concepts``). Editors add a wording their essays use, add a
+    concept, or switch one off; the change applies at the next regroup."""
+
+    list_display = ["name", "problem_label", "countermeasure_label", "enabled", "origin", "updated_at"]
+    list_display_links = ["name"]
+    list_editable = ["enabled"]
+    list_filter = ["enabled", "origin"]
+    search_fields = ["name", "wordings", "problem_label", "countermeasure_label"]
+    readonly_fields = ["origin", "updated_at"]
+    fields = ["name", "wordings", "problem_label", "countermeasure_label", "enabled", "note", "origin", "updated_at"]
+    actions = ["enable_entries", "disable_entries"]
+    list_per_page = 200
+
+    @admin.action(description=_("启用所选概念"), permissions=["change"])
+    def enable_entries(self, request, queryset):
+        set_enabled(self, request, queryset, True, "概念")
+
+    @admin.action(description=_("停用所选概念"), permissions=["change"])
+    def disable_entries(self, request, queryset):
+        set_enabled(self, request, queryset, False, "概念")

@@ -1,25 +1,38 @@
 """Group similar items into themes. No Django here.
 
-Method (measured in ``benchmarks/library.py``):
+Method (measured in ``benchmarks/library.py``, at demo size against the
+gold grouping and at 10,000 generated essays against planted themes):
 
-1. Each text is segmented with the search segmenter (rjieba and the field's
-   dictionary, ``articles.search.segmentation``): words and their inner
-   dictionary words, search stopwords out, plus the genre's own filler words
-   (:data:`GENRE_STOPWORDS`: 问题, 工作, 加强 … are in every item).
-2. TF-IDF weights (sublinear term frequency, smoothed IDF), L2-normalised
-   sparse vectors as plain dicts. numpy would not help much here: the
-   vectors have a dozen terms out of tens of thousands.
+1. Features (:func:`features`): each item's heading and text are cut by the
+   concept lexicon's segmenter (``library.concepts``: the search segmenter
+   with every wording of a concept kept whole). A wording counts as its
+   concept (考评, 评价 → 考核评价); other tokens count when they are whole
+   dictionary words and not the genre's filler. The heading's features count
+   :data:`HEADING_REPEAT` times: it is the point's own statement.
+2. Weights (:func:`weigh`): a concept weighs :data:`CONCEPT_WEIGHT`, a word
+   :data:`WORD_WEIGHT`, with sublinear counts and an IDF term trusted in
+   proportion to the number of items (full from :data:`IDF_FULL_AT`): over
+   65 items IDF is noise, over 90,000 it is what tells 三会一课 from 主题党日
+   inside 组织生活. Words and the wordings themselves gain weight the same
+   way. L2-normalised sparse vectors as plain dicts (a dozen terms an item:
+   numpy would not pay for itself).
 3. Leader clustering: items in order join the most similar theme centroid
    when the cosine reaches :data:`JOIN_THRESHOLD`, otherwise start a theme.
    Candidates come from an inverted index over each centroid's top terms, so
    an item is compared with a few themes, not all (sub-quadratic).
-4. A merge pass joins themes whose centroids are close
-   (:data:`MERGE_THRESHOLD`): the same theme worded differently by essays
-   that happened to start separate themes. Then one reassignment pass moves
-   each free item to its nearest centroid, which undoes the order effects
-   of step 3.
-5. A theme is labelled by its top centroid words and its most central item
-   (the item closest to the centroid).
+4. A merge pass joins themes whose centroids reach :data:`MERGE_THRESHOLD`:
+   the same theme worded differently by essays that happened to start
+   separate themes. Features spread over many themes are then damped, themes
+   merged again, and each free item reassigned to its nearest centroid, which
+   undoes the order effects of step 3.
+5. A theme's keywords are its heaviest features shared by two or more of its
+   items; it names the concept most of its items share (:func:`shared_concept`)
+   and its most central item.
+
+The thresholds were chosen on both data sets (the sweep is in the README,
+问题库与对策库): a lower join threshold merges the demo library's themes,
+a higher one leaves more items alone; the lower merge threshold keeps the
+large library's themes whole.
 
 Editors' choices enter as *seeds*: groups of items that must stay together
 under a given key (a theme an editor renamed, merged or split, an item an
@@ -33,8 +46,8 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-JOIN_THRESHOLD = 0.30
-MERGE_THRESHOLD = 0.30
+JOIN_THRESHOLD = 0.40
+MERGE_THRESHOLD = 0.35
 # Terms kept in a centroid (and indexed for candidate look-up).
 CENTROID_TERMS = 40
 INDEX_TERMS = 12
@@ -42,13 +55,19 @@ INDEX_TERMS = 12
 SHORTLIST = 6
 LABEL_WORDS = 4
 
-# Words every item of the genre has: weight nothing for telling themes apart.
-GENRE_STOPWORDS = frozenset(
-    "问题 工作 存在 方面 情况 一定 有的 一是 二是 三是 四是 五是 进一步 不断 切实 积极 "
-    "加强 推进 提高 提升 做好 坚持 注重 着力 有效 持续 全面 主要 当前 目前 部分 一些 "
-    "没有 不够 比较 较为 仍然 还有 存在着 需要 必须 应当 进行 开展 实现 做到 相关 "
-    "党建 基层 建设 发展 我们 自己 同时 工作者".split()
-)
+# Features: a concept named (``library.concepts``) weighs CONCEPT_WEIGHT, any
+# other whole word WORD_WEIGHT; words of the heading (the point's own
+# statement of the problem) count HEADING_REPEAT times.
+CONCEPT_WEIGHT = 1.0
+WORD_WEIGHT = 0.4
+HEADING_REPEAT = 2
+# At scale the words themselves earn as much as a concept: a concept shared
+# by several themes (组织生活 by 三会一课 and 主题党日) must not merge them.
+WORD_WEIGHT_AT_SCALE = 1.0
+# IDF is noise over a few dozen items (every word is rare) and telling over
+# tens of thousands: it is trusted in proportion to the items seen, fully
+# from IDF_FULL_AT on. Below that, weights stay near the fixed ones above.
+IDF_FULL_AT = 2000
 
 
 @dataclass
@@ -65,38 +84,68 @@ class Cluster:
 
 @dataclass(frozen=True)
 class Group:
-    """A theme found: its item indices, label words, central item and seed key (if any)."""
+    """A theme found: its item indices, label words, central item, seed key (if any) and shared concept."""
 
     members: tuple
     top_words: tuple
     central: int
     key: object = None
+    concept: str = ""
 
 
-def tokenize(texts, segmenter=None):
-    """Tokens of each text for grouping: search index tokens minus genre filler and single characters."""
-    from articles.search.segmentation import index_tokens_of  # pure Python, no Django
+def features(items, lexicon=None):
+    """``(heading, text)`` pairs → feature lists (concepts and whole words; heading features repeated)."""
+    from library.concepts import shipped_lexicon
 
-    return [
-        [token for token in tokens if len(token) > 1 and token not in GENRE_STOPWORDS and not token.isdigit()]
-        for tokens in index_tokens_of(texts, segmenter)
-    ]
+    lexicon = lexicon or shipped_lexicon()
+    items = list(items)
+    texts = [text for heading, body in items for text in (heading, body)]
+    found = lexicon.features_of(texts)
+    return [found[2 * i] * HEADING_REPEAT + found[2 * i + 1] for i in range(len(items))]
 
 
-def tfidf(token_lists):
-    """L2-normalised TF-IDF dict vectors, one per token list (empty dict for no tokens)."""
+def weigh(feature_lists, concepts=frozenset(), wordings=frozenset()):
+    """L2-normalised dict vectors: sublinear counts times the base weight times a damped IDF.
+
+    ``concepts``: the feature names that are concepts (CONCEPT_WEIGHT);
+    ``wordings``: words that are a concept's wording (they weigh nothing in a
+    small library, where the concept speaks for them, and as much as any word
+    at scale); the rest WORD_WEIGHT. With ``trust = min(1, n / IDF_FULL_AT)``,
+    the IDF term and the words' weights move from their small-library values
+    to their values at scale.
+    """
     df = Counter()
-    for tokens in token_lists:
+    for tokens in feature_lists:
         df.update(set(tokens))
-    n = len(token_lists)
-    idf = {term: math.log((1 + n) / (1 + count)) + 1.0 for term, count in df.items()}
+    n = len(feature_lists)
+    trust = min(1.0, n / IDF_FULL_AT)
+    word_weight = WORD_WEIGHT + trust * (WORD_WEIGHT_AT_SCALE - WORD_WEIGHT)
     vectors = []
-    for tokens in token_lists:
+    for tokens in feature_lists:
         counts = Counter(tokens)
-        vector = {term: (1.0 + math.log(c)) * idf[term] for term, c in counts.items()}
+        vector = {}
+        for term, c in counts.items():
+            idf = math.log((1 + n) / (1 + df[term]))
+            if term in concepts:
+                base = CONCEPT_WEIGHT
+            elif term in wordings:
+                base = trust * WORD_WEIGHT_AT_SCALE
+            else:
+                base = word_weight
+            if not base:
+                continue
+            vector[term] = (1.0 + math.log(c)) * base * (1.0 + trust * idf)
         norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
         vectors.append({term: w / norm for term, w in vector.items()})
     return vectors
+
+
+def vectors_of(items, lexicon=None):
+    """``(heading, text)`` pairs → the vectors :func:`group` takes."""
+    from library.concepts import shipped_lexicon
+
+    lexicon = lexicon or shipped_lexicon()
+    return weigh(features(items, lexicon), frozenset(lexicon.concepts), frozenset(lexicon.concept_of))
 
 
 def cosine(a, b):
@@ -169,12 +218,14 @@ def _best(vector, candidates, clusters, centroids):
     return best_id, best_score
 
 
-def group(vectors, seeds=(), *, join=JOIN_THRESHOLD, merge=MERGE_THRESHOLD, progress=None):
+def group(vectors, seeds=(), *, join=JOIN_THRESHOLD, merge=MERGE_THRESHOLD, progress=None, concepts=frozenset()):
     """Group ``vectors`` (from :func:`tfidf`) into :class:`Group` s.
 
     ``seeds``: ``(key, indices)`` pairs an editor fixed. ``progress``: called
     with the number of items handled since the last call (for a progress bar).
     Items with an empty vector (no words) are left out of every group.
+    ``concepts``: the feature names that are concepts; a group names the
+    one most of its items share (:func:`shared_concept`).
     """
     clusters, index, centroids = {}, _Index(), {}
     fixed = set()
@@ -257,13 +308,35 @@ def group(vectors, seeds=(), *, join=JOIN_THRESHOLD, merge=MERGE_THRESHOLD, prog
         groups.append(
             Group(
                 members=tuple(items),
-                top_words=label_words(total),
+                top_words=label_words(_shared(total, items, vectors, concepts)),
                 central=_central(items, total, vectors),
                 key=cluster.key,
+                concept=shared_concept(items, vectors, concepts),
             )
         )
     groups.sort(key=lambda g: (-len(g.members), g.members[:1]))
     return groups
+
+
+def shared_concept(items, vectors, concepts):
+    """The concept named by most of ``items`` when at least half of them (and two) name it, else ""."""
+    counts = Counter(term for i in items for term in vectors[i] if term in concepts)
+    if not counts:
+        return ""
+    name, count = min(counts.items(), key=lambda pair: (-pair[1], -_weight(items, vectors, pair[0]), pair[0]))
+    return name if count >= 2 and count * 2 >= len(items) else ""
+
+
+def _shared(total, items, vectors, concepts):
+    """``total`` without the features only one of several items has: a keyword is what items share."""
+    if len(items) < 2:
+        return total
+    counts = Counter(term for i in items for term in vectors[i])
+    return {t: w for t, w in total.items() if counts[t] >= 2}
+
+
+def _weight(items, vectors, term):
+    return sum(vectors[i].get(term, 0.0) for i in items)
 
 
 def label_words(total, count=LABEL_WORDS):

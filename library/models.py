@@ -74,6 +74,9 @@ class Theme(models.Model):
     essay_count = models.PositiveIntegerField("文稿数", default=0)
     unit_count = models.PositiveIntegerField("单位数", default=0)
     latest_at = models.DateTimeField("最近提出", null=True, blank=True)
+    misc = models.BooleanField(
+        "其他", default=False, editable=False, help_text="一个库里只有一条、不成主题的条目都归入“其他”。"
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -87,10 +90,14 @@ class Theme(models.Model):
 
     @property
     def label(self):
+        if self.misc:
+            return "其他"
         return self.custom_label or self.auto_label or f"主题{self.pk}"
 
     @property
     def words(self):
+        if self.misc:
+            return []
         return [word for word in self.top_words.split() if word]
 
     def get_absolute_url(self):
@@ -188,3 +195,63 @@ class RegroupState(models.Model):
 
     def __str__(self):
         return f"归类 {self.started_at or '-'}"
+
+
+class Concept(models.Model):
+    """A concept of the genre and its wordings (``library/concepts.txt``, extended by editors).
+
+    Items naming any wording count as naming the concept when they are
+    grouped (``library.concepts``); the concept's name is a keyword, and a
+    theme most of whose items share it takes the concept's theme name. The
+    shipped file is copied in after every migrate (``library.lexicon``):
+    new concepts added, concepts no longer shipped switched off once, and
+    editors' rows and on/off choices never touched.
+    """
+
+    class Origin(models.TextChoices):
+        SHIPPED = "shipped", "随系统发布"
+        EDITOR = "editor", "编辑添加"
+
+    name = models.CharField(
+        "概念", max_length=20, unique=True, help_text="2 到 20 个汉字，作为关键词显示，例如“考核评价”。"
+    )
+    problem_label = models.CharField(
+        "问题库主题名",
+        max_length=60,
+        blank=True,
+        help_text="以这一概念为主的问题主题的名称，例如“考核评价机制不健全”。",
+    )
+    countermeasure_label = models.CharField(
+        "对策库主题名", max_length=60, blank=True, help_text="以这一概念为主的对策主题的名称，例如“完善考核评价机制”。"
+    )
+    wordings = models.TextField(
+        "说法", blank=True, help_text="文稿中表达这一概念的词或短语，用空格或逗号分开，每个 2 到 20 个汉字。"
+    )
+    enabled = models.BooleanField("启用", default=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+    origin = models.CharField("来源", max_length=20, choices=Origin.choices, default=Origin.EDITOR, editable=False)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "概念词"
+        verbose_name_plural = "概念词"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from library.concepts import MAX_WORDINGS, is_wording, parse_wordings
+
+        self.name = (self.name or "").strip()
+        if not is_wording(self.name):
+            raise ValidationError({"name": "概念须是 2 到 20 个汉字，不含标点、空格和字母。"})
+        words = parse_wordings(self.wordings)
+        bad = [word for word in words if not is_wording(word)]
+        if bad:
+            raise ValidationError({"wordings": f"说法“{bad[0][:30]}”不合要求：每个说法须是 2 到 20 个汉字。"})
+        if len(words) > MAX_WORDINGS:
+            raise ValidationError({"wordings": f"说法最多 {MAX_WORDINGS} 个。"})
+        self.wordings = " ".join(words)

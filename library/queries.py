@@ -69,6 +69,55 @@ def stored_theme_rows(library, *, sort):
     ]
 
 
+def misc_last(rows):
+    """``rows`` with the 其他 bucket (items of no theme of their own) moved to the end, and that row.
+
+    ``(rows, misc_row or None)``: the bucket is listed last, never as a theme of the chart.
+    """
+    ids = {row["theme_id"] for row in rows}
+    misc = set(Theme.objects.filter(pk__in=ids, misc=True).values_list("pk", flat=True)) if ids else set()
+    kept = [row for row in rows if row["theme_id"] not in misc]
+    bucket = [row for row in rows if row["theme_id"] in misc]
+    return kept + bucket, (bucket[0] if bucket else None)
+
+
+ANSWERS_PER_THEME = 3
+
+
+def answer_themes(library, theme_ids, limit=ANSWERS_PER_THEME):
+    """``{theme id: [(other theme, links)]}``: for each problem theme, the countermeasure themes
+    its items are linked to (confirmed or suggested, never rejected), most links first; for a
+    countermeasure theme, the problem themes it answers. One query, plus one for the themes.
+
+    Links join items of one essay: the essay is checked to be public, and
+    every theme passes ``visibility.conceal``.
+    """
+    if not theme_ids:
+        return {}
+    mine, other = ("countermeasure", "problem") if library == "countermeasures" else ("problem", "countermeasure")
+    rows = (
+        CountermeasureLink.objects.filter(**{f"{mine}__theme_id__in": theme_ids})
+        .exclude(status=CountermeasureLink.Status.REJECTED)
+        .filter(problem__article__in=Article.objects.published().values("pk"))
+        .exclude(**{f"{other}__theme__isnull": True})
+        .exclude(**{f"{other}__theme__misc": True})
+        .values(f"{mine}__theme_id", f"{other}__theme_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    pairs = {}
+    for row in rows:
+        pairs.setdefault(row[f"{mine}__theme_id"], []).append((row[f"{other}__theme_id"], row["n"]))
+    wanted = {theme_id for found in pairs.values() for theme_id, _ in found}
+    themes = Theme.objects.in_bulk(wanted) if wanted else {}
+    visibility.conceal(themes.values())
+    result = {}
+    for theme_id, found in pairs.items():
+        found.sort(key=lambda pair: (-pair[1], pair[0]))
+        result[theme_id] = [(themes[t], n) for t, n in found[:limit] if t in themes]
+    return result
+
+
 def stored_totals(library):
     themes = Theme.objects.filter(library=library)
     items = themes.aggregate(n=Sum("item_count"))["n"] or 0
@@ -205,7 +254,9 @@ def related_themes(theme, article_ids, limit=10):
     other_kinds = ("problems", "causes") if theme.library == "countermeasures" else COUNTERMEASURE_KINDS
     rows = list(
         # The essays are public already (they come from the theme's public items).
-        LibraryItem.objects.filter(article_id__in=article_ids, kind__in=other_kinds, theme__isnull=False)
+        LibraryItem.objects.filter(
+            article_id__in=article_ids, kind__in=other_kinds, theme__isnull=False, theme__misc=False
+        )
         .values("theme_id")
         .annotate(n=Count("article_id", distinct=True))
         .order_by("-n", "theme_id")[:limit]

@@ -35,6 +35,7 @@ from articles.models import Article, Section
 from articles.text import html_to_text
 from library import grouping, queries
 from library.extraction import first_sentence, split_items
+from library.lexicon import active_lexicon
 from library.models import (
     COUNTERMEASURE_KINDS,
     CountermeasureLink,
@@ -223,7 +224,8 @@ def _regroup(progress):
         )
         if row[0] not in stale
     ]
-    vectors = grouping.tfidf(grouping.tokenize([f"{heading}。{text}" for _, _, _, heading, text, _, _ in rows]))
+    lexicon = active_lexicon()
+    vectors = grouping.vectors_of([(heading, text) for _, _, _, heading, text, _, _ in rows], lexicon)
     by_library = defaultdict(list)
     for index, row in enumerate(rows):
         by_library[library_of(row[2])].append(index)
@@ -232,7 +234,7 @@ def _regroup(progress):
     theme_updates = {}
     for library in (Library.PROBLEMS, Library.COUNTERMEASURES):
         indices = by_library.get(library, [])
-        assigned, updates = _regroup_library(library, indices, rows, vectors, progress)
+        assigned, updates = _regroup_library(library, indices, rows, vectors, progress, lexicon)
         assignments.update(assigned)
         theme_updates.update(updates)
 
@@ -264,8 +266,8 @@ def _regroup(progress):
     return report
 
 
-def _regroup_library(library, indices, rows, vectors, progress):
-    pinned = {theme.pk for theme in Theme.objects.filter(library=library, pinned=True)}
+def _regroup_library(library, indices, rows, vectors, progress, lexicon):
+    pinned = {theme.pk for theme in Theme.objects.filter(library=library, pinned=True, misc=False)}
     local_vectors = [vectors[i] for i in indices]
     seeds = defaultdict(list)
     for local, i in enumerate(indices):
@@ -273,7 +275,10 @@ def _regroup_library(library, indices, rows, vectors, progress):
         if theme_id in pinned and locked:
             seeds[theme_id].append(local)
     seed_list = [(theme_id, seeds.get(theme_id, [])) for theme_id in sorted(pinned)]
-    groups = grouping.group(local_vectors, seed_list, progress=progress)
+    groups = grouping.group(local_vectors, seed_list, progress=progress, concepts=frozenset(lexicon.concepts))
+    # A theme of one item is no theme: such items go to the library's 其他 bucket.
+    misc_items = [g.members[0] for g in groups if g.key is None and len(g.members) == 1]
+    groups = [g for g in groups if g.key is not None or len(g.members) > 1]
 
     # Match automatic groups to the previous automatic theme with most of their items.
     previous = defaultdict(Counter)
@@ -287,7 +292,7 @@ def _regroup_library(library, indices, rows, vectors, progress):
         ((count, number, theme_id) for number, counter in previous.items() for theme_id, count in counter.items()),
         reverse=True,
     )
-    existing_auto = set(Theme.objects.filter(library=library, pinned=False).values_list("pk", flat=True))
+    existing_auto = set(Theme.objects.filter(library=library, pinned=False, misc=False).values_list("pk", flat=True))
     sizes = Counter(rows[i][5] for i in indices)
     theme_of_group, used = {}, set()
     for count, number, theme_id in candidates:
@@ -302,6 +307,9 @@ def _regroup_library(library, indices, rows, vectors, progress):
     for number, theme in zip(new_numbers, created, strict=True):
         theme_of_group[number] = theme.pk
 
+    # A concept names one theme only, the largest sharing it (groups are sorted largest first);
+    # other themes sharing it are named by their central items.
+    named = set()
     assigned, updates = {}, {}
     for number, group in enumerate(groups):
         theme_id = group.key if group.key is not None else theme_of_group.get(number)
@@ -310,11 +318,22 @@ def _regroup_library(library, indices, rows, vectors, progress):
         for local in group.members:
             assigned[rows[indices[local]][0]] = theme_id
         central = rows[indices[group.central]] if group.central >= 0 else None
+        # The theme names the concept its items share, else its most central item's heading.
+        label = lexicon.label(group.concept, library) if group.concept not in named else ""
+        named.add(group.concept)
+        label = label or (central[3] if central else "")
         updates[theme_id] = (
-            (central[3][:200] if central else ""),
+            label[:200],
             " ".join(group.top_words)[:200],
             central[0] if central else None,
         )
+    if misc_items:
+        misc = Theme.objects.filter(library=library, misc=True).first()
+        if misc is None:
+            misc = Theme.objects.create(library=library, misc=True)
+        for local in misc_items:
+            assigned[rows[indices[local]][0]] = misc.pk
+        updates[misc.pk] = ("", "", None)  # named 其他 by Theme.label, after no item
     return assigned, updates
 
 

@@ -16,7 +16,12 @@ class LibraryError(ValueError):
     """An operation an editor asked for that cannot be done; the message is for the editor."""
 
 
+MISC_REFUSED = "“其他”收的是只有一条、不成主题的条目，不能改名、合并或移入；请把其中的条目拆分为新主题。"
+
+
 def _pin(theme):
+    if theme.misc:
+        return  # the 其他 bucket is rebuilt by every regroup, never the editor's
     theme.pinned = True
     theme.save(update_fields=["pinned", "custom_label", "updated_at"])
     theme.items.update(locked_by_editor=True)
@@ -33,6 +38,8 @@ def rename_theme(theme, label):
     label = " ".join((label or "").split())[:200]
     if not label:
         raise LibraryError("主题名称不能为空。")
+    if theme.misc:
+        raise LibraryError(MISC_REFUSED)
     theme.custom_label = label
     _pin(theme)
     queries.library_changed()
@@ -47,6 +54,8 @@ def merge_themes(themes, label=""):
         raise LibraryError("请至少选择两个主题进行合并。")
     if len({t.library for t in themes}) > 1:
         raise LibraryError("问题库和对策库的主题不能相互合并。")
+    if any(t.misc for t in themes):
+        raise LibraryError(MISC_REFUSED)
     target, others = themes[0], themes[1:]
     LibraryItem.objects.filter(theme__in=others).update(theme=target)
     Theme.objects.filter(pk__in=[t.pk for t in others]).delete()
@@ -90,6 +99,8 @@ def move_item(item, theme):
 
     if library_of(item.kind) != theme.library:
         raise LibraryError("条目只能移到同一个库的主题中。")
+    if theme.misc:
+        raise LibraryError(MISC_REFUSED)
     source = item.theme
     item.theme = theme
     item.locked_by_editor = True

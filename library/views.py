@@ -59,9 +59,15 @@ def theme_index(request, library):
         no_page_cache(request)  # values no link carries (reset or refused) are rendered, not stored
     items = form.filter_items(LibraryItem.objects.of_library(library))
     rows, totals = queries.index_rows(library, form, items)
+    # Items of no theme of their own are one 其他 bucket: listed last, never charted.
+    rows, misc = queries.misc_last(rows)
     page = paginate(request, rows, per_page=THEMES_PER_PAGE, params=form.link_params())
     queries.attach_themes(page.object_list)
-    chart = sorted(rows, key=lambda row: (-row["essays"], row["theme_id"]))[:CHART_THEMES]
+    answers = queries.answer_themes(library, [row["theme_id"] for row in page.object_list if row is not misc])
+    for row in page.object_list:
+        row["answers"] = answers.get(row["theme_id"], [])
+    chart = sorted((row for row in rows if row is not misc), key=lambda row: (-row["essays"], row["theme_id"]))
+    chart = chart[:CHART_THEMES]
     queries.attach_themes(chart)
     return render(
         request,

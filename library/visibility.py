@@ -53,6 +53,7 @@ def _withheld():
     theme_ids.update(
         Theme.objects.filter(Q(central_item__article_id__in=hidden) | Q(central_item__isnull=True))
         .exclude(auto_label="", top_words="")
+        .exclude(misc=True)  # 其他 is named after nothing (Theme.label)
         .values_list("pk", flat=True)
     )
     if not theme_ids:

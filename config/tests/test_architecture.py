@@ -27,6 +27,8 @@ PURE = (
     "articles.export.pdf",
     "articles.search.segmentation",
     "articles.search.snippets",
+    "library.concepts",
+    "library.evaluation",
     "library.extraction",
     "library.grouping",
 )

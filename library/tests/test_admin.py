@@ -136,3 +136,43 @@ def test_an_editor_link_must_be_within_one_essay(admin_client):
     )
     assert response.status_code == 200
     assert "同一篇文稿" in response.content.decode()
+
+
+def test_the_essays_admin_page_lists_its_links_and_confirms_or_rejects_them(admin_client):
+    link = CountermeasureLink.objects.filter(status=CountermeasureLink.Status.SUGGESTED).first()
+    essay = link.countermeasure.article
+    page_url = reverse("admin:articles_article_change", args=[essay.pk])
+    page = admin_client.get(page_url).content.decode()
+    assert "问题与对策关联" in page and link.countermeasure.heading in page
+    assert f'value="{link.pk}:confirmed"' in page and 'id="library-links-form"' in page
+    assert f"?essay={essay.pk}" in page
+    decide = reverse("admin:library_countermeasurelink_decide")
+    response = admin_client.post(decide, {"decision": f"{link.pk}:confirmed", "next": page_url})
+    assert response.status_code == 302 and response["Location"] == page_url
+    link.refresh_from_db()
+    assert link.status == CountermeasureLink.Status.CONFIRMED
+    admin_client.post(decide, {"decision": f"{link.pk}:rejected", "next": "https://evil.example/"})
+    link.refresh_from_db()
+    assert link.status == CountermeasureLink.Status.REJECTED
+    # The essay's filter in the library admin lists only its links.
+    listed = admin_client.get(reverse("admin:library_countermeasurelink_changelist"), {"essay": essay.pk})
+    assert listed.status_code == 200 and link.countermeasure.heading in listed.content.decode()
+
+
+@pytest.mark.parametrize(
+    "decision", ["", "x:confirmed", "999999:confirmed", "1:suggested", "1:<script>", "9" * 40 + ":rejected"]
+)
+def test_a_bad_decision_is_a_400_with_a_chinese_message(admin_client, decision):
+    response = admin_client.post(reverse("admin:library_countermeasurelink_decide"), {"decision": decision})
+    assert response.status_code == 400
+    assert "无效的操作" in response.content.decode()
+
+
+def test_deciding_needs_a_post(admin_client):
+    assert admin_client.get(reverse("admin:library_countermeasurelink_decide")).status_code == 405
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "9" * 40])
+def test_a_bad_essay_filter_lists_nothing_rather_than_failing(admin_client, value):
+    response = admin_client.get(reverse("admin:library_countermeasurelink_changelist"), {"essay": value})
+    assert response.status_code == 200

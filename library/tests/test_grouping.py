@@ -1,6 +1,16 @@
 """Grouping items into themes (library.grouping): strings in, groups out."""
 
-from library.grouping import best_matches, cosine, group, tfidf, tokenize
+from library.concepts import shipped_lexicon
+from library.grouping import (
+    HEADING_REPEAT,
+    IDF_FULL_AT,
+    best_matches,
+    cosine,
+    features,
+    group,
+    vectors_of,
+    weigh,
+)
 
 ATTITUDE = [
     "对党建工作重要性认识不足，重业务轻党建",
@@ -15,24 +25,48 @@ ORGANIZATION = [
 FUNDING = ["村级党组织活动经费保障不足，阵地设施陈旧"]
 
 
+def vecs(texts):
+    return vectors_of([(text, "") for text in texts])
+
+
 def groups_of(texts, **kwargs):
-    vectors = tfidf(tokenize(texts))
-    return group(vectors, **kwargs), vectors
+    vectors = vecs(texts)
+    return group(vectors, concepts=frozenset(shipped_lexicon().concepts), **kwargs), vectors
 
 
-def test_tokenize_drops_genre_filler_and_single_characters():
-    [tokens] = tokenize(["当前基层党建工作存在的问题是三会一课流于形式"])
-    assert "三会一课" in tokens and "流于形式" in tokens
-    assert not {"问题", "工作", "存在", "的"} & set(tokens)
-    assert all(len(token) > 1 for token in tokens)
+def test_features_are_concepts_and_whole_words_never_fragments_or_filler():
+    [found] = features([("当前基层党建工作存在的问题是三会一课流于形式", "")])
+    assert "组织生活" in found  # 三会一课 is a wording of the concept
+    assert "流于形式" in found
+    assert not {"问题", "工作", "存在", "的", "基层党建"} & set(found)
+    [found] = features([("", "考核办法中冲在前面的人习惯于凭经验办事")])
+    assert not {"核办", "中冲", "习惯于"} & set(found)
+    assert all(len(token) > 1 for token in found)
 
 
-def test_tfidf_vectors_are_unit_length_and_empty_for_no_words():
-    vectors = tfidf([["甲乙", "丙丁", "甲乙"], [], ["丙丁"]])
+def test_heading_words_count_more_than_body_words():
+    [found] = features([("经费保障不足", "活动阵地简陋")])
+    assert found.count("经费保障") == HEADING_REPEAT and found.count("活动阵地") == 1
+
+
+def test_vectors_are_unit_length_and_empty_for_no_words():
+    vectors = weigh([["甲乙", "丙丁", "甲乙"], [], ["丙丁"]])
     assert abs(sum(w * w for w in vectors[0].values()) - 1) < 1e-9
     assert vectors[1] == {}
-    # The rarer term weighs more.
-    assert vectors[0]["甲乙"] > vectors[0]["丙丁"]
+
+
+def test_a_concept_outweighs_a_word_in_a_small_library_and_words_earn_weight_at_scale():
+    small = weigh([["考核评价", "软化"], ["考核评价", "量化"]], concepts={"考核评价"})
+    assert small[0]["考核评价"] > 2 * small[0]["软化"]
+    many = [["考核评价", "软化"]] + [["考核评价", f"词{i}"] for i in range(IDF_FULL_AT)]
+    large = weigh(many, concepts={"考核评价"})
+    # 考核评价 is in every item: at scale, the rare word tells more.
+    assert large[0]["软化"] > large[0]["考核评价"]
+
+
+def test_wordings_weigh_next_to_nothing_in_a_small_library():
+    [vector] = weigh([["考核评价", "考评"]], concepts={"考核评价"}, wordings={"考评"})
+    assert vector["考评"] < 0.01 < 0.99 < vector["考核评价"]
 
 
 def test_cosine():
@@ -48,14 +82,35 @@ def test_similar_items_group_and_dissimilar_do_not():
     assert memberships == [[0, 1, 2], [3, 4, 5], [6]]
 
 
-def test_a_group_is_labelled_by_telling_words_and_a_central_item():
+def test_the_issues_obvious_pairs_group_together():
+    # Issue 23: these stayed apart (each a theme of one item) under TF-IDF.
+    texts = [
+        "党建工作考核“软化”",
+        "考核评价有待完善",
+        "党组织书记力量薄弱",
+        "带头人队伍整体素质有待提升",
+    ]
+    groups, _ = groups_of(texts)
+    memberships = sorted(sorted(g.members) for g in groups)
+    assert memberships == [[0, 1], [2, 3]]
+
+
+def test_a_group_names_the_concept_its_items_share():
     groups, _ = groups_of(ATTITUDE + ORGANIZATION)
     attitude = next(g for g in groups if 0 in g.members)
-    assert "重要性" in attitude.top_words and "重要" not in attitude.top_words
-    assert "业务" in attitude.top_words
+    assert attitude.concept == "思想认识"
+    assert "思想认识" in attitude.top_words
     assert attitude.central in attitude.members
     organization = next(g for g in groups if 3 in g.members)
-    assert "三会一课" in organization.top_words or "流于形式" in organization.top_words
+    assert organization.concept == "组织生活"
+    assert "流于形式" in organization.top_words
+
+
+def test_keywords_are_what_several_items_share():
+    groups, _ = groups_of(["考核评价机制不健全，指标笼统", "考评结果运用不够，与薪酬脱节"])
+    [both] = groups
+    assert "考核评价" in both.top_words
+    assert not {"笼统", "薪酬"} & set(both.top_words)  # each in one item only
 
 
 def test_items_without_words_belong_to_no_group():
@@ -68,8 +123,7 @@ def test_empty_input_gives_no_groups():
 
 
 def test_seeds_keep_an_editors_grouping_and_take_similar_free_items():
-    texts = ATTITUDE + ORGANIZATION
-    vectors = tfidf(tokenize(texts))
+    vectors = vecs(ATTITUDE + ORGANIZATION)
     # The editor put one organisation item with the attitude items.
     groups = group(vectors, seeds=[("editor-theme", [0, 1, 3])])
     seeded = next(g for g in groups if g.key == "editor-theme")
@@ -80,7 +134,7 @@ def test_seeds_keep_an_editors_grouping_and_take_similar_free_items():
 
 
 def test_two_seeds_are_never_merged():
-    vectors = tfidf(tokenize(ATTITUDE))
+    vectors = vecs(ATTITUDE)
     groups = group(vectors, seeds=[("a", [0]), ("b", [1])])
     keys = {g.key for g in groups}
     assert {"a", "b"} <= keys
@@ -88,19 +142,19 @@ def test_two_seeds_are_never_merged():
 
 
 def test_an_empty_seed_survives():
-    groups = group(tfidf(tokenize(ATTITUDE)), seeds=[("kept", [])])
+    groups = group(vecs(ATTITUDE), seeds=[("kept", [])])
     assert any(g.key == "kept" for g in groups)
 
 
 def test_progress_is_reported():
     calls = []
-    group(tfidf(tokenize(ATTITUDE + ORGANIZATION)), progress=calls.append)
+    group(vecs(ATTITUDE + ORGANIZATION), progress=calls.append)
     assert sum(calls) == 6
 
 
 def test_best_matches_suggests_the_problem_a_countermeasure_answers():
-    problems = tfidf(tokenize(ATTITUDE[:1] + ORGANIZATION[:1] + FUNDING))
-    vectors = tfidf(tokenize(ATTITUDE[:1] + ORGANIZATION[:1] + FUNDING + ["严格落实三会一课制度，规范组织生活"]))
+    problems = vecs(ATTITUDE[:1] + ORGANIZATION[:1] + FUNDING)
+    vectors = vecs(ATTITUDE[:1] + ORGANIZATION[:1] + FUNDING + ["严格落实三会一课制度，规范组织生活"])
     matches = best_matches(vectors[-1], vectors[:3])
     assert matches and matches[0][0] == 1
     assert best_matches({}, problems) == []

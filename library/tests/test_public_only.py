@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 
 from articles.editing import workflow
 from articles.models import Article
-from library.models import LibraryItem
+from library.models import Concept, LibraryItem
 from library.regrouping import regroup
 from library.tests.factories import ATTITUDE, ORGANIZATION, STUDY, make_essay
 
@@ -119,6 +119,28 @@ def test_a_scheduled_essay_leaves_no_trace_in_the_library(client):
     assert any(ORGANIZATION[0] in text or ORGANIZATION[1] in text for text in sources.values())
 
 
+@pytest.mark.parametrize("public_count", [0, 2, 40])
+def test_a_scheduled_essays_concept_names_no_theme_and_counts_nowhere(client, public_count):
+    """A theme named by a concept (经费保障不足) that only a scheduled essay raises does not exist
+    before its time: not as a theme, a keyword, in the 其他 bucket's count or an export -- with no
+    public essay, a few, or many beside it."""
+    for number in range(public_count):
+        make_essay(problems=[ORGANIZATION[number % 3], ATTITUDE[number % 3]], author_org=f"单位{number}")
+    make_essay(
+        problems=["党建经费保障不足，活动经费无米下锅", "运转经费紧张，经费投入偏少"],
+        author_org=HIDDEN_UNIT,
+        published_at=timezone.now() + timedelta(days=7),
+    )
+    regroup()
+    sources = everything_public(client)
+    needles = ["经费保障", "无米下锅", "运转经费", HIDDEN_UNIT]
+    assert {
+        name: [n for n in needles if n in text] for name, text in sources.items() if any(n in text for n in needles)
+    } == {}
+    public_items = LibraryItem.objects.public().count()
+    assert LibraryItem.objects.count() == public_items == 2 * public_count
+
+
 def test_a_scheduled_essay_joins_the_library_when_its_time_comes_without_a_command(client, tasks_run_at_once):
     public_essays()
     scheduled = hidden_essay(published_at=timezone.now() + timedelta(days=7))
@@ -176,6 +198,8 @@ def test_a_withdrawn_essay_and_the_names_taken_from_it_vanish_at_once(client, ad
 def test_a_theme_named_after_a_point_an_editor_moved_elsewhere_is_renamed_when_its_essay_goes(client, admin_user):
     from library import services as library_services
 
+    # Without concepts the theme is named after its central point, not after a concept.
+    Concept.objects.update(enabled=False)
     public_essays()
     essay = hidden_essay()
     regroup()

@@ -1,6 +1,7 @@
 """The public 问题库/对策库 pages, their filters, charts, permalinks and hostile input."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -134,6 +135,8 @@ def test_export_still_refuses_an_invalid_filter(client, library):
 
 
 def test_sorting_most_raised_and_newest(client, library):
+    # Two essays raise it: a theme of one item would be in 其他, which is always listed last.
+    make_essay(problems=["村级活动场所简陋，阵地功能单一"], published_at=timezone.now() - timedelta(hours=1))
     newest = make_essay(problems=["村级活动阵地建设滞后，场所设施陈旧"], published_at=timezone.now())
     regroup()
     new_theme = theme_of("村级活动阵地建设滞后，场所设施陈旧")
@@ -368,3 +371,57 @@ def test_pagination_links_leave_out_reset_filters(client, library, monkeypatch):
     hrefs = re.findall(r'href="([^"]*)"', nav)
     assert hrefs and all(href.startswith("?sort=newest&amp;page=") for href in hrefs)
     assert not any("zzz" in href or "1900" in href or "topic" in href for href in hrefs)
+
+
+def test_items_of_no_theme_are_one_other_bucket_listed_last_and_never_charted(client, library):
+    make_essay(problems=["村级活动阵地建设滞后"], countermeasures=["建立流动党员服务站"])
+    regroup()
+    misc = Theme.objects.get(library="problems", misc=True)
+    assert misc.label == "其他" and misc.words == []
+    page = html(client.get(PROBLEMS))
+    assert page.index(theme_of(ATTITUDE[0]).get_absolute_url()) < page.index(misc.get_absolute_url())
+    assert "未归入主题的问题" in page
+    charted = page[page.index('id="themes-chart-data"') :]
+    assert "其他" not in charted[: charted.index("</script>")]
+
+
+def test_the_index_shows_the_countermeasure_themes_next_to_each_problem_theme(client, library):
+    organization, study = theme_of(ORGANIZATION[0]), theme_of(STUDY[1])
+    page = html(client.get(PROBLEMS))
+    card = page[page.index(organization.get_absolute_url()) :]
+    card = card[: card.index("</li>")]
+    assert "对策：" in card and study.get_absolute_url() in card
+    page = html(client.get(COUNTERMEASURES))
+    card = page[page.index(study.get_absolute_url()) :]
+    card = card[: card.index("</li>")]
+    assert "针对的问题：" in card and organization.get_absolute_url() in card
+
+
+def test_a_rejected_link_puts_no_countermeasure_theme_on_the_index(client, library):
+    from library.models import CountermeasureLink
+
+    organization, study = theme_of(ORGANIZATION[0]), theme_of(STUDY[1])
+    CountermeasureLink.objects.filter(problem__theme=organization).update(status=CountermeasureLink.Status.REJECTED)
+    from library import queries
+
+    queries.library_changed()
+    page = html(client.get(PROBLEMS))
+    card = page[page.index(organization.get_absolute_url()) :]
+    assert study.get_absolute_url() not in card[: card.index("</li>")]
+
+
+def test_keywords_are_plain_words_not_styled_as_links(client, library):
+    page = html(client.get(PROBLEMS))
+    words = page[page.index('class="theme-card__words"') :]
+    words = words[: words.index("</p>")]
+    assert "关键词：" in words and '<span class="keyword">' in words
+    assert "<a " not in words and 'class="tag"' not in words
+
+
+def test_the_other_bucket_is_never_withheld_so_the_index_reads_stored_counts(client, library):
+    from library import visibility
+
+    make_essay(problems=["村级活动阵地建设滞后"])
+    regroup()
+    assert Theme.objects.filter(misc=True).exists()
+    assert not visibility.any_withheld()
