@@ -54,3 +54,28 @@ def check_compiled_messages(app_configs, **kwargs):
             id="config.W002",
         )
     ]
+
+
+def _inside(path, folder):
+    try:
+        Path(path).resolve().relative_to(Path(folder).resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def unserved_folder_errors(setting, *, default, check_id):
+    """The error when the folder of ``setting`` (files only a view may hand out, after its checks) lies
+    inside MEDIA_ROOT or STATIC_ROOT, which nginx and WhiteNoise serve directly, bypassing those checks."""
+    folder = getattr(settings, setting)
+    for name in ("MEDIA_ROOT", "STATIC_ROOT"):
+        served = getattr(settings, name)
+        if _inside(folder, served):
+            return [
+                checks.Error(
+                    f"{setting} ({folder}) is inside {name} ({served}), which is served directly.",
+                    hint=f"Keep these files elsewhere, e.g. {default} (the default).",
+                    id=check_id,
+                )
+            ]
+    return []
