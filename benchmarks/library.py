@@ -49,6 +49,7 @@ import argparse
 import json
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -433,9 +434,12 @@ def run_child(backend, size, postgres_url, join, merge):
     client = Client()
     largest = Theme.objects.filter(library="problems").order_by("-item_count").first()
     org = LibraryItem.objects.values_list("article__author_org", flat=True).first()
+    # The index's last page, as its own links name it (a number past it is a 404, articles.reading.pagination).
+    first = client.get("/library/problems/").content.decode()
+    last_page = max([1, *(int(number) for number in re.findall(r"[?&]page=(\d+)", first))])
     pages = {
         "问题库 index": "/library/problems/",
-        "问题库 index, page 5": "/library/problems/?page=5",
+        f"问题库 index, last page ({last_page})": f"/library/problems/?page={last_page}",
         "问题库 by unit": f"/library/problems/?org={org}",
         "问题库 newest": "/library/problems/?sort=newest",
         "对策库 index": "/library/countermeasures/",
