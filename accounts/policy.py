@@ -72,7 +72,10 @@ class IdleTimeoutMiddleware:
         return None
 
 
-class TwoFactorMiddleware:
+class _StaffPageGate:
+    """A middleware that may send a signed-in staff member elsewhere before an admin or preview view
+    runs (:meth:`redirect`); pages in ALWAYS_ALLOWED_URL_NAMES always open."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -86,6 +89,14 @@ class TwoFactorMiddleware:
         name = _url_name(request)
         if name in ALWAYS_ALLOWED_URL_NAMES:
             return None
+        return self.redirect(request, user, name)
+
+    def redirect(self, request, user, name):
+        raise NotImplementedError
+
+
+class TwoFactorMiddleware(_StaffPageGate):
+    def redirect(self, request, user, name):
         if two_factor.has_device(user):
             if not user.is_verified():
                 # A session from before the second factor was set up, or opened without it.
@@ -99,19 +110,9 @@ class TwoFactorMiddleware:
         return None
 
 
-class PasswordChangeMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        user = request.user
-        if not (user.is_authenticated and user.is_staff and is_staff_path(request)):
-            return None
-        name = _url_name(request)
-        if name in ALWAYS_ALLOWED_URL_NAMES | {"password_change", "password_change_done", two_factor.SETUP_URL_NAME}:
+class PasswordChangeMiddleware(_StaffPageGate):
+    def redirect(self, request, user, name):
+        if name in {"password_change", "password_change_done", two_factor.SETUP_URL_NAME}:
             return None
         reason = must_change_password(user)
         if reason:
