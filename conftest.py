@@ -196,9 +196,10 @@ def nginx_staff_networks():
 
 
 @pytest.fixture
-def nginx_proxy(live_server, tmp_path_factory, nginx_staff_networks):
-    """The base URL of Debian's nginx running ``deploy/nginx/portal.conf`` (plain
-    HTTP on loopback) in front of the live server, with an empty proxy cache.
+def nginx_in_front(tmp_path_factory, nginx_staff_networks):
+    """``nginx_in_front(app_port)`` starts Debian's nginx running ``deploy/nginx/portal.conf``
+    (plain HTTP on loopback, an empty proxy cache) in front of the server on ``app_port`` and
+    returns its base URL; stopped at the end of the test.
 
     Skips without nginx, except under CI (``CI`` set), where that is a failure.
     """
@@ -213,36 +214,47 @@ def nginx_proxy(live_server, tmp_path_factory, nginx_staff_networks):
         if os.environ.get("CI"):
             pytest.fail(f"CI requires nginx: {reason}")
         pytest.skip(reason)
-    app_port = int(live_server.url.rsplit(":", 1)[1])
-    # Two adjacent free ports: the site's and its HTTP-to-HTTPS redirect server's.
-    for _ in range(20):
-        port = _free_port()
-        try:
-            with socket.socket() as probe:
-                probe.bind(("127.0.0.1", port + 1))
-            break
-        except OSError:
-            continue
-    prefix = tmp_path_factory.mktemp("nginx")
-    process = local.start(prefix, app_port=app_port, port=port, staff_networks=nginx_staff_networks)
-    try:
+    processes = []
+
+    def start(app_port):
+        # Two adjacent free ports: the site's and its HTTP-to-HTTPS redirect server's.
+        for _ in range(20):
+            port = _free_port()
+            try:
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", port + 1))
+                break
+            except OSError:
+                continue
+        prefix = tmp_path_factory.mktemp("nginx")
+        process = local.start(prefix, app_port=app_port, port=port, staff_networks=nginx_staff_networks)
+        processes.append(process)
         deadline = time.monotonic() + 10
         while True:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
+                return f"http://127.0.0.1:{port}"
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError((prefix / "logs" / "error.log").read_text()) from None
                 time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
+
+    try:
+        yield start
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        for process in processes:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture
+def nginx_proxy(live_server, nginx_in_front):
+    """The base URL of :func:`nginx_in_front` in front of the live server."""
+    return nginx_in_front(int(live_server.url.rsplit(":", 1)[1]))
 
 
 @pytest.fixture
