@@ -44,9 +44,9 @@ def audit(action, *, user=None, request=None, target=None, **details):
     if event is None:
         return None
     audit_action, outcome = event
-    detail = "；".join(
-        [f"账号：{target}"] * bool(target) + [f"{key}：{value}" for key, value in sorted(details.items())]
-    )
+    parts = [f"账号：{target}"] if target else []
+    parts += [f"{key}：{value}" for key, value in sorted(details.items())]
+    detail = "；".join(parts)
     signed_in = getattr(getattr(request, "user", None), "is_authenticated", False)
     return audit_log.record(
         audit_action,
