@@ -147,6 +147,13 @@ _schedules = []
 _current = contextvars.ContextVar("pagecache_generation", default=None)
 # Set when a change committed but the cache did not acknowledge the new generation.
 _unconfirmed = contextvars.ContextVar("pagecache_unconfirmed", default=False)
+# This request's memo plan (see :func:`recall`): the raw values fetched at its start, and the keys it asked for.
+_prefetched = contextvars.ContextVar("pagecache_prefetched", default=None)
+_asked = contextvars.ContextVar("pagecache_asked", default=None)
+# Per path: the cache keys its last render asked :func:`recall` for (bounded like _resolved).
+_plans = {}
+_PLANS_MAX = 1024
+_ABSENT = object()
 
 
 def _shared():
@@ -485,13 +492,27 @@ def recall(entries, *, extra_keys=()):
     current generation, and the raw values of ``extra_keys`` (other cache
     entries the caller needs, fetched in the same round trip); absent ones
     are left out. Without a working cache both are empty.
+
+    A rendered public page asks for its memoized values in several places
+    (the view, the navigation, the site settings …), each a round trip to
+    Redis. The middleware remembers, per path, the keys its last render asked
+    for (its *plan*) and fetches them all with the generation in one round
+    trip before the view runs (:func:`_prefetch`); this reads them from there.
     """
     keys = [_memo_key(entry) for entry in entries] + list(extra_keys)
+    asked = _asked.get()
+    if asked is not None:
+        asked.update(keys)
+    prefetched = _prefetched.get() or {}
+    found = {key: prefetched[key] for key in keys if key in prefetched}
+    keys = [key for key in keys if key not in found]
+    found = {key: value for key, value in found.items() if value is not _ABSENT}
     known = _current.get()
     if known is None:
         keys.append(GENERATION_KEY)
     try:
-        found = _cache().get_many(keys)
+        if keys:
+            found.update(_cache().get_many(keys))
         if known is None:
             known = _checked_generation(found.get(GENERATION_KEY))
             _current.set(known)
@@ -506,11 +527,24 @@ def recall(entries, *, extra_keys=()):
     return values, {key: found[key] for key in extra_keys if key in found}
 
 
+def prefetched(key):
+    """The value of the raw cache ``key`` fetched with this request's memo plan, or None
+    (then the caller reads the cache itself); the key joins the path's plan either way."""
+    asked = _asked.get()
+    if asked is not None:
+        asked.add(key)
+    value = (_prefetched.get() or {}).get(key, _ABSENT)
+    return None if value is _ABSENT else value
+
+
 def remember(entry, value, timeout=None):
     """Keep ``value`` under ``entry`` (a ``(name, *key)`` tuple) for the current generation."""
     generation = current_generation()
     if generation is None:
         return
+    prefetched = _prefetched.get()
+    if prefetched is not None:
+        prefetched[_memo_key(entry)] = (generation, value)
     try:
         _cache().set(_memo_key(entry), (generation, value), timeout or MEMO_SECONDS)
     except Exception:  # noqa: BLE001
@@ -659,6 +693,8 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         _current.set(None)
+        _prefetched.set(None)
+        _asked.set(None)
         # With a read replica (config.routers): editors and the admin read the
         # primary, so replication lag never shows them an older essay.
         if self.session_cookie in request.COOKIES or request.path_info.startswith(self.bypass_prefixes):
@@ -667,6 +703,8 @@ class PageCacheMiddleware:
             routers.unpin()
         lookup = self._lookup(request)
         if lookup is None:
+            if request.method in CACHEABLE_METHODS and _params_for(request.path_info) is not None:
+                return self._planned(request)
             return self.get_response(request)
 
         cache = _cache()
@@ -698,7 +736,7 @@ class PageCacheMiddleware:
             if rendered is not None:
                 return self._from_stored(request, rendered)
         try:
-            response = self.get_response(request)
+            response = self._planned(request)
             if (
                 lookup.storable
                 and self._storable(request, response, replacing=stored is not None)
@@ -712,6 +750,37 @@ class PageCacheMiddleware:
                     cache.delete(lock)
                 except Exception:  # noqa: BLE001
                     pass
+
+    def _planned(self, request):
+        """The view's response; before it, the memo plan of the request's path is fetched in one round trip
+        (with the generation, unless known already), and after it, the keys the view asked :func:`recall`
+        for are kept as the path's plan."""
+        path = request.path_info
+        plan = _plans.get(path, ())
+        if plan:
+            known = _current.get()
+            wanted = list(plan) if known is not None else [GENERATION_KEY, *plan]
+            try:
+                found = _cache().get_many(wanted)
+                if known is None:
+                    _current.set(_checked_generation(found.get(GENERATION_KEY)))
+                # Absent values too: they are not asked for again.
+                _prefetched.set({key: found.get(key, _ABSENT) for key in plan})
+            except Exception:
+                logger.warning("page cache unavailable", exc_info=True)
+        asked = set()
+        _asked.set(asked)
+        try:
+            response = self.get_response(request)
+        finally:
+            # What was fetched for this request is not read by anything after it in this thread.
+            _prefetched.set(None)
+            _asked.set(None)
+        if response.status_code == 200 and asked != set(plan):
+            if len(_plans) >= _PLANS_MAX:
+                _plans.clear()  # hostile paths cannot grow it without bound
+            _plans[path] = tuple(sorted(asked))
+        return response
 
     def _wait_for(self, cache, key, lock, token):
         """The page stored for ``token`` by the request holding ``lock``, or None when that

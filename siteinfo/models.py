@@ -10,6 +10,8 @@ page in every worker without a deploy.
 from django.core.cache import cache
 from django.db import models
 
+from config import pagecache
+
 CACHE_KEY = "siteinfo:settings:v1"
 CACHE_SECONDS = 24 * 3600
 
@@ -58,7 +60,10 @@ class SiteSettings(models.Model):
     @classmethod
     def current(cls):
         """The settings (an unsaved blank row when none were entered), cached."""
-        settings = cache.get(CACHE_KEY)
+        # Fetched with the page's other memoized values when a public page is rendered.
+        settings = pagecache.prefetched(CACHE_KEY)
+        if settings is None:
+            settings = cache.get(CACHE_KEY)
         if settings is None:
             settings = cls.objects.filter(pk=1).first() or cls(pk=1)
             cache.set(CACHE_KEY, settings, CACHE_SECONDS)

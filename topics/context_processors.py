@@ -6,6 +6,7 @@ calls :func:`navigation_topics` and the header reuses its result.
 """
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 _CACHE_ATTRIBUTE = "_navigation_topics"
@@ -25,8 +26,25 @@ def navigation_topics(request):
     return topics
 
 
+def navigation_current(request):
+    """The path of the navigation item this page is (``aria-current``), or ``""``: the only
+    thing of the request the header shows, so it is rendered once per item (``{% slot … per %}``)."""
+    from django.urls import reverse
+
+    path = request.path
+    items = {reverse(name) for name in NAVIGATION_PAGES}
+    items.update(topic.get_absolute_url() for topic in navigation_topics(request))
+    return path if path in items else ""
+
+
+# The pages the header links to besides the topics (templates/includes/header.html).
+NAVIGATION_PAGES = ("articles:home", "articles:list", "library:problems", "library:countermeasures", "topics:index")
+
+
 def navigation(request):
     return {
         "site_name": settings.SITE_NAME,
         "nav_topics": SimpleLazyObject(lambda: navigation_topics(request)),
+        "nav_current": SimpleLazyObject(lambda: navigation_current(request)),
+        "site_year": SimpleLazyObject(lambda: timezone.localdate().year),
     }

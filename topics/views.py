@@ -2,11 +2,13 @@
 
 from django.db.models import Count, Value
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 
 from articles.models import Article
+from articles.reading.cards import card_rows, cards
 from articles.reading.pagination import paginate
-from config.pagecache import memoize, public_page
+from config.pagecache import memoize, public_page, recall, remember
 from topics.models import Topic
 
 
@@ -56,13 +58,38 @@ def topic_index(request):
     return render(request, "topics/topic_index.html", {"columns": columns})
 
 
+SLUG_MAX_LENGTH = Topic._meta.get_field("slug").max_length
+
+
+def _topic_with_children(slug):
+    """``(topic with its parent, [its children])`` or None: kept for the cache generation
+    (a topic's change starts a new one) once the topic is found; an unknown slug is not kept."""
+    if len(slug) > SLUG_MAX_LENGTH:
+        return None  # no such topic can exist: no lookup under a key that long
+    entry = ("topic_page", slug)
+    found, _ = recall([entry])
+    if entry in found:
+        return found[entry]
+    topic = Topic.objects.select_related("parent").filter(slug=slug).first()
+    if topic is None:
+        return None
+    value = (topic, list(topic.children.all()))
+    remember(entry, value)
+    return value
+
+
 @public_page(params=["page"])
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
+    found = _topic_with_children(slug)
+    if found is None:
+        raise Http404("没有这个专题。")
+    topic, children = found
     # Counts change only with the essays: kept for the cache generation.
     counts = memoize("topic_counts", published_counts)
-    children = _with_counts(list(topic.children.all()), counts)
-    page = paginate(request, Article.objects.published().in_topic(topic).for_cards(), count=counts.get(topic.pk, 0))
+    children = _with_counts(children, counts)
+    essays = Article.objects.published().in_topic(topic, children=[child.pk for child in children])
+    page = paginate(request, card_rows(essays), count=counts.get(topic.pk, 0))
+    page.object_list = cards(page.object_list)
     return render(
         request,
         "topics/topic_detail.html",

@@ -63,7 +63,7 @@ class FastSelect(forms.Select):
             "FastSelect",
             name,
             tuple(sorted({**self.attrs, **(attrs or {})}.items())),
-            tuple((str(choice), str(label)) for choice, label in self.choices),
+            tuple(self.choices),  # (value, label) pairs of str: set_choices
             tuple(str(v) for v in self.format_value(value)),
             self.is_required,
         )
@@ -84,6 +84,16 @@ class FastSelect(forms.Select):
                 )
         parts.append("\n</select>")
         return mark_safe("".join(parts))
+
+
+def set_choices(field, choices):
+    """Give a ChoiceField and its widget ``choices``, a list of ``(str, str)`` pairs without groups.
+
+    The same as ``field.choices = choices`` without normalising the list twice
+    (the field's setter and the widget's each walk it): a list page built the
+    作者单位 field's hundreds of choices that way on every request.
+    """
+    field._choices = field.widget._choices = choices
 
 
 class ResetFilter(NamedTuple):
@@ -188,9 +198,9 @@ class ArticleFilterForm(PublicFilterForm):
         essays, ``orgs`` in the order shown (:func:`sorted_orgs`)."""
         super().__init__(data)
         self.topics_by_slug = {topic.slug: topic for topic in topics}
-        self.fields["topic"].choices = [("", "全部专题"), *topic_choices(topics)]
-        self.fields["year"].choices = [("", "全部年份"), *((str(y), f"{y}年") for y in years)]
-        self.fields["org"].choices = [("", "全部单位"), *((org, org) for org in orgs)]
+        set_choices(self.fields["topic"], [("", "全部专题"), *topic_choices(topics)])
+        set_choices(self.fields["year"], [("", "全部年份"), *((str(y), f"{y}年") for y in years)])
+        set_choices(self.fields["org"], [("", "全部单位"), *((org, org) for org in orgs)])
 
     @property
     def is_filtered(self):

@@ -53,7 +53,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.template import loader
 from django.utils import timezone
 
-from articles.models import Article, EssayRendition
+from articles.models import Article, EssayCard, EssayRendition
 from articles.reading import viewcounts
 from articles.reading.essay_page import essay_context
 from config import pagecache
@@ -255,7 +255,7 @@ def store(article, html, version):
 
 
 def forget(article_ids):
-    """Drop the stored pages of ``article_ids`` now and again when the transaction commits
+    """Drop the stored pages and cards (``articles.reading.cards``) of ``article_ids`` now and again when the transaction commits
     (a page rendered meanwhile from what was committed before must not stay).
 
     One window remains: a reader's render that read the sections just before
@@ -269,6 +269,7 @@ def forget(article_ids):
 
     def delete():
         EssayRendition.objects.filter(article_id__in=ids).delete()
+        EssayCard.objects.filter(article_id__in=ids).delete()
 
     delete()
     transaction.on_commit(delete, robust=True)
@@ -276,6 +277,7 @@ def forget(article_ids):
 
 def forget_all():
     EssayRendition.objects.all().delete()
+    EssayCard.objects.all().delete()
 
 
 # ---------------------------------------------------------------- subscriber of articles.events
@@ -294,6 +296,7 @@ def essays_changed(sender, essay_ids, **kwargs):
 
     ids = sorted(essay_ids)
     EssayRendition.objects.filter(article_id__in=ids).delete()
+    EssayCard.objects.filter(article_id__in=ids).delete()
     if len(ids) > PRERENDER_MAX:
         return
     factory = RequestFactory()

@@ -17,6 +17,7 @@ from django.views.decorators.cache import cache_control
 
 from articles.models import Article
 from articles.reading import renditions
+from articles.reading.cards import card_rows, cards
 from articles.reading.essay_page import essay_context
 from articles.reading.forms import ArticleFilterForm, sorted_orgs
 from articles.reading.pagination import paginate
@@ -37,16 +38,16 @@ SLUG_MAX_LENGTH = Article._meta.get_field("slug").max_length
 def home(request):
     published = Article.objects.published()
     pinned = list(published.filter(is_pinned=True).for_cards()[:HOME_PINNED])
-    latest = list(published.exclude(pk__in=[a.pk for a in pinned]).for_cards()[:HOME_LATEST])
-    columns = navigation_topics(request)
+    latest = cards(card_rows(published.exclude(pk__in=[a.pk for a in pinned]))[:HOME_LATEST])
     return render(
         request,
         "articles/home.html",
         {
             "pinned": pinned,
             "latest": latest,
-            "topic_blocks": memoize("topic_blocks", lambda: _topic_blocks(columns)),
-            "popular": memoize("popular", lambda: _popular(published)),
+            # Read only when the blocks' slot is rendered: once per cache generation (templates/articles/home.html).
+            "topic_blocks": lambda: _topic_blocks(navigation_topics(request)),
+            "popular": lambda: _popular(published),
         },
     )
 
@@ -132,12 +133,13 @@ def article_list(request):
     else:
         page = paginate(
             request,
-            form.filter(published).for_cards(),
+            card_rows(form.filter(published)),
             # Only the plain list of every essay shares its count (an invalid
             # form lists nothing and must not store its zero).
             count_key=("list",) if form.is_valid() and not form.is_narrowed else None,
             params=form.link_params(),
         )
+        page.object_list = cards(page.object_list, show_pin=True)
     return render(request, "articles/article_list.html", {"form": form, "page": page, "results": results})
 
 

@@ -20,8 +20,9 @@ INDEX_QUERIES = (
     3 + SITE_SETTINGS + PAGE_GENERATION
 )  # nav topics; all topics; published counts of every topic (one UNION)
 DETAIL_QUERIES = (
-    6 + SITE_SETTINGS + PAGE_GENERATION
-)  # nav; topic (+ parent); children; published counts (also the page count); page; topics of the page
+    5 + 3 + SITE_SETTINGS + PAGE_GENERATION
+)  # nav; topic (+ parent); children; published counts (also the page count); page with its cards;
+# the first request renders and stores the cards (articles/reading/cards.py): essays, their topics, the insert
 
 
 def html_of(response):

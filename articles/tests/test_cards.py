@@ -1,0 +1,99 @@
+"""Essay cards stored in the database (articles.reading.cards): lists read them in their page query.
+
+A stored card must never show what the essay no longer says, and never
+bring an essay the page's own query did not list. Each test changes one
+thing a card shows, the way editors change it, and reads the lists again.
+"""
+
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+from articles.models import EssayCard
+from articles.reading import cards, renditions
+from articles.tests.factories import make_article, make_topic
+
+pytestmark = pytest.mark.django_db
+
+LISTS = (reverse("articles:home"), reverse("articles:list"))
+
+
+def text_of(client, url):
+    return client.get(url).content.decode().replace("<wbr>", "")
+
+
+def test_a_list_stores_the_cards_it_shows(client):
+    essay = make_article("储存卡片的文稿")
+    assert not EssayCard.objects.exists()
+    assert "储存卡片的文稿" in text_of(client, reverse("articles:list"))
+    card = EssayCard.objects.get(article=essay)
+    assert card.article_version == essay.version
+    assert card.code_version == renditions.code_version()
+    assert "储存卡片的文稿" in card.html.replace("<wbr>", "")
+
+
+def test_a_stored_card_is_what_the_page_shows(client, settings):
+    """Same version and code: the stored card is used as it is, not rendered again."""
+    settings.PAGE_CACHE_SECONDS = 0
+    essay = make_article("原来的卡片")
+    client.get(reverse("articles:list"))
+    EssayCard.objects.filter(article=essay).update(html='<article class="card">库里的卡片</article>')
+    assert "库里的卡片" in text_of(client, reverse("articles:list"))
+
+
+def test_a_new_code_version_renders_the_cards_again(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    essay = make_article("换代码以后的卡片")
+    client.get(reverse("articles:list"))
+    EssayCard.objects.filter(article=essay).update(html='<article class="card">旧代码的卡片</article>')
+    with mock.patch.object(renditions, "code_version", return_value="a-new-deploy"):
+        page = text_of(client, reverse("articles:list"))
+    assert "旧代码的卡片" not in page and "换代码以后的卡片" in page
+    assert EssayCard.objects.get(article=essay).code_version == "a-new-deploy"
+
+
+def test_topics_added_and_removed_show_on_the_cards_at_once(client):
+    kept = make_topic("基层治理")
+    essay = make_article("换了专题的文稿", topics=[kept])
+    client.get(reverse("articles:list"))
+    added = make_topic("乡村振兴")
+    added.articles.add(essay)  # from the topic's side: the essay itself is not saved
+    for url in LISTS:
+        assert f'class="tag" href="{added.get_absolute_url()}">乡村振兴<' in text_of(client, url)
+    essay.topics.remove(kept)
+    for url in LISTS:
+        page = text_of(client, url)
+        assert f'class="tag" href="{added.get_absolute_url()}">乡村振兴<' in page
+        assert f'class="tag" href="{kept.get_absolute_url()}">' not in page
+
+
+def test_a_withdrawn_essay_leaves_the_lists_though_its_card_is_stored(client):
+    essay = make_article("要撤回的文稿")
+    for url in LISTS:
+        assert "要撤回的文稿" in text_of(client, url)
+    assert EssayCard.objects.filter(article=essay).exists()
+    essay.status = essay.Status.DRAFT
+    essay.save()
+    for url in (*LISTS, reverse("topics:index")):
+        assert "要撤回的文稿" not in text_of(client, url)
+
+
+def test_an_essay_withdrawn_between_the_page_query_and_its_card_is_left_out():
+    """cards() renders missing cards from ``published()`` again: an essay that left it meanwhile is dropped."""
+    listed = make_article("列出的文稿")
+    gone = make_article("刚被撤回的文稿")
+    rows = list(cards.card_rows(type(listed).objects.published()))
+    gone.status = gone.Status.DRAFT
+    gone.save()
+    shown = "".join(cards.cards(rows)).replace("<wbr>", "")
+    assert "列出的文稿" in shown and "刚被撤回的文稿" not in shown
+
+
+def test_the_pinned_badge_is_the_page_s_choice(client):
+    topic = make_topic("党建研究")
+    make_article("置顶的文稿", is_pinned=True, topics=[topic])
+    badge = '<span class="badge">置顶</span>'
+    assert badge in client.get(reverse("articles:list")).content.decode()
+    assert badge not in client.get(topic.get_absolute_url()).content.decode()
+    assert badge in client.get(reverse("articles:list")).content.decode()  # the same stored card
