@@ -6,7 +6,8 @@ from django.http import Http404
 from django.shortcuts import render
 
 from articles.models import Article
-from articles.reading.cards import card_rows, cards
+from articles.reading.cards import PublishedCards, cards
+from articles.reading.frames import render_framed
 from articles.reading.pagination import paginate
 from config.pagecache import memoize, public_page, recall, remember
 from topics.models import Topic
@@ -59,6 +60,8 @@ def topic_index(request):
 
 
 SLUG_MAX_LENGTH = Topic._meta.get_field("slug").max_length
+# What a topic's page shows per request (templates/topics/topic_detail.html); the rest is its frame.
+TOPIC_FILLS = ("page_title", "site_meta", "page_list")
 
 
 def _topic_with_children(slug):
@@ -87,15 +90,8 @@ def topic_detail(request, slug):
     # Counts change only with the essays: kept for the cache generation.
     counts = memoize("topic_counts", published_counts)
     children = _with_counts(children, counts)
-    essays = Article.objects.published().in_topic(topic, children=[child.pk for child in children])
-    page = paginate(request, card_rows(essays), count=counts.get(topic.pk, 0))
+    essays = PublishedCards(topic_ids=[topic.pk, *(child.pk for child in children)])
+    page = paginate(request, essays, count=counts.get(topic.pk, 0))
     page.object_list = cards(page.object_list)
-    return render(
-        request,
-        "topics/topic_detail.html",
-        {
-            "topic": topic,
-            "children": children,
-            "page": page,
-        },
-    )
+    context = {"topic": topic, "children": children, "page": page}
+    return render_framed(request, "topics/topic_detail.html", context, key=("topic", topic.pk), fills=TOPIC_FILLS)

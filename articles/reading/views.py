@@ -7,19 +7,23 @@ topics there are (pinned by the query-count tests in
 ``articles/tests/test_views.py`` and ``articles/search/tests/test_search.py``).
 """
 
+import hashlib
+
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import F, Q, Window
 from django.db.models.functions import Coalesce, DenseRank, ExtractYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import cache_control
 
 from articles.models import Article
 from articles.reading import renditions
-from articles.reading.cards import card_rows, cards
+from articles.reading.cards import PublishedCards, card_rows, cards
 from articles.reading.essay_page import essay_context
 from articles.reading.forms import ArticleFilterForm, sorted_orgs
+from articles.reading.frames import render_framed
 from articles.reading.pagination import paginate
 from articles.search.engine import search
 from config.pagecache import memoize, no_page_cache, public_page
@@ -37,18 +41,20 @@ SLUG_MAX_LENGTH = Article._meta.get_field("slug").max_length
 @public_page
 def home(request):
     published = Article.objects.published()
-    pinned = list(published.filter(is_pinned=True).for_cards()[:HOME_PINNED])
-    latest = cards(card_rows(published.exclude(pk__in=[a.pk for a in pinned]))[:HOME_LATEST])
-    return render(
+    pinned = PublishedCards(pinned=True)[:HOME_PINNED]
+    latest = PublishedCards(exclude=[pk for pk, *_ in pinned])[:HOME_LATEST]
+    return render_framed(
         request,
         "articles/home.html",
         {
-            "pinned": pinned,
-            "latest": latest,
-            # Read only when the blocks' slot is rendered: once per cache generation (templates/articles/home.html).
+            "pinned": cards(pinned, feature_first=True),
+            "latest": cards(latest),
+            # Read only when the frame is rendered: once per cache generation.
             "topic_blocks": lambda: _topic_blocks(navigation_topics(request)),
             "popular": lambda: _popular(published),
         },
+        key=("home",),
+        fills=HOME_FILLS,
     )
 
 
@@ -98,12 +104,48 @@ def _topic_blocks(columns):
     return blocks
 
 
-@public_page(params=["q", "topic", "year", "org", "kind", "page"])
+LIST_TEMPLATE = "articles/article_list.html"
+# What a list page shows per request (templates/articles/article_list.html); the rest is its frame (articles.reading.frames).
+LIST_FILLS = ("page_title", "page_robots", "site_meta", "page_list")
+HOME_FILLS = ("home_pinned", "home_latest", "site_meta")
+LIST_FILTERS = ("q", "topic", "year", "org", "kind")
+
+
+@public_page(params=[*LIST_FILTERS, "page"])
 def article_list(request):
-    """All essays, newest first; with ``q``, the essays matching it, best first, with snippets."""
+    """All essays, newest first; with ``q``, the essays matching it, best first, with snippets.
+
+    The list of every essay (the address without filters, any page) needs no
+    form of its own: only its frame shows the form, and the frame is rendered
+    once per cache generation.
+    """
+    if not any(name in request.GET for name in LIST_FILTERS):
+        page = paginate(request, PublishedCards(), count_key=("list",))
+        page.object_list = cards(page.object_list, show_pin=True)
+        context = {"form": SimpleLazyObject(lambda: _filter_form(request)), "page": page, "results": None}
+        return render_framed(request, LIST_TEMPLATE, context, key=("list",), fills=LIST_FILLS)
+    form = _filter_form(request)
+    if form.rejected_input:
+        no_page_cache(request)  # values no link carries (reset or refused) are rendered, not stored
+    if form.query:
+        results = search(form.query, **form.search_filters())
+        page = paginate(request, results, params=form.link_params())
+        return render(request, LIST_TEMPLATE, {"form": form, "page": page, "results": results})
+    params = form.link_params()
+    page = paginate(request, card_rows(form.filter(Article.objects.published())), params=params)
+    page.object_list = cards(page.object_list, show_pin=True)
+    context = {"form": form, "page": page, "results": None}
+    if not form.is_valid() or form.rejected_input:
+        return render(request, LIST_TEMPLATE, context)
+    # A filtered list's frame holds the form as these choices fill it.
+    key = hashlib.blake2b(params.urlencode().encode(), digest_size=16).hexdigest()
+    return render_framed(request, LIST_TEMPLATE, context, key=("list", key), fills=LIST_FILLS)
+
+
+def _filter_form(request):
+    """The reader's filter form for the request, its choices kept for the cache generation."""
     published = Article.objects.published()
-    # The choices change only with the essays: kept for the cache generation.
-    form = ArticleFilterForm(
+    return ArticleFilterForm(
         request.GET,
         topics=memoize(
             "filter_topics", lambda: list(Topic.objects.only("id", "name", "slug", "parent_id", "position"))
@@ -124,23 +166,6 @@ def article_list(request):
             ),
         ),
     )
-    if form.rejected_input:
-        no_page_cache(request)  # values no link carries (reset or refused) are rendered, not stored
-    results = None
-    if form.query:
-        results = search(form.query, **form.search_filters())
-        page = paginate(request, results, params=form.link_params())
-    else:
-        page = paginate(
-            request,
-            card_rows(form.filter(published)),
-            # Only the plain list of every essay shares its count (an invalid
-            # form lists nothing and must not store its zero).
-            count_key=("list",) if form.is_valid() and not form.is_narrowed else None,
-            params=form.link_params(),
-        )
-        page.object_list = cards(page.object_list, show_pin=True)
-    return render(request, "articles/article_list.html", {"form": form, "page": page, "results": results})
 
 
 @public_page

@@ -5,6 +5,10 @@ rendered for storage (``articles.reading.renditions``), the context holds a dict
 under ``rendition_slots``: the slot's content goes into that dict and a
 marker takes its place in the page, to be filled on every request.
 
+While a list page's frame is rendered (``articles.reading.frames``), a slot
+named among the page's fills is left as a marker, and its content is
+rendered on every request.
+
 With ``per value``, the slot's content is a function of the cache generation
 (topics, site settings: ``config.pagecache``) and of ``value`` alone, so any
 other page rendered in the same generation with the same ``value`` reuses it
@@ -15,6 +19,7 @@ generation and current navigation item, not on every list page.
 from django import template
 
 from articles.reading import renditions
+from articles.reading.frames import FILLS_CONTEXT_KEY
 from config import pagecache
 
 register = template.Library()
@@ -27,10 +32,14 @@ class SlotNode(template.Node):
         self.per = per
 
     def render(self, context):
+        if self.name in context.get(FILLS_CONTEXT_KEY, ()):
+            return renditions.marker(self.name)  # a page's frame: filled per request (articles.reading.frames)
         slots = context.get(renditions.SLOTS_CONTEXT_KEY)
         if slots is None and self.per is not None:
             key = str(self.per.resolve(context))
-            return pagecache.memoize("slot", lambda: self.nodelist.render(context), self.name, key)
+            return pagecache.memoize(
+                "slot", lambda: self.nodelist.render(context), renditions.code_version(), self.name, key
+            )
         content = self.nodelist.render(context)
         if slots is None:
             return content

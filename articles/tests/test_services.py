@@ -172,9 +172,9 @@ def test_normalize_sections_writes_only_changed_rows_in_one_update(django_assert
     # One SELECT, one bulk UPDATE; then, as no batch of changes is open
     # (articles.events), the change is acted on at once: the page cache's
     # epoch advanced in the transaction (one UPDATE … RETURNING) and one
-    # DELETE of the essay's stored page. (Before the events: 3 queries, the
+    # DELETE each of the essay's stored page and stored card. (Before the events: 3 queries, the
     # epoch being advanced after the commit, in two more statements.)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         normalize_sections(article)
     with django_assert_num_queries(1):
         normalize_sections(article)  # already normal: nothing to write

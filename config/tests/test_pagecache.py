@@ -393,12 +393,12 @@ def test_a_burst_after_a_change_renders_the_page_once():
     Client().get("/")
     make_article(title="新发布的文稿")
     renders = []
-    real_render = views.render
+    real_render = views.render_framed
 
-    def slow_render(request, template, context):
+    def slow_render(request, template, context, **kwargs):
         renders.append(template)
         time.sleep(0.2)  # long enough for every other request to find the render lock
-        return real_render(request, template, context)
+        return real_render(request, template, context, **kwargs)
 
     results = []
     barrier = threading.Barrier(6)
@@ -415,7 +415,7 @@ def test_a_burst_after_a_change_renders_the_page_once():
         )
         connection.close()
 
-    with mock.patch.object(views, "render", slow_render):
+    with mock.patch.object(views, "render_framed", slow_render):
         threads = [threading.Thread(target=reader) for _ in range(6)]
         for thread in threads:
             thread.start()

@@ -1,0 +1,78 @@
+"""List pages rendered once per cache generation, their per-request parts filled in on every request.
+
+The essay page is rendered once and stored, what changes without the essay
+left open as slots (``articles.reading.renditions``). A list page is the
+other way round: nearly all of it -- the header, the topic's description,
+its children and count, the filter form, the home page's topic blocks, the
+footer -- changes only with the cache generation (``config.pagecache``: any
+change of an essay, section, topic or the site settings starts a new one),
+while what a request asks for is small: which page of essays, and the
+title, address and page links that name it.
+
+So :func:`render_framed` renders the page's template once per generation
+and *frame key* with the per-request parts left open: each is a
+``{% slot "name" %}…{% endslot %}`` of the template whose name is among the
+page's ``fills`` (a marker takes its place in the frame). The frame is kept
+with the generation's other memoized values (``pagecache.memoize``, fetched
+with them in the request's one round trip). Each request then renders only
+those slots' contents, with the request's own context, and puts them in.
+The template language runs over a few lines instead of the whole page.
+
+A frame is a pure function of the generation, the code (the
+``code_version`` of the stored essay pages) and its key, which the view
+builds from everything else the page shows (the topic, the validated filter
+choices). Which essays a page lists is never in a frame: the cards are a
+fill, read by that request's own query. Signed-in staff always get the page
+rendered whole, as they do from the page cache.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.template import loader
+from django.template.context import make_context
+from django.template.loader_tags import ExtendsNode
+
+from articles.reading import renditions
+from config import pagecache
+
+# The context variable that turns the fills' {% slot %} tags into markers (articles/templatetags/slots.py).
+FILLS_CONTEXT_KEY = "frame_fills"
+
+
+def render_framed(request, template_name, context, *, key, fills):
+    """The page of ``template_name`` for ``context``: its frame for ``key`` (rendered once per
+    generation), the slots named in ``fills`` rendered for this request."""
+    template = loader.get_template(template_name)
+    if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+        return HttpResponse(template.render(context, request))
+    fills = tuple(fills)
+    frame = pagecache.memoize(
+        "frame",
+        lambda: template.render({**context, FILLS_CONTEXT_KEY: fills}, request),
+        renditions.code_version(),
+        *key,
+    )
+    markers = [(name, renditions.marker(name)) for name in fills]
+    present = [(name, marker) for name, marker in markers if marker in frame]
+    if present:
+        nodes = _slot_nodes(template.template)
+        request_context = make_context(context, request, autoescape=template.backend.engine.autoescape)
+        with request_context.bind_template(template.template):
+            for name, marker in present:
+                frame = frame.replace(marker, nodes[name].nodelist.render(request_context), 1)
+    return HttpResponse(frame)
+
+
+def _slot_nodes(template):
+    """``{name: SlotNode}`` of ``template`` and the templates it extends (a child's slot wins)."""
+    from articles.templatetags.slots import SlotNode
+
+    nodes = {}
+    while template is not None:
+        for node in template.nodelist.get_nodes_by_type(SlotNode):
+            nodes.setdefault(node.name, node)
+        extends = template.nodelist.get_nodes_by_type(ExtendsNode)
+        template = template.engine.get_template(str(extends[0].parent_name.var)) if extends else None
+    return nodes
