@@ -72,6 +72,7 @@ PAGES = {
     "list": "/articles/",
     "article": None,  # a published essay, found in the database
     "topic": "/topics/column-0/",
+    "deep": "/articles/?page=400",  # a page a crawler reaches, never one a cache would hold
     "search": "/articles/?q=%E5%85%9A%E5%91%98%E6%95%99%E8%82%B2",  # 党员教育
 }
 

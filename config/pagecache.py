@@ -19,8 +19,12 @@ The cache layers of the reading site, outermost first, and why each is kept
    is in the stored page: there is no ``{% cache %}`` fragment beside it.
 4. Memoized values (:func:`memoize`, :func:`recall`): what many renders of
    one generation share -- an essay page's filled slots, the navigation,
-   topic counts, the list's filter choices and count, the home page's
-   blocks, the library's statistics. They pay where the page cache cannot:
+   topic counts, the list's filter choices and count, the list pages'
+   frames (``articles.reading.frames``: a page rendered once per generation,
+   its page of stored cards and page links filled in per request), the
+   header and footer, the library's statistics. A public path's values are
+   fetched in one round trip with the generation (its *plan*: what its last
+   render asked for). They pay where the page cache cannot:
    query variants of a page, signed-in editors, ``PAGE_CACHE_SECONDS=0``,
    each essay's first request after a publish. Rendered with them warm /
    cold: home 12 / 52 ms, list 11 / 28-34, topic index 3 / 32, topic 10 /
@@ -527,6 +531,11 @@ def recall(entries, *, extra_keys=()):
     return values, {key: found[key] for key in extra_keys if key in found}
 
 
+def memo_cache():
+    """The cache memoized values go to now (the shared one, or this process's memory while it is away)."""
+    return _cache()
+
+
 def prefetched(key):
     """The value of the raw cache ``key`` fetched with this request's memo plan, or None
     (then the caller reads the cache itself); the key joins the path's plan either way."""
@@ -655,6 +664,22 @@ class _Lookup:
 
     def __init__(self, key, storable, family):
         self.key, self.storable, self.family = key, storable, family
+
+
+def within_variant_budget(cache, family, window_seconds):
+    """Whether one more variant of ``family`` (a page's path, a frame's kind) may be stored in this
+    window of ``window_seconds``: at most ``PAGE_CACHE_VARIANTS`` new ones per window, so anonymous
+    traffic cannot fill the cache with query variants."""
+    window = int(time.time() // max(window_seconds, 1))
+    counter = (
+        VARIANTS_PREFIX
+        + hashlib.blake2b(f"{family}:{window}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    )
+    try:
+        cache.add(counter, 0, max(window_seconds, 1) * 2)
+        return cache.incr(counter) <= settings.PAGE_CACHE_VARIANTS
+    except Exception:  # noqa: BLE001 - no counter, no new variant
+        return False
 
 
 class PageCacheMiddleware:
@@ -806,16 +831,7 @@ class PageCacheMiddleware:
         PAGE_CACHE_SECONDS window (the plain page, ``family`` None, always may)."""
         if family is None:
             return True
-        window = int(time.time() // settings.PAGE_CACHE_SECONDS)
-        counter = (
-            VARIANTS_PREFIX
-            + hashlib.blake2b(f"{family}:{window}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-        )
-        try:
-            cache.add(counter, 0, settings.PAGE_CACHE_SECONDS * 2)
-            return cache.incr(counter) <= settings.PAGE_CACHE_VARIANTS
-        except Exception:  # noqa: BLE001 - no counter, no new variant
-            return False
+        return within_variant_budget(cache, family, settings.PAGE_CACHE_SECONDS)
 
     def _public(self, request, response):
         """``response`` as shared caches may keep it, when nothing else was said about its caching."""

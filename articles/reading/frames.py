@@ -41,19 +41,27 @@ from config import pagecache
 FILLS_CONTEXT_KEY = "frame_fills"
 
 
-def render_framed(request, template_name, context, *, key, fills):
+def render_framed(request, template_name, context, *, key, fills, variant_of=None):
     """The page of ``template_name`` for ``context``: its frame for ``key`` (rendered once per
-    generation), the slots named in ``fills`` rendered for this request."""
+    generation), the slots named in ``fills`` rendered for this request.
+
+    ``variant_of``: the frame is one of many query variants of that kind (a
+    filtered list); a new one is kept only within ``PAGE_CACHE_VARIANTS`` per
+    ``pagecache.MEMO_SECONDS``, as the page cache keeps query variants.
+    """
     template = loader.get_template(template_name)
     if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
         return HttpResponse(template.render(context, request))
     fills = tuple(fills)
-    frame = pagecache.memoize(
-        "frame",
-        lambda: template.render({**context, FILLS_CONTEXT_KEY: fills}, request),
-        renditions.code_version(),
-        *key,
-    )
+    entry = ("frame", renditions.code_version(), *key)
+    found, _ = pagecache.recall([entry])
+    frame = found.get(entry)
+    if frame is None:
+        frame = template.render({**context, FILLS_CONTEXT_KEY: fills}, request)
+        if variant_of is None or pagecache.within_variant_budget(
+            pagecache.memo_cache(), "frame:" + variant_of, pagecache.MEMO_SECONDS
+        ):
+            pagecache.remember(entry, frame)
     markers = [(name, renditions.marker(name)) for name in fills]
     present = [(name, marker) for name, marker in markers if marker in frame]
     if present:

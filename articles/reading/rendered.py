@@ -1,8 +1,8 @@
 """HTML that is a pure function of the values it shows, kept in the process under those values.
 
-Parts of the reading site's pages that cost the most to render and repeat
-the most — an essay's card in a list, a filter's ``<select>`` of hundreds of
-author units — show nothing but a handful of values. :func:`rendered` keeps
+Parts of the reading site's pages that repeat the most — an essay's link in
+a list, a filter's ``<select>`` of hundreds of author units — show nothing
+but a handful of values. :func:`rendered` keeps
 their HTML keyed by *the values themselves* (the caller builds the key from
 everything the HTML shows): a change of any shown value is another key, so
 there is no invalidation to forget and no text is served that the data no

@@ -1,7 +1,8 @@
 """The public reading site: home, essay list and search, essay page, staff preview, errors.
 
 Views stay thin: what a reader may see is ``Article.objects.published()``,
-lists go through ``for_cards()``, searches through ``articles.search``, and
+lists are stored cards (``articles.reading.cards``) in a frame rendered once
+per cache generation (``articles.reading.frames``), searches go through ``articles.search``, and
 each page runs a fixed number of queries however many essays, sections and
 topics there are (pinned by the query-count tests in
 ``articles/tests/test_views.py`` and ``articles/search/tests/test_search.py``).
@@ -139,7 +140,7 @@ def article_list(request):
         return render(request, LIST_TEMPLATE, context)
     # A filtered list's frame holds the form as these choices fill it.
     key = hashlib.blake2b(params.urlencode().encode(), digest_size=16).hexdigest()
-    return render_framed(request, LIST_TEMPLATE, context, key=("list", key), fills=LIST_FILLS)
+    return render_framed(request, LIST_TEMPLATE, context, key=("list", key), fills=LIST_FILLS, variant_of="list")
 
 
 def _filter_form(request):

@@ -5,13 +5,16 @@ bring an essay the page's own query did not list. Each test changes one
 thing a card shows, the way editors change it, and reads the lists again.
 """
 
+from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from articles.models import EssayCard
+from articles.models import Article, EssayCard
 from articles.reading import cards, renditions
+from articles.reading.cards import PublishedCards
 from articles.tests.factories import make_article, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +100,42 @@ def test_the_pinned_badge_is_the_page_s_choice(client):
     assert badge in client.get(reverse("articles:list")).content.decode()
     assert badge not in client.get(topic.get_absolute_url()).content.decode()
     assert badge in client.get(reverse("articles:list")).content.decode()  # the same stored card
+
+
+def test_the_written_out_query_agrees_with_published():
+    """PublishedCards is Article.objects.published() in reading order: same essays, same order, same count."""
+    now = timezone.now()
+    topic, child, other = make_topic("栏目"), None, make_topic("别的栏目")
+    child = make_topic("专题", parent=topic)
+    times = {"past": now - timedelta(minutes=5), "future": now + timedelta(minutes=5), "none": None}
+    n = 0
+    for status in Article.Status.values:
+        for when, published_at in times.items():
+            for deleted in (False, True):
+                for pinned in (False, True):
+                    n += 1
+                    make_article(
+                        f"{status}-{when}-{deleted}-{pinned}",
+                        status=status,
+                        published_at=published_at,
+                        deleted_at=now if deleted else None,
+                        is_pinned=pinned,
+                        topics=[(topic, child, other)[n % 3]],
+                    )
+    for n in range(6):  # same publish time: the id decides
+        make_article(f"同时发布{n}", published_at=now - timedelta(hours=2), topics=[child])
+    published = Article.objects.published()
+    variants = [
+        (PublishedCards(), published),
+        (PublishedCards(pinned=True), published.filter(is_pinned=True)),
+        (PublishedCards(topic_ids=[topic.pk, child.pk]), published.in_topic(topic)),
+        (PublishedCards(topic_ids=[]), published.none()),
+        (PublishedCards(exclude=list(published.values_list("pk", flat=True)[:2])), published[2:]),
+    ]
+    for written, orm in variants:
+        expected = list(orm.values_list("pk", flat=True))
+        assert [row[0] for row in written[:100]] == expected
+        assert [row[0] for row in written[2:5]] == expected[2:5]
+        assert [row[0] for row in written[3:]] == expected[3:]
+        assert written.count() == len(expected)
+    assert published.count() == 8  # the two published in the past, not pinned and pinned; the six

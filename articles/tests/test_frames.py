@@ -99,3 +99,25 @@ def test_a_signed_in_editor_gets_the_page_rendered_whole(admin_client, settings)
     assert all(call.args[0] != "frame" for call in memoize.call_args_list)
     assert "编辑看到的文稿" in page.replace("<wbr>", "")
     assert frames.FILLS_CONTEXT_KEY not in page and "slot:" not in page
+
+
+def test_filtered_lists_keep_a_bounded_number_of_frames(client, settings):
+    """Each filter combination is a frame of its own: anonymous traffic may add only
+    PAGE_CACHE_VARIANTS of them per window, and every page is still served whole beyond that."""
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.PAGE_CACHE_VARIANTS = 2
+    for n in range(4):
+        make_article(f"第{n}篇", author_org=f"单位{n}")
+    stored = []
+    real = frames.pagecache.remember
+
+    def remember(entry, value, timeout=None):
+        if entry[0] == "frame":
+            stored.append(entry)
+        return real(entry, value, timeout)
+
+    with mock.patch.object(frames.pagecache, "remember", remember):
+        for n in range(4):
+            page = client.get(reverse("articles:list"), {"org": f"单位{n}"}).content.decode()
+            assert f"第{n}篇" in page.replace("<wbr>", "")
+    assert len(stored) == 2

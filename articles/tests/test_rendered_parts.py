@@ -1,4 +1,5 @@
-"""Cards, links and filter menus kept by the values they show (articles.reading.rendered).
+"""Cards (stored, articles.reading.cards), links and filter menus (kept by the values they show,
+articles.reading.rendered) never show what the data no longer holds.
 
 Each test changes one value a kept part shows, in a way that does not change
 the essay's version where it can (a topic's name), and checks that the next
