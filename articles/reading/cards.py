@@ -23,6 +23,8 @@ shows it: 全部文稿 does, a topic page does not).
 
 from __future__ import annotations
 
+import hashlib
+
 from django.db import connections, router
 from django.template.loader import get_template
 from django.utils import timezone
@@ -30,12 +32,15 @@ from django.utils.safestring import mark_safe
 
 from articles.models import Article, EssayCard
 from articles.reading import renditions
+from config import pagecache
 
 CARD_TEMPLATE = "includes/article_card.html"
 PIN_SLOT = "pin"
 PIN_BADGE = '<span class="badge">置顶</span>'
 FEATURE_SLOT = "feature"
 FEATURE_CLASS = " card--feature"
+# Deep pages of a list start from the nearest of every ANCHOR_EVERY-th essay (PublishedCards._anchor).
+ANCHOR_EVERY = 50
 
 
 def card_rows(queryset):
@@ -121,6 +126,14 @@ class PublishedCards:
 
         from_where, params = self._from_where(connection)
         from_, where = from_where.split(" WHERE ", 1)
+        # A deep page starts from the nearest anchor at or before it: the index is entered
+        # there instead of walking (and discarding) every essay before the page.
+        anchored, anchor = self._anchor(start, connection, from_where, params)
+        if anchor is not None:
+            where += f" AND ({a('published_at')}, {a('id')}) <= (%s, %s)"  # a row value: an index range
+            params += [anchor[0], anchor[1]]
+            start, stop = start - anchored, (None if item.stop is None else item.stop - anchored)
+            item = slice(start, stop)
         sql = (
             f"SELECT {a('id')}, {a('version')}, {c('html')}, {c('code_version')}, {c('article_version')}{from_}"
             f" LEFT JOIN {quote(EssayCard._meta.db_table)} c ON {c('article')} = {a('id')}"
@@ -135,6 +148,42 @@ class PublishedCards:
             sql += " OFFSET %s"
             params.append(start)
         return self._fetch(connection, sql, params)
+
+    def _anchor(self, start, connection, from_where, params):
+        """``(position, (published_at, id))`` of the last anchor at or before ``start``, or ``(0, None)``.
+
+        The anchors -- every :data:`ANCHOR_EVERY`-th essay of the list in
+        reading order -- are read in one pass and kept for the cache
+        generation (any change of an essay, and the arrival of a scheduled
+        one, starts a new generation, so they always match the list).
+        """
+        index = start // ANCHOR_EVERY
+        if index == 0:
+            return 0, None
+        quote = connection.ops.quote_name
+        published_at, pk = (f"a.{quote(Article._meta.get_field(name).column)}" for name in ("published_at", "id"))
+        key = (
+            ANCHOR_EVERY,
+            self.pinned,
+            tuple(self.topic_ids or ()) if self.topic_ids is not None else None,
+            tuple(self.exclude),
+        )
+        digest = hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
+
+        def anchors():
+            sql = (
+                f"SELECT p, i FROM (SELECT {published_at} AS p, {pk} AS i, ROW_NUMBER() OVER"
+                f" (ORDER BY {published_at} DESC, {pk} DESC) AS n{from_where}) ranked"
+                " WHERE n %% %s = 1 ORDER BY n"
+            )
+            return [tuple(row) for row in self._fetch(connection, sql, [*params, ANCHOR_EVERY])]
+
+        found = pagecache.memoize("card_anchors", anchors, digest)
+        if index >= len(found):
+            index = len(found) - 1
+        if index <= 0:
+            return 0, None
+        return index * ANCHOR_EVERY, found[index]
 
 
 def render_card(article):

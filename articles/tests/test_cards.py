@@ -138,4 +138,9 @@ def test_the_written_out_query_agrees_with_published():
         assert [row[0] for row in written[2:5]] == expected[2:5]
         assert [row[0] for row in written[3:]] == expected[3:]
         assert written.count() == len(expected)
+        # Deep pages start from an anchor (every third essay here): the same essays.
+        with mock.patch.object(cards, "ANCHOR_EVERY", 3):
+            for start in range(len(expected) + 2):
+                assert [row[0] for row in written[start : start + 2]] == expected[start : start + 2], start
+                assert [row[0] for row in written[start:]] == expected[start:], start
     assert published.count() == 8  # the two published in the past, not pinned and pinned; the six
