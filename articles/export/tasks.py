@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import task
 
-from articles.export import files, layout, pdf, source
+from articles.export import files, pdf
 from articles.models import Article, Compilation
 
 logger = logging.getLogger(__name__)
@@ -24,6 +24,8 @@ PENDING_SECONDS = 5 * 60
 
 
 def essay_docx(article) -> bytes:
+    from articles.export import layout, source  # python-docx: loaded only where a file is made
+
     return layout.essay_docx(source.essay_of(article), images=source.media_image)
 
 
@@ -82,6 +84,8 @@ def build_compilation(compilation_id):
     laid out, 70 when the first PDF gave the page numbers, 100 when done.
     Only published essays are printed, in the order chosen.
     """
+    from articles.export import layout, source
+
     compilation = Compilation.objects.filter(pk=compilation_id).first()
     if compilation is None or compilation.status == Compilation.Status.DONE:
         return {"built": False}
