@@ -11,8 +11,12 @@ and prints, for the spinner detector alone and for the whole proofreader
   (``articles/essay/rules/neighbours.txt``), or neither (found only through
   the 词林 or a shared character: the generalisation figure);
 - wrong suggestions: findings on a labelled swap that suggest another word;
-- false findings per 10,000 characters on the clean texts (``"clean": true``),
-  every finding counted, with the words flagged.
+- false findings per 10,000 characters on the clean texts (``"clean": true``
+  in the development set, and the team's clean essays of
+  ``benchmarks/proofreading/clean/``), every finding counted, with the words
+  flagged;
+- the time the detector takes per 10,000 characters (all the texts, after a
+  first warm-up run that loads the dictionaries).
 
 Run: ``.venv/bin/python benchmarks/proofreading/spinner_recall.py [--show-missed]``
 """
@@ -20,6 +24,7 @@ Run: ``.venv/bin/python benchmarks/proofreading/spinner_recall.py [--show-missed
 import json
 import re
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -30,6 +35,7 @@ from articles.essay import spinner  # noqa: E402
 from articles.essay.proofreading import load_rules, proofread  # noqa: E402
 
 DEVSET = ROOT / "articles" / "essay" / "tests" / "realworld"
+CLEAN_DIR = ROOT / "benchmarks" / "proofreading" / "clean"
 
 
 def table_pairs() -> set[tuple[str, str]]:
@@ -64,17 +70,31 @@ def main() -> None:
         "proofreader": lambda text: proofread(text),
     }
     pairs = sorted(DEVSET.glob("*.json"))
+    spinner.find_swaps("加强党的建设。")  # load the dictionaries before timing
     for name, detect in detectors.items():
         found, total, wrong_suggestions = Counter(), Counter(), 0
         clean_chars, false = 0, []
         missed = []
+        essays_chars, essays_false = 0, []
+        timed_chars, elapsed = 0, 0.0
+        for text_path in sorted(CLEAN_DIR.glob("*.txt")):
+            text = text_path.read_text(encoding="utf-8")
+            began = time.perf_counter()
+            findings = detect(text)
+            elapsed += time.perf_counter() - began
+            timed_chars += len(text)
+            essays_chars += len(text)
+            essays_false += [(text_path.stem, f.original, f.suggestion, f.rule) for f in findings]
         for label_path in pairs:
             text_path = label_path.with_suffix(".txt")
             if not text_path.exists():
                 continue
             labels = json.loads(label_path.read_text(encoding="utf-8"))
             text = text_path.read_text(encoding="utf-8")
+            began = time.perf_counter()
             findings = detect(text)
+            elapsed += time.perf_counter() - began
+            timed_chars += len(text)
             if labels.get("clean"):
                 clean_chars += len(text)
                 false += [(label_path.stem, f.original, f.suggestion, f.rule) for f in findings]
@@ -111,6 +131,14 @@ def main() -> None:
             )
         for item in false:
             print("    false:", *item)
+        if essays_chars:
+            print(
+                f"  clean essays ({CLEAN_DIR.relative_to(ROOT)}): {essays_chars} characters, {len(essays_false)} "
+                f"findings = {len(essays_false) / essays_chars * 10000:.2f} per 10k characters"
+            )
+        for item in essays_false:
+            print("    false:", *item)
+        print(f"  time: {elapsed / timed_chars * 10000 * 1000:.0f} ms per 10k characters ({timed_chars} characters)")
         if show:
             for item in missed:
                 print("    missed:", *item)
