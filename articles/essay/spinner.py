@@ -332,8 +332,8 @@ def _collocation_parts(entry: str, segmenter) -> list[str]:
     """The words of an entry, for the window collocations: jieba's cut, a four-character word halved."""
     parts = []
     for part in segmenter.cut(entry, False):
-        if len(part) == 4 and part != entry and segmenter.is_word(part[:2]) and segmenter.is_word(part[2:]):
-            parts += [part[:2], part[2:]]  # 发挥作用 inside 充分发挥作用 is 发挥 … 作用
+        if len(part) == 4 and segmenter.is_word(part[:2]) and segmenter.is_word(part[2:]):
+            parts += [part[:2], part[2:]]  # jieba keeps 发挥作用 whole: 发挥 … 作用
         else:
             parts.append(part)
     return parts
@@ -351,8 +351,9 @@ class _Index:
     long_rest: dict[str, tuple]
     # The window collocations: word → the words a formulation puts after it,
     # and word → the words a formulation puts before it (加强…建设).
-    follows: dict[str, frozenset[str]]
-    precedes: dict[str, frozenset[str]]
+    # (and the entry each pair comes from, to show the editor).
+    follows: dict[str, dict[str, str]]
+    precedes: dict[str, dict[str, str]]
 
 
 @lru_cache(maxsize=8)
@@ -384,15 +385,16 @@ def _index(formulations: frozenset[str], window: frozenset[str] = frozenset()) -
             buckets.setdefault(part, {}).setdefault(touching, []).append(place)
             if len(prefix) >= 4 or len(suffix) >= 4:
                 long_rest.setdefault(part, []).append(place)
-    follows: dict[str, set[str]] = {}
-    precedes: dict[str, set[str]] = {}
-    for entry in formulations | window:
+    follows: dict[str, dict[str, str]] = {}
+    precedes: dict[str, dict[str, str]] = {}
+    for entry in sorted(formulations | window, key=lambda entry: (len(entry), entry)):
         parts = [part for part in _collocation_parts(entry, segmenter) if len(part) >= 2]
         for number, first in enumerate(parts):
             for second in parts[number + 1 :]:
                 if first != second:
-                    follows.setdefault(first, set()).add(second)
-                    precedes.setdefault(second, set()).add(first)
+                    # The shortest entry with the pair is the one shown.
+                    follows.setdefault(first, {}).setdefault(second, entry)
+                    precedes.setdefault(second, {}).setdefault(first, entry)
     return _Index(
         formulations=formulations,
         by_part={part: tuple(places) for part, places in by_part.items()},
@@ -400,8 +402,8 @@ def _index(formulations: frozenset[str], window: frozenset[str] = frozenset()) -
         longest=max((len(entry) for entry in formulations), default=0),
         buckets={part: {key: tuple(places) for key, places in keys.items()} for part, keys in buckets.items()},
         long_rest={part: tuple(places) for part, places in long_rest.items()},
-        follows={word: frozenset(words) for word, words in follows.items()},
-        precedes={word: frozenset(words) for word, words in precedes.items()},
+        follows=follows,
+        precedes=precedes,
     )
 
 
@@ -462,15 +464,23 @@ def find_swaps(text: str, lexicon: Lexicon | None = None, thesaurus: Thesaurus |
                     best = window
             if best is not None and round(best.confidence, 2) >= SUPPORTED_CONFIDENCE:
                 candidates.append((base + start, base + position, word, best))
+
     # Spinning tools rewrite a whole text: where several words are clearly
     # spun, a weaker candidate elsewhere in the text is likelier a swap too.
-    strong = {word for _start, _end, word, best in candidates if round(best.confidence, 2) >= STRONG_CONFIDENCE}
+    def needed(candidate):
+        return MIN_WINDOW_CONFIDENCE if candidate.window else MIN_CONFIDENCE
+
+    strong = {
+        word
+        for _start, _end, word, best in candidates
+        if round(best.confidence, 2) >= max(STRONG_CONFIDENCE, needed(best))
+    }
     for start, end, word, best in candidates:
         confidence, support = best.confidence, ""
-        supported = confidence < STRONG_CONFIDENCE and best.closeness >= SUPPORTED_CLOSENESS
-        if supported and len(strong - {word}) >= SUPPORTING_SWAPS:
+        weak = round(confidence, 2) < max(STRONG_CONFIDENCE, needed(best))
+        if weak and best.closeness >= SUPPORTED_CLOSENESS and len(strong - {word}) >= SUPPORTING_SWAPS:
             confidence, support = confidence + DENSITY_BONUS, "；本文另有多处明显的近义词替换"
-        if round(confidence, 2) < (MIN_WINDOW_CONFIDENCE if best.window else MIN_CONFIDENCE):
+        if round(confidence, 2) < needed(best):
             continue
         findings.append(
             Finding(
@@ -518,6 +528,8 @@ def _best_candidate(run, bounds, start, word, before, after, index, lexicon, the
     for neighbour, closeness in _neighbours(word, index, thesaurus).items():
         if len(neighbour) != len(word):
             continue  # spinners swap like for like (老干部 is no 干部)
+        if neighbour in (before, after):
+            continue  # 激励鞭策: the neighbour stands beside the word already
         if neighbour not in index.buckets and not collocations:
             continue
         for entry, _offset, prefix, suffix in _places(index, neighbour, *touching):
@@ -664,7 +676,7 @@ def _partners(word: str, context_before, context_after, index: _Index, lexicon: 
     the lexicon's order is the stronger evidence.
     """
     found = []
-    follows, precedes = index.follows.get(word, ()), index.precedes.get(word, ())
+    follows, precedes = index.follows.get(word, {}), index.precedes.get(word, {})
     counts = lexicon.collocations
     for distance, other in enumerate(reversed(context_before), 1):
         if other in precedes or (distance == 1 and counts.get((other, word), 0) >= 2):
@@ -715,9 +727,12 @@ def _window_candidate(words, number, index, lexicon, thesaurus, segmenter) -> _C
         return None  # the word as written is in a collocation of its own
     scored = []
     written_frequency = _frequency(segmenter, word)
+    beside = set(words[max(0, number - 1) : number] + words[number + 1 : number + 2])
     for neighbour, closeness in _neighbours(word, index, thesaurus).items():
         if len(neighbour) != len(word) or (neighbour not in index.follows and neighbour not in index.precedes):
             continue
+        if neighbour in beside:
+            continue  # 激励鞭策: the neighbour stands beside the word already
         if closeness <= SHARED_CHARACTER and not _same_place(word, neighbour):
             continue  # 认知/认识 share 认 in its place; 周围/氛围 a character elsewhere
         shares = closeness > SHARED_CHARACTER and bool(set(word) & set(neighbour))
@@ -732,21 +747,20 @@ def _window_candidate(words, number, index, lexicon, thesaurus, segmenter) -> _C
         # Spinners pick the rarer synonym; an everyday word is seldom one.
         confidence += 0.1 if _frequency(segmenter, neighbour) >= 2 * written_frequency else 0.0
         confidence -= 0.1 if written_frequency >= EVERYDAY_FREQUENCY else 0.0
-        confidence += 0.03 if shares else 0.0  # 功用 → 功能 rather than 职能
-        other, distance, _ordered = min(partners, key=lambda item: item[1])
-        if other in context_before and context_before[-distance:][0] == other:
-            phrase = f"{other}…{neighbour}"
-        else:
-            phrase = f"{neighbour}…{other}"
+        other = min(partners, key=lambda item: item[1])[0]
+        phrase = index.follows.get(neighbour, {}).get(other) or index.precedes.get(neighbour, {}).get(other)
+        if phrase is None:  # a pair of the clean essays' counts
+            phrase = f"{neighbour}{other}" if other in context_after else f"{other}{neighbour}"
         # A neighbour sharing a character wins a near tie (功用 → 功能 rather than 职能).
         rank = confidence + (0.03 if shares else 0.0)
-        phrase = phrase.replace("…", "") if distance == 1 else phrase
-        scored.append((rank, evidence, confidence, neighbour, phrase, closeness))
+        partner_words = tuple(dict.fromkeys(item[0] for item in partners))
+        scored.append((rank, evidence, confidence, neighbour, phrase, closeness, partner_words))
     if not scored:
         return None
     scored.sort(reverse=True)
-    rank, _strength, confidence, neighbour, phrase, closeness = scored[0]
+    rank, _strength, confidence, neighbour, phrase, closeness, partner_words = scored[0]
     rivals = [item for item in scored[1:] if item[0] >= rank - 0.05]
     if rivals:
         confidence -= 0.1
-    return _Candidate(neighbour, f"常见搭配：{phrase}", min(confidence, 0.95), window=True, closeness=closeness)
+    evidence = f"常见搭配：{phrase}，“{neighbour}”与前后的“{'、'.join(partner_words)}”相搭配"
+    return _Candidate(neighbour, evidence, min(confidence, 0.95), window=True, closeness=closeness)

@@ -13,8 +13,9 @@ and prints, for the spinner detector alone and for the whole proofreader
 - wrong suggestions: findings on a labelled swap that suggest another word;
 - false findings per 10,000 characters on the clean texts (``"clean": true``
   in the development set, and the team's clean essays of
-  ``benchmarks/proofreading/clean/``), every finding counted, with the words
-  flagged;
+  ``benchmarks/proofreading/clean/``: those counted into ``genre_counts.tsv``
+  and, apart, the held-out ``held_out_*.txt`` that nothing was built from),
+  every finding counted, with the words flagged;
 - the time the detector takes per 10,000 characters (all the texts, after a
   first warm-up run that loads the dictionaries).
 
@@ -75,7 +76,9 @@ def main() -> None:
         found, total, wrong_suggestions = Counter(), Counter(), 0
         clean_chars, false = 0, []
         missed = []
-        essays_chars, essays_false = 0, []
+        # The clean essays: those counted into genre_counts.tsv, and the
+        # held-out ones (held_out_*.txt) that nothing was built from.
+        essays = {"counted": [0, []], "held out": [0, []]}
         timed_chars, elapsed = 0, 0.0
         for text_path in sorted(CLEAN_DIR.glob("*.txt")):
             text = text_path.read_text(encoding="utf-8")
@@ -83,8 +86,9 @@ def main() -> None:
             findings = detect(text)
             elapsed += time.perf_counter() - began
             timed_chars += len(text)
-            essays_chars += len(text)
-            essays_false += [(text_path.stem, f.original, f.suggestion, f.rule) for f in findings]
+            group = essays["held out" if text_path.name.startswith("held_out_") else "counted"]
+            group[0] += len(text)
+            group[1] += [(text_path.stem, f.original, f.suggestion, f.rule) for f in findings]
         for label_path in pairs:
             text_path = label_path.with_suffix(".txt")
             if not text_path.exists():
@@ -131,13 +135,14 @@ def main() -> None:
             )
         for item in false:
             print("    false:", *item)
-        if essays_chars:
-            print(
-                f"  clean essays ({CLEAN_DIR.relative_to(ROOT)}): {essays_chars} characters, {len(essays_false)} "
-                f"findings = {len(essays_false) / essays_chars * 10000:.2f} per 10k characters"
-            )
-        for item in essays_false:
-            print("    false:", *item)
+        for group, (chars, flagged) in essays.items():
+            if chars:
+                print(
+                    f"  clean essays, {group} ({CLEAN_DIR.relative_to(ROOT)}): {chars} characters, {len(flagged)} "
+                    f"findings = {len(flagged) / chars * 10000:.2f} per 10k characters"
+                )
+            for item in flagged:
+                print("    false:", *item)
         print(f"  time: {elapsed / timed_chars * 10000 * 1000:.0f} ms per 10k characters ({timed_chars} characters)")
         if show:
             for item in missed:
