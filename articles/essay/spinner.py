@@ -660,6 +660,8 @@ WINDOW = 4
 # The least evidence (see _evidence) the window path acts on: one collocation
 # in the lexicon's order within three words, or either order side by side.
 MIN_WINDOW_EVIDENCE = 0.05
+# What a written word the genre never uses (in neither counts) adds.
+UNSEEN_BONUS = 0.12
 # A written word this frequent in jieba's dictionary is an everyday word.
 EVERYDAY_FREQUENCY = 10000
 
@@ -743,7 +745,7 @@ def _window_candidate(words, number, index, lexicon, thesaurus, segmenter) -> _C
         confidence = 0.25 + 0.3 * closeness + min(1.2 * evidence, 0.3)
         # The genre's own words (in the counts of the team's clean essays or
         # the editors' word list) are seldom a spinner's choice.
-        confidence += 0.15 if seen == 0 else -0.1 if seen >= GENRE_COMMON else 0.0
+        confidence += UNSEEN_BONUS if seen == 0 else -0.1 if seen >= GENRE_COMMON else 0.0
         # Spinners pick the rarer synonym; an everyday word is seldom one.
         confidence += 0.1 if _frequency(segmenter, neighbour) >= 2 * written_frequency else 0.0
         confidence -= 0.1 if written_frequency >= EVERYDAY_FREQUENCY else 0.0
