@@ -18,13 +18,22 @@ per pair cannot keep up with them; this detector looks for the phenomenon:
    text around the word must match the rest of the formulation exactly, and
    the text as written must not be a formulation itself (开展活动 stays).
    Or, weaker evidence, the neighbour forms a collocation seen in the team's
-   clean essays (``rules/collocations.tsv``) with the next or the previous
+   clean essays (``rules/genre_counts.tsv``) with the next or the previous
    word while the word itself forms none.
+4. Or the neighbour forms a collocation of the genre with a word up to
+   WINDOW words away in the same clause, in either order (``发挥…作用``:
+   the window collocations of ``rules/genre_collocations.txt`` and of every
+   formulation), while the written word forms none there.
+5. Spinners rewrite whole texts: a weaker candidate is reported when two
+   other words of the same text are clear swaps.
 
 Confidence comes from the evidence: how close the neighbour is (same 词林
-synonym group, the team's table, only a shared character), whether the
+synonym group, the team's table, only a shared character), how much the
+genre uses the written word (``rules/genre_counts.tsv`` counted from the
+team's clean essays, ``rules/genre_words.tsv`` written by hand), whether the
 written form is a word at all (动身点 is not, 出发点 is), how long the rest
-of the formulation is and how much more common the neighbour is.
+of the formulation is, how many collocations the neighbour forms around the
+word and how much more common the neighbour is.
 
 The lexicon is an argument (the Django layer passes the editors' entries
 from the database); :func:`shipped_lexicon` reads the shipped files.
