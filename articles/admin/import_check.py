@@ -33,7 +33,7 @@ MAX_CHOICES = 500
 RULE_CHOICES = (("each", "逐条"), ("accept", "全部接受"), ("reject", "全部拒绝"))
 # Detectors whose findings each name their own change (“‘路途’疑为‘路线’…”) are one
 # group per rule, so that the editor takes or leaves them all in one choice.
-GROUP_LABELS = {"spinner.swap": "疑为伪原创工具的近义词替换：换回近义词即组成常见提法"}
+GROUP_LABELS = {"spinner.swap": "疑为伪原创工具的近义词替换：换回近义词即组成常见提法或搭配"}
 SEVERITY_LABELS = dict(ProofreadingRule.Severity.choices)
 CATEGORY_LABELS = {**BUILTIN_CATEGORY_LABELS, **dict(ProofreadingRule.Category.choices)}
 KIND_LABELS = dict(Section.Kind.choices)

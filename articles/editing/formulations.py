@@ -97,7 +97,7 @@ def active_lexicon() -> spinner.Lexicon:
     else:
         shipped = spinner.shipped_lexicon()
         texts = Formulation.objects.filter(enabled=True).values_list("text", flat=True)
-        lexicon = spinner.Lexicon.of(texts, shipped.collocations, shipped.words)
+        lexicon = spinner.Lexicon.of(texts, shipped.collocations, shipped.words, shipped.window)
     _cache = (fingerprint, lexicon)
     return lexicon
 

@@ -18,13 +18,22 @@ per pair cannot keep up with them; this detector looks for the phenomenon:
    text around the word must match the rest of the formulation exactly, and
    the text as written must not be a formulation itself (开展活动 stays).
    Or, weaker evidence, the neighbour forms a collocation seen in the team's
-   clean essays (``rules/collocations.tsv``) with the next or the previous
+   clean essays (``rules/genre_counts.tsv``) with the next or the previous
    word while the word itself forms none.
+4. Or the neighbour forms a collocation of the genre with a word up to
+   WINDOW words away in the same clause, in either order (``发挥…作用``:
+   the window collocations of ``rules/genre_collocations.txt`` and of every
+   formulation), while the written word forms none there.
+5. Spinners rewrite whole texts: a weaker candidate is reported when two
+   other words of the same text are clear swaps.
 
 Confidence comes from the evidence: how close the neighbour is (same 词林
-synonym group, the team's table, only a shared character), whether the
+synonym group, the team's table, only a shared character), how much the
+genre uses the written word (``rules/genre_counts.tsv`` counted from the
+team's clean essays, ``rules/genre_words.tsv`` written by hand), whether the
 written form is a word at all (动身点 is not, 出发点 is), how long the rest
-of the formulation is and how much more common the neighbour is.
+of the formulation is, how many collocations the neighbour forms around the
+word and how much more common the neighbour is.
 
 The lexicon is an argument (the Django layer passes the editors' entries
 from the database); :func:`shipped_lexicon` reads the shipped files.
@@ -66,10 +75,28 @@ RULES_DIR = Path(__file__).resolve().parent / "rules"
 FORMULATIONS_PATH = RULES_DIR / "formulations.txt"
 NEIGHBOURS_PATH = RULES_DIR / "neighbours.txt"
 COLLOCATIONS_PATH = RULES_DIR / "collocations.txt"
+# The second, larger table of the genre's collocations (verb–object,
+# modifier–noun): also the window collocations of :func:`_window_candidate`.
+GENRE_COLLOCATIONS_PATH = RULES_DIR / "genre_collocations.txt"
 COUNTS_PATH = RULES_DIR / "genre_counts.tsv"
+# The genre's common words with rough counts, written by the team (the counts
+# file is generated from the clean essays; this list is edited by hand).
+GENRE_WORDS_PATH = RULES_DIR / "genre_words.tsv"
 
 # Findings below this confidence are not reported (precision first).
 MIN_CONFIDENCE = 0.8
+# … and below this one when only the collocations around the word tell (no
+# formulation completed): an isolated weak sign in a clean text is no swap.
+MIN_WINDOW_CONFIDENCE = 0.9
+# A candidate this sure counts as a clear swap; with SUPPORTING_SWAPS clear
+# swaps of other words in the same text, a candidate down to
+# SUPPORTED_CONFIDENCE gains DENSITY_BONUS (spinners rewrite whole texts).
+STRONG_CONFIDENCE = 0.88
+SUPPORTING_SWAPS = 2
+SUPPORTED_CONFIDENCE = 0.7
+DENSITY_BONUS = 0.15
+# … when the neighbour is a thesaurus neighbour (not only a shared character).
+SUPPORTED_CLOSENESS = 0.75
 # At or above it a finding is of medium severity, below it low: the shipped
 # rules (high) always win an overlap with a detector finding.
 MEDIUM_CONFIDENCE = 0.9
@@ -103,6 +130,9 @@ class Lexicon:
     # How often each word occurs in the team's clean essays: a word the
     # genre uses often is no spinner's choice.
     words: dict[str, int] = field(default_factory=dict, hash=False, compare=False)
+    # Collocations that count only within a window of words, never as an
+    # exact formulation (genre_collocations.txt, expanded: 加强领导, 发挥作用 …).
+    window: frozenset[str] = frozenset()
 
     @classmethod
     def of(
@@ -110,9 +140,11 @@ class Lexicon:
         formulations: Iterable[str],
         collocations: dict[tuple[str, str], int] | None = None,
         words: dict[str, int] | None = None,
+        window: Iterable[str] = (),
     ) -> Lexicon:
         entries = frozenset(entry.strip() for entry in formulations if entry and is_formulation(entry.strip()))
-        return cls(entries, dict(collocations or {}), dict(words or {}))
+        window_entries = frozenset(entry.strip() for entry in window if entry and is_formulation(entry.strip()))
+        return cls(entries, dict(collocations or {}), dict(words or {}), window_entries)
 
 
 def is_formulation(text: str) -> bool:
@@ -151,6 +183,23 @@ def shipped_formulations() -> list[str]:
     return list(dict.fromkeys([*load_formulations(), *expand_collocations()]))
 
 
+def shipped_window_collocations() -> list[str]:
+    """The expanded ``genre_collocations.txt``: collocations the window check uses."""
+    return expand_collocations(GENRE_COLLOCATIONS_PATH)
+
+
+def load_genre_words(path: str | Path | None = None) -> dict[str, int]:
+    """The editors' list of the genre's common words (``word<TAB>rough count``, ``#`` comments)."""
+    words: dict[str, int] = {}
+    for line in Path(path or GENRE_WORDS_PATH).read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        word, _, count = line.partition("\t")
+        words[word.strip()] = int(count) if count.strip() else GENRE_COMMON
+    return words
+
+
 def load_counts(path: str | Path | None = None) -> tuple[dict[tuple[str, str], int], dict[str, int]]:
     """The counts file: ``word<TAB>count`` and ``word<TAB>word<TAB>count`` lines."""
     pairs: dict[tuple[str, str], int] = {}
@@ -173,7 +222,9 @@ def load_counts(path: str | Path | None = None) -> tuple[dict[tuple[str, str], i
 def shipped_lexicon() -> Lexicon:
     """The lexicon in the shipped files (the admin's table starts as a copy)."""
     pairs, words = load_counts()
-    return Lexicon.of(shipped_formulations(), pairs, words)
+    for word, count in load_genre_words().items():
+        words[word] = max(words.get(word, 0), count)
+    return Lexicon.of(shipped_formulations(), pairs, words, shipped_window_collocations())
 
 
 def count_collocations(texts: Iterable[str]) -> tuple[dict[tuple[str, str], int], dict[str, int]]:
@@ -286,6 +337,17 @@ def default_thesaurus() -> Thesaurus:
 # Detection
 
 
+def _collocation_parts(entry: str, segmenter) -> list[str]:
+    """The words of an entry, for the window collocations: jieba's cut, a four-character word halved."""
+    parts = []
+    for part in segmenter.cut(entry, False):
+        if len(part) == 4 and segmenter.is_word(part[:2]) and segmenter.is_word(part[2:]):
+            parts += [part[:2], part[2:]]  # jieba keeps 发挥作用 whole: 发挥 … 作用
+        else:
+            parts.append(part)
+    return parts
+
+
 @dataclass(frozen=True)
 class _Index:
     """The lexicon ready for lookups: each word inside a formulation → (formulation, offset)."""
@@ -296,10 +358,15 @@ class _Index:
     longest: int
     buckets: dict[str, dict[tuple[str, str], tuple]]
     long_rest: dict[str, tuple]
+    # The window collocations: word → the words a formulation puts after it,
+    # and word → the words a formulation puts before it (加强…建设).
+    # (and the entry each pair comes from, to show the editor).
+    follows: dict[str, dict[str, str]]
+    precedes: dict[str, dict[str, str]]
 
 
 @lru_cache(maxsize=8)
-def _index(formulations: frozenset[str]) -> _Index:
+def _index(formulations: frozenset[str], window: frozenset[str] = frozenset()) -> _Index:
     segmenter = get_segmenter()
     by_part: dict[str, list[tuple[str, int]]] = {}
     for entry in formulations:
@@ -327,6 +394,16 @@ def _index(formulations: frozenset[str]) -> _Index:
             buckets.setdefault(part, {}).setdefault(touching, []).append(place)
             if len(prefix) >= 4 or len(suffix) >= 4:
                 long_rest.setdefault(part, []).append(place)
+    follows: dict[str, dict[str, str]] = {}
+    precedes: dict[str, dict[str, str]] = {}
+    for entry in sorted(formulations | window, key=lambda entry: (len(entry), entry)):
+        parts = [part for part in _collocation_parts(entry, segmenter) if len(part) >= 2]
+        for number, first in enumerate(parts):
+            for second in parts[number + 1 :]:
+                if first != second:
+                    # The shortest entry with the pair is the one shown.
+                    follows.setdefault(first, {}).setdefault(second, entry)
+                    precedes.setdefault(second, {}).setdefault(first, entry)
     return _Index(
         formulations=formulations,
         by_part={part: tuple(places) for part, places in by_part.items()},
@@ -334,6 +411,8 @@ def _index(formulations: frozenset[str]) -> _Index:
         longest=max((len(entry) for entry in formulations), default=0),
         buckets={part: {key: tuple(places) for key, places in keys.items()} for part, keys in buckets.items()},
         long_rest={part: tuple(places) for part, places in long_rest.items()},
+        follows=follows,
+        precedes=precedes,
     )
 
 
@@ -357,6 +436,10 @@ class _Candidate:
     suggestion: str
     evidence: str
     confidence: float
+    # Found by the window collocations alone (no formulation completed).
+    window: bool = False
+    # How close the neighbour is (see SAME_GROUP …).
+    closeness: float = 1.0
 
 
 def find_swaps(text: str, lexicon: Lexicon | None = None, thesaurus: Thesaurus | None = None) -> list[Finding]:
@@ -365,9 +448,9 @@ def find_swaps(text: str, lexicon: Lexicon | None = None, thesaurus: Thesaurus |
     thesaurus = default_thesaurus() if thesaurus is None else thesaurus
     if not lexicon.formulations:
         return []
-    index = _index(lexicon.formulations)
+    index = _index(lexicon.formulations, lexicon.window)
     segmenter = get_segmenter()
-    findings = []
+    findings, candidates = [], []
     for match in _HAN_RUN.finditer(text):
         run, base = match.group(), match.start()
         covered = _covered(run, index)
@@ -384,20 +467,43 @@ def find_swaps(text: str, lexicon: Lexicon | None = None, thesaurus: Thesaurus |
             after = words[number + 1] if number + 1 < len(words) else ""
             best = _best_candidate(run, bounds, start, word, before, after, index, lexicon, thesaurus, segmenter)
             if best is None or round(best.confidence, 2) < MIN_CONFIDENCE:
-                continue
-            findings.append(
-                Finding(
-                    start=base + start,
-                    end=base + position,
-                    original=word,
-                    suggestion=best.suggestion,
-                    rule=RULE_ID,
-                    category=CATEGORY,
-                    severity="medium" if best.confidence >= MEDIUM_CONFIDENCE else "low",
-                    explanation=f"“{word}”疑为“{best.suggestion}”（{best.evidence}）：疑为伪原创工具的近义词替换",
-                    confidence=round(best.confidence, 2),
-                )
+                # No formulation completed: the collocations around the word.
+                window = _window_candidate(words, number, index, lexicon, thesaurus, segmenter)
+                if window is not None and (best is None or window.confidence > best.confidence):
+                    best = window
+            if best is not None and round(best.confidence, 2) >= SUPPORTED_CONFIDENCE:
+                candidates.append((base + start, base + position, word, best))
+
+    # Spinning tools rewrite a whole text: where several words are clearly
+    # spun, a weaker candidate elsewhere in the text is likelier a swap too.
+    def needed(candidate):
+        return MIN_WINDOW_CONFIDENCE if candidate.window else MIN_CONFIDENCE
+
+    strong = {
+        word
+        for _start, _end, word, best in candidates
+        if round(best.confidence, 2) >= max(STRONG_CONFIDENCE, needed(best))
+    }
+    for start, end, word, best in candidates:
+        confidence, support = best.confidence, ""
+        weak = round(confidence, 2) < max(STRONG_CONFIDENCE, needed(best))
+        if weak and best.closeness >= SUPPORTED_CLOSENESS and len(strong - {word}) >= SUPPORTING_SWAPS:
+            confidence, support = confidence + DENSITY_BONUS, "；本文另有多处明显的近义词替换"
+        if round(confidence, 2) < needed(best):
+            continue
+        findings.append(
+            Finding(
+                start=start,
+                end=end,
+                original=word,
+                suggestion=best.suggestion,
+                rule=RULE_ID,
+                category=CATEGORY,
+                severity="medium" if confidence >= MEDIUM_CONFIDENCE else "low",
+                explanation=f"“{word}”疑为“{best.suggestion}”（{best.evidence}{support}）：疑为伪原创工具的近义词替换",
+                confidence=round(min(confidence, 0.97), 2),
             )
+        )
     return findings
 
 
@@ -431,6 +537,8 @@ def _best_candidate(run, bounds, start, word, before, after, index, lexicon, the
     for neighbour, closeness in _neighbours(word, index, thesaurus).items():
         if len(neighbour) != len(word):
             continue  # spinners swap like for like (老干部 is no 干部)
+        if neighbour in (before, after):
+            continue  # 激励鞭策: the neighbour stands beside the word already
         if neighbour not in index.buckets and not collocations:
             continue
         for entry, _offset, prefix, suffix in _places(index, neighbour, *touching):
@@ -469,7 +577,7 @@ def _best_candidate(run, bounds, start, word, before, after, index, lexicon, the
                 word, neighbour, closeness, entry, written, prefix + suffix, compound, lexicon, index, segmenter
             )
             if best is None or confidence > best.confidence:
-                best = _Candidate(neighbour, f"常见提法：{entry}", confidence)
+                best = _Candidate(neighbour, f"常见提法：{entry}", confidence, closeness=closeness)
         if collocations and closeness >= SAME_CATEGORY and len(neighbour) >= 2:
             candidate = _collocation_candidate(word, neighbour, closeness, before, after, lexicon, segmenter)
             if candidate is not None and (best is None or candidate.confidence > best.confidence):
@@ -512,7 +620,7 @@ def _phrase_confidence(word, neighbour, closeness, entry, written, rest, compoun
     # The written form is no word at all (动身点, 参加度) while the formulation is one.
     nonword = len(written) <= 3 and not segmenter.is_word(written)
     if not compound:
-        if seen >= GENRE_FREQUENT:
+        if seen >= GENRE_FREQUENT and not nonword:
             return 0.0  # the genre's everyday word (推动, 开展): only a second swap beside it tells
         if seen >= GENRE_COMMON and not nonword and (len(rest) < 3 or closeness < SAME_CATEGORY):
             # The genre's own word (意义, 社区, 调研) next to a short rest
@@ -551,5 +659,119 @@ def _collocation_candidate(word, neighbour, closeness, before, after, lexicon, s
         seen = counts.get(good, 0)
         if seen >= MIN_COLLOCATION and counts.get(bad, 0) == 0:
             confidence = 0.3 + 0.3 * closeness + min(seen, 10) * 0.02
-            return _Candidate(neighbour, f"常见搭配：{phrase}", min(confidence, 0.8))
+            return _Candidate(neighbour, f"常见搭配：{phrase}", min(confidence, 0.8), closeness=closeness)
     return None
+
+
+# How many words on each side of a word its window collocations may reach
+# (within one run of Chinese characters: a clause).
+WINDOW = 4
+# The least evidence (see _evidence) the window path acts on: one collocation
+# in the lexicon's order within three words, or either order side by side.
+MIN_WINDOW_EVIDENCE = 0.05
+# What a written word the genre never uses (in neither counts) adds.
+UNSEEN_BONUS = 0.12
+# A written word this frequent in jieba's dictionary is an everyday word.
+EVERYDAY_FREQUENCY = 10000
+
+
+def _same_place(word: str, other: str) -> bool:
+    """Whether two words of the same length share a character in the same place."""
+    return any(a == b for a, b in zip(word, other, strict=False))
+
+
+def _partners(word: str, context_before, context_after, index: _Index, lexicon: Lexicon) -> list[tuple[str, int, bool]]:
+    """The words of the window that form a collocation with ``word``: (word, distance, in the lexicon's order).
+
+    Either order counts (发挥作用 and 作用发挥得好, 落实责任 and 责任落实不到位);
+    the lexicon's order is the stronger evidence.
+    """
+    found = []
+    follows, precedes = index.follows.get(word, {}), index.precedes.get(word, {})
+    counts = lexicon.collocations
+    for distance, other in enumerate(reversed(context_before), 1):
+        if other in precedes or (distance == 1 and counts.get((other, word), 0) >= 2):
+            found.append((other, distance, True))
+        elif other in follows:
+            found.append((other, distance, False))
+    for distance, other in enumerate(context_after, 1):
+        if other in follows or (distance == 1 and counts.get((word, other), 0) >= 2):
+            found.append((other, distance, True))
+        elif other in precedes:
+            found.append((other, distance, False))
+    return found
+
+
+def _evidence(partners) -> float:
+    """How strong the collocations of a neighbour in the window are, 0 to 0.25."""
+    strength = 0.0
+    for _other, distance, ordered in partners:
+        weight = 0.1 if distance == 1 else 0.07 if distance == 2 else 0.05
+        strength += weight if ordered else weight / 2
+    return min(strength, 0.25)
+
+
+def _window_words(words, number):
+    context_before = [w for w in words[max(0, number - WINDOW) : number] if len(w) >= 2]
+    context_after = [w for w in words[number + 1 : number + 1 + WINDOW] if len(w) >= 2]
+    return context_before, context_after
+
+
+def _window_candidate(words, number, index, lexicon, thesaurus, segmenter) -> _Candidate | None:
+    """A neighbour that forms the genre's collocations with the words around while the word forms none.
+
+    The lexicon's formulations give the collocations (加强党的建设: 加强 … 建设
+    within a few words, in either order), so 发挥党员的模范作用 is evidence for
+    发挥 wherever 阐扬 stands a few words before 作用. The written word must
+    form no collocation of its own in the window; the best supported
+    neighbour wins, and a near tie between two neighbours lowers the
+    confidence (the suggestion would be a guess).
+    """
+    word = words[number]
+    seen = lexicon.words.get(word, 0)
+    if seen >= GENRE_FREQUENT:
+        return None
+    context_before, context_after = _window_words(words, number)
+    if not context_before and not context_after:
+        return None
+    if _partners(word, context_before, context_after, index, lexicon):
+        return None  # the word as written is in a collocation of its own
+    scored = []
+    written_frequency = _frequency(segmenter, word)
+    beside = set(words[max(0, number - 1) : number] + words[number + 1 : number + 2])
+    for neighbour, closeness in _neighbours(word, index, thesaurus).items():
+        if len(neighbour) != len(word) or (neighbour not in index.follows and neighbour not in index.precedes):
+            continue
+        if neighbour in beside:
+            continue  # 激励鞭策: the neighbour stands beside the word already
+        if closeness <= SHARED_CHARACTER and not _same_place(word, neighbour):
+            continue  # 认知/认识 share 认 in its place; 周围/氛围 a character elsewhere
+        shares = closeness > SHARED_CHARACTER and bool(set(word) & set(neighbour))
+        partners = _partners(neighbour, context_before, context_after, index, lexicon)
+        evidence = _evidence(partners)
+        if evidence < MIN_WINDOW_EVIDENCE:
+            continue
+        confidence = 0.25 + 0.3 * closeness + min(1.2 * evidence, 0.3)
+        # The genre's own words (in the counts of the team's clean essays or
+        # the editors' word list) are seldom a spinner's choice.
+        confidence += UNSEEN_BONUS if seen == 0 else -0.1 if seen >= GENRE_COMMON else 0.0
+        # Spinners pick the rarer synonym; an everyday word is seldom one.
+        confidence += 0.1 if _frequency(segmenter, neighbour) >= 2 * written_frequency else 0.0
+        confidence -= 0.1 if written_frequency >= EVERYDAY_FREQUENCY else 0.0
+        other = min(partners, key=lambda item: item[1])[0]
+        phrase = index.follows.get(neighbour, {}).get(other) or index.precedes.get(neighbour, {}).get(other)
+        if phrase is None:  # a pair of the clean essays' counts
+            phrase = f"{neighbour}{other}" if other in context_after else f"{other}{neighbour}"
+        # A neighbour sharing a character wins a near tie (功用 → 功能 rather than 职能).
+        rank = confidence + (0.03 if shares else 0.0)
+        partner_words = tuple(dict.fromkeys(item[0] for item in partners))
+        scored.append((rank, evidence, confidence, neighbour, phrase, closeness, partner_words))
+    if not scored:
+        return None
+    scored.sort(reverse=True)
+    rank, _strength, confidence, neighbour, phrase, closeness, partner_words = scored[0]
+    rivals = [item for item in scored[1:] if item[0] >= rank - 0.05]
+    if rivals:
+        confidence -= 0.1
+    evidence = f"常见搭配：{phrase}，“{neighbour}”与前后的“{'、'.join(partner_words)}”相搭配"
+    return _Candidate(neighbour, evidence, min(confidence, 0.95), window=True, closeness=closeness)

@@ -242,8 +242,9 @@ def test_fix_applies_every_fixable_correction_to_the_stored_essay():
     assert "科学开展观" not in fixed_text and "科学发展观" in fixed_text
     article = Article.objects.get(pk=data["id"])
     assert article.lead.startswith(
-        # --fix also applies the GB/T 15834 width normalisation (, → ，)
-        "<p>基层党组织是党的全部工作和战斗力的根底。近年来\uff0c我区坚持“大抓基层、大抓支部”的鲜明导向"
+        # --fix also applies the GB/T 15834 width normalisation (, → ，) and
+        # the spinner detector's swaps (根底 → 基础: 工作和战斗力的基础)
+        "<p>基层党组织是党的全部工作和战斗力的基础。近年来\uff0c我区坚持“大抓基层、大抓支部”的鲜明导向"
     )
     assert [(s.number, s.heading) for s in article.sections.all()][:3] == [
         ("一、", "加强基层党组织建设的重要意义"),

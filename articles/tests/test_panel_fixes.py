@@ -10,6 +10,7 @@ from reversion.models import Version
 
 from articles.admin.findings import finding_key, panel_findings
 from articles.editing import formulations
+from articles.essay import spinner
 from articles.models import Article, DismissedFinding, Formulation, Section
 from articles.tests.test_admin import change_url, errors_of
 from articles.tests.test_admin_proofreading import CLEAN_LEAD, editor, make_essay
@@ -195,6 +196,21 @@ def test_sync_is_idempotent_and_keeps_editors_choices():
     # A second run does not switch it off again after an editor switched it back on.
     Formulation.objects.filter(text="服务群众").update(enabled=True)
     assert not formulations.sync_shipped_formulations(["党群服务中心"]).changed
+
+
+def test_the_editors_lexicon_keeps_the_window_collocations_and_extends_them():
+    # The database rows are the formulations; the shipped window collocations
+    # (genre_collocations.txt) and genre words come along, and an editor's
+    # entry also counts as a collocation within the window.
+    formulations.clear_lexicon_cache()
+    lexicon = formulations.active_lexicon()
+    assert lexicon.window == spinner.shipped_lexicon().window and "发挥作用" in lexicon.window
+    assert lexicon.words == spinner.shipped_lexicon().words
+    assert "巡逻" not in spinner._index(lexicon.formulations, lexicon.window).follows["党员"]
+    Formulation.objects.create(text="党员义务巡逻", origin=Formulation.Origin.EDITOR)
+    lexicon = formulations.active_lexicon()
+    assert "党员义务巡逻" in lexicon.formulations
+    assert "巡逻" in spinner._index(lexicon.formulations, lexicon.window).follows["党员"]
 
 
 SPUN_ESSAY = """关于加强社区党建工作的思考

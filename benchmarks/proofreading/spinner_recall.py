@@ -11,8 +11,14 @@ and prints, for the spinner detector alone and for the whole proofreader
   (``articles/essay/rules/neighbours.txt``), or neither (found only through
   the 词林 or a shared character: the generalisation figure);
 - wrong suggestions: findings on a labelled swap that suggest another word;
-- false findings per 10,000 characters on the clean texts (``"clean": true``),
-  every finding counted, with the words flagged.
+- false findings per 10,000 characters on the clean texts (``"clean": true``
+  in the development set, and the team's clean essays of
+  ``benchmarks/proofreading/clean/``: those counted into ``genre_counts.tsv``
+  and, apart, the held-out ``held_out_*.txt`` that nothing was built from;
+  and the clean demo essays of ``articles/demo/essays/``),
+  every finding counted, with the words flagged;
+- the time the detector takes per 10,000 characters (all the texts, after a
+  first warm-up run that loads the dictionaries).
 
 Run: ``.venv/bin/python benchmarks/proofreading/spinner_recall.py [--show-missed]``
 """
@@ -20,6 +26,7 @@ Run: ``.venv/bin/python benchmarks/proofreading/spinner_recall.py [--show-missed
 import json
 import re
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -30,6 +37,13 @@ from articles.essay import spinner  # noqa: E402
 from articles.essay.proofreading import load_rules, proofread  # noqa: E402
 
 DEVSET = ROOT / "articles" / "essay" / "tests" / "realworld"
+CLEAN_DIR = ROOT / "benchmarks" / "proofreading" / "clean"
+DEMO_DIR = ROOT / "articles" / "demo" / "essays"
+
+
+def demo_essays() -> list[Path]:
+    """The clean demo essays (000_… arrives damaged on purpose)."""
+    return sorted(path for path in DEMO_DIR.glob("*.txt") if not path.name.startswith("000_"))
 
 
 def table_pairs() -> set[tuple[str, str]]:
@@ -64,17 +78,37 @@ def main() -> None:
         "proofreader": lambda text: proofread(text),
     }
     pairs = sorted(DEVSET.glob("*.json"))
+    spinner.find_swaps("加强党的建设。")  # load the dictionaries before timing
     for name, detect in detectors.items():
         found, total, wrong_suggestions = Counter(), Counter(), 0
         clean_chars, false = 0, []
         missed = []
+        # The clean essays: those counted into genre_counts.tsv, and the
+        # held-out ones (held_out_*.txt) that nothing was built from.
+        essays = {"counted": [0, []], "held out": [0, []], "demo": [0, []]}
+        timed_chars, elapsed = 0, 0.0
+        for text_path in [*sorted(CLEAN_DIR.glob("*.txt")), *demo_essays()]:
+            text = text_path.read_text(encoding="utf-8")
+            began = time.perf_counter()
+            findings = detect(text)
+            elapsed += time.perf_counter() - began
+            timed_chars += len(text)
+            if text_path.parent == DEMO_DIR:
+                group = essays["demo"]
+            else:
+                group = essays["held out" if text_path.name.startswith("held_out_") else "counted"]
+            group[0] += len(text)
+            group[1] += [(text_path.stem, f.original, f.suggestion, f.rule) for f in findings]
         for label_path in pairs:
             text_path = label_path.with_suffix(".txt")
             if not text_path.exists():
                 continue
             labels = json.loads(label_path.read_text(encoding="utf-8"))
             text = text_path.read_text(encoding="utf-8")
+            began = time.perf_counter()
             findings = detect(text)
+            elapsed += time.perf_counter() - began
+            timed_chars += len(text)
             if labels.get("clean"):
                 clean_chars += len(text)
                 false += [(label_path.stem, f.original, f.suggestion, f.rule) for f in findings]
@@ -111,6 +145,16 @@ def main() -> None:
             )
         for item in false:
             print("    false:", *item)
+        for group, (chars, flagged) in essays.items():
+            if chars:
+                where = DEMO_DIR if group == "demo" else CLEAN_DIR
+                print(
+                    f"  clean essays, {group} ({where.relative_to(ROOT)}): {chars} characters, {len(flagged)} "
+                    f"findings = {len(flagged) / chars * 10000:.2f} per 10k characters"
+                )
+            for item in flagged:
+                print("    false:", *item)
+        print(f"  time: {elapsed / timed_chars * 10000 * 1000:.0f} ms per 10k characters ({timed_chars} characters)")
         if show:
             for item in missed:
                 print("    missed:", *item)

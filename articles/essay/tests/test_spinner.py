@@ -124,3 +124,90 @@ def test_the_s_series_recall_does_not_fall_and_clean_texts_stay_clean():
             )
     assert total >= 60
     assert found / total >= 0.15
+
+
+# The window collocations (rules/genre_collocations.txt): a neighbour that
+# forms a collocation of the genre with a word a few words away, while the
+# written word forms none. Sentences of our own; a small thesaurus and
+# lexicon keep each test about one piece of evidence.
+SPUN = spinner.Thesaurus(
+    [
+        (["发挥", "阐扬"], spinner.SAME_GROUP),
+        (["服务", "效劳"], spinner.SAME_GROUP),
+        (["基础", "根底"], spinner.SAME_GROUP),
+    ]
+)
+
+
+def window_lexicon(*window, formulations=("服务群众", "群众基础")):
+    return spinner.Lexicon.of(formulations, window=window)
+
+
+def test_a_neighbour_collocating_within_the_window_is_suggested():
+    findings = spinner.find_swaps("要充分阐扬党员的作用。", window_lexicon("发挥作用", "充分发挥"), SPUN)
+    assert [(f.original, f.suggestion) for f in findings] == [("阐扬", "发挥")]
+    (finding,) = findings
+    assert finding.severity in {"medium", "low"} and finding.confidence >= spinner.MIN_WINDOW_CONFIDENCE
+    assert "常见搭配" in finding.explanation and "作用" in finding.explanation
+
+
+def test_window_collocations_are_no_exact_formulations():
+    lexicon = window_lexicon("发挥作用")
+    assert "发挥作用" not in lexicon.formulations
+    assert "发挥作用" in lexicon.window
+
+
+def test_the_written_word_in_a_collocation_of_its_own_is_left_alone():
+    lexicon = window_lexicon("发挥作用", "充分发挥", "阐扬作用")
+    assert spinner.find_swaps("要充分阐扬党员的作用。", lexicon, SPUN) == []
+
+
+def test_a_collocation_beyond_the_window_is_no_evidence():
+    text = "要阐扬好本村每一位老党员在各项工作中的作用。"
+    assert spinner.find_swaps(text, window_lexicon("发挥作用"), SPUN) == []
+
+
+def test_a_weak_sign_counts_only_where_the_text_shows_clear_swaps_elsewhere():
+    lexicon = window_lexicon("发挥作用")
+    alone = "党员阐扬了党员的作用。"
+    assert spinner.find_swaps(alone, lexicon, SPUN) == []
+    spun = "党组织要切实效劳群众，夯实群众根底。" + alone
+    found = {(f.original, f.suggestion): f for f in spinner.find_swaps(spun, lexicon, SPUN)}
+    assert set(found) == {("效劳", "服务"), ("根底", "基础"), ("阐扬", "发挥")}
+    assert "本文另有多处明显的近义词替换" in found[("阐扬", "发挥")].explanation
+
+
+def test_a_neighbour_already_beside_the_word_is_not_suggested():
+    thesaurus = spinner.Thesaurus([(["激励", "鞭策"], spinner.SAME_GROUP)])
+    text = "考核要发挥激励鞭策作用。"
+    assert spinner.find_swaps(text, spinner.Lexicon.of(["激励作用"]), thesaurus) == []
+    assert spinner.find_swaps(text, spinner.Lexicon.of(["无关提法"], window=["激励作用"]), thesaurus) == []
+
+
+def test_genre_words_list_reads_rough_counts(tmp_path):
+    path = tmp_path / "words.tsv"
+    path.write_text("# 注释\n推进\t10\n阵地\n", encoding="utf-8")
+    assert spinner.load_genre_words(path) == {"推进": 10, "阵地": spinner.GENRE_COMMON}
+
+
+def test_the_shipped_lexicon_holds_the_window_collocations_and_genre_words():
+    lexicon = spinner.shipped_lexicon()
+    assert len(lexicon.window) >= 3000
+    assert {"发挥作用", "加强党的建设", "落实主体责任", "密切联系群众"} <= lexicon.window
+    assert lexicon.words["推进"] >= spinner.GENRE_FREQUENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Correct sentences of our own: the written words form the genre's
+        # collocations, or no neighbour forms one.
+        "要牢固树立以人民为中心的发展思想，切实增强服务意识。",
+        "村务监督委员会要发挥好监督作用，定期公开村级财务。",
+        "各支部要按时召开组织生活会，认真开展批评与自我批评。",
+        "考核结果作为干部选拔任用的重要依据，发挥激励鞭策作用。",
+        "我们将继续深化党建引领基层治理，持续改善群众生活条件。",
+    ],
+)
+def test_clean_sentences_of_the_genre_are_left_alone(text):
+    assert swaps(text) == []
