@@ -11,8 +11,7 @@ topics there are (pinned by the query-count tests in
 import hashlib
 
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import F, Q, Window
-from django.db.models.functions import Coalesce, DenseRank, ExtractYear
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from django.views.decorators.cache import cache_control
 
 from articles.models import Article
 from articles.reading import renditions
-from articles.reading.cards import PublishedCards, card_rows, cards
+from articles.reading.cards import PublishedCards, card_rows, cards, newest_in_families
 from articles.reading.essay_page import essay_context
 from articles.reading.forms import ArticleFilterForm, sorted_orgs
 from articles.reading.frames import render_framed
@@ -70,38 +69,27 @@ def _popular(published):
 
 
 def _topic_blocks(columns):
-    """``[(column, [latest essays of the column and its children])]`` in one query.
+    """``[(column, [latest essays of the column and its children])]`` in two queries.
 
-    Each (essay, topic) row is ranked within the column it belongs to. The
-    rank is dense over (published_at, id), which is unique per essay, so an
-    essay tagged with a column and with one of its children gets the same
-    rank twice instead of taking two places; the copy is dropped here.
+    An essay tagged with a column and with one of its special topics is
+    listed once. Each column's essays are a short walk of the published
+    essays' index (``newest_in_families``): ranking every (essay, topic) row of
+    the site with a window function took 100–230 ms at 10,000 essays, once per
+    cache generation, on the request that renders the home page's frame.
     """
     if not columns:
         return []
-    ids = [column.pk for column in columns]
-    rows = (
+    newest = newest_in_families([column.pk for column in columns], HOME_PER_TOPIC)
+    essays = (
         Article.objects.published()
-        .filter(Q(topics__in=ids) | Q(topics__parent__in=ids))
-        .annotate(column_id=Coalesce("topics__parent_id", "topics__id"))
-        .annotate(
-            rank=Window(
-                DenseRank(),
-                partition_by=[F("column_id")],
-                order_by=[F("published_at").desc(), F("id").desc()],
-            )
-        )
-        .filter(rank__lte=HOME_PER_TOPIC)
-        .for_cards()
+        .only("id", "slug", "title", "published_at")
+        .in_bulk([pk for pks in newest.values() for pk in pks])
     )
-    by_column = {pk: {} for pk in ids}
-    for article in rows:
-        by_column[article.column_id].setdefault(article.pk, article)
     blocks = []
     for column in columns:
-        essays = sorted(by_column[column.pk].values(), key=lambda a: a.rank)
-        if essays:
-            blocks.append((column, essays))
+        listed = [essays[pk] for pk in newest[column.pk] if pk in essays]
+        if listed:
+            blocks.append((column, listed))
     return blocks
 
 

@@ -144,3 +144,20 @@ def test_the_written_out_query_agrees_with_published():
                 assert [row[0] for row in written[start : start + 2]] == expected[start : start + 2], start
                 assert [row[0] for row in written[start:]] == expected[start:], start
     assert published.count() == 8  # the two published in the past, not pinned and pinned; the six
+
+
+def test_the_newest_essays_of_each_topic_family_agree_with_in_topic():
+    """newest_in_families (the home page's topic blocks) lists what published().in_topic() lists first."""
+    columns = [make_topic(f"栏目{n}") for n in range(3)]
+    children = [make_topic(f"专题{n}", parent=columns[n % 2]) for n in range(4)]
+    now = timezone.now()
+    for n in range(30):
+        tags = [columns[n % 3]] + ([children[n % 4]] if n % 2 else [])
+        make_article(f"文稿{n}", topics=tags, published_at=now - timedelta(minutes=n % 7))
+    make_article("草稿", topics=[columns[0]], status=Article.Status.DRAFT)
+    make_article("定时", topics=[columns[0]], published_at=now + timedelta(hours=1))
+    found = cards.newest_in_families([column.pk for column in columns], 5)
+    for column in columns:
+        expected = list(Article.objects.published().in_topic(column).values_list("pk", flat=True)[:5])
+        assert found[column.pk] == expected
+    assert cards.newest_in_families([], 5) == {}
