@@ -368,8 +368,52 @@ _HEADING_END_WORDS_RE = re.compile(
 # (Not after a verb that takes them as its object: 着力解决部分村……)
 _BODY_OPENER_RE = re.compile(
     r"(?<![大一绝])(?<!解决)(?<!整顿)(?<!针对)(?<!帮助)(?<!督促)(?<!推动)(?<!指导)(?<!引导)(?<!带动)"
-    r"(?:部分|个别|有的|少数|近年来|长期以来|调研中|调研发现|据统计|截至)"
+    r"(?:部分|个别|有的|少数|近年来|长期以来|调研中|调研发现|据统计|截至|(?<![有在这那])一些)"
 )
+# 作用 ends a heading (政治引领作用) unless the body's predicate follows it (作用发挥不够).
+_WEAK_HEADING_END_RE = re.compile(
+    "作用(?!发挥|不|没|未|有待|还|尚|明显|得到|日益|更加|进一步|突出|弱化|减弱|有限|较|的)"
+)
+# … or, for a verb-phrase heading (强化理论武装, 完善管理机制), before a function
+# word that opens the body's first sentence (通过召开座谈会……, 把后备干部……,
+# 按照……的要求). Cut only at a word boundary, after a heading of 4–16
+# characters that does not open with its subject (党员干部要……) nor end with
+# a verb or adverb that takes the word as its object (持续加强对……): see
+# ``_verb_phrase_cut``. A plain verb–object run-on (选优配强带头人拓宽选人视野)
+# is left uncut: a wrong cut is worse than none.
+_VERB_BODY_OPENERS = frozenset(
+    (
+        "通过",
+        "把",
+        "按照",
+        "围绕",
+        "坚持",
+        "要",
+        "针对",
+        "依托",
+        "结合",
+        "立足",
+        "因地制宜",
+        "进一步",
+        "着力",
+        "今年以来",
+        "目前",
+        "各级",
+        "我们",
+    )
+)
+_VERB_HEADING_MIN = 4
+_VERB_HEADING_MAX = 16
+# Parts of speech (jieba's tags) a verb-phrase heading neither opens with (a
+# subject, a number, a time) nor ends with (a verb, adverb, preposition …).
+_NOT_HEADING_START_TAGS = frozenset({"n", "nt", "ns", "r", "rr", "m", "t", "p", "c", "u", "d"})
+_NOT_HEADING_END_TAGS = frozenset({"vd", "d", "ad", "p", "c", "u", "r", "m", "q", "f"})
+# Verbs that take the function word's phrase as their object (坚持把……, 注重通过……, 紧紧围绕……).
+_GOVERNING_WORDS = frozenset(
+    "坚持 注重 善于 努力 着力 始终 必须 敢于 不断 探索 主要 积极 加强 强化 紧紧 严格 继续 持续 推动 推进 切实 认真 "
+    "进一步 需要 应当 应该 能够 可以 一律 统一 全面 深入 大力".split()
+)
+_CLAUSE_END_RE = re.compile(r"[，,。；;！？!?：:]")
 _RUN_IN_HEADING_MIN = 6
 _RUN_IN_CLAUSE_MIN = 16  # a first clause this long, with no pause, may hold a heading and a sentence
 _RUN_IN_BODY_MIN = 6
@@ -403,10 +447,17 @@ def _split_heading(text: str) -> tuple[str, str] | None:
         ends = [w.end() for w in _HEADING_END_WORDS_RE.finditer(window) if 4 <= w.end() < len(window)]
         if ends:
             return text[: ends[-1]].strip(), text[ends[-1] :].strip()
-        if len(window) >= _RUN_IN_CLAUSE_MIN:
-            opener = _BODY_OPENER_RE.search(window, _RUN_IN_HEADING_MIN)
-            if opener and len(window) - opener.start() >= _RUN_IN_BODY_MIN:
-                return text[: opener.start()].strip(), text[opener.start() :].strip()
+        comma = re.search(r"[，,]", text[:limit])
+        clause = comma.start() if comma else limit  # a quotation mark does not end the clause
+        opener = _BODY_OPENER_RE.search(window, _RUN_IN_HEADING_MIN) if clause >= _RUN_IN_CLAUSE_MIN else None
+        if opener and len(window) - opener.start() >= _RUN_IN_BODY_MIN:
+            return text[: opener.start()].strip(), text[opener.start() :].strip()
+        weak = [w.end() for w in _WEAK_HEADING_END_RE.finditer(window) if 4 <= w.end() < len(window)]
+        if weak:
+            return text[: weak[-1]].strip(), text[weak[-1] :].strip()
+        cut = _verb_phrase_cut(text, len(window))
+        if cut:
+            return text[:cut].strip(), text[cut:].strip()
     if m and m.start() > 0:
         tail = text[m.end() :].strip()
         if m.group() in "：:" and tail and len(tail) <= SUBTITLE_MAX and not _SENTENCE_IN_TAIL_RE.search(tail):
@@ -417,6 +468,33 @@ def _split_heading(text: str) -> tuple[str, str] | None:
     if len(text) <= HEADING_MAX:
         return text.strip(), ""
     return None
+
+
+def _verb_phrase_cut(text: str, window: int) -> int | None:
+    """Where a verb-phrase heading ends before a function word opening the body (see ``_VERB_BODY_OPENERS``)."""
+    words = _tagged_words(text[: min(window, _VERB_HEADING_MAX + 4)])
+    position = 0
+    for index, (word, _tag) in enumerate(words):
+        if (
+            word in _VERB_BODY_OPENERS
+            and _VERB_HEADING_MIN <= position <= _VERB_HEADING_MAX
+            and index >= 2
+            and words[0][1] not in _NOT_HEADING_START_TAGS
+            and words[index - 1][1] not in _NOT_HEADING_END_TAGS
+            and words[index - 1][0] not in _GOVERNING_WORDS
+        ):
+            clause_end = _CLAUSE_END_RE.search(text, position)
+            if (clause_end.start() if clause_end else len(text)) - position >= _VERB_HEADING_MIN:
+                return position
+        position += len(word)
+    return None
+
+
+def _tagged_words(text: str) -> list[tuple[str, str]]:
+    """(word, part of speech) by jieba (rjieba), loaded on first need: only run-in headings ask."""
+    import rjieba
+
+    return rjieba.tag(text)
 
 
 def _first_section(paragraphs: list[str]) -> tuple[int | None, int]:
@@ -448,7 +526,8 @@ def _split_glued_points(paragraphs: list[str]) -> list[str]:
     """In long paragraphs (line breaks lost) 2、 or （2） right after a sentence end starts a paragraph."""
     out = []
     for paragraph in paragraphs:
-        if len(paragraph) > RUN_IN_MIN:
+        # Long paragraphs, and a section heading line holding text (一、……作用1、……。2、……).
+        if len(paragraph) > RUN_IN_MIN or (paragraph[0] in SECTION_START and match_section(paragraph)):
             out.extend(piece.strip() for piece in _GLUED_POINT_RE.split(paragraph) if piece.strip())
         else:
             out.append(paragraph)

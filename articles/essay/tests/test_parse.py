@@ -845,3 +845,59 @@ def test_point_heading_run_into_its_first_sentence_is_cut():
     ]
     # 部分 as the object of 解决 is part of the heading, not the start of the body.
     assert problems.points[2].heading.startswith("着力解决部分村级组织")
+
+
+def test_verb_phrase_heading_run_into_a_sentence_opening_with_a_function_word_is_cut():
+    """Countermeasure headings (强化…/完善…) whose line break was lost: the body opens with 通过/把/按照/要 …"""
+    text = (
+        "关于加强村级后备干部队伍建设的调研报告 后备干部是村级组织建设的源头活水，现将调研情况报告如下。"
+        "一、夯实组织基础通过开展“星级党支部”评定，对全区二百个基层党组织分类定级、动态管理，推动后进支部晋位升级。"
+        "二、对策建议（一）拓宽来源渠道通过召开座谈会、走访在外能人等方式，动员返乡大学生回村任职，建立村级后备干部人才库。"
+        "（二）强化实践锻炼把后备干部放到信访维稳、项目建设等一线岗位上摔打磨炼，安排到先进村跟班学习。"
+        "（三）完善管理机制按照“一人一档”的要求建立后备干部成长档案，每年进行一次考核，对不适宜继续培养的及时调整出库。"
+        "（四）提升服务能力要坚持群众需要什么就提供什么，推行党员干部“包户联户”制度，帮助群众解决实际困难。"
+        "（五）发展壮大集体经济因地制宜发展特色种养、乡村旅游等产业，增强村级组织自我保障能力。"
+    )
+    essay = parse(text)
+    assert essay.sections[0].heading == "夯实组织基础"
+    assert essay.sections[0].body.startswith("通过开展“星级党支部”评定")
+    assert [(p.heading, p.body[:4]) for p in essay.sections[1].points] == [
+        ("拓宽来源渠道", "通过召开"),
+        ("强化实践锻炼", "把后备干"),
+        ("完善管理机制", "按照“一"),
+        ("提升服务能力", "要坚持群"),
+        ("发展壮大集体经济", "因地制宜"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "point",
+    [
+        # The function word belongs to the heading: after a verb that takes it (加强对…), or the heading
+        # opens with its subject (党员干部要…), or it sits inside a word (重要, 需要).
+        "（一）持续加强对村干部的日常监督管理工作，防止小微权力滥用，切实维护群众的合法权益。",
+        "（一）党员干部要敢于担当，勇于作为，在急难险重任务面前冲在前、干在先，当好群众的主心骨。",
+        "（一）充分认识抓好党建工作的重要意义，始终把党建工作摆在突出位置，切实做到常抓不懈。",
+        # Two verb–object pairs and a third: no function word, no cut (a wrong cut is worse than none).
+        "（一）选优配强带头人拓宽选人视野，注重从返乡创业人员中选拔村党组织书记，把好人选关。",
+    ],
+)
+def test_verb_phrase_heading_is_not_cut_without_a_clear_body_opener(point):
+    text = "关于加强基层党建工作的思考 基层党建是党的全部工作的基础，现将有关思考报告如下。一、对策建议" + point
+    heading = parse(text).sections[0].points[0].heading
+    assert heading == point[3 : point.index("，")] or heading == point[3 : point.index("。")]
+
+
+def test_a_point_run_into_a_short_section_paragraph_is_split_off():
+    """One paragraph: ……作用1、政治引领作用……职责。2、组织动员作用…… — the 2、 after a sentence end starts a point."""
+    text = (
+        "发挥农村基层党组织在乡村振兴中的作用 乡村振兴，关键在党，现将有关思考报告如下。"
+        "一、充分认识农村基层党组织的重要作用1、政治引领作用农村基层党组织是党在农村的“神经末梢”，承担着宣传党的主张的职责。"
+        "2、组织动员作用做好群众工作，必须依靠坚强有力的党组织把农民群众组织起来。"
+        "二、当前存在的不足1、带头人队伍老化部分村党组织书记年龄偏大，创新意识和带富能力不强。2、组织生活不够规范一些村党组织“三会一课”流于形式，党员参与积极性不高。"
+    )
+    essay = parse(text)
+    assert [[(p.number, p.heading) for p in s.points] for s in essay.sections] == [
+        [("1、", "政治引领作用"), ("2、", "组织动员作用")],
+        [("1、", "带头人队伍老化"), ("2、", "组织生活不够规范")],
+    ]
