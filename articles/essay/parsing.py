@@ -370,9 +370,11 @@ _BODY_OPENER_RE = re.compile(
     r"(?<![大一绝])(?<!解决)(?<!整顿)(?<!针对)(?<!帮助)(?<!督促)(?<!推动)(?<!指导)(?<!引导)(?<!带动)"
     r"(?:部分|个别|有的|少数|近年来|长期以来|调研中|调研发现|据统计|截至|(?<![有在这那])一些)"
 )
-# 作用 ends a heading (政治引领作用) unless the body's predicate follows it (作用发挥不够).
+# 作用 ends a heading as the head of a noun phrase of four characters or more
+# (政治引领作用), not as an object (发挥作用难) nor before its predicate (党员作用充分发挥).
 _WEAK_HEADING_END_RE = re.compile(
-    "作用(?!发挥|不|没|未|有待|还|尚|明显|得到|日益|更加|进一步|突出|弱化|减弱|有限|较|的)"
+    "(?<=[\u4e00-\u9fff]{4})(?<!发挥)作用"
+    "(?!发挥|不|没|未|有待|还|尚|明显|得到|日益|更加|进一步|突出|弱化|减弱|有限|较|的|充分|难|上|中|下)"
 )
 # … or, for a verb-phrase heading (强化理论武装, 完善管理机制), before a function
 # word that opens the body's first sentence (通过召开座谈会……, 把后备干部……,
@@ -444,7 +446,11 @@ def _split_heading(text: str) -> tuple[str, str] | None:
         return text[:space].strip(), text[space:].strip()
     if limit > _RUN_IN_HEADING_MAX and (len(text) > limit + 10 or pause):
         window = text[: min(pause.start() if pause else limit, _RUN_IN_HEADING_MAX + 1)]
-        ends = [w.end() for w in _HEADING_END_WORDS_RE.finditer(window) if 4 <= w.end() < len(window)]
+        ends = [
+            w.end()
+            for w in _HEADING_END_WORDS_RE.finditer(window)
+            if 4 <= w.end() < len(window) and window[w.end()] != "的"  # ……要求的需要: a modifier
+        ]
         if ends:
             return text[: ends[-1]].strip(), text[ends[-1] :].strip()
         comma = re.search(r"[，,]", text[:limit])
@@ -463,6 +469,9 @@ def _split_heading(text: str) -> tuple[str, str] | None:
         if m.group() in "：:" and tail and len(tail) <= SUBTITLE_MAX and not _SENTENCE_IN_TAIL_RE.search(tail):
             # “强化政治引领：把牢正确方向” alone on its line: the colon starts the heading's subtitle.
             return text.strip(), ""
+        if m.group() in "：:" and m.start() <= _VERB_HEADING_MAX and (cut := _run_in_subtitle_end(tail)):
+            # … and with the line break lost, the subtitle runs into the body (……：让支部坚强有力各支部把……).
+            return f"{text[: m.end()].strip()}{tail[:cut]}", tail[cut:].strip()
         end = m.end() if m.group() in _KEEP_IN_HEADING else m.start()
         return text[:end].strip(), tail
     if len(text) <= HEADING_MAX:
@@ -485,6 +494,35 @@ def _verb_phrase_cut(text: str, window: int) -> int | None:
         ):
             clause_end = _CLAUSE_END_RE.search(text, position)
             if (clause_end.start() if clause_end else len(text)) - position >= _VERB_HEADING_MIN:
+                return position
+        position += len(word)
+    return None
+
+
+# Words that open the body after a run-in subtitle: a pronoun or 各…/本… subject, a preposition.
+_SUBTITLE_BODY_TAGS = frozenset({"r", "p"})
+_SUBTITLE_MAX = 12
+
+
+def _run_in_subtitle_end(tail: str) -> int | None:
+    """Where a short subtitle after a heading's colon ends when the body follows it without a break.
+
+    Only when the first clause is too long to be a subtitle alone, the
+    subtitle opens like a heading (a verb, not a subject: 全县……, 近年来……
+    is a description, i.e. body) and the body opens with a function word, a
+    pronoun or a 各… subject at a word boundary 4–12 characters in.
+    """
+    clause_end = _CLAUSE_END_RE.search(tail)
+    if (clause_end.start() if clause_end else len(tail)) <= _RUN_IN_CLAUSE_MIN:
+        return None
+    words = _tagged_words(tail[: _SUBTITLE_MAX + 4])
+    if not words or words[0][1] in _NOT_HEADING_START_TAGS or words[0][1] in ("ns", "nr", "j"):
+        return None
+    position = 0
+    for index, (word, tag) in enumerate(words):
+        if index >= 2 and _VERB_HEADING_MIN <= position <= _SUBTITLE_MAX:
+            opens_body = word in _VERB_BODY_OPENERS or tag in _SUBTITLE_BODY_TAGS or word.startswith("各")
+            if opens_body and words[index - 1][0] not in _GOVERNING_WORDS:
                 return position
         position += len(word)
     return None

@@ -901,3 +901,44 @@ def test_a_point_run_into_a_short_section_paragraph_is_split_off():
         [("1、", "政治引领作用"), ("2、", "组织动员作用")],
         [("1、", "带头人队伍老化"), ("2、", "组织生活不够规范")],
     ]
+
+
+def test_a_colon_subtitle_run_into_the_body_ends_where_the_body_opens():
+    """（一）强化政治功能：让支部坚强有力各支部把…… with the line breaks lost: the subtitle stays in the heading."""
+    text = (
+        "机关党支部建设的几点做法 机关党支部是机关党建的基本单元，现将有关做法报告如下。"
+        "（一）强化政治功能：让支部坚强有力各支部把学习贯彻党的创新理论作为首要政治任务，每月开展一次集中学习。"
+        "（二）规范组织生活：让制度落地见效我们制定了组织生活纪实手册，对“三会一课”作出具体规定。"
+        "（三）发挥党员作用：让身份亮出来在窗口单位设立党员示范岗，在重点工作中组建党员先锋队。"
+        "（四）主要做法：全县各支部在重点工作中普遍组建了党员先锋队和突击队，发挥了骨干作用。"
+    )
+    essay = parse(text)
+    assert [(s.heading, s.body[:4]) for s in essay.sections] == [
+        ("强化政治功能：让支部坚强有力", "各支部把"),
+        ("规范组织生活：让制度落地见效", "我们制定"),
+        ("发挥党员作用：让身份亮出来", "在窗口单"),
+        # A description after the colon (its subject first) is the body.
+        ("主要做法", "全县各支"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("point", "heading"),
+    [
+        # A heading word followed by 的 modifies what follows: no cut there.
+        ("是落实全面从严治党要求的内在需要机关党组织处在贯彻落实党中央决策部署的第一线。", None),
+        # 作用 as an object (发挥作用上) or before its predicate (作用充分发挥) ends nothing …
+        ("党员先锋模范作用充分发挥一批党员在疫情防控和防汛救灾中冲锋在前、勇挑重担。", None),
+        ("发挥作用上支持不够有的企业认为党建会影响生产经营，对党组织活动支持力度不大。", "发挥作用上支持不够"),
+        # … but a noun phrase ending in 作用 is a heading (政治引领作用).
+        ("政治引领作用农村基层党组织是党在农村的神经末梢，承担着宣传党的主张的重要职责。", "政治引领作用"),
+    ],
+)
+def test_a_run_in_heading_is_not_cut_inside_a_phrase(point, heading):
+    text = (
+        "关于加强基层党建工作的思考 基层党建是党的全部工作的基础，现将有关思考报告如下。一、主要情况（一）"
+        + point
+        + "后文还有一句话，说明具体情况。"
+    )
+    got = parse(text).sections[0].points[0].heading
+    assert got == (point[:-1] if heading is None else heading)
