@@ -53,6 +53,7 @@ In detail, for 一、 essays:
   (it may include the author's post).
 """
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -794,5 +795,11 @@ def _take_conclusion(sections: list[_Section]) -> list[str]:
 def _check_quotes(paragraphs: list[str], warnings: list[str]) -> None:
     text = "".join(paragraphs)
     opening, closing = text.count("“"), text.count("”")
+    # A quotation of several paragraphs opens each of them with “ and closes only the last (GB/T 15834).
+    opening -= sum(
+        1
+        for before, after in itertools.pairwise(paragraphs)
+        if after[:1] == "“" and before.count("“") > before.count("”")
+    )
     if opening != closing:
         warnings.append(f"引号不成对（左引号{opening}个，右引号{closing}个），可能丢失了引号，请校对")

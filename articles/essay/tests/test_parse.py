@@ -942,3 +942,13 @@ def test_a_run_in_heading_is_not_cut_inside_a_phrase(point, heading):
     )
     got = parse(text).sections[0].points[0].heading
     assert got == (point[:-1] if heading is None else heading)
+
+
+def test_a_quotation_of_several_paragraphs_is_no_unpaired_quote():
+    text = (
+        "标题\n一、学习先进\n一位老党员说：\n“入党那天我就想好了，这辈子要对得起胸前的党徽。\n"
+        "“只要群众需要，我随叫随到。”\n二、争当先锋\n要见贤思齐。"
+    )
+    assert not [w for w in parse(text).warnings if "引号不成对" in w]
+    lost = text.replace("\n“只要群众需要，我随叫随到。”", "\n只要群众需要，我随叫随到。")
+    assert [w for w in parse(lost).warnings if "引号不成对" in w]
