@@ -191,6 +191,10 @@ def _parse(text, keep: frozenset = frozenset(), repair: bool = True) -> Essay:
     paragraphs = _split_glued_points(cleaning.split_paragraphs(text, warnings))
     start, first_value = _first_section(paragraphs)
     scheme = schemes.choose(paragraphs)
+    if scheme is None and start is None and len(split := _split_glued_words(paragraphs)) > len(paragraphs):
+        # One run-together paragraph: 首先……其次…… or 一是……二是…… glued after sentence ends.
+        scheme = schemes.choose(split)
+        paragraphs = split if scheme is not None else paragraphs
     if scheme is not None and start is not None and not _nested_in(scheme, start, paragraphs):
         scheme = None
     if scheme is not None and start is None and not _has_chinese(text, MIN_SCHEME_CHINESE_CHARS):
@@ -558,7 +562,13 @@ def _nested_in(scheme: schemes.Scheme, start: int, paragraphs: list[str]) -> boo
     return scheme.first < start and any(item.index > start for item in scheme.items)
 
 
-_GLUED_POINT_RE = re.compile(r"(?<=[。！？!?])\s*(?=\d{1,2}\s*[、．](?!\d)|[（(]\d{1,2}[)）])")
+_GLUED_POINT_RE = re.compile(r"(?<=[。！？!?])\s*(?=\d{1,2}\s*[、．](?!\d)|\d{1,2}\.(?![\d.])|[（(]\d{1,2}[)）])")
+# Word schemes (首先……其次……, 第一，……第二，……, 一是……二是……) glued after a sentence end: split
+# only in a text that lost its line breaks and shows no numbered structure (see ``_split_glued_words``).
+_GLUED_WORD_RE = re.compile(
+    rf"(?<=[。！？!?])\s*(?=(?:首先|其次|再次|最后|第{CN_NUMERAL})\s*[，,、：:]|{CN_NUMERAL}是)"
+)
+_RUN_TOGETHER_SHARE = 0.6
 
 
 def _split_glued_points(paragraphs: list[str]) -> list[str]:
@@ -568,6 +578,19 @@ def _split_glued_points(paragraphs: list[str]) -> list[str]:
         # Long paragraphs, and a section heading line holding text (一、……作用1、……。2、……).
         if len(paragraph) > RUN_IN_MIN or (paragraph[0] in SECTION_START and match_section(paragraph)):
             out.extend(piece.strip() for piece in _GLUED_POINT_RE.split(paragraph) if piece.strip())
+        else:
+            out.append(paragraph)
+    return out
+
+
+def _split_glued_words(paragraphs: list[str]) -> list[str]:
+    """The paragraphs with word-scheme markers glued after a sentence end split off, in the paragraph
+    that holds most of the text (its line breaks were lost); ``paragraphs`` itself when there is none."""
+    total = sum(map(len, paragraphs))
+    out = []
+    for paragraph in paragraphs:
+        if len(paragraph) > RUN_IN_MIN and len(paragraph) >= _RUN_TOGETHER_SHARE * total:
+            out.extend(piece.strip() for piece in _GLUED_WORD_RE.split(paragraph) if piece.strip())
         else:
             out.append(paragraph)
     return out

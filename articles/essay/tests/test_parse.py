@@ -952,3 +952,48 @@ def test_a_quotation_of_several_paragraphs_is_no_unpaired_quote():
     assert not [w for w in parse(text).warnings if "引号不成对" in w]
     lost = text.replace("\n“只要群众需要，我随叫随到。”", "\n只要群众需要，我随叫随到。")
     assert [w for w in parse(lost).warnings if "引号不成对" in w]
+
+
+def test_one_paragraph_with_ascii_dot_numbers_glued_after_sentences():
+    text = (
+        "关于加强年轻干部培养的几点建议 年轻干部是党和国家事业发展的生力军。结合工作实际，提出以下建议。"
+        "1.强化理想信念教育通过举办专题培训班、开展红色教育等方式，引导年轻干部坚定理想信念，筑牢思想根基。"
+        "2.加强实践锻炼把年轻干部放到乡村振兴、信访维稳等一线岗位上摔打磨炼，在急难险重任务中经风雨、见世面。"
+        "3.完善考核评价按照“干什么考什么”的原则，建立年轻干部成长档案，全面客观地评价干部实绩。"
+        "总之，培养年轻干部是一项战略任务，必须常抓不懈。"
+    )
+    essay = parse(text)
+    assert [(s.number, s.heading) for s in essay.sections] == [
+        ("1.", "强化理想信念教育"),
+        ("2.", "加强实践锻炼"),
+        ("3.", "完善考核评价"),
+    ]
+
+
+def test_one_paragraph_with_ordinal_words_glued_after_sentences():
+    text = (
+        "做好新时代机关党建工作的思考 机关党建是推动机关各项工作的重要保证，现谈几点思考。"
+        "首先，要提高政治站位。机关党组织要把政治建设摆在首位，引导党员干部做到“两个维护”。"
+        "其次，要夯实基层基础。要健全党支部工作制度，推动组织生活规范化、常态化，使每个支部都成为坚强战斗堡垒。"
+        "最后，要加强作风建设。要持续整治形式主义、官僚主义，为基层松绑减负，让干部把更多精力用在抓落实上。"
+    )
+    essay = parse(text)
+    assert [s.heading for s in essay.sections] == [
+        "首先，要提高政治站位",
+        "其次，要夯实基层基础",
+        "最后，要加强作风建设",
+    ]
+
+
+def test_ordinal_words_inside_the_paragraphs_of_a_formatted_essay_stay_where_they_are():
+    paragraph = (
+        "做好这项工作，首先，要提高政治站位，把政治建设摆在首位。其次，要夯实基层基础，推动组织生活规范化。"
+        "最后，要加强作风建设，为基层松绑减负。"
+    )
+    text = (
+        f"机关党建工作的思考\n机关党建是推动机关各项工作的重要保证。\n{paragraph}\n我们将继续努力，把机关党建工作做得更好，为全市发展提供坚强保证。\n"
+        * 1
+    )
+    essay = parse(text * 1 + "这是全文的最后一段，内容是对以上工作的总结和对下一步工作的展望。" * 6)
+    assert [s.heading for s in essay.sections] == ["正文"]
+    assert paragraph in essay.sections[0].body.split("\n")
