@@ -407,8 +407,12 @@ _VERB_BODY_OPENERS = frozenset(
         "目前",
         "各级",
         "我们",
+        "将",
     )
 )
+# A subject that opens the body's clause (各村立足……, 全县共有……), when a predicate follows it.
+_SUBJECT_OPENERS = frozenset("全县 全市 全区 全镇 全乡 全省 我县 我市 我区 我镇 我乡 我省 县委 市委 区委".split())
+_PREDICATE_TAGS = frozenset({"v", "vd", "d", "ad", "p"})
 _VERB_HEADING_MIN = 4
 _VERB_HEADING_MAX = 16
 # Parts of speech (jieba's tags) a verb-phrase heading neither opens with (a
@@ -486,11 +490,14 @@ def _split_heading(text: str) -> tuple[str, str] | None:
 
 def _verb_phrase_cut(text: str, window: int) -> int | None:
     """Where a verb-phrase heading ends before a function word opening the body (see ``_VERB_BODY_OPENERS``)."""
-    words = _tagged_words(text[: min(window, _VERB_HEADING_MAX + 4)])
+    words = _tagged_words(text[: min(window, _VERB_HEADING_MAX + 6)])
     position = 0
     for index, (word, _tag) in enumerate(words):
+        subject = (word.startswith("各") or word in _SUBJECT_OPENERS) and (
+            index + 1 < len(words) and (words[index + 1][1] in _PREDICATE_TAGS or words[index + 1][0] == "要")
+        )
         if (
-            word in _VERB_BODY_OPENERS
+            (word in _VERB_BODY_OPENERS or subject)
             and _VERB_HEADING_MIN <= position <= _VERB_HEADING_MAX
             and index >= 2
             and words[0][1] not in _NOT_HEADING_START_TAGS

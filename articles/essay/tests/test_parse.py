@@ -997,3 +997,18 @@ def test_ordinal_words_inside_the_paragraphs_of_a_formatted_essay_stay_where_the
     essay = parse(text * 1 + "这是全文的最后一段，内容是对以上工作的总结和对下一步工作的展望。" * 6)
     assert [s.heading for s in essay.sections] == ["正文"]
     assert paragraph in essay.sections[0].body.split("\n")
+
+
+def test_a_verb_phrase_heading_run_into_a_body_opening_with_its_subject_is_cut():
+    """……集体经济各村立足……: 各X or 全县/我县 opening a clause (a predicate follows) starts the body."""
+    text = (
+        "关于加强村级组织建设的思考 村级组织是党在农村全部工作的基础，现将有关思考报告如下。一、对策建议"
+        "（一）壮大村级集体经济各村立足资源禀赋，因村施策发展特色产业，集体经济收入稳步增长，带动群众增收。"
+        "（二）严格落实组织生活各支部要制定年度学习计划，按时召开支部党员大会和支委会，认真开展主题党日活动。"
+        "（三）强化结果运用将党建考核结果与领导班子年度考核挂钩，作为干部选拔任用和评先评优的重要依据。"
+        "（四）完善党建工作各项制度建立健全党建工作责任制和考核评价办法，推动党建工作规范化、制度化开展。"
+    )
+    points = parse(text).sections[0].points
+    assert [p.heading for p in points[:3]] == ["壮大村级集体经济", "严格落实组织生活", "强化结果运用"]
+    # 各项制度 is the heading's object, not a subject with its predicate: no cut there.
+    assert points[3].heading.startswith("完善党建工作各项制度")
