@@ -375,6 +375,14 @@ _BODY_OPENER_RE = re.compile(
     r"(?<![大一绝])(?<!解决)(?<!整顿)(?<!针对)(?<!帮助)(?<!督促)(?<!推动)(?<!指导)(?<!引导)(?<!带动)"
     r"(?:部分|个别|有的|少数|近年来|长期以来|调研中|调研发现|据统计|截至|(?<![有在这那])一些)"
 )
+# A problem heading (……针对性不强, ……来源单一) ends with its predicate, unless
+# what follows continues the phrase (薄弱环节, 不强的, 滞后于 …) or its sentence (导致……).
+_PROBLEM_END_RE = re.compile(
+    "(?:不强|不高|不畅|不到位|不充分|不平衡|不规范|不健全|不完善|不明显|不突出|不稳定|不紧密|不扎实|不深入"
+    "|不及时|不严格|单一|滞后|偏低|偏弱|偏大|偏少|偏多|严重|欠缺|缺失|流于形式|走过场|有待加强|有待提高"
+    "|亟待加强|老化|弱化|虚化|淡化|边缘化)"
+    "(?![的地得、等和与及或化于环节问题现象情况状况倾向])(?!导致|影响|造成|使得|以及|的问题)"
+)
 # 作用 ends a heading as the head of a noun phrase of four characters or more
 # (政治引领作用), not as an object (发挥作用难) nor before its predicate (党员作用充分发挥).
 _WEAK_HEADING_END_RE = re.compile(
@@ -457,9 +465,11 @@ def _split_heading(text: str) -> tuple[str, str] | None:
         window = text[: min(pause.start() if pause else limit, _RUN_IN_HEADING_MAX + 1)]
         ends = [
             w.end()
-            for w in _HEADING_END_WORDS_RE.finditer(window)
+            for regex in (_HEADING_END_WORDS_RE, _PROBLEM_END_RE)
+            for w in regex.finditer(window)
             if 4 <= w.end() < len(window) and window[w.end()] != "的"  # ……要求的需要: a modifier
         ]
+        ends.sort()
         if ends:
             return text[: ends[-1]].strip(), text[ends[-1] :].strip()
         comma = re.search(r"[，,]", text[:limit])

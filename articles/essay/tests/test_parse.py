@@ -1012,3 +1012,19 @@ def test_a_verb_phrase_heading_run_into_a_body_opening_with_its_subject_is_cut()
     assert [p.heading for p in points[:3]] == ["壮大村级集体经济", "严格落实组织生活", "强化结果运用"]
     # 各项制度 is the heading's object, not a subject with its predicate: no cut there.
     assert points[3].heading.startswith("完善党建工作各项制度")
+
+
+def test_a_problem_heading_run_into_its_body_ends_after_its_predicate():
+    """（一）学习教育针对性不强集中学习多以…… — a problem heading ends with its predicate (不强, 单一, 滞后 …)."""
+    text = (
+        "关于机关党建工作的调研报告 机关党建是推动机关各项工作的重要保证，现将调研情况报告如下。一、存在的问题"
+        "（一）学习教育针对性不强集中学习多以读文件、念报纸为主，联系实际不够紧密，党员参与的积极性不高。"
+        "（二）党建经费来源单一社区开展党建活动的经费主要依靠上级拨付，辖区单位支持不多，难以满足工作需要。"
+        "（三）党务干部队伍建设滞后专职党务干部配备不足，兼职干部精力有限，业务能力难以适应新形势的要求。"
+        "（四）村级组织存在的薄弱环节需要重视村级小微权力监督仍有盲区，一些村务公开流于形式，群众意见较大。"
+    )
+    points = parse(text).sections[0].points
+    assert [p.heading for p in points[:3]] == ["学习教育针对性不强", "党建经费来源单一", "党务干部队伍建设滞后"]
+    assert [p.body[:4] for p in points[:3]] == ["集中学习", "社区开展", "专职党务"]
+    # 薄弱 before the noun it modifies (薄弱环节) ends nothing.
+    assert points[3].heading.startswith("村级组织存在的薄弱环节")
