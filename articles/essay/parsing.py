@@ -513,6 +513,7 @@ def _verb_phrase_cut(text: str, window: int) -> int | None:
             and words[0][1] not in _NOT_HEADING_START_TAGS
             and words[index - 1][1] not in _NOT_HEADING_END_TAGS
             and words[index - 1][0] not in _GOVERNING_WORDS
+            and not (word == "结合" and any(w in ("与", "和", "同") for w, _t in words[:index]))  # 党建与业务结合不紧
         ):
             clause_end = _CLAUSE_END_RE.search(text, position)
             if (clause_end.start() if clause_end else len(text)) - position >= _VERB_HEADING_MIN:
