@@ -1033,6 +1033,6 @@ def test_a_problem_heading_run_into_its_body_ends_after_its_predicate():
 def test_jiehe_after_a_pair_joined_by_yu_belongs_to_the_heading():
     text = (
         "关于企业党建工作的调研报告 企业党建是推动企业发展的重要保证，现将调研情况报告如下。一、存在的问题"
-        "（一）党建与企业发展结合不紧一些企业党组织把党建工作当作额外负担，与生产经营各搞一套，作用发挥有限。"
+        "（一）党建与企业发展结合不紧企业党组织把党建工作当作额外负担，与生产经营各搞一套，作用发挥有限。"
     )
     assert parse(text).sections[0].points[0].heading.startswith("党建与企业发展结合不紧")
