@@ -375,6 +375,7 @@ _BODY_OPENER_RE = re.compile(
     r"(?<![大一绝])(?<!解决)(?<!整顿)(?<!针对)(?<!帮助)(?<!督促)(?<!推动)(?<!指导)(?<!引导)(?<!带动)"
     r"(?:部分|个别|有的|少数|近年来|长期以来|调研中|调研发现|据统计|截至|(?<![有在这那])一些)"
 )
+_PREDICATE_AFTER_RE = re.compile("仍|还|依然|依旧|尚|下去|写入|得到|有所|日益|逐步|不断|明显|突出")
 # A problem heading (……针对性不强, ……来源单一) ends with its predicate, unless
 # what follows continues the phrase (薄弱环节, 不强的, 滞后于 …) or its sentence (导致……).
 _PROBLEM_END_RE = re.compile(
@@ -417,6 +418,12 @@ _VERB_BODY_OPENERS = frozenset(
         "我们",
         "将",
     )
+)
+# 要 opens the body only before the body's own verb (要坚持……, 要把……), not before the
+# heading's predicate (……组织生活要持之以恒, ……要敢于亮剑).
+_AFTER_YAO = frozenset(
+    "坚持 把 按照 围绕 通过 建立 健全 加强 完善 推动 推进 注重 强化 落实 深化 切实 不断 积极 认真 始终 进一步 充分 "
+    "做到 做好 抓好 抓住 树立 牢固树立 聚焦 立足 结合 依托 针对 以 在 从 对 将".split()
 )
 # A subject that opens the body's clause (各村立足……, 全县共有……), when a predicate follows it.
 _SUBJECT_OPENERS = frozenset("全县 全市 全区 全镇 全乡 全省 我县 我市 我区 我镇 我乡 我省 县委 市委 区委".split())
@@ -467,7 +474,8 @@ def _split_heading(text: str) -> tuple[str, str] | None:
             w.end()
             for regex in (_HEADING_END_WORDS_RE, _PROBLEM_END_RE)
             for w in regex.finditer(window)
-            if 4 <= w.end() < len(window) and window[w.end()] != "的"  # ……要求的需要: a modifier
+            # ……要求的需要: a modifier; ……问题仍有发生: the heading goes on with its predicate.
+            if 4 <= w.end() < len(window) and window[w.end()] != "的" and not _PREDICATE_AFTER_RE.match(window, w.end())
         ]
         ends.sort()
         if ends:
@@ -514,6 +522,7 @@ def _verb_phrase_cut(text: str, window: int) -> int | None:
             and words[index - 1][1] not in _NOT_HEADING_END_TAGS
             and words[index - 1][0] not in _GOVERNING_WORDS
             and not (word == "结合" and any(w in ("与", "和", "同") for w, _t in words[:index]))  # 党建与业务结合不紧
+            and (word != "要" or (index + 1 < len(words) and words[index + 1][0] in _AFTER_YAO))
         ):
             clause_end = _CLAUSE_END_RE.search(text, position)
             if (clause_end.start() if clause_end else len(text)) - position >= _VERB_HEADING_MIN:

@@ -878,6 +878,8 @@ def test_verb_phrase_heading_run_into_a_sentence_opening_with_a_function_word_is
         "（一）持续加强对村干部的日常监督管理工作，防止小微权力滥用，切实维护群众的合法权益。",
         "（一）党员干部要敢于担当，勇于作为，在急难险重任务面前冲在前、干在先，当好群众的主心骨。",
         "（一）充分认识抓好党建工作的重要意义，始终把党建工作摆在突出位置，切实做到常抓不懈。",
+        # 要 before the heading's own predicate (要持之以恒, 要敢于……), not before the body's verb (要坚持……).
+        "（一）严格党的组织生活要持之以恒三会一课、谈心谈话、民主评议党员等制度贵在坚持重在落实，不能搞一阵风。",
         # Two verb–object pairs and a third: no function word, no cut (a wrong cut is worse than none).
         "（一）选优配强带头人拓宽选人视野，注重从返乡创业人员中选拔村党组织书记，把好人选关。",
     ],
@@ -927,6 +929,8 @@ def test_a_colon_subtitle_run_into_the_body_ends_where_the_body_opens():
     [
         # A heading word followed by 的 modifies what follows: no cut there.
         ("是落实全面从严治党要求的内在需要机关党组织处在贯彻落实党中央决策部署的第一线。", None),
+        # … nor one followed by its predicate (问题仍有发生).
+        ("微腐败问题仍有发生个别村干部在惠民资金发放、集体资产处置中优亲厚友、吃拿卡要。", "微腐败问题仍有发生"),
         # 作用 as an object (发挥作用上) or before its predicate (作用充分发挥) ends nothing …
         ("党员先锋模范作用充分发挥一批党员在疫情防控和防汛救灾中冲锋在前、勇挑重担。", None),
         ("发挥作用上支持不够有的企业认为党建会影响生产经营，对党组织活动支持力度不大。", "发挥作用上支持不够"),
