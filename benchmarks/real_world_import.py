@@ -8,7 +8,8 @@ pastes it; the .json labels it: ``essays`` (how many essays the page holds),
 ``headings`` (the top-level headings as they should be found, numbering
 included, in order), ``swaps`` (``wrong``, ``right``, ``context`` — the
 machine-synonym swaps in the text), ``clean`` (a well-edited text: every
-finding on it is false) and ``damage`` (free tags). It prints, overall and
+finding on it is false), ``damage`` (free tags) and, optionally,
+``points`` (the second-level point headings, numbering included, in order). It prints, overall and
 per id prefix (r = structure, t = script and punctuation, s = spinner swaps):
 
 * **acceptance** — texts that become drafts (``parse`` does not refuse; a
@@ -17,6 +18,8 @@ per id prefix (r = structure, t = script and punctuation, s = spinner swaps):
   found when a parsed section's number + heading (or its heading alone)
   equals it once whitespace and punctuation are removed; each parsed
   heading matches one label at most;
+* **point recall** — labelled point headings found, matched like the
+  headings against the parsed points (texts labelled with ``points`` only);
 * **swap recall** — labelled machine-synonym swaps found: a finding whose
   ``original`` is the wrong word and whose ``suggestion`` is the right one;
 * **false findings per 10k characters on clean texts** — on texts labelled
@@ -60,6 +63,8 @@ class Tally:
     accepted: int = 0
     headings: int = 0
     headings_found: int = 0
+    points: int = 0
+    points_found: int = 0
     swaps: int = 0
     swaps_found: int = 0
     clean_chars: int = 0
@@ -67,7 +72,16 @@ class Tally:
     failures: list = field(default_factory=list)  # (id, what)
 
     def add(self, other: Tally) -> None:
-        for name in ("texts", "accepted", "headings", "headings_found", "swaps", "swaps_found"):
+        for name in (
+            "texts",
+            "accepted",
+            "headings",
+            "headings_found",
+            "points",
+            "points_found",
+            "swaps",
+            "swaps_found",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.clean_chars += other.clean_chars
         self.clean_false += other.clean_false
@@ -84,6 +98,10 @@ class Tally:
     @property
     def heading_recall(self):
         return self._ratio(self.headings_found, self.headings)
+
+    @property
+    def point_recall(self):
+        return self._ratio(self.points_found, self.points)
 
     @property
     def swap_recall(self):
@@ -104,7 +122,12 @@ def load_pairs(directory: Path = DEFAULT_DIR) -> list[tuple[str, str, dict]]:
 
 
 def measure_one(eid: str, text: str, label: dict) -> Tally:
-    tally = Tally(texts=1, headings=len(label.get("headings", [])), swaps=len(label.get("swaps", [])))
+    tally = Tally(
+        texts=1,
+        headings=len(label.get("headings", [])),
+        points=len(label.get("points", [])),
+        swaps=len(label.get("swaps", [])),
+    )
     try:
         pieces = split_essays(text) if label.get("essays", 1) > 1 else [text]
         essays = [parse(piece) for piece in pieces]
@@ -115,22 +138,10 @@ def measure_one(eid: str, text: str, label: dict) -> Tally:
     if label.get("essays", 1) != len(essays):
         tally.failures.append((eid, f"{len(essays)} essays found, {label['essays']} labelled"))
 
-    parsed = Counter()
-    for essay in essays:
-        for section in essay.sections:
-            parsed[normalise_heading(section.number + section.heading)] += 1
-            parsed[normalise_heading(section.heading)] += 0  # known, for the heading-only match below
-    heading_only = Counter(normalise_heading(s.heading) for e in essays for s in e.sections)
-    for heading in label.get("headings", []):
-        key = normalise_heading(heading)
-        if parsed[key] > 0:
-            parsed[key] -= 1
-            tally.headings_found += 1
-        elif heading_only[key] > 0:
-            heading_only[key] -= 1
-            tally.headings_found += 1
-        else:
-            tally.failures.append((eid, f"heading not found: {heading}"))
+    sections = [section for essay in essays for section in essay.sections]
+    tally.headings_found = _matched(eid, "heading", label.get("headings", []), sections, tally.failures)
+    points = [point for section in sections for point in section.points]
+    tally.points_found = _matched(eid, "point", label.get("points", []), points, tally.failures)
 
     findings = [finding for essay in essays for finding in proofread_essay(essay)]
     proposed = Counter((f.original, f.suggestion) for f in findings)
@@ -152,6 +163,24 @@ def measure_one(eid: str, text: str, label: dict) -> Tally:
             for repair in getattr(essay, "repairs", []):
                 tally.failures.append((eid, f"false repair {repair.kind}: {repair.original!r}"))
     return tally
+
+
+def _matched(eid: str, what: str, labels: list[str], parsed_items: list, failures: list) -> int:
+    """How many labels a parsed item (number + heading, or heading alone) matches; each item matches once."""
+    numbered = Counter(normalise_heading(item.number + item.heading) for item in parsed_items)
+    heading_only = Counter(normalise_heading(item.heading) for item in parsed_items)
+    found = 0
+    for heading in labels:
+        key = normalise_heading(heading)
+        if numbered[key] > 0:
+            numbered[key] -= 1
+            found += 1
+        elif heading_only[key] > 0:
+            heading_only[key] -= 1
+            found += 1
+        else:
+            failures.append((eid, f"{what} not found: {heading}"))
+    return found
 
 
 def measure(directory: Path = DEFAULT_DIR) -> dict[str, Tally]:
@@ -178,12 +207,16 @@ def main(argv: list[str]) -> int:
     result = measure(directory)
     elapsed = time.perf_counter() - started
     print(f"{directory}: {result['all'].texts} texts, {elapsed:.1f} s")
-    print(f"{'set':<5}{'texts':>6}{'accepted':>10}{'headings':>14}{'swaps':>14}  {'false findings on clean text':<28}")
+    print(
+        f"{'set':<5}{'texts':>6}{'accepted':>10}{'headings':>14}{'points':>14}{'swaps':>14}"
+        f"  {'false findings on clean text':<28}"
+    )
     for key in ["all", *sorted(k for k in result if k != "all")]:
         t = result[key]
         print(
             f"{key:<5}{t.texts:>6}{_fmt(t.acceptance):>10}"
             f"{f'{t.headings_found}/{t.headings} {_fmt(t.heading_recall)}':>14}"
+            f"{f'{t.points_found}/{t.points} {_fmt(t.point_recall)}':>14}"
             f"{f'{t.swaps_found}/{t.swaps} {_fmt(t.swap_recall)}':>14}  "
             f"{f'{t.clean_false} in {t.clean_chars} chars = {_fmt(t.false_per_10k, False)} per 10k':<28}"
         )

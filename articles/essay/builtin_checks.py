@@ -213,7 +213,8 @@ def _paragraphs(text: str) -> Iterable[tuple[int, str]]:
 
 def _paired_mark_findings(text: str) -> Iterable[Finding]:
     marks = set(_PAIRS) | set(_CLOSERS)
-    # Paragraph by paragraph: a quotation does not run on into the next one.
+    # Paragraph by paragraph: a quotation does not run on into the next one,
+    # unless that paragraph opens with “ again (a quotation of several paragraphs).
     for offset, line in _paragraphs(text):
         stack: list[int] = []  # positions (in line) of open marks
         unpaired: list[int] = []
@@ -243,6 +244,9 @@ def _paired_mark_findings(text: str) -> Iterable[Finding]:
             # Openers of other kinds still open inside this pair lost their closers.
             unpaired.extend(stack[match_at + 1 :])
             del stack[match_at:]
+        if stack and line[stack[-1]] == "“" and text.startswith("“", offset + len(line) + 1):
+            # A quotation running on into the next paragraph, which opens with “ again (GB/T 15834).
+            stack.pop()
         unpaired.extend(stack)
         for i in sorted(unpaired):
             opener = line[i]

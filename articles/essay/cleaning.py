@@ -362,7 +362,9 @@ def find_repairs(text: str) -> list[Repair]:
         physical.append((position, position + len(raw), raw.strip()))
         position += len(raw) + 1
     # Hard wraps first: site text wrapped with the essay is recognised on its whole (logical) line.
-    wraps = _wrap_repairs(text, physical, set(), lambda start, end: True)
+    # Page footers (第1页共7页, - 2 -) count neither as lines nor as breaks between a line and its rest.
+    footers = {index for index, line in enumerate(physical) if line[2] and _PAGE_FOOTER_RE.fullmatch(line[2])}
+    wraps = _wrap_repairs(text, physical, footers, lambda start, end: True)
     lines = _logical_lines(text, physical, wraps)
     nonempty = [index for index, line in enumerate(lines) if line[2]]
     edges = set(nonempty[:_EDGE_LINES] + nonempty[-_EDGE_LINES:])
@@ -495,16 +497,34 @@ def _wrap_repairs(text: str, lines, removed_lines: set[int], free) -> list[Repai
     for (_index, (start, end, stripped)), (_next, (next_start, _ne, next_stripped)) in zip(
         kept, kept[1:], strict=False
     ):
-        if abs(len(stripped) - width) > 1 or stripped[-1] in _SENTENCE_CLOSE:
+        if stripped[-1] in _SENTENCE_CLOSE or _NEXT_STARTS_BLOCK_RE.match(next_stripped):
             continue
-        if _NEXT_STARTS_BLOCK_RE.match(next_stripped):
+        if abs(len(stripped) - width) > 1 and not _wrapped_heading(stripped, next_stripped):
             continue
-        # Join: remove from the end of this line's text to the start of the next line's text.
+        # Join: remove from the end of this line's text to the start of the next line's text
+        # (a page footer in between goes with the join).
         join_start = start + len(text[start:end].rstrip())
         join_end = next_start + (len(text[next_start:]) - len(text[next_start:].lstrip(" \n")))
         if join_end > join_start and free(join_start, join_end):
             repairs.append(_repair(text, "wrap", join_start, join_end))
     return repairs
+
+
+# A numbered heading wrapped in a PDF (headings print larger: their lines are
+# shorter than the page width) leaves a short remainder without any mark.
+_WRAPPED_HEADING_MIN = 12
+_HEADING_REMAINDER_MAX = 8
+_ANY_MARK_RE = re.compile(r"[，,。．.、；;：:！!？?“”\"‘’（）()《》\s\d]")
+
+
+def _wrapped_heading(line: str, following: str) -> bool:
+    return (
+        len(line) >= _WRAPPED_HEADING_MIN
+        and bool(_NEXT_STARTS_BLOCK_RE.match(line))
+        and not re.search(r"[，,。；;：:！!？?]", line)
+        and len(following) <= _HEADING_REMAINDER_MAX
+        and not _ANY_MARK_RE.search(following)
+    )
 
 
 def apply_repairs(text: str, repairs: list[Repair], keep=frozenset()) -> str:

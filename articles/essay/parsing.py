@@ -53,6 +53,7 @@ In detail, for 一、 essays:
   (it may include the author's post).
 """
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -190,6 +191,10 @@ def _parse(text, keep: frozenset = frozenset(), repair: bool = True) -> Essay:
     paragraphs = _split_glued_points(cleaning.split_paragraphs(text, warnings))
     start, first_value = _first_section(paragraphs)
     scheme = schemes.choose(paragraphs)
+    if scheme is None and start is None and len(split := _split_glued_words(paragraphs)) > len(paragraphs):
+        # One run-together paragraph: 首先……其次…… or 一是……二是…… glued after sentence ends.
+        scheme = schemes.choose(split)
+        paragraphs = split if scheme is not None else paragraphs
     if scheme is not None and start is not None and not _nested_in(scheme, start, paragraphs):
         scheme = None
     if scheme is not None and start is None and not _has_chinese(text, MIN_SCHEME_CHINESE_CHARS):
@@ -368,8 +373,73 @@ _HEADING_END_WORDS_RE = re.compile(
 # (Not after a verb that takes them as its object: 着力解决部分村……)
 _BODY_OPENER_RE = re.compile(
     r"(?<![大一绝])(?<!解决)(?<!整顿)(?<!针对)(?<!帮助)(?<!督促)(?<!推动)(?<!指导)(?<!引导)(?<!带动)"
-    r"(?:部分|个别|有的|少数|近年来|长期以来|调研中|调研发现|据统计|截至)"
+    r"(?:部分|个别|有的|少数|近年来|长期以来|调研中|调研发现|据统计|截至|(?<![有在这那])一些)"
 )
+_PREDICATE_AFTER_RE = re.compile("仍|还|依然|依旧|尚|下去|写入|得到|有所|日益|逐步|不断|明显|突出")
+# A problem heading (……针对性不强, ……来源单一) ends with its predicate, unless
+# what follows continues the phrase (薄弱环节, 不强的, 滞后于 …) or its sentence (导致……).
+_PROBLEM_END_RE = re.compile(
+    "(?:不强|不高|不畅|不到位|不充分|不平衡|不规范|不健全|不完善|不明显|不突出|不稳定|不紧密|不扎实|不深入"
+    "|不及时|不严格|单一|滞后|偏低|偏弱|偏大|偏少|偏多|严重|欠缺|缺失|流于形式|走过场|有待加强|有待提高"
+    "|亟待加强|老化|弱化|虚化|淡化|边缘化)"
+    "(?![的地得、等和与及或化于环节问题现象情况状况倾向])(?!导致|影响|造成|使得|以及|的问题)"
+)
+# 作用 ends a heading as the head of a noun phrase of four characters or more
+# (政治引领作用), not as an object (发挥作用难) nor before its predicate (党员作用充分发挥).
+_WEAK_HEADING_END_RE = re.compile(
+    "(?<=[\u4e00-\u9fff]{4})(?<!发挥)作用"
+    "(?!发挥|不|没|未|有待|还|尚|明显|得到|日益|更加|进一步|突出|弱化|减弱|有限|较|的|充分|难|上|中|下)"
+)
+# … or, for a verb-phrase heading (强化理论武装, 完善管理机制), before a function
+# word that opens the body's first sentence (通过召开座谈会……, 把后备干部……,
+# 按照……的要求). Cut only at a word boundary, after a heading of 4–16
+# characters that does not open with its subject (党员干部要……) nor end with
+# a verb or adverb that takes the word as its object (持续加强对……): see
+# ``_verb_phrase_cut``. A plain verb–object run-on (选优配强带头人拓宽选人视野)
+# is left uncut: a wrong cut is worse than none.
+_VERB_BODY_OPENERS = frozenset(
+    (
+        "通过",
+        "把",
+        "按照",
+        "围绕",
+        "坚持",
+        "要",
+        "针对",
+        "依托",
+        "结合",
+        "立足",
+        "因地制宜",
+        "进一步",
+        "着力",
+        "今年以来",
+        "目前",
+        "各级",
+        "我们",
+        "将",
+    )
+)
+# 要 opens the body only before the body's own verb (要坚持……, 要把……), not before the
+# heading's predicate (……组织生活要持之以恒, ……要敢于亮剑).
+_AFTER_YAO = frozenset(
+    "坚持 把 按照 围绕 通过 建立 健全 加强 完善 推动 推进 注重 强化 落实 深化 切实 不断 积极 认真 始终 进一步 充分 "
+    "做到 做好 抓好 抓住 树立 牢固树立 聚焦 立足 结合 依托 针对 以 在 从 对 将".split()
+)
+# A subject that opens the body's clause (各村立足……, 全县共有……), when a predicate follows it.
+_SUBJECT_OPENERS = frozenset("全县 全市 全区 全镇 全乡 全省 我县 我市 我区 我镇 我乡 我省 县委 市委 区委".split())
+_PREDICATE_TAGS = frozenset({"v", "vd", "d", "ad", "p"})
+_VERB_HEADING_MIN = 4
+_VERB_HEADING_MAX = 16
+# Parts of speech (jieba's tags) a verb-phrase heading neither opens with (a
+# subject, a number, a time) nor ends with (a verb, adverb, preposition …).
+_NOT_HEADING_START_TAGS = frozenset({"n", "nt", "ns", "r", "rr", "m", "t", "p", "c", "u", "d"})
+_NOT_HEADING_END_TAGS = frozenset({"vd", "d", "ad", "p", "c", "u", "r", "m", "q", "f"})
+# Verbs that take the function word's phrase as their object (坚持把……, 注重通过……, 紧紧围绕……).
+_GOVERNING_WORDS = frozenset(
+    "坚持 注重 善于 努力 着力 始终 必须 敢于 不断 探索 主要 积极 加强 强化 紧紧 严格 继续 持续 推动 推进 切实 认真 "
+    "进一步 需要 应当 应该 能够 可以 一律 统一 全面 深入 大力".split()
+)
+_CLAUSE_END_RE = re.compile(r"[，,。；;！？!?：:]")
 _RUN_IN_HEADING_MIN = 6
 _RUN_IN_CLAUSE_MIN = 16  # a first clause this long, with no pause, may hold a heading and a sentence
 _RUN_IN_BODY_MIN = 6
@@ -400,23 +470,101 @@ def _split_heading(text: str) -> tuple[str, str] | None:
         return text[:space].strip(), text[space:].strip()
     if limit > _RUN_IN_HEADING_MAX and (len(text) > limit + 10 or pause):
         window = text[: min(pause.start() if pause else limit, _RUN_IN_HEADING_MAX + 1)]
-        ends = [w.end() for w in _HEADING_END_WORDS_RE.finditer(window) if 4 <= w.end() < len(window)]
+        ends = [
+            w.end()
+            for regex in (_HEADING_END_WORDS_RE, _PROBLEM_END_RE)
+            for w in regex.finditer(window)
+            # ……要求的需要: a modifier; ……问题仍有发生: the heading goes on with its predicate.
+            if 4 <= w.end() < len(window) and window[w.end()] != "的" and not _PREDICATE_AFTER_RE.match(window, w.end())
+        ]
+        ends.sort()
         if ends:
             return text[: ends[-1]].strip(), text[ends[-1] :].strip()
-        if len(window) >= _RUN_IN_CLAUSE_MIN:
-            opener = _BODY_OPENER_RE.search(window, _RUN_IN_HEADING_MIN)
-            if opener and len(window) - opener.start() >= _RUN_IN_BODY_MIN:
-                return text[: opener.start()].strip(), text[opener.start() :].strip()
+        comma = re.search(r"[，,]", text[:limit])
+        clause = comma.start() if comma else limit  # a quotation mark does not end the clause
+        opener = _BODY_OPENER_RE.search(window, _RUN_IN_HEADING_MIN) if clause >= _RUN_IN_CLAUSE_MIN else None
+        if opener and len(window) - opener.start() >= _RUN_IN_BODY_MIN:
+            return text[: opener.start()].strip(), text[opener.start() :].strip()
+        weak = [w.end() for w in _WEAK_HEADING_END_RE.finditer(window) if 4 <= w.end() < len(window)]
+        if weak:
+            return text[: weak[-1]].strip(), text[weak[-1] :].strip()
+        cut = _verb_phrase_cut(text, len(window))
+        if cut:
+            return text[:cut].strip(), text[cut:].strip()
     if m and m.start() > 0:
         tail = text[m.end() :].strip()
         if m.group() in "：:" and tail and len(tail) <= SUBTITLE_MAX and not _SENTENCE_IN_TAIL_RE.search(tail):
             # “强化政治引领：把牢正确方向” alone on its line: the colon starts the heading's subtitle.
             return text.strip(), ""
+        if m.group() in "：:" and m.start() <= _VERB_HEADING_MAX and (cut := _run_in_subtitle_end(tail)):
+            # … and with the line break lost, the subtitle runs into the body (……：让支部坚强有力各支部把……).
+            return f"{text[: m.end()].strip()}{tail[:cut]}", tail[cut:].strip()
         end = m.end() if m.group() in _KEEP_IN_HEADING else m.start()
         return text[:end].strip(), tail
     if len(text) <= HEADING_MAX:
         return text.strip(), ""
     return None
+
+
+def _verb_phrase_cut(text: str, window: int) -> int | None:
+    """Where a verb-phrase heading ends before a function word opening the body (see ``_VERB_BODY_OPENERS``)."""
+    words = _tagged_words(text[: min(window, _VERB_HEADING_MAX + 6)])
+    position = 0
+    for index, (word, _tag) in enumerate(words):
+        subject = (word.startswith("各") or word in _SUBJECT_OPENERS) and (
+            index + 1 < len(words) and (words[index + 1][1] in _PREDICATE_TAGS or words[index + 1][0] == "要")
+        )
+        if (
+            (word in _VERB_BODY_OPENERS or subject)
+            and _VERB_HEADING_MIN <= position <= _VERB_HEADING_MAX
+            and index >= 2
+            and words[0][1] not in _NOT_HEADING_START_TAGS
+            and words[index - 1][1] not in _NOT_HEADING_END_TAGS
+            and words[index - 1][0] not in _GOVERNING_WORDS
+            and not (word == "结合" and any(w in ("与", "和", "同") for w, _t in words[:index]))  # 党建与业务结合不紧
+            and (word != "要" or (index + 1 < len(words) and words[index + 1][0] in _AFTER_YAO))
+        ):
+            clause_end = _CLAUSE_END_RE.search(text, position)
+            if (clause_end.start() if clause_end else len(text)) - position >= _VERB_HEADING_MIN:
+                return position
+        position += len(word)
+    return None
+
+
+# Words that open the body after a run-in subtitle: a pronoun or 各…/本… subject, a preposition.
+_SUBTITLE_BODY_TAGS = frozenset({"r", "p"})
+_SUBTITLE_MAX = 12
+
+
+def _run_in_subtitle_end(tail: str) -> int | None:
+    """Where a short subtitle after a heading's colon ends when the body follows it without a break.
+
+    Only when the first clause is too long to be a subtitle alone, the
+    subtitle opens like a heading (a verb, not a subject: 全县……, 近年来……
+    is a description, i.e. body) and the body opens with a function word, a
+    pronoun or a 各… subject at a word boundary 4–12 characters in.
+    """
+    clause_end = _CLAUSE_END_RE.search(tail)
+    if (clause_end.start() if clause_end else len(tail)) <= _RUN_IN_CLAUSE_MIN:
+        return None
+    words = _tagged_words(tail[: _SUBTITLE_MAX + 4])
+    if not words or words[0][1] in _NOT_HEADING_START_TAGS or words[0][1] in ("ns", "nr", "j"):
+        return None
+    position = 0
+    for index, (word, tag) in enumerate(words):
+        if index >= 2 and _VERB_HEADING_MIN <= position <= _SUBTITLE_MAX:
+            opens_body = word in _VERB_BODY_OPENERS or tag in _SUBTITLE_BODY_TAGS or word.startswith("各")
+            if opens_body and words[index - 1][0] not in _GOVERNING_WORDS:
+                return position
+        position += len(word)
+    return None
+
+
+def _tagged_words(text: str) -> list[tuple[str, str]]:
+    """(word, part of speech) by jieba (rjieba), loaded on first need: only run-in headings ask."""
+    import rjieba
+
+    return rjieba.tag(text)
 
 
 def _first_section(paragraphs: list[str]) -> tuple[int | None, int]:
@@ -441,15 +589,35 @@ def _nested_in(scheme: schemes.Scheme, start: int, paragraphs: list[str]) -> boo
     return scheme.first < start and any(item.index > start for item in scheme.items)
 
 
-_GLUED_POINT_RE = re.compile(r"(?<=[。！？!?])\s*(?=\d{1,2}\s*[、．](?!\d)|[（(]\d{1,2}[)）])")
+_GLUED_POINT_RE = re.compile(r"(?<=[。！？!?])\s*(?=\d{1,2}\s*[、．](?!\d)|\d{1,2}\.(?![\d.])|[（(]\d{1,2}[)）])")
+# Word schemes (首先……其次……, 第一，……第二，……, 一是……二是……) glued after a sentence end: split
+# only in a text that lost its line breaks and shows no numbered structure (see ``_split_glued_words``).
+_GLUED_WORD_RE = re.compile(
+    rf"(?<=[。！？!?])\s*(?=(?:首先|其次|再次|最后|第{CN_NUMERAL})\s*[，,、：:]|{CN_NUMERAL}是)"
+)
+_RUN_TOGETHER_SHARE = 0.6
 
 
 def _split_glued_points(paragraphs: list[str]) -> list[str]:
     """In long paragraphs (line breaks lost) 2、 or （2） right after a sentence end starts a paragraph."""
     out = []
     for paragraph in paragraphs:
-        if len(paragraph) > RUN_IN_MIN:
+        # Long paragraphs, and a section heading line holding text (一、……作用1、……。2、……).
+        if len(paragraph) > RUN_IN_MIN or (paragraph[0] in SECTION_START and match_section(paragraph)):
             out.extend(piece.strip() for piece in _GLUED_POINT_RE.split(paragraph) if piece.strip())
+        else:
+            out.append(paragraph)
+    return out
+
+
+def _split_glued_words(paragraphs: list[str]) -> list[str]:
+    """The paragraphs with word-scheme markers glued after a sentence end split off, in the paragraph
+    that holds most of the text (its line breaks were lost); ``paragraphs`` itself when there is none."""
+    total = sum(map(len, paragraphs))
+    out = []
+    for paragraph in paragraphs:
+        if len(paragraph) > RUN_IN_MIN and len(paragraph) >= _RUN_TOGETHER_SHARE * total:
+            out.extend(piece.strip() for piece in _GLUED_WORD_RE.split(paragraph) if piece.strip())
         else:
             out.append(paragraph)
     return out
@@ -677,5 +845,11 @@ def _take_conclusion(sections: list[_Section]) -> list[str]:
 def _check_quotes(paragraphs: list[str], warnings: list[str]) -> None:
     text = "".join(paragraphs)
     opening, closing = text.count("“"), text.count("”")
+    # A quotation of several paragraphs opens each of them with “ and closes only the last (GB/T 15834).
+    opening -= sum(
+        1
+        for before, after in itertools.pairwise(paragraphs)
+        if after[:1] == "“" and before.count("“") > before.count("”")
+    )
     if opening != closing:
         warnings.append(f"引号不成对（左引号{opening}个，右引号{closing}个），可能丢失了引号，请校对")

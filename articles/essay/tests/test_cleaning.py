@@ -180,3 +180,35 @@ def test_hard_wraps_are_joined_but_headings_and_short_lines_are_not():
 def test_genre_words_and_ordinary_numbers_are_not_repairs():
     text = "加强5G基站建设，GDP增长百分之六，2023年完成任务。\n阅读是党员的好习惯。\n"
     assert cleaning.find_repairs(text) == []
+
+
+def test_a_long_heading_wrapped_onto_a_short_line_is_joined():
+    """A PDF's wrapped heading (……的初步\\n成效): a numbered line ending without a mark, then a short remainder."""
+    wrapped = (
+        "关于推进城乡基层治理现代化的调研报告\n"
+        "为深入了解城乡基层治理现状，调研组先后深入六个县区，采取座谈\n"
+        "交流、实地察看、问卷调查等方式开展调研，现将有关情况报告如下\n。\n"
+        "一、城乡基层治理的主要做法和取得的初步\n成效\n"
+        "各地坚持党建引领，推动治理重心下移、资源下沉，基层治理体系\n不断完善，群众满意度逐年提升。\n"
+        "二、城乡基层治理中存在的问题\n"
+        "基层治理力量相对薄弱，社区工作者待遇偏低、流动性大；部分地\n方治理手段单一，数字化应用水平不高。\n"
+    )
+    text = cleaning.apply_repairs(wrapped, cleaning.find_repairs(wrapped))
+    assert "一、城乡基层治理的主要做法和取得的初步成效\n各地" in text
+    # A short heading and its body's first line stay apart.
+    assert "二、城乡基层治理中存在的问题\n基层" in text
+
+
+def test_page_footers_between_wrapped_lines_do_not_hide_the_wraps():
+    line = "基层治理力量相对薄弱，社区工作者待遇偏低、流动性大；部分地"
+    wrapped = (
+        "关于推进城乡基层治理现代化的调研报告\n"
+        "为深入了解城乡基层治理现状，调研组先后深入六个县区，采取座谈\n"
+        "交流、实地察看、问卷调查等方式开展调研，现将有关情况报告如下\n"
+        "一、主要做法\n- 1 -\n"
+        "各地坚持党建引领，推动治理重心下移、资源下沉，基层治理体系\n- 2 -\n不断完善，群众满意度逐年提升。\n"
+        f"二、存在的问题\n{line}\n- 3 -\n方治理手段单一，数字化应用水平不高。\n"
+    )
+    text = cleaning.apply_repairs(wrapped, cleaning.find_repairs(wrapped))
+    assert "采取座谈交流、实地察看" in text
+    assert "基层治理体系不断完善" in text and "部分地方治理" in text and "- 2 -" not in text

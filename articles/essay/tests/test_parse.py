@@ -845,3 +845,198 @@ def test_point_heading_run_into_its_first_sentence_is_cut():
     ]
     # 部分 as the object of 解决 is part of the heading, not the start of the body.
     assert problems.points[2].heading.startswith("着力解决部分村级组织")
+
+
+def test_verb_phrase_heading_run_into_a_sentence_opening_with_a_function_word_is_cut():
+    """Countermeasure headings (强化…/完善…) whose line break was lost: the body opens with 通过/把/按照/要 …"""
+    text = (
+        "关于加强村级后备干部队伍建设的调研报告 后备干部是村级组织建设的源头活水，现将调研情况报告如下。"
+        "一、夯实组织基础通过开展“星级党支部”评定，对全区二百个基层党组织分类定级、动态管理，推动后进支部晋位升级。"
+        "二、对策建议（一）拓宽来源渠道通过召开座谈会、走访在外能人等方式，动员返乡大学生回村任职，建立村级后备干部人才库。"
+        "（二）强化实践锻炼把后备干部放到信访维稳、项目建设等一线岗位上摔打磨炼，安排到先进村跟班学习。"
+        "（三）完善管理机制按照“一人一档”的要求建立后备干部成长档案，每年进行一次考核，对不适宜继续培养的及时调整出库。"
+        "（四）提升服务能力要坚持群众需要什么就提供什么，推行党员干部“包户联户”制度，帮助群众解决实际困难。"
+        "（五）发展壮大集体经济因地制宜发展特色种养、乡村旅游等产业，增强村级组织自我保障能力。"
+    )
+    essay = parse(text)
+    assert essay.sections[0].heading == "夯实组织基础"
+    assert essay.sections[0].body.startswith("通过开展“星级党支部”评定")
+    assert [(p.heading, p.body[:4]) for p in essay.sections[1].points] == [
+        ("拓宽来源渠道", "通过召开"),
+        ("强化实践锻炼", "把后备干"),
+        ("完善管理机制", "按照“一"),
+        ("提升服务能力", "要坚持群"),
+        ("发展壮大集体经济", "因地制宜"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "point",
+    [
+        # The function word belongs to the heading: after a verb that takes it (加强对…), or the heading
+        # opens with its subject (党员干部要…), or it sits inside a word (重要, 需要).
+        "（一）持续加强对村干部的日常监督管理工作，防止小微权力滥用，切实维护群众的合法权益。",
+        "（一）党员干部要敢于担当，勇于作为，在急难险重任务面前冲在前、干在先，当好群众的主心骨。",
+        "（一）充分认识抓好党建工作的重要意义，始终把党建工作摆在突出位置，切实做到常抓不懈。",
+        # 要 before the heading's own predicate (要持之以恒, 要敢于……), not before the body's verb (要坚持……).
+        "（一）严格党的组织生活要持之以恒三会一课、谈心谈话、民主评议党员等制度贵在坚持重在落实，不能搞一阵风。",
+        # Two verb–object pairs and a third: no function word, no cut (a wrong cut is worse than none).
+        "（一）选优配强带头人拓宽选人视野，注重从返乡创业人员中选拔村党组织书记，把好人选关。",
+    ],
+)
+def test_verb_phrase_heading_is_not_cut_without_a_clear_body_opener(point):
+    text = "关于加强基层党建工作的思考 基层党建是党的全部工作的基础，现将有关思考报告如下。一、对策建议" + point
+    heading = parse(text).sections[0].points[0].heading
+    assert heading == point[3 : point.index("，")] or heading == point[3 : point.index("。")]
+
+
+def test_a_point_run_into_a_short_section_paragraph_is_split_off():
+    """One paragraph: ……作用1、政治引领作用……职责。2、组织动员作用…… — the 2、 after a sentence end starts a point."""
+    text = (
+        "发挥农村基层党组织在乡村振兴中的作用 乡村振兴，关键在党，现将有关思考报告如下。"
+        "一、充分认识农村基层党组织的重要作用1、政治引领作用农村基层党组织是党在农村的“神经末梢”，承担着宣传党的主张的职责。"
+        "2、组织动员作用做好群众工作，必须依靠坚强有力的党组织把农民群众组织起来。"
+        "二、当前存在的不足1、带头人队伍老化部分村党组织书记年龄偏大，创新意识和带富能力不强。2、组织生活不够规范一些村党组织“三会一课”流于形式，党员参与积极性不高。"
+    )
+    essay = parse(text)
+    assert [[(p.number, p.heading) for p in s.points] for s in essay.sections] == [
+        [("1、", "政治引领作用"), ("2、", "组织动员作用")],
+        [("1、", "带头人队伍老化"), ("2、", "组织生活不够规范")],
+    ]
+
+
+def test_a_colon_subtitle_run_into_the_body_ends_where_the_body_opens():
+    """（一）强化政治功能：让支部坚强有力各支部把…… with the line breaks lost: the subtitle stays in the heading."""
+    text = (
+        "机关党支部建设的几点做法 机关党支部是机关党建的基本单元，现将有关做法报告如下。"
+        "（一）强化政治功能：让支部坚强有力各支部把学习贯彻党的创新理论作为首要政治任务，每月开展一次集中学习。"
+        "（二）规范组织生活：让制度落地见效我们制定了组织生活纪实手册，对“三会一课”作出具体规定。"
+        "（三）发挥党员作用：让身份亮出来在窗口单位设立党员示范岗，在重点工作中组建党员先锋队。"
+        "（四）主要做法：全县各支部在重点工作中普遍组建了党员先锋队和突击队，发挥了骨干作用。"
+    )
+    essay = parse(text)
+    assert [(s.heading, s.body[:4]) for s in essay.sections] == [
+        ("强化政治功能：让支部坚强有力", "各支部把"),
+        ("规范组织生活：让制度落地见效", "我们制定"),
+        ("发挥党员作用：让身份亮出来", "在窗口单"),
+        # A description after the colon (its subject first) is the body.
+        ("主要做法", "全县各支"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("point", "heading"),
+    [
+        # A heading word followed by 的 modifies what follows: no cut there.
+        ("是落实全面从严治党要求的内在需要机关党组织处在贯彻落实党中央决策部署的第一线。", None),
+        # … nor one followed by its predicate (问题仍有发生).
+        ("微腐败问题仍有发生个别村干部在惠民资金发放、集体资产处置中优亲厚友、吃拿卡要。", "微腐败问题仍有发生"),
+        # 作用 as an object (发挥作用上) or before its predicate (作用充分发挥) ends nothing …
+        ("党员先锋模范作用充分发挥一批党员在疫情防控和防汛救灾中冲锋在前、勇挑重担。", None),
+        ("发挥作用上支持不够有的企业认为党建会影响生产经营，对党组织活动支持力度不大。", "发挥作用上支持不够"),
+        # … but a noun phrase ending in 作用 is a heading (政治引领作用).
+        ("政治引领作用农村基层党组织是党在农村的神经末梢，承担着宣传党的主张的重要职责。", "政治引领作用"),
+    ],
+)
+def test_a_run_in_heading_is_not_cut_inside_a_phrase(point, heading):
+    text = (
+        "关于加强基层党建工作的思考 基层党建是党的全部工作的基础，现将有关思考报告如下。一、主要情况（一）"
+        + point
+        + "后文还有一句话，说明具体情况。"
+    )
+    got = parse(text).sections[0].points[0].heading
+    assert got == (point[:-1] if heading is None else heading)
+
+
+def test_a_quotation_of_several_paragraphs_is_no_unpaired_quote():
+    text = (
+        "标题\n一、学习先进\n一位老党员说：\n“入党那天我就想好了，这辈子要对得起胸前的党徽。\n"
+        "“只要群众需要，我随叫随到。”\n二、争当先锋\n要见贤思齐。"
+    )
+    assert not [w for w in parse(text).warnings if "引号不成对" in w]
+    lost = text.replace("\n“只要群众需要，我随叫随到。”", "\n只要群众需要，我随叫随到。")
+    assert [w for w in parse(lost).warnings if "引号不成对" in w]
+
+
+def test_one_paragraph_with_ascii_dot_numbers_glued_after_sentences():
+    text = (
+        "关于加强年轻干部培养的几点建议 年轻干部是党和国家事业发展的生力军。结合工作实际，提出以下建议。"
+        "1.强化理想信念教育通过举办专题培训班、开展红色教育等方式，引导年轻干部坚定理想信念，筑牢思想根基。"
+        "2.加强实践锻炼把年轻干部放到乡村振兴、信访维稳等一线岗位上摔打磨炼，在急难险重任务中经风雨、见世面。"
+        "3.完善考核评价按照“干什么考什么”的原则，建立年轻干部成长档案，全面客观地评价干部实绩。"
+        "总之，培养年轻干部是一项战略任务，必须常抓不懈。"
+    )
+    essay = parse(text)
+    assert [(s.number, s.heading) for s in essay.sections] == [
+        ("1.", "强化理想信念教育"),
+        ("2.", "加强实践锻炼"),
+        ("3.", "完善考核评价"),
+    ]
+
+
+def test_one_paragraph_with_ordinal_words_glued_after_sentences():
+    text = (
+        "做好新时代机关党建工作的思考 机关党建是推动机关各项工作的重要保证，现谈几点思考。"
+        "首先，要提高政治站位。机关党组织要把政治建设摆在首位，引导党员干部做到“两个维护”。"
+        "其次，要夯实基层基础。要健全党支部工作制度，推动组织生活规范化、常态化，使每个支部都成为坚强战斗堡垒。"
+        "最后，要加强作风建设。要持续整治形式主义、官僚主义，为基层松绑减负，让干部把更多精力用在抓落实上。"
+    )
+    essay = parse(text)
+    assert [s.heading for s in essay.sections] == [
+        "首先，要提高政治站位",
+        "其次，要夯实基层基础",
+        "最后，要加强作风建设",
+    ]
+
+
+def test_ordinal_words_inside_the_paragraphs_of_a_formatted_essay_stay_where_they_are():
+    paragraph = (
+        "做好这项工作，首先，要提高政治站位，把政治建设摆在首位。其次，要夯实基层基础，推动组织生活规范化。"
+        "最后，要加强作风建设，为基层松绑减负。"
+    )
+    text = (
+        f"机关党建工作的思考\n机关党建是推动机关各项工作的重要保证。\n{paragraph}\n我们将继续努力，把机关党建工作做得更好，为全市发展提供坚强保证。\n"
+        * 1
+    )
+    essay = parse(text * 1 + "这是全文的最后一段，内容是对以上工作的总结和对下一步工作的展望。" * 6)
+    assert [s.heading for s in essay.sections] == ["正文"]
+    assert paragraph in essay.sections[0].body.split("\n")
+
+
+def test_a_verb_phrase_heading_run_into_a_body_opening_with_its_subject_is_cut():
+    """……集体经济各村立足……: 各X or 全县/我县 opening a clause (a predicate follows) starts the body."""
+    text = (
+        "关于加强村级组织建设的思考 村级组织是党在农村全部工作的基础，现将有关思考报告如下。一、对策建议"
+        "（一）壮大村级集体经济各村立足资源禀赋，因村施策发展特色产业，集体经济收入稳步增长，带动群众增收。"
+        "（二）严格落实组织生活各支部要制定年度学习计划，按时召开支部党员大会和支委会，认真开展主题党日活动。"
+        "（三）强化结果运用将党建考核结果与领导班子年度考核挂钩，作为干部选拔任用和评先评优的重要依据。"
+        "（四）完善党建工作各项制度建立健全党建工作责任制和考核评价办法，推动党建工作规范化、制度化开展。"
+    )
+    points = parse(text).sections[0].points
+    assert [p.heading for p in points[:3]] == ["壮大村级集体经济", "严格落实组织生活", "强化结果运用"]
+    # 各项制度 is the heading's object, not a subject with its predicate: no cut there.
+    assert points[3].heading.startswith("完善党建工作各项制度")
+
+
+def test_a_problem_heading_run_into_its_body_ends_after_its_predicate():
+    """（一）学习教育针对性不强集中学习多以…… — a problem heading ends with its predicate (不强, 单一, 滞后 …)."""
+    text = (
+        "关于机关党建工作的调研报告 机关党建是推动机关各项工作的重要保证，现将调研情况报告如下。一、存在的问题"
+        "（一）学习教育针对性不强集中学习多以读文件、念报纸为主，联系实际不够紧密，党员参与的积极性不高。"
+        "（二）党建经费来源单一社区开展党建活动的经费主要依靠上级拨付，辖区单位支持不多，难以满足工作需要。"
+        "（三）党务干部队伍建设滞后专职党务干部配备不足，兼职干部精力有限，业务能力难以适应新形势的要求。"
+        "（四）村级组织存在的薄弱环节需要重视村级小微权力监督仍有盲区，一些村务公开流于形式，群众意见较大。"
+    )
+    points = parse(text).sections[0].points
+    assert [p.heading for p in points[:3]] == ["学习教育针对性不强", "党建经费来源单一", "党务干部队伍建设滞后"]
+    assert [p.body[:4] for p in points[:3]] == ["集中学习", "社区开展", "专职党务"]
+    # 薄弱 before the noun it modifies (薄弱环节) ends nothing.
+    assert points[3].heading.startswith("村级组织存在的薄弱环节")
+
+
+def test_jiehe_after_a_pair_joined_by_yu_belongs_to_the_heading():
+    text = (
+        "关于企业党建工作的调研报告 企业党建是推动企业发展的重要保证，现将调研情况报告如下。一、存在的问题"
+        "（一）党建与企业发展结合不紧企业党组织把党建工作当作额外负担，与生产经营各搞一套，作用发挥有限。"
+    )
+    assert parse(text).sections[0].points[0].heading.startswith("党建与企业发展结合不紧")

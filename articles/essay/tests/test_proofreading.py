@@ -540,3 +540,12 @@ def test_findings_carry_character_offsets_in_text_with_wide_characters():
 def test_an_ideographic_space_counts_as_a_space_in_a_context():
     rule = Rule(**a_rule(pattern="开展", suggestion="发展", context_after=r"\s"))
     assert [f.start for f in proofread("协调开展\u3000工作", [rule], builtin_checks=False)] == [2]
+
+
+def test_a_quotation_of_several_paragraphs_opens_each_and_closes_only_the_last():
+    """GB/T 15834: a quotation running over paragraphs repeats “ at each paragraph start, ” only at its end."""
+    text = "一位老党员说：\n“入党那天我就想好了，这辈子要对得起胸前的党徽。\n“只要群众需要，我随叫随到。”\n朴素的话语。"
+    assert without_width_fixes(proofread(text)) == []
+    # Without the repeated “ the next paragraph is no continuation: the lost ” is still found.
+    text = "一位老党员说：“入党那天我就想好了，这辈子要对得起胸前的党徽。\n只要群众需要，我随叫随到。"
+    assert [f.rule for f in without_width_fixes(proofread(text))] == ["quote.unpaired"]
