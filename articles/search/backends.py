@@ -44,6 +44,8 @@ CHAMPIONS = 100
 RECENT_POOL = 200
 RECENT_WINDOW = 1000
 RECENT_MINIMUM = 20
+# How far before the first place of a word a snippet's window starts (Backend.window_sql).
+WINDOW_LEAD = 300
 # ts_rank_cd's weights, in its order: {D, C, B, A}.
 PG_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 # bm25 column weights, in column order: title, headings, lead, body.
@@ -107,6 +109,21 @@ class Backend:
     def matching_sql(self, parsed: ParsedQuery):
         """``(sql, params)``: a subquery of the ids of all essays matching ``parsed`` (admin search)."""
         raise NotImplementedError
+
+    # The function that finds a string in a string, as (haystack, needle).
+    _FIND = "strpos({haystack}, {needle})"
+
+    def window_sql(self, column, term, length):
+        """``(sql, params)``: ``length`` characters of ``column`` around the first place of ``term``.
+
+        They start :data:`WINDOW_LEAD` characters before it, or at the
+        beginning when it is that near or not found (``term`` is folded to
+        lower case as the text is; the snippet folds the rest).
+        """
+        position = self._FIND.format(haystack=f"lower({column})", needle="%s")
+        sql = f"substr({column}, CASE WHEN {position} > %s THEN {position} - %s ELSE 1 END, %s)"
+        term = term.lower()
+        return sql, [term, WINDOW_LEAD, term, WINDOW_LEAD, length]
 
     @contextmanager
     def bulk_load(self):
@@ -272,13 +289,23 @@ class PostgresBackend(Backend):
         phrase_sql, phrase_params = phrase
         order = "d.published_at DESC, d.article_id DESC"
         walks, params = [], []
-        for term in impact_terms(parsed):
-            walks.append(f"""(
-                SELECT i.article_id FROM articles_searchimpact i
-                JOIN articles_searchdocument d ON d.article_id = i.article_id
-                WHERE i.term = %s{narrow_sql} ORDER BY i.impact DESC LIMIT %s
-            )""")
-            params += [term, *narrow_params, CHAMPIONS]
+        walk = """(
+            SELECT i.article_id FROM articles_searchimpact i
+            JOIN articles_searchdocument d ON d.article_id = i.article_id
+            WHERE i.term = %s{narrow} ORDER BY i.impact DESC LIMIT {limit}
+        )"""
+        for term, whole in champion_walks(parsed):
+            if whole is None:
+                walks.append(walk.format(narrow=narrow_sql, limit="%s"))
+                params += [term, *narrow_params, CHAMPIONS]
+            else:
+                # A part of a compound (党员 of 党员教育) only fills up what
+                # the compound's own list lacks: each candidate costs a read
+                # of its vector, and essays about the compound rank first.
+                found = walk.format(narrow=narrow_sql, limit="%s")
+                limit = f"GREATEST(0, %s - (SELECT count(*) FROM {found} AS whole))"
+                walks.append(walk.format(narrow=narrow_sql, limit=limit))
+                params += [term, *narrow_params, CHAMPIONS, whole, *narrow_params, CHAMPIONS]
         rows = []
         if walks:
             rows = self._rank_candidates(" UNION ".join(walks), params, query, phrase_sql, phrase_params)
@@ -295,11 +322,16 @@ class PostgresBackend(Backend):
         return rows
 
     def _rank_candidates(self, candidates, params, query, phrase_sql, phrase_params):
-        """``[(article_id, rank)]`` of the essays of subquery ``candidates`` that match ``query``, best first."""
+        """``[(article_id, rank)]`` of the essays of subquery ``candidates`` that match ``query``, best first.
+
+        The candidates are gathered into an array first (an InitPlan): the
+        planner then reads just their rows by the primary key, never guessing
+        from the walks' row estimates that a scan of the table would be cheaper.
+        """
         sql = f"""
             SELECT d.article_id, {self._rank("d.vector")} AS rank
             FROM articles_searchdocument d
-            WHERE d.article_id IN ({candidates}) AND d.vector @@ {self._QUERY}{phrase_sql}
+            WHERE d.article_id = ANY(ARRAY({candidates})) AND d.vector @@ {self._QUERY}{phrase_sql}
             ORDER BY rank DESC, d.published_at DESC, d.article_id DESC
         """
         rows = self._fetch(sql, [query, *params, query, *phrase_params])
@@ -352,6 +384,7 @@ class SqliteBackend(Backend):
             self._execute(*statements)
 
     _PHRASE = "instr({column}, %s) > 0"
+    _FIND = "instr({haystack}, {needle})"
 
     @staticmethod
     def match_expression(parsed: ParsedQuery) -> str:
@@ -426,6 +459,9 @@ class ScanBackend(Backend):
 
     vendor = "scan"
 
+    def window_sql(self, column, term, length):
+        return column, []  # the whole text: no string function is common to every database
+
     def _filter(self, parsed, text_column):
         parts, params = [], []
         for clause in parsed.clauses:
@@ -462,15 +498,23 @@ class ScanBackend(Backend):
         return f"SELECT d.article_id FROM articles_searchdocument d WHERE {match}", params
 
 
-def impact_terms(parsed: ParsedQuery) -> list[str]:
-    """The query's words that can have champion lists: every token but prefixes (党*)."""
-    terms = []
+def champion_walks(parsed: ParsedQuery) -> list[tuple[str, str | None]]:
+    """``[(term, whole)]``: the champion lists to walk for ``parsed``, no prefix (党*) among them.
+
+    ``whole`` is None for a word of the query; for a part of a compound (党员
+    and 教育 of 党员教育) it is the compound, whose list comes first.
+    """
+    walks, seen = [], set()
     for clause in parsed.clauses:
-        for group in clause.alternatives:
+        first, *others = clause.alternatives
+        whole = first[0].text if len(first) == 1 and not first[0].prefix else None
+        for group in (first, *others):
             for token in group:
-                if not token.prefix and token.text not in terms:
-                    terms.append(token.text)
-    return terms
+                if token.prefix or token.text in seen:
+                    continue
+                seen.add(token.text)
+                walks.append((token.text, None if group is first else whole))
+    return walks
 
 
 def _like_escape(text):
