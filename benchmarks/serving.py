@@ -73,6 +73,7 @@ PAGES = {
     "article": None,  # a published essay, found in the database
     "topic": "/topics/column-0/",
     "search": "/articles/?q=%E5%85%9A%E5%91%98%E6%95%99%E8%82%B2",  # 党员教育
+    "search2": "/articles/?q=%E5%85%9A%E5%91%98%E6%95%99%E8%82%B2+%E5%9F%BA%E5%B1%82%E6%B2%BB%E7%90%86",  # 党员教育 基层治理
 }
 
 
@@ -421,9 +422,21 @@ def gunicorn_master(process):
     return process.pid
 
 
+def _configure(database, port_offset):
+    global DATABASE, APP_PORT, APP_UNCACHED_PORT, NGINX_PORT, CEILING_PORT
+    DATABASE = database
+    APP_PORT, APP_UNCACHED_PORT, NGINX_PORT, CEILING_PORT = (
+        port + port_offset for port in (APP_PORT, APP_UNCACHED_PORT, NGINX_PORT, CEILING_PORT)
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--essays", type=int, default=10_000)
+    parser.add_argument("--database", default=DATABASE, help="name of the benchmark database (kept between runs)")
+    parser.add_argument(
+        "--port-offset", type=int, default=0, help="added to every port, so that two benchmarks can run side by side"
+    )
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="server URL without a database name")
     parser.add_argument("--redis-db", type=int, default=9, help="Redis database the benchmark flushes")
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
@@ -447,6 +460,7 @@ def main():
     parser.add_argument("--child-generate", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-render", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    _configure(args.database, args.port_offset)
 
     if args.child_render:
         child_render()
