@@ -844,8 +844,11 @@ def main():
         "--no-rebuild", action="store_true", help="with --reuse: keep the search index too (to time queries only)"
     )
     parser.add_argument("--segmenters", action="store_true", help="only compare jieba and rjieba")
+    parser.add_argument("--database", default=BENCH_DATABASE, help="name of the PostgreSQL benchmark database")
     parser.add_argument("--child", nargs=2, metavar=("BACKEND", "SIZE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    global BENCH_DATABASE
+    BENCH_DATABASE = args.database
 
     if args.segmenters:
         compare_segmenters()
@@ -883,6 +886,8 @@ def main():
                         str(args.passes),
                         "--baseline-queries",
                         str(args.baseline_queries),
+                        "--database",
+                        args.database,
                     ]
                     + (["--reuse"] if args.reuse else [])
                     + (["--no-rebuild"] if args.no_rebuild else []),

@@ -790,3 +790,15 @@ def test_a_snippet_within_a_kind_is_cut_from_that_kind_of_section():
     assert hit.pk == article.pk
     assert "完善<mark>网格化管理</mark>的制度" in hit.search_snippet
     assert "不到位" not in hit.search_snippet
+
+
+@pytest.mark.django_db
+def test_impacts_written_by_the_backend_keep_their_terms_exactly():
+    from articles.search.models import SearchImpact
+
+    article = make_article("党建工作")
+    odd = ["党建", "a\\b", "tab\there", "line\nbreak"]
+    get_backend().write_impacts([(article.pk, term, 1.25) for term in odd])
+    assert sorted(SearchImpact.objects.filter(article=article).values_list("term", "impact")) == sorted(
+        (term, 1.25) for term in odd
+    )
