@@ -829,6 +829,11 @@ def _format_table(results):
     return "\n".join(lines)
 
 
+def _use_database(name):
+    global BENCH_DATABASE
+    BENCH_DATABASE = name
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
@@ -847,8 +852,7 @@ def main():
     parser.add_argument("--database", default=BENCH_DATABASE, help="name of the PostgreSQL benchmark database")
     parser.add_argument("--child", nargs=2, metavar=("BACKEND", "SIZE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    global BENCH_DATABASE
-    BENCH_DATABASE = args.database
+    _use_database(args.database)
 
     if args.segmenters:
         compare_segmenters()

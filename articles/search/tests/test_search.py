@@ -802,3 +802,16 @@ def test_impacts_written_by_the_backend_keep_their_terms_exactly():
     assert sorted(SearchImpact.objects.filter(article=article).values_list("term", "impact")) == sorted(
         (term, 1.25) for term in odd
     )
+
+
+@pytest.mark.django_db
+def test_a_result_kept_for_its_essay_shows_each_query_its_own_highlights(client):
+    essay("党建引领<基层>治理", "党建工作与基层治理。")
+    rebuild()
+    first = html_of(client.get("/articles/", {"q": "党建"}))
+    second = html_of(client.get("/articles/", {"q": "治理"}))
+    assert "<mark>党建</mark>" in first and "<mark>治理</mark>" not in first
+    assert "<mark>治理</mark>" in second and "<mark>党建</mark>" not in second
+    for html in (first, second):
+        assert "&lt;基层&gt;" in html and "<基层>" not in html
+        assert "\x00" not in html
