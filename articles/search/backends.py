@@ -114,17 +114,20 @@ class Backend:
     # The function that finds a string in a string, as (haystack, needle).
     _FIND = "strpos({haystack}, {needle})"
 
-    def window_sql(self, column, term, length):
+    def window_sql(self, column, term, length, skip="1"):
         """``(sql, params)``: ``length`` characters of ``column`` around the first place of ``term``.
 
-        They start :data:`WINDOW_LEAD` characters before it, or at the
-        beginning when it is that near or not found (``term`` is folded to
-        lower case as the text is; the snippet folds the rest).
+        The place is looked for from character ``skip`` on (an SQL
+        expression, 1-based: past the title lines of a document); the window
+        starts :data:`WINDOW_LEAD` characters before it, or at the beginning
+        when it is that near or not found (``term`` is folded to lower case
+        as the text is; the snippet folds the rest).
         """
-        position = self._FIND.format(haystack=f"lower({column})", needle="%s")
-        sql = f"substr({column}, CASE WHEN {position} > %s THEN {position} - %s ELSE 1 END, %s)"
+        found = self._FIND.format(haystack=f"lower(substr({column}, {skip}))", needle="%s")
+        place = f"({found} + {skip} - 1)"
+        sql = f"substr({column}, CASE WHEN {found} > 0 AND {place} > %s THEN {place} - %s ELSE 1 END, %s)"
         term = term.lower()
-        return sql, [term, WINDOW_LEAD, term, WINDOW_LEAD, length]
+        return sql, [term, term, WINDOW_LEAD, term, WINDOW_LEAD, length]
 
     def write_impacts(self, rows):
         """Insert ``[(article_id, term, impact)]`` into ``SearchImpact``'s table."""
@@ -484,7 +487,7 @@ class ScanBackend(Backend):
 
     vendor = "scan"
 
-    def window_sql(self, column, term, length):
+    def window_sql(self, column, term, length, skip="1"):
         return column, []  # the whole text: no string function is common to every database
 
     def _filter(self, parsed, text_column):

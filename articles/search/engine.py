@@ -25,13 +25,19 @@ from topics.models import Topic
 # Messages for readers (Chinese, full-width punctuation).
 MESSAGE_EMPTY = "请输入要搜索的词语。"
 MESSAGE_NOTHING_SEARCHABLE = "搜索词中没有可以查找的汉字、字母或数字，请换个说法再试。"
+MESSAGE_TRUNCATED = f"搜索词较长，只按前 {MAX_QUERY_LENGTH} 个字中的前若干个词查找。"
+
 # What a result shows of its essay (templates/includes/search_result.html).
 RESULT_FIELDS = ("id", "title", "subtitle", "slug", "published_at", "author_org")
 # Characters of an essay's text fetched for its snippet: from a little before
-# the first place of the query's first word (the text's beginning when that
-# is near), enough for the snippet to pick the best place near it.
+# the first place of the longest word to highlight (the text's beginning when
+# that is near), enough for the snippet to pick the best place near it.
 SNIPPET_WINDOW = 1500
-MESSAGE_TRUNCATED = f"搜索词较长，只按前 {MAX_QUERY_LENGTH} 个字中的前若干个词查找。"
+# Where a document's text starts after its title lines (indexing.title_prefix), in SQL on the essay's row.
+_BODY_START = (
+    "(length(articles_article.title) + 2"
+    " + CASE WHEN articles_article.subtitle = '' THEN 0 ELSE length(articles_article.subtitle) + 1 END)"
+)
 
 
 class SearchResults:
@@ -117,7 +123,7 @@ class SearchResults:
 
         One query for the essays (just the columns a result shows) with, from
         the index, a window of :data:`SNIPPET_WINDOW` characters of their
-        text around the first place of the query's first word, plus one for
+        text around the first place of the longest word to highlight, plus one for
         their topics: the snippets are cut from the windows, never from whole
         essays.
         """
@@ -131,7 +137,9 @@ class SearchResults:
         )
         terms = self.parsed.highlight_terms
         table = "articles_searchpassage" if self.kind else "articles_searchdocument"
-        window, params = get_backend(articles.db).window_sql("s.text", terms[0] if terms else "", SNIPPET_WINDOW)
+        # A document's text starts with the title lines (indexing.title_prefix), left out of snippets.
+        skip = "1" if self.kind else _BODY_START
+        window, params = get_backend(articles.db).window_sql("s.text", terms[0] if terms else "", SNIPPET_WINDOW, skip)
         where, where_params = "s.article_id = articles_article.id", []
         if self.kind:
             where, where_params = where + " AND s.kind = %s", [self.kind]

@@ -815,3 +815,13 @@ def test_a_result_kept_for_its_essay_shows_each_query_its_own_highlights(client)
     for html in (first, second):
         assert "&lt;基层&gt;" in html and "<基层>" not in html
         assert "\x00" not in html
+
+
+@pytest.mark.django_db
+def test_a_word_of_the_title_is_shown_where_the_text_has_it_however_far():
+    filler = "基层组织按时召开会议，认真学习有关文件。" * 200  # 4,000 characters
+    article = essay("网格化管理的探索", filler + "最后谈谈网格化管理的经验。", subtitle="一个副标题")
+    rebuild()
+    (hit,) = search("网格化管理")[0:1]
+    assert hit.pk == article.pk
+    assert "<mark>网格化管理</mark>的经验" in hit.search_snippet
