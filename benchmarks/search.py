@@ -829,6 +829,11 @@ def _format_table(results):
     return "\n".join(lines)
 
 
+def _use_database(name):
+    global BENCH_DATABASE
+    BENCH_DATABASE = name
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
@@ -844,8 +849,10 @@ def main():
         "--no-rebuild", action="store_true", help="with --reuse: keep the search index too (to time queries only)"
     )
     parser.add_argument("--segmenters", action="store_true", help="only compare jieba and rjieba")
+    parser.add_argument("--database", default=BENCH_DATABASE, help="name of the PostgreSQL benchmark database")
     parser.add_argument("--child", nargs=2, metavar=("BACKEND", "SIZE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    _use_database(args.database)
 
     if args.segmenters:
         compare_segmenters()
@@ -883,6 +890,8 @@ def main():
                         str(args.passes),
                         "--baseline-queries",
                         str(args.baseline_queries),
+                        "--database",
+                        args.database,
                     ]
                     + (["--reuse"] if args.reuse else [])
                     + (["--no-rebuild"] if args.no_rebuild else []),

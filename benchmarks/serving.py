@@ -74,6 +74,7 @@ PAGES = {
     "topic": "/topics/column-0/",
     "deep": "/articles/?page=400",  # a page a crawler reaches, never one a cache would hold
     "search": "/articles/?q=%E5%85%9A%E5%91%98%E6%95%99%E8%82%B2",  # 党员教育
+    "search2": "/articles/?q=%E5%85%9A%E5%91%98%E6%95%99%E8%82%B2+%E5%9F%BA%E5%B1%82%E6%B2%BB%E7%90%86",  # 党员教育 基层治理
 }
 
 
@@ -173,6 +174,58 @@ def child_render(samples=60):
             }
         )
     )
+
+
+def child_cpu(paths, samples=100):
+    """CPU milliseconds per request in one process, for each of ``paths``: Django's
+    (this process) and PostgreSQL's (its backend's, from /proc), medians of
+    ``samples`` requests after a warm-up. Load-independent, unlike req/s."""
+    import statistics
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def backend_cpu():
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick  # utime + stime, seconds
+
+    rows = {}
+    for name, path in paths.items():
+        for _ in range(5):
+            assert client.get(path).status_code == 200, path
+        django_ms = []
+        started_db = backend_cpu()
+        for _ in range(samples):
+            started = time.process_time()
+            client.get(path)
+            django_ms.append((time.process_time() - started) * 1000)
+        rows[name] = {
+            "django_ms": statistics.median(django_ms),
+            "postgres_ms": (backend_cpu() - started_db) * 1000 / samples,
+        }
+    print(json.dumps(rows))
+
+
+def cpu_times(postgres_url, redis_db, paths):
+    env = bench_env(postgres_url, page_cache=False, redis_db=redis_db)
+    out = subprocess.run(
+        [str(PY), __file__, "--child-cpu", json.dumps(paths)],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def render_times(postgres_url, redis_db):
@@ -422,9 +475,21 @@ def gunicorn_master(process):
     return process.pid
 
 
+def _configure(database, port_offset):
+    global DATABASE, APP_PORT, APP_UNCACHED_PORT, NGINX_PORT, CEILING_PORT
+    DATABASE = database
+    APP_PORT, APP_UNCACHED_PORT, NGINX_PORT, CEILING_PORT = (
+        port + port_offset for port in (APP_PORT, APP_UNCACHED_PORT, NGINX_PORT, CEILING_PORT)
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--essays", type=int, default=10_000)
+    parser.add_argument("--database", default=DATABASE, help="name of the benchmark database (kept between runs)")
+    parser.add_argument(
+        "--port-offset", type=int, default=0, help="added to every port, so that two benchmarks can run side by side"
+    )
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="server URL without a database name")
     parser.add_argument("--redis-db", type=int, default=9, help="Redis database the benchmark flushes")
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
@@ -447,8 +512,16 @@ def main():
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--child-generate", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-render", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child-cpu", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--cpu-only", action="store_true", help="only the CPU time per request of each page, in one process (no wrk)"
+    )
     args = parser.parse_args()
+    _configure(args.database, args.port_offset)
 
+    if args.child_cpu:
+        child_cpu(json.loads(args.child_cpu))
+        return
     if args.child_render:
         child_render()
         return
@@ -474,6 +547,10 @@ def main():
         return
     pages = {name: (info["article"] if name == "article" else PAGES[name]) for name in args.pages}
     collectstatic(args.postgres)
+    cpu = cpu_times(args.postgres, args.redis_db, pages)
+    report_cpu(cpu)
+    if args.cpu_only:
+        return
     MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
 
     results = []
@@ -544,6 +621,15 @@ def main():
     report(results, memory, rendering, args, info, time.time() - started)
     if args.json:
         Path(args.json).write_text(json.dumps({"results": results, "memory": memory, "rendering": rendering}, indent=2))
+
+
+def report_cpu(cpu):
+    print("\nCPU per request in one process, no page cache (median; load-independent):")
+    print("| page     | Django ms | PostgreSQL ms |")
+    print("|----------|----------:|--------------:|")
+    for page, row in cpu.items():
+        print(f"| {page:8} | {row['django_ms']:9.2f} | {row['postgres_ms']:13.2f} |")
+    print(flush=True)
 
 
 def report(results, memory, rendering, args, info, seconds):

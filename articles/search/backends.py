@@ -31,6 +31,7 @@ FTS5 (it is the small, embedded setup) and lists the best
 
 from __future__ import annotations
 
+import io
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ CHAMPIONS = 100
 RECENT_POOL = 200
 RECENT_WINDOW = 1000
 RECENT_MINIMUM = 20
+# How far before the first place of a word a snippet's window starts (Backend.window_sql).
+WINDOW_LEAD = 300
 # ts_rank_cd's weights, in its order: {D, C, B, A}.
 PG_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 # bm25 column weights, in column order: title, headings, lead, body.
@@ -108,6 +111,33 @@ class Backend:
         """``(sql, params)``: a subquery of the ids of all essays matching ``parsed`` (admin search)."""
         raise NotImplementedError
 
+    # The function that finds a string in a string, as (haystack, needle).
+    _FIND = "strpos({haystack}, {needle})"
+
+    def window_sql(self, column, term, length, skip="1"):
+        """``(sql, params)``: ``length`` characters of ``column`` around the first place of ``term``.
+
+        The place is looked for from character ``skip`` on (an SQL
+        expression, 1-based: past the title lines of a document); the window
+        starts :data:`WINDOW_LEAD` characters before it, or at the beginning
+        when it is that near or not found (``term`` is folded to lower case
+        as the text is; the snippet folds the rest).
+        """
+        found = self._FIND.format(haystack=f"lower(substr({column}, {skip}))", needle="%s")
+        place = f"({found} + {skip} - 1)"
+        sql = f"substr({column}, CASE WHEN {found} > 0 AND {place} > %s THEN {place} - %s ELSE 1 END, %s)"
+        term = term.lower()
+        return sql, [term, term, WINDOW_LEAD, term, WINDOW_LEAD, length]
+
+    def write_impacts(self, rows):
+        """Insert ``[(article_id, term, impact)]`` into ``SearchImpact``'s table."""
+        from articles.search.models import SearchImpact
+
+        SearchImpact.objects.using(self.alias).bulk_create(
+            [SearchImpact(article_id=article_id, term=term, impact=impact) for article_id, term, impact in rows],
+            batch_size=5000,
+        )
+
     @contextmanager
     def bulk_load(self):
         """Around filling an empty index: lets the database build its index once, at the end."""
@@ -155,11 +185,13 @@ class PostgresBackend(Backend):
     vendor = "postgresql"
     uses_impacts = True
     EXACT_LIMIT = 1000
+    BULK_MEMORY = "512MB"
     # As created by migrations 0010 and 0022; rebuilt in one pass after a
-    # bulk load, which is many times faster than updating them row by row.
+    # bulk load, which is many times faster than updating them row by row,
+    # with BULK_MEMORY for the sort (a GIN index built in 64 MB spills to
+    # disk many times over at 100,000 essays).
     _BULK_INDEXES = {
         "search_doc_vector_gin": "articles_searchdocument USING gin (vector)",
-        "search_doc_head_gin": "articles_searchdocument USING gin (head_vector)",
         "search_passage_vector_gin": "articles_searchpassage USING gin (vector)",
         "search_impact_term_idx": "articles_searchimpact (term, impact DESC)",
     }
@@ -176,12 +208,25 @@ class PostgresBackend(Backend):
                 # Inside a transaction, deferred foreign-key checks must run
                 # before an index can be built on the table.
                 "SET CONSTRAINTS ALL IMMEDIATE",
+                f"SET maintenance_work_mem = '{self.BULK_MEMORY}'",
                 *(f"CREATE INDEX IF NOT EXISTS {name} ON {target}" for name, target in self._BULK_INDEXES.items()),
+                "RESET maintenance_work_mem",
                 "SET CONSTRAINTS ALL DEFERRED",
                 "ANALYZE articles_searchdocument",
                 "ANALYZE articles_searchpassage",
                 "ANALYZE articles_searchimpact",
             )
+
+    def write_impacts(self, rows):
+        """``COPY`` the rows in (dozens per essay, millions in a rebuild: no model instances, no INSERT text)."""
+        if not rows:
+            return
+        buffer = io.StringIO()
+        for article_id, term, impact in rows:
+            buffer.write(f"{article_id}\t{_copy_escape(term)}\t{impact!r}\n")
+        buffer.seek(0)
+        with connections[self.alias].cursor() as cursor:
+            cursor.cursor.copy_expert("COPY articles_searchimpact (article_id, term, impact) FROM STDIN", buffer)
 
     @staticmethod
     def tsquery(parsed: ParsedQuery) -> str:
@@ -272,13 +317,23 @@ class PostgresBackend(Backend):
         phrase_sql, phrase_params = phrase
         order = "d.published_at DESC, d.article_id DESC"
         walks, params = [], []
-        for term in impact_terms(parsed):
-            walks.append(f"""(
-                SELECT i.article_id FROM articles_searchimpact i
-                JOIN articles_searchdocument d ON d.article_id = i.article_id
-                WHERE i.term = %s{narrow_sql} ORDER BY i.impact DESC LIMIT %s
-            )""")
-            params += [term, *narrow_params, CHAMPIONS]
+        walk = """(
+            SELECT i.article_id FROM articles_searchimpact i
+            JOIN articles_searchdocument d ON d.article_id = i.article_id
+            WHERE i.term = %s{narrow} ORDER BY i.impact DESC LIMIT {limit}
+        )"""
+        for term, whole in champion_walks(parsed):
+            if whole is None:
+                walks.append(walk.format(narrow=narrow_sql, limit="%s"))
+                params += [term, *narrow_params, CHAMPIONS]
+            else:
+                # A part of a compound (党员 of 党员教育) only fills up what
+                # the compound's own list lacks: each candidate costs a read
+                # of its vector, and essays about the compound rank first.
+                found = walk.format(narrow=narrow_sql, limit="%s")
+                limit = f"GREATEST(0, %s - (SELECT count(*) FROM {found} AS whole))"
+                walks.append(walk.format(narrow=narrow_sql, limit=limit))
+                params += [term, *narrow_params, CHAMPIONS, whole, *narrow_params, CHAMPIONS]
         rows = []
         if walks:
             rows = self._rank_candidates(" UNION ".join(walks), params, query, phrase_sql, phrase_params)
@@ -295,11 +350,16 @@ class PostgresBackend(Backend):
         return rows
 
     def _rank_candidates(self, candidates, params, query, phrase_sql, phrase_params):
-        """``[(article_id, rank)]`` of the essays of subquery ``candidates`` that match ``query``, best first."""
+        """``[(article_id, rank)]`` of the essays of subquery ``candidates`` that match ``query``, best first.
+
+        The candidates are gathered into an array first (an InitPlan): the
+        planner then reads just their rows by the primary key, never guessing
+        from the walks' row estimates that a scan of the table would be cheaper.
+        """
         sql = f"""
             SELECT d.article_id, {self._rank("d.vector")} AS rank
             FROM articles_searchdocument d
-            WHERE d.article_id IN ({candidates}) AND d.vector @@ {self._QUERY}{phrase_sql}
+            WHERE d.article_id = ANY(ARRAY({candidates})) AND d.vector @@ {self._QUERY}{phrase_sql}
             ORDER BY rank DESC, d.published_at DESC, d.article_id DESC
         """
         rows = self._fetch(sql, [query, *params, query, *phrase_params])
@@ -352,6 +412,7 @@ class SqliteBackend(Backend):
             self._execute(*statements)
 
     _PHRASE = "instr({column}, %s) > 0"
+    _FIND = "instr({haystack}, {needle})"
 
     @staticmethod
     def match_expression(parsed: ParsedQuery) -> str:
@@ -426,6 +487,9 @@ class ScanBackend(Backend):
 
     vendor = "scan"
 
+    def window_sql(self, column, term, length, skip="1"):
+        return column, []  # the whole text: no string function is common to every database
+
     def _filter(self, parsed, text_column):
         parts, params = [], []
         for clause in parsed.clauses:
@@ -462,15 +526,28 @@ class ScanBackend(Backend):
         return f"SELECT d.article_id FROM articles_searchdocument d WHERE {match}", params
 
 
-def impact_terms(parsed: ParsedQuery) -> list[str]:
-    """The query's words that can have champion lists: every token but prefixes (党*)."""
-    terms = []
+def champion_walks(parsed: ParsedQuery) -> list[tuple[str, str | None]]:
+    """``[(term, whole)]``: the champion lists to walk for ``parsed``, no prefix (党*) among them.
+
+    ``whole`` is None for a word of the query; for a part of a compound (党员
+    and 教育 of 党员教育) it is the compound, whose list comes first.
+    """
+    walks, seen = [], set()
     for clause in parsed.clauses:
-        for group in clause.alternatives:
+        first, *others = clause.alternatives
+        whole = first[0].text if len(first) == 1 and not first[0].prefix else None
+        for group in (first, *others):
             for token in group:
-                if not token.prefix and token.text not in terms:
-                    terms.append(token.text)
-    return terms
+                if token.prefix or token.text in seen:
+                    continue
+                seen.add(token.text)
+                walks.append((token.text, None if group is first else whole))
+    return walks
+
+
+def _copy_escape(text):
+    """``text`` as a field of ``COPY``'s text format."""
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _like_escape(text):

@@ -9,22 +9,35 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import connections
-from django.db.models import OuterRef, Subquery
+from django.db.models import Prefetch
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from articles.models import Article, Section
+from articles.reading.rendered import rendered
 from articles.search import snippets
 from articles.search.backends import POOL_SIZE, Conditions, Ranked, get_backend
 from articles.search.indexing import title_prefix
-from articles.search.models import SearchDocument, SearchPassage
 from articles.search.segmentation import MAX_QUERY_LENGTH, ParsedQuery, display_breaks, parse_query
+from topics.models import Topic
 
 # Messages for readers (Chinese, full-width punctuation).
 MESSAGE_EMPTY = "请输入要搜索的词语。"
 MESSAGE_NOTHING_SEARCHABLE = "搜索词中没有可以查找的汉字、字母或数字，请换个说法再试。"
 MESSAGE_TRUNCATED = f"搜索词较长，只按前 {MAX_QUERY_LENGTH} 个字中的前若干个词查找。"
+
+# What a result shows of its essay (templates/includes/search_result.html).
+RESULT_FIELDS = ("id", "title", "subtitle", "slug", "published_at", "author_org")
+# Characters of an essay's text fetched for its snippet: from a little before
+# the first place of the longest word to highlight (the text's beginning when
+# that is near), enough for the snippet to pick the best place near it.
+SNIPPET_WINDOW = 1500
+# Where a document's text starts after its title lines (indexing.title_prefix), in SQL on the essay's row.
+_BODY_START = (
+    "(length(articles_article.title) + 2"
+    " + CASE WHEN articles_article.subtitle = '' THEN 0 ELSE length(articles_article.subtitle) + 1 END)"
+)
 
 
 class SearchResults:
@@ -106,19 +119,34 @@ class SearchResults:
     # -- one page of essays
 
     def _hits(self, ids):
-        """The essays ``ids`` in that order, each with ``search_title`` and ``search_snippet`` (safe HTML)."""
+        """The essays ``ids`` in that order, each with ``search_title`` and ``search_snippet`` (safe HTML).
+
+        One query for the essays (just the columns a result shows) with, from
+        the index, a window of :data:`SNIPPET_WINDOW` characters of their
+        text around the first place of the longest word to highlight, plus one for
+        their topics: the snippets are cut from the windows, never from whole
+        essays.
+        """
         if not ids:
             return []
         articles = Article.objects.published() if self.published_only else Article.objects.all()
-        articles = articles.for_cards().filter(pk__in=ids)
-        if self.kind:
-            passage = SearchPassage.objects.filter(article=OuterRef("pk"), kind=self.kind).values("text")[:1]
-            articles = articles.annotate(search_text=Subquery(passage))
-        else:
-            document = SearchDocument.objects.filter(article=OuterRef("pk")).values("text")[:1]
-            articles = articles.annotate(search_text=Subquery(document))
-        by_id = {article.pk: article for article in articles}
+        articles = (
+            articles.filter(pk__in=ids)
+            .only(*RESULT_FIELDS)
+            .prefetch_related(Prefetch("topics", queryset=Topic.objects.only("id", "name", "slug")))
+        )
         terms = self.parsed.highlight_terms
+        table = "articles_searchpassage" if self.kind else "articles_searchdocument"
+        # A document's text starts with the title lines (indexing.title_prefix), left out of snippets.
+        skip = "1" if self.kind else _BODY_START
+        window, params = get_backend(articles.db).window_sql("s.text", terms[0] if terms else "", SNIPPET_WINDOW, skip)
+        where, where_params = "s.article_id = articles_article.id", []
+        if self.kind:
+            where, where_params = where + " AND s.kind = %s", [self.kind]
+        articles = articles.annotate(
+            search_text=RawSQL(f"SELECT {window} FROM {table} s WHERE {where}", [*params, *where_params]),
+        )
+        by_id = {article.pk: article for article in articles}
         hits = []
         for article_id in ids:
             article = by_id.get(article_id)
@@ -128,7 +156,10 @@ class SearchResults:
             prefix = title_prefix(article.title, article.subtitle)
             if not self.kind and text.startswith(prefix):
                 text = text[len(prefix) :]
-            article.search_title = mark_safe(snippets.highlight(article.title, terms, breaks=display_breaks))
+            title_key = ("search_title", article.title, tuple(terms))
+            article.search_title = mark_safe(
+                rendered(title_key, lambda a=article: snippets.highlight(a.title, terms, breaks=display_breaks))
+            )
             article.search_snippet = mark_safe(snippets.snippet(text, terms))
             hits.append(article)
         return hits

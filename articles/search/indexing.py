@@ -26,7 +26,10 @@ def title_prefix(title: str, subtitle: str) -> str:
 
 
 def build(article, sections, topic_names, segmenter: Segmenter | None = None):
-    """``(SearchDocument, [SearchPassage], [SearchImpact])`` for ``article``, unsaved.
+    """``(SearchDocument, [SearchPassage], [(article_id, term, impact)])`` for ``article``, unsaved.
+
+    The impacts are plain rows (an essay has dozens): the backend writes them
+    (``Backend.write_impacts``) without a model instance for each.
 
     ``sections`` in order; ``topic_names`` the names of its topics, indexed
     with the headings (an essay tagged 党风廉政建设 is found by that name).
@@ -87,7 +90,7 @@ def build(article, sections, topic_names, segmenter: Segmenter | None = None):
         for kind, (texts, kind_tokens) in by_kind.items()
     ]
     impacts = [
-        SearchImpact(article_id=article.pk, term=term, impact=impact)
+        (article.pk, term, impact)
         for term, impact in impacts_of(title_tokens, heading_tokens, lead_tokens, body_tokens)
     ]
     return document, passages, impacts
@@ -116,8 +119,9 @@ def index_article(article_or_id) -> SearchDocument | None:
         SearchPassage.objects.filter(article_id=article_id).delete()
         SearchPassage.objects.bulk_create(passages)
         SearchImpact.objects.filter(article_id=article_id).delete()
-        if get_backend().uses_impacts:
-            SearchImpact.objects.bulk_create(impacts)
+        backend = get_backend()
+        if backend.uses_impacts:
+            backend.write_impacts(impacts)
     return document
 
 
@@ -140,14 +144,14 @@ def rebuild(batch_size: int = 500, progress=None) -> int:
     SearchImpact.objects.exclude(article__in=Article.objects.all()).delete()
     backend = get_backend()
     if SearchDocument.objects.exists() or SearchPassage.objects.exists():
-        return _rebuild(segmenter, batch_size, progress, backend.uses_impacts)
+        return _rebuild(segmenter, batch_size, progress, backend)
     # An empty index (a new database, a benchmark): nobody is searching yet,
     # so let the database build its full-text index once, at the end.
     with backend.bulk_load():
-        return _rebuild(segmenter, batch_size, progress, backend.uses_impacts)
+        return _rebuild(segmenter, batch_size, progress, backend)
 
 
-def _rebuild(segmenter, batch_size, progress, with_impacts):
+def _rebuild(segmenter, batch_size, progress, backend):
     done = 0
     last_id = 0
     while True:
@@ -169,8 +173,8 @@ def _rebuild(segmenter, batch_size, progress, with_impacts):
             SearchDocument.objects.filter(article_id__in=ids).delete()
             SearchDocument.objects.bulk_create(documents)
             SearchPassage.objects.bulk_create(passages)
-            if with_impacts:
-                SearchImpact.objects.bulk_create(impacts, batch_size=5000)
+            if backend.uses_impacts:
+                backend.write_impacts(impacts)
         done += len(batch)
         last_id = batch[-1].pk
         if progress is not None:

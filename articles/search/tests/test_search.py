@@ -749,3 +749,79 @@ def test_many_matches_show_an_estimated_count(client, monkeypatch):
     assert 1 <= results.count() <= 3
     html = html_of(client.get("/articles/", {"q": "网格化管理"}))
     assert "约 99,000 篇" in html and "符合条件的文稿很多" in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan for many matches")
+@pytest.mark.django_db
+def test_the_parts_of_a_compound_only_fill_what_its_own_champion_list_lacks(monkeypatch):
+    about = [essay(f"党员教育{n}", "加强党员教育。" * 4) for n in range(3)]
+    parts_only = essay("党员与教育", "党员的责任，教育的办法。" * 4)
+    rebuild()
+    monkeypatch.setattr(PostgresBackend, "EXACT_LIMIT", -1)
+    monkeypatch.setattr("articles.search.backends.RECENT_MINIMUM", 1)
+    monkeypatch.setattr(PostgresBackend, "_exact", None)  # the pool must answer alone
+    monkeypatch.setattr("articles.search.backends.CHAMPIONS", 3)
+    # The compound's list is full: its parts add nobody.
+    assert set(ids(search("党员教育"))) == {a.pk for a in about}
+    # A list not full: the parts fill it, the essays about the compound first.
+    monkeypatch.setattr("articles.search.backends.CHAMPIONS", 10)
+    found = ids(search("党员教育"))
+    assert parts_only.pk in found and found[-1] == parts_only.pk
+
+
+@pytest.mark.django_db
+def test_the_snippet_of_a_long_essay_shows_the_word_far_into_it():
+    filler = "基层组织按时召开会议，认真学习有关文件。" * 400  # 8,000 characters
+    article = essay("一篇很长的文稿", filler + "最后谈谈网格化管理的经验。")
+    rebuild()
+    (hit,) = search("网格化管理")[0:1]
+    assert hit.pk == article.pk
+    assert "<mark>网格化管理</mark>的经验" in hit.search_snippet
+    assert hit.search_snippet.startswith("…")
+
+
+@pytest.mark.django_db
+def test_a_snippet_within_a_kind_is_cut_from_that_kind_of_section():
+    article = make_article("党建工作的几点体会")
+    make_section(article, "问题", kind=Section.Kind.PROBLEMS, body="<p>网格化管理还不到位。</p>")
+    make_section(article, "对策", kind=Section.Kind.COUNTERMEASURES, body="<p>完善网格化管理的制度。</p>")
+    rebuild()
+    (hit,) = search("网格化管理", kind=Section.Kind.COUNTERMEASURES)[0:1]
+    assert hit.pk == article.pk
+    assert "完善<mark>网格化管理</mark>的制度" in hit.search_snippet
+    assert "不到位" not in hit.search_snippet
+
+
+@pytest.mark.django_db
+def test_impacts_written_by_the_backend_keep_their_terms_exactly():
+    from articles.search.models import SearchImpact
+
+    article = make_article("党建工作")
+    odd = ["党建", "a\\b", "tab\there", "line\nbreak"]
+    get_backend().write_impacts([(article.pk, term, 1.25) for term in odd])
+    assert sorted(SearchImpact.objects.filter(article=article).values_list("term", "impact")) == sorted(
+        (term, 1.25) for term in odd
+    )
+
+
+@pytest.mark.django_db
+def test_a_result_kept_for_its_essay_shows_each_query_its_own_highlights(client):
+    essay("党建引领<基层>治理", "党建工作与基层治理。")
+    rebuild()
+    first = html_of(client.get("/articles/", {"q": "党建"}))
+    second = html_of(client.get("/articles/", {"q": "治理"}))
+    assert "<mark>党建</mark>" in first and "<mark>治理</mark>" not in first
+    assert "<mark>治理</mark>" in second and "<mark>党建</mark>" not in second
+    for html in (first, second):
+        assert "&lt;基层&gt;" in html and "<基层>" not in html
+        assert "\x00" not in html
+
+
+@pytest.mark.django_db
+def test_a_word_of_the_title_is_shown_where_the_text_has_it_however_far():
+    filler = "基层组织按时召开会议，认真学习有关文件。" * 200  # 4,000 characters
+    article = essay("网格化管理的探索", filler + "最后谈谈网格化管理的经验。", subtitle="一个副标题")
+    rebuild()
+    (hit,) = search("网格化管理")[0:1]
+    assert hit.pk == article.pk
+    assert "<mark>网格化管理</mark>的经验" in hit.search_snippet
