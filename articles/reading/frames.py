@@ -28,6 +28,8 @@ rendered whole, as they do from the page cache.
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.template import loader
@@ -73,8 +75,12 @@ def render_framed(request, template_name, context, *, key, fills, variant_of=Non
     return HttpResponse(frame)
 
 
+@functools.lru_cache(maxsize=64)
 def _slot_nodes(template):
-    """``{name: SlotNode}`` of ``template`` and the templates it extends (a child's slot wins)."""
+    """``{name: SlotNode}`` of ``template`` and the templates it extends (a child's slot wins).
+
+    Kept per compiled template: the cached template loader gives the same object until a restart
+    (with DEBUG's reloading loader, an edited template is another object and another entry)."""
     from articles.templatetags.slots import SlotNode
 
     nodes = {}

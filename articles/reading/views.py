@@ -40,7 +40,6 @@ SLUG_MAX_LENGTH = Article._meta.get_field("slug").max_length
 
 @public_page
 def home(request):
-    published = Article.objects.published()
     pinned = PublishedCards(pinned=True)[:HOME_PINNED]
     latest = PublishedCards(exclude=[pk for pk, *_ in pinned])[:HOME_LATEST]
     return render_framed(
@@ -51,7 +50,7 @@ def home(request):
             "latest": cards(latest),
             # Read only when the frame is rendered: once per cache generation.
             "topic_blocks": lambda: _topic_blocks(navigation_topics(request)),
-            "popular": lambda: _popular(published),
+            "popular": lambda: _popular(Article.objects.published()),
         },
         key=("home",),
         fills=HOME_FILLS,
