@@ -17,15 +17,16 @@ of them) and stored for the next reader. A topic renamed or an essay's
 topics changed delete the cards concerned, as they do the stored pages
 (``renditions.forget`` / ``renditions.forget_all``).
 
-The 置顶 badge is left open in the stored card (the page decides whether it
-shows it: 全部文稿 does, a topic page does not).
+The 置顶 badge and the home page's large first card are left open in the
+stored card: the page decides (全部文稿 shows the badge, a topic page does not).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 
-from django.db import connections, router
+from django.db import DatabaseError, connections, router, transaction
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -33,6 +34,8 @@ from django.utils.safestring import mark_safe
 from articles.models import Article, EssayCard
 from articles.reading import renditions
 from config import pagecache
+
+logger = logging.getLogger(__name__)
 
 CARD_TEMPLATE = "includes/article_card.html"
 PIN_SLOT = "pin"
@@ -274,10 +277,15 @@ def _render_and_store(ids, code_version):
                 article_version=article.version,
             )
         )
-    EssayCard.objects.bulk_create(
-        stored,
-        update_conflicts=True,
-        unique_fields=["article"],
-        update_fields=["html", "code_version", "article_version"],
-    )
+    try:
+        with transaction.atomic(using=router.db_for_write(EssayCard)):
+            EssayCard.objects.bulk_create(
+                stored,
+                update_conflicts=True,
+                unique_fields=["article"],
+                update_fields=["html", "code_version", "article_version"],
+            )
+    except DatabaseError:
+        # A full disk or a read-only database costs the next reader a render, not this one a 500.
+        logger.warning("essay cards not stored", exc_info=True)
     return rendered

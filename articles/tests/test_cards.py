@@ -9,6 +9,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -161,3 +162,16 @@ def test_the_newest_essays_of_each_topic_family_agree_with_in_topic():
         expected = list(Article.objects.published().in_topic(column).values_list("pk", flat=True)[:5])
         assert found[column.pk] == expected
     assert cards.newest_in_families([], 5) == {}
+
+
+def test_a_card_that_cannot_be_stored_is_still_shown(client, settings):
+    """A full disk or a read-only database: the list is served, the card rendered again next time."""
+    settings.PAGE_CACHE_SECONDS = 0
+    make_article("存不进去的卡片")
+    with mock.patch.object(EssayCard.objects, "bulk_create", side_effect=DatabaseError("disk full")):
+        response = client.get(reverse("articles:list"))
+    assert response.status_code == 200
+    assert "存不进去的卡片" in response.content.decode().replace("<wbr>", "")
+    assert not EssayCard.objects.exists()
+    client.get(reverse("articles:list"))
+    assert EssayCard.objects.exists()
