@@ -155,10 +155,50 @@ def spin(paragraphs, rng, neighbours, cut):
 # ---------------------------------------------------------------- one run (child process)
 
 
-def run_child(backend, size, copies_count, postgres_url):
+def _plant(size, copies_count):
+    """Generate the essays and plant the copies; returns {copy id: source id}."""
+    from articles.copies.models import CopyText
+    from articles.editing.rules import article_text
+    from articles.models import Article, Section
+    from articles.search.segmentation import get_segmenter
+
+    rng = random.Random(21)
+    ids = list(Article.all_objects.order_by("pk").values_list("pk", flat=True))
+    sources = rng.sample(ids, copies_count)
+    neighbours, cut = _swap_table(), get_segmenter().cut
+    planted = {}
+    for source in Article.all_objects.filter(pk__in=sources).prefetch_related("sections"):
+        text, _rate = spin(article_text(source).split("\n"), rng, neighbours, cut)
+        lines = text.split("\n")
+        copy = Article.all_objects.create(title=lines[0][:200], slug=f"copy-{source.pk}", status="draft")
+        Section.objects.create(
+            article=copy, position=0, level=1, heading="正文", body="".join(f"<p>{line}</p>" for line in lines[1:])
+        )
+        planted[copy.pk] = source.pk
+    CopyText.objects.all().delete()  # the saves above indexed the copies one by one: build from nothing
+    return planted
+
+
+def _swap_rates(planted):
+    """The share of words swapped in each planted copy (spin() again with the same random draws)."""
+    from articles.editing.rules import article_text
+    from articles.models import Article
+    from articles.search.segmentation import get_segmenter
+
+    rng = random.Random(21)
+    ids = list(Article.all_objects.exclude(pk__in=list(planted)).order_by("pk").values_list("pk", flat=True))
+    sources = rng.sample(ids, len(planted))
+    neighbours, cut = _swap_table(), get_segmenter().cut
+    rates = []
+    for source in Article.all_objects.filter(pk__in=sources).prefetch_related("sections"):
+        rates.append(spin(article_text(source).split("\n"), rng, neighbours, cut)[1])
+    return rates
+
+
+def run_child(backend, size, copies_count, postgres_url, reuse=False, generate_only=False):
     database_url = f"{postgres_url}/{BENCH_DATABASE}" if backend == "postgresql" else f"sqlite:///{SQLITE_PATH}"
     os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
@@ -169,34 +209,34 @@ def run_child(backend, size, copies_count, postgres_url):
     from articles.copies import index
     from articles.copies.check import check_article
     from articles.copies.models import CopyBand, CopyText
-    from articles.editing.rules import article_text
     from articles.models import Article, Section
-    from articles.search.segmentation import get_segmenter
 
     result = {"backend": backend, "size": size, "copies": copies_count}
     call_command("migrate", verbosity=0)
-    search_bench.EssayGenerator = GenreEssays  # _generate builds its essays with this class
-    search_bench._generate(backend, size, {}, result)
-    _log(f"  [{backend} {size}] generated in {result['generate_seconds']:.0f} s")
-
-    # -- plant the copies (drafts, each a copy of one essay)
-    rng = random.Random(21)
-    ids = list(Article.all_objects.order_by("pk").values_list("pk", flat=True))
-    sources = rng.sample(ids, copies_count)
-    neighbours, cut = _swap_table(), get_segmenter().cut
-    planted, rates = {}, []
-    for source in Article.all_objects.filter(pk__in=sources).prefetch_related("sections"):
-        text, rate = spin(article_text(source).split("\n"), rng, neighbours, cut)
-        rates.append(rate)
-        lines = text.split("\n")
-        copy = Article.all_objects.create(title=lines[0][:200], slug=f"copy-{source.pk}", status="draft")
-        Section.objects.create(
-            article=copy, position=0, level=1, heading="正文", body="".join(f"<p>{line}</p>" for line in lines[1:])
-        )
-        planted[copy.pk] = source.pk
-    CopyText.objects.all().delete()  # the saves above indexed the copies one by one: build from nothing
+    existing = Article.all_objects.count()
+    if reuse and existing == size + copies_count:
+        _log(f"  [{backend} {size}] reusing the kept essays and planted copies")
+        planted = {
+            pk: int(slug.removeprefix("copy-"))
+            for pk, slug in Article.all_objects.filter(slug__startswith="copy-").values_list("pk", "slug")
+        }
+        result["generate_seconds"] = 0.0
+    else:
+        if existing:
+            raise SystemExit(f"the benchmark database holds {existing} essays, not {size + copies_count}")
+        search_bench.EssayGenerator = GenreEssays  # _generate builds its essays with this class
+        search_bench._generate(backend, size, {}, result)
+        _log(f"  [{backend} {size}] generated in {result['generate_seconds']:.0f} s")
+        planted = _plant(size, copies_count)
+    if generate_only:
+        print(json.dumps(result, ensure_ascii=False))
+        return
+    rng = random.Random(22)
+    ids = list(Article.all_objects.exclude(pk__in=list(planted)).order_by("pk").values_list("pk", flat=True))
+    rates = _swap_rates(planted)
     result["swap_rate_mean"] = sum(rates) / len(rates)
     result["swap_rate_min"], result["swap_rate_max"] = min(rates), max(rates)
+    CopyText.objects.all().delete()
 
     # -- the full build
     started, cpu = time.perf_counter(), time.process_time()
@@ -257,10 +297,14 @@ def run_child(backend, size, copies_count, postgres_url):
     # -- index updates: an essay's text changes, the subscriber's work for it
     updates = []
     for pk in rng.sample(ids, UPDATES):
-        Section.objects.filter(article_id=pk, position=0).update(body="<p>修改后的第一段：" + str(pk) + "。</p>")
+        first = Section.objects.filter(article_id=pk, position=0)
+        body = first.values_list("body", flat=True).first()
+        first.update(body="<p>修改后的第一段：" + str(pk) + "。</p>")
         started = time.perf_counter()
         index.index_article(pk)
         updates.append(time.perf_counter() - started)
+        first.update(body=body)  # a kept database stays as generated
+        index.index_article(pk)
     result["update_p50_ms"] = _percentile(updates, 0.5) * 1000
     result["update_p95_ms"] = _percentile(updates, 0.95) * 1000
     result["texts"] = CopyText.objects.count()
@@ -277,7 +321,16 @@ def run_child(backend, size, copies_count, postgres_url):
 # ---------------------------------------------------------------- main
 
 
-def prepare(backend, postgres_url):
+def prepare(backend, postgres_url, reuse=False):
+    if reuse:  # the child keeps the essays when there are as many as asked for
+        if backend == "postgresql":
+            import psycopg2
+
+            try:
+                search_bench._postgres_admin(postgres_url, f"CREATE DATABASE {BENCH_DATABASE}")
+            except psycopg2.errors.DuplicateDatabase:  # kept from an earlier run
+                pass
+        return
     if backend == "postgresql":
         search_bench._postgres_admin(postgres_url, f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
         search_bench._postgres_admin(postgres_url, f"CREATE DATABASE {BENCH_DATABASE}")
@@ -287,7 +340,9 @@ def prepare(backend, postgres_url):
             Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
 
 
-def cleanup(backend, postgres_url):
+def cleanup(backend, postgres_url, keep=False):
+    if keep:
+        return
     if backend == "postgresql":
         search_bench._postgres_admin(postgres_url, f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
     else:
@@ -301,26 +356,41 @@ def main():
     parser.add_argument("--copies", type=int, default=200, help="planted copies")
     parser.add_argument("--backend", default="postgresql", choices=["sqlite", "postgresql"])
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="server URL without a database name")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse the essays and planted copies of a kept database of the same size (implies --keep)",
+    )
+    parser.add_argument(
+        "--generate-only", action="store_true", help="generate the essays and plant the copies, keep them, stop"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    args.keep = args.keep or args.reuse or args.generate_only
     if args.child:
-        run_child(args.backend, args.size, args.copies, args.postgres)
+        run_child(args.backend, args.size, args.copies, args.postgres, args.reuse, args.generate_only)
         return
     _log(f"== {args.backend}, {args.size:,} essays, {args.copies} planted copies")
-    prepare(args.backend, args.postgres)
+    prepare(args.backend, args.postgres, reuse=args.reuse)
     started = time.perf_counter()
     try:
         completed = subprocess.run(
             [sys.executable, __file__, "--child", "--backend", args.backend, "--size", str(args.size)]
-            + ["--copies", str(args.copies), "--postgres", args.postgres],
+            + ["--copies", str(args.copies), "--postgres", args.postgres]
+            + (["--reuse"] if args.reuse else [])
+            + (["--generate-only"] if args.generate_only else []),
             stdout=subprocess.PIPE,
             text=True,
             check=True,
         )
     finally:
-        cleanup(args.backend, args.postgres)
+        cleanup(args.backend, args.postgres, args.keep)
     r = json.loads(completed.stdout.strip().splitlines()[-1])
     minutes = (time.perf_counter() - started) / 60
+    if args.generate_only:
+        print(f"generated {r['size']:,} essays + {r['copies']} planted copies in {minutes:.1f} min, kept")
+        return
     print(f"\n{r['backend']}, {r['size']:,} essays + {r['copies']} planted copies (whole run {minutes:.1f} min)")
     print(
         f"  planted copies: words swapped {r['swap_rate_min']:.0%}–{r['swap_rate_max']:.0%} "
