@@ -36,6 +36,7 @@ import json
 import os
 import random
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -243,6 +244,8 @@ def run_child(backend, size, copies_count, postgres_url, reuse=False, generate_o
     index.rebuild(batch_size=200)
     result["build_seconds"] = time.perf_counter() - started
     result["build_cpu_seconds"] = time.process_time() - cpu  # this process only, not the database server's
+    result["build_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["build_loadavg"] = os.getloadavg()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -413,7 +416,8 @@ def main():
     print(f"  index update of one essay:     p50 {r['update_p50_ms']:.0f} ms, p95 {r['update_p95_ms']:.0f} ms")
     print(
         f"  full index build:              {r['build_seconds']:.0f} s ({r['build_seconds'] / 60:.1f} min; "
-        f"CPU of the Python process {r.get('build_cpu_seconds', 0):.0f} s)"
+        f"CPU of the Python process {r.get('build_cpu_seconds', 0):.0f} s, its peak memory "
+        f"{r.get('build_peak_rss_mb', 0):.0f} MB; load average after it {r['build_loadavg'][0]:.1f})"
     )
     print(f"  load average at the end:       {os.getloadavg()[0]:.1f} (the machine's cores: {os.cpu_count()})")
     size = f", {r['index_bytes'] / 2**20:.0f} MB" if "index_bytes" in r else ""

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from articles.copies.models import CopyBand, CopyText
 from articles.editing.formulations import active_lexicon
@@ -143,29 +143,31 @@ def _ids(exclude_article):
     return {pk for pk in exclude_article if pk is not None}
 
 
-def candidates(signature, exclude_article=None, limit=CANDIDATES) -> list[int]:
-    """Ids of the texts sharing the most bands with ``signature`` (the essay's own texts left out)."""
-    if not signature:
+def candidates(keys, exclude_article=None, limit=CANDIDATES) -> list[int]:
+    """Ids of the texts sharing the most band keys with ``keys`` (the essay's own texts left out).
+
+    One query: the keys looked up in the primary key's index, the matches
+    counted per text in SQL, the top ``limit`` sharing :data:`MIN_SHARED` or more.
+    """
+    if not keys:
         return []
-    lookup = Q()
-    for band, value in enumerate(signature):
-        lookup |= Q(band=band, value=value)
-    own = set()
+    rows = CopyBand.objects.filter(key__in=keys)
     if exclude_article is not None:
-        own = set(CopyText.objects.filter(article_id__in=_ids(exclude_article)).values_list("pk", flat=True))
+        own = CopyText.objects.filter(article_id__in=_ids(exclude_article)).values_list("pk", flat=True)
+        rows = rows.exclude(text_id__in=list(own))
     rows = (
-        CopyBand.objects.filter(lookup)
-        .values("text_id")
-        .annotate(shared=Count("id"))
-        .order_by("-shared", "text_id")[: limit + len(own)]
+        rows.values("text_id")
+        .annotate(shared=Count("key"))
+        .filter(shared__gte=MIN_SHARED)
+        .order_by("-shared", "text_id")[:limit]
     )
-    return [row["text_id"] for row in rows if row["text_id"] not in own and row["shared"] >= MIN_SHARED][:limit]
+    return [row["text_id"] for row in rows]
 
 
 def check_text(text: str, *, exclude_article=None, extra_sources=()) -> Report:
     """How much of ``text`` is found in the index (and in ``extra_sources``: (label, text) pairs not stored)."""
     normalised = copies.normalise(text, formulations=active_lexicon().formulations)
-    ids = candidates(copies.signature(normalised), exclude_article)
+    ids = candidates(copies.band_keys(normalised), exclude_article)
     identical = CopyText.objects.filter(digest=normalised.digest)
     if exclude_article is not None:
         identical = identical.exclude(article_id__in=_ids(exclude_article))

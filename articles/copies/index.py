@@ -10,7 +10,9 @@ needed after the segmenter's dictionary or the swap tables change.
 
 from __future__ import annotations
 
-from django.db import transaction
+import io
+
+from django.db import connection, transaction
 
 from articles.copies.models import CopyBand, CopyText
 from articles.editing.rules import article_text
@@ -23,8 +25,20 @@ def compared_form(text: str) -> copies.Normalised:
     return copies.normalise(text)
 
 
-def _bands(row, normalised) -> list[CopyBand]:
-    return [CopyBand(text=row, band=i, value=value) for i, value in enumerate(copies.signature(normalised))]
+def write_bands(rows) -> None:
+    """Store the band keys of ``rows``: (CopyText id, normalised) pairs whose bands are not stored yet.
+
+    On PostgreSQL one ``COPY`` for the lot (a text has 64 rows); elsewhere a bulk insert.
+    """
+    pairs = [(pk, key) for pk, normalised in rows for key in copies.band_keys(normalised)]
+    if not pairs:
+        return
+    if connection.vendor == "postgresql":
+        data = io.StringIO("".join(f"{key}\t{pk}\n" for pk, key in pairs))
+        with connection.cursor() as cursor:
+            cursor.cursor.copy_expert(f"COPY {CopyBand._meta.db_table} (key, text_id) FROM STDIN", data)
+        return
+    CopyBand.objects.bulk_create([CopyBand(key=key, text_id=pk) for pk, key in pairs], batch_size=5000)
 
 
 def index_article(article_id) -> None:
@@ -36,8 +50,13 @@ def index_article(article_id) -> None:
     index_articles(articles)
 
 
-def index_articles(articles) -> None:
-    """Index these essays' current texts (sections prefetched), in a few queries for the lot."""
+def index_articles(articles, all_bands: bool = False) -> set[int]:
+    """Index these essays' current texts (sections prefetched), in a few queries for the lot.
+
+    ``all_bands`` (a rebuild, the band table emptied): the bands of the
+    current texts already stored are written too. Returns the ids of the
+    texts whose bands were written.
+    """
     computed = {}
     for article in articles:
         text = article_text(article)
@@ -46,7 +65,7 @@ def index_articles(articles) -> None:
         rows = {}
         for row in CopyText.objects.select_for_update().filter(article_id__in=computed):
             rows[(row.article_id, row.digest)] = row
-        new, current_ids, changed = [], [], []
+        new, current_ids, changed, kept = [], [], [], []
         for article, text, normalised in computed.values():
             published = article.status == Article.Status.PUBLISHED
             row = rows.pop((article.pk, normalised.digest), None)
@@ -63,16 +82,19 @@ def index_articles(articles) -> None:
                 new.append((row, normalised))
                 continue
             current_ids.append(row.pk)
+            kept.append((row.pk, normalised))
             if not row.is_current or (published and not row.was_published) or row.label != article.title:
                 row.is_current, row.was_published, row.label = True, row.was_published or published, article.title
                 changed.append(row)
         CopyText.objects.bulk_create([row for row, _ in new])
-        CopyBand.objects.bulk_create([band for row, normalised in new for band in _bands(row, normalised)])
+        written = [(row.pk, normalised) for row, normalised in new] + (kept if all_bands else [])
+        write_bands(written)
         CopyText.objects.bulk_update(changed, ["is_current", "was_published", "label"])
         # The essays' other texts: a text once published is kept, the others go.
         others = [row.pk for row in rows.values()]
         CopyText.objects.filter(pk__in=others, was_published=False).delete()
         CopyText.objects.filter(pk__in=others, is_current=True).update(is_current=False)
+    return {pk for pk, _ in written}
 
 
 def published_versions(article_ids) -> dict[int, list[str]]:
@@ -103,10 +125,11 @@ def published_versions(article_ids) -> dict[int, list[str]]:
     return found
 
 
-def _index_history(article_ids) -> None:
+def _index_history(article_ids) -> set[int]:
+    """Add the texts the essays had while published (from their revisions); returns the new rows' ids."""
     texts = published_versions(article_ids)
     if not texts:
-        return
+        return set()
     known = set(CopyText.objects.filter(article_id__in=texts).values_list("article_id", "digest"))
     titles = dict(Article.all_objects.filter(pk__in=texts).values_list("pk", "title"))
     new = []
@@ -127,7 +150,8 @@ def _index_history(article_ids) -> None:
             new.append((row, normalised))
     with transaction.atomic():
         CopyText.objects.bulk_create([row for row, _ in new])
-        CopyBand.objects.bulk_create([band for row, normalised in new for band in _bands(row, normalised)])
+        write_bands([(row.pk, normalised) for row, normalised in new])
+    return {row.pk for row, _ in new}
 
 
 def save_reference(text: str, label: str, user) -> CopyText:
@@ -142,28 +166,49 @@ def save_reference(text: str, label: str, user) -> CopyText:
             digest=normalised.digest,
             created_by=user,
         )
-        CopyBand.objects.bulk_create(_bands(row, normalised))
+        write_bands([(row.pk, normalised)])
     return row
+
+
+def _empty_bands() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {CopyBand._meta.db_table}")
+    else:
+        CopyBand.objects.all().delete()
 
 
 def rebuild(batch_size: int = 200, progress=None) -> int:
     """Index every essay again (with the texts of its revisions saved while published),
-    after re-deriving the stored texts' compared forms and bands."""
-    with transaction.atomic():
-        for row in CopyText.objects.iterator():
-            normalised = compared_form(row.text)
-            if (row.chars, row.digest) != (normalised.chars, normalised.digest):
-                row.chars, row.digest = normalised.chars, normalised.digest
-                row.save(update_fields=["chars", "digest"])
-                CopyBand.objects.filter(text=row).delete()
-                CopyBand.objects.bulk_create(_bands(row, normalised))
+    and derive every stored text's compared form and bands again.
+
+    The band table is emptied first and every text's bands written once
+    (each text normalised once): while it runs, checks find fewer candidates
+    (an identical text is still found by its digest).
+    """
+    _empty_bands()
     ids = list(Article.all_objects.order_by("pk").values_list("pk", flat=True))
-    done = 0
+    done, written = 0, set()
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
-        index_articles(list(Article.all_objects.prefetch_related("sections").filter(pk__in=chunk)))
-        _index_history(chunk)
+        written |= index_articles(
+            list(Article.all_objects.prefetch_related("sections").filter(pk__in=chunk)), all_bands=True
+        )
+        written |= _index_history(chunk)
         done += len(chunk)
         if progress is not None:
             progress(done, len(ids))
+    # The other stored texts: essays' earlier published texts and private references.
+    rest = sorted(set(CopyText.objects.values_list("pk", flat=True)) - written)
+    for start in range(0, len(rest), batch_size):
+        with transaction.atomic():
+            rows = list(CopyText.objects.filter(pk__in=rest[start : start + batch_size]))
+            derived = []
+            for row in rows:
+                normalised = compared_form(row.text)
+                if (row.chars, row.digest) != (normalised.chars, normalised.digest):
+                    row.chars, row.digest = normalised.chars, normalised.digest
+                    row.save(update_fields=["chars", "digest"])
+                derived.append((row.pk, normalised))
+            write_bands(derived)
     return done

@@ -364,15 +364,23 @@ def signature(normalised: Normalised) -> list[int]:
 
     The same universal hashing as ``datasketch.MinHash`` ((a·h + b) mod 2⁶¹−1,
     cut to 32 bits), on numpy; datasketch itself would bring scipy along
-    for nothing here. Signed 32-bit values, as the database stores them.
+    for nothing here. Unsigned 32-bit values.
     """
-
     values = shingles(normalised.words)
     if len(values) == 0:
         return []
     a, b = _permutations()
     mins = (((np.outer(values, a) + b) % np.uint64(_MERSENNE)) & np.uint64(_MAX_HASH)).min(axis=0)
-    return [int(value) - (1 << 31) for value in mins.tolist()]
+    return mins.tolist()
+
+
+def band_keys(normalised: Normalised) -> list[int]:
+    """The signature as the index stores it: band ``i``'s value ``v`` is the key ``i·2³² + v``.
+
+    One integer per band, so a lookup is one indexed ``IN`` over a single
+    column; two texts share a key exactly when they share that band.
+    """
+    return [band << 32 | value for band, value in enumerate(signature(normalised))]
 
 
 # ---------------------------------------------------------------- alignment
