@@ -196,7 +196,7 @@ def _swap_rates(planted):
     return rates
 
 
-def run_child(backend, size, copies_count, postgres_url, reuse=False, generate_only=False):
+def run_child(backend, size, copies_count, postgres_url, reuse=False, generate_only=False, build=True):
     database_url = f"{postgres_url}/{BENCH_DATABASE}" if backend == "postgresql" else f"sqlite:///{SQLITE_PATH}"
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DEBUG", "0")
@@ -237,19 +237,28 @@ def run_child(backend, size, copies_count, postgres_url, reuse=False, generate_o
     rates = _swap_rates(planted)
     result["swap_rate_mean"] = sum(rates) / len(rates)
     result["swap_rate_min"], result["swap_rate_max"] = min(rates), max(rates)
-    CopyText.objects.all().delete()
+    if build:
+        CopyText.objects.all().delete()
 
-    # -- the full build
-    started, cpu = time.perf_counter(), time.process_time()
-    index.rebuild(batch_size=200)
-    result["build_seconds"] = time.perf_counter() - started
-    result["build_cpu_seconds"] = time.process_time() - cpu  # this process only, not the database server's
-    result["build_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    result["build_loadavg"] = os.getloadavg()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    _log(f"  [{backend} {size}] index built in {result['build_seconds']:.0f} s")
+    # -- the full build (or, with --no-build, the index a kept database holds)
+    if build:
+        started, cpu = time.perf_counter(), time.process_time()
+        index.rebuild(batch_size=200, processes=os.cpu_count() or 1)
+        result["build_seconds"] = time.perf_counter() - started
+        result["build_cpu_seconds"] = time.process_time() - cpu  # this process only, not the database server's
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the worker processes, ended by now
+        result["build_workers_cpu_seconds"] = children.ru_utime + children.ru_stime
+        result["build_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result["build_worker_peak_rss_mb"] = children.ru_maxrss / 1024
+        result["build_loadavg"] = os.getloadavg()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        _log(f"  [{backend} {size}] index built in {result['build_seconds']:.0f} s")
+
+    else:
+        result["build_seconds"] = None
+        _log(f"  [{backend} {size}] the kept index: {CopyText.objects.count()} texts")
 
     # -- checks: the copies, then unrelated essays (with the time of each step)
     from articles.copies import check
@@ -368,11 +377,16 @@ def main():
     parser.add_argument(
         "--generate-only", action="store_true", help="generate the essays and plant the copies, keep them, stop"
     )
+    parser.add_argument(
+        "--no-build", action="store_true", help="with --reuse: keep the copy index built by an earlier run"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.keep = args.keep or args.reuse or args.generate_only
     if args.child:
-        run_child(args.backend, args.size, args.copies, args.postgres, args.reuse, args.generate_only)
+        run_child(
+            args.backend, args.size, args.copies, args.postgres, args.reuse, args.generate_only, not args.no_build
+        )
         return
     _log(f"== {args.backend}, {args.size:,} essays, {args.copies} planted copies")
     prepare(args.backend, args.postgres, reuse=args.reuse)
@@ -382,13 +396,15 @@ def main():
             [sys.executable, __file__, "--child", "--backend", args.backend, "--size", str(args.size)]
             + ["--copies", str(args.copies), "--postgres", args.postgres]
             + (["--reuse"] if args.reuse else [])
-            + (["--generate-only"] if args.generate_only else []),
+            + (["--generate-only"] if args.generate_only else [])
+            + (["--no-build"] if args.no_build else []),
             stdout=subprocess.PIPE,
             text=True,
             check=True,
         )
     finally:
         cleanup(args.backend, args.postgres, args.keep)
+    _log(completed.stdout.strip().splitlines()[-1])
     r = json.loads(completed.stdout.strip().splitlines()[-1])
     minutes = (time.perf_counter() - started) / 60
     if args.generate_only:
@@ -414,11 +430,13 @@ def main():
     )
     print(f"    of which (p50/p95 ms):       {steps}")
     print(f"  index update of one essay:     p50 {r['update_p50_ms']:.0f} ms, p95 {r['update_p95_ms']:.0f} ms")
-    print(
-        f"  full index build:              {r['build_seconds']:.0f} s ({r['build_seconds'] / 60:.1f} min; "
-        f"CPU of the Python process {r.get('build_cpu_seconds', 0):.0f} s, its peak memory "
-        f"{r.get('build_peak_rss_mb', 0):.0f} MB; load average after it {r['build_loadavg'][0]:.1f})"
-    )
+    if r["build_seconds"] is not None:
+        print(
+            f"  full index build:              {r['build_seconds']:.0f} s ({r['build_seconds'] / 60:.1f} min; "
+            f"CPU of the Python processes {r.get('build_cpu_seconds', 0):.0f} s + workers "
+            f"{r.get('build_workers_cpu_seconds', 0):.0f} s; peak memory {r.get('build_peak_rss_mb', 0):.0f} MB, "
+            f"a worker {r.get('build_worker_peak_rss_mb', 0):.0f} MB; load average after it {r['build_loadavg'][0]:.1f})"
+        )
     print(f"  load average at the end:       {os.getloadavg()[0]:.1f} (the machine's cores: {os.cpu_count()})")
     size = f", {r['index_bytes'] / 2**20:.0f} MB" if "index_bytes" in r else ""
     print(f"  index: {r['texts']:,} texts, {r['bands']:,} band rows{size}")
