@@ -254,7 +254,7 @@ def run_child(backend, size, copies_count, postgres_url, reuse=False, generate_o
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        _log(f"  [{backend} {size}] index built in {result['build_seconds']:.0f} s")
+        _log(f"  [{backend} {size}] index built in {result['build_seconds']:.0f} s: {json.dumps(result)}")
 
     else:
         result["build_seconds"] = None

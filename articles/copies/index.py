@@ -259,4 +259,9 @@ def rebuild(batch_size: int = 200, progress=None, processes: int = 1) -> int:
                     row.save(update_fields=["chars", "digest"])
                 derived.append((row.pk, form))
             write_bands(derived)
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # Fresh statistics for the planner, and the visibility map set so
+        # that a check's lookups are index-only scans.
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {CopyBand._meta.db_table}, {CopyText._meta.db_table}")
     return done
