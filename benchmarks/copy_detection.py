@@ -158,7 +158,6 @@ def spin(paragraphs, rng, neighbours, cut):
 
 def _plant(size, copies_count):
     """Generate the essays and plant the copies; returns {copy id: source id}."""
-    from articles.copies.models import CopyText
     from articles.editing.rules import article_text
     from articles.models import Article, Section
     from articles.search.segmentation import get_segmenter
@@ -176,7 +175,9 @@ def _plant(size, copies_count):
             article=copy, position=0, level=1, heading="正文", body="".join(f"<p>{line}</p>" for line in lines[1:])
         )
         planted[copy.pk] = source.pk
-    CopyText.objects.all().delete()  # the saves above indexed the copies one by one: build from nothing
+    from articles.copies.index import clear
+
+    clear()  # the saves above indexed the copies one by one: build from nothing
     return planted
 
 
@@ -238,7 +239,7 @@ def run_child(backend, size, copies_count, postgres_url, reuse=False, generate_o
     result["swap_rate_mean"] = sum(rates) / len(rates)
     result["swap_rate_min"], result["swap_rate_max"] = min(rates), max(rates)
     if build:
-        CopyText.objects.all().delete()
+        index.clear()
 
     # -- the full build (or, with --no-build, the index a kept database holds)
     if build:
