@@ -3,6 +3,10 @@
     .venv/bin/python benchmarks/copy_detection.py                          # 10,000 essays on PostgreSQL
     .venv/bin/python benchmarks/copy_detection.py --size 100000 --copies 200
     .venv/bin/python benchmarks/copy_detection.py --backend sqlite --size 2000
+    # 100,000 essays generated once and kept, then measured as often as needed:
+    .venv/bin/python benchmarks/copy_detection.py --size 100000 --copies 200 --generate-only
+    .venv/bin/python benchmarks/copy_detection.py --size 100000 --copies 200 --reuse
+    .venv/bin/python benchmarks/copy_detection.py --size 100000 --copies 200 --reuse --no-build
 
 The essays are the search benchmark's generator (``benchmarks/search.py``)
 with its paragraphs written from the genre's words (:class:`GenreEssays`;
@@ -24,7 +28,7 @@ the whole index), index update time per essay p50/p95 (an essay's text
 changed, then ``index_article``), and the index's size.
 
 PostgreSQL runs in its own database (``portal_bench_copies``, created and
-dropped); SQLite in a file under ``var/``. The run is a child process with
+dropped unless ``--keep``, ``--reuse`` or ``--generate-only``); SQLite in a file under ``var/``. The run is a child process with
 its own settings. Numbers about speed live here, not in tests.
 """
 
