@@ -18,6 +18,8 @@ submit (an editor changed the rules in between, or the text was altered),
 the check is shown again instead of applying decisions to the wrong places.
 """
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -279,25 +281,72 @@ def _check_submitted(model_admin, request):
     return redirect(reverse("admin:articles_article_change", args=[article.pk]))
 
 
+@dataclass
+class Piece:
+    """One essay of a multi-essay page on the review page, with its own 查重 line."""
+
+    number: int  # from 1, in the page's order
+    essay: object
+    report: object  # articles.copies.check.Report
+    choice: str = ""  # for a piece the portal holds: "skip" or "import", "" while not chosen
+
+    @property
+    def choice_name(self) -> str:
+        return f"duplicate_{self.number}"
+
+
+DUPLICATE_CHOICES = ("skip", "import")
+
+
+def split_pieces(essays, data=None) -> list[Piece]:
+    """The pieces of a multi-essay page, each checked against the index (``data``: the submitted choices)."""
+    pieces = []
+    for number, essay in enumerate(essays, start=1):
+        piece = Piece(number, essay, copy_report(essay))
+        if piece.report.identical is not None and data is not None:
+            choice = data.get(piece.choice_name, "")
+            piece.choice = choice if choice in DUPLICATE_CHOICES else ""
+        pieces.append(piece)
+    return pieces
+
+
 def _create_drafts(model_admin, request, form, check, pieces):
-    """One draft per essay of a multi-essay page (its site text already removed as the editor chose)."""
+    """One draft per essay of a multi-essay page (its site text already removed as the editor chose).
+
+    A piece the portal already holds (:attr:`Report.identical`) is not created
+    silently: the editor chooses for it, as on the single import, to skip it
+    or import it anyway (or opens the existing essay, or cancels).
+    """
     try:
         essays = [parse(piece, repair=False) for piece in pieces]
     except EssayError as error:
         messages.error(request, f"无法分篇导入：{as_sentence(error)}请选择“作为一篇导入”。")
         return _render_check(model_admin, request, form, check, split=True)
+    checked = split_pieces(essays, request.POST)
+    pending = [piece for piece in checked if piece.report.identical is not None and not piece.choice]
+    if pending:
+        named = "；".join(f"第 {piece.number} 篇{piece.report.summary().rstrip('。')}" for piece in pending)
+        messages.warning(request, f"{named}。请为这些文稿选择：跳过、仍作为新文稿导入，或打开已有文稿；或取消。")
+        return _render_check(model_admin, request, form, check, split=True, pieces=checked)
+    chosen = [piece for piece in checked if piece.choice != "skip"]
+    skipped = len(checked) - len(chosen)
+    if not chosen:
+        messages.info(request, f"{skipped} 篇文稿库中均已有，都已跳过，没有导入任何文稿。")
+        return redirect(reverse("admin:articles_article_changelist"))
     with transaction.atomic():  # every draft, or none
         articles = []
-        for essay in essays:
+        for piece in chosen:
             article = importing.import_essay(
-                essay, topics=form.cleaned_data["topics"], user=request.user, source=form.cleaned_data["source"]
+                piece.essay, topics=form.cleaned_data["topics"], user=request.user, source=form.cleaned_data["source"]
             )
             model_admin.log_addition(request, article, [{"added": {}}])
             articles.append(article)
     titles = "、".join(f"“{article.title}”" for article in articles)
+    skipped_text = f"跳过 {skipped} 篇库中已有的文稿；" if skipped else ""
     messages.success(
         request,
-        f"已分篇导入 {len(articles)} 篇草稿：{titles}。校对建议未自动采纳，请在各篇编辑页的“校对”面板逐条处理。",
+        f"已分篇导入 {len(articles)} 篇草稿：{titles}。{skipped_text}"
+        "校对建议未自动采纳，请在各篇编辑页的“校对”面板逐条处理。",
     )
     return redirect(reverse("admin:articles_article_changelist") + "?status__exact=draft")
 
@@ -325,16 +374,19 @@ def copy_report(essay):
     return check_text(essay_text(essay))
 
 
-def _render_check(model_admin, request, form, check, split=True, copies=None):
+def _render_check(model_admin, request, form, check, split=True, copies=None, pieces=None):
     request.current_app = model_admin.admin_site.name
     if copies is None:
         copies = copy_report(check.essay)
-    raw = form["raw_text"].value() or ""
-    try:
-        pieces = split_essays(repaired_text(raw, check.essay.kept_repairs))
-        essays = [parse(piece, repair=False) for piece in pieces] if len(pieces) > 1 else []
-    except EssayError:
-        essays = []
+    if pieces is None:
+        raw = form["raw_text"].value() or ""
+        try:
+            texts = split_essays(repaired_text(raw, check.essay.kept_repairs))
+            essays = [parse(text, repair=False) for text in texts] if len(texts) > 1 else []
+        except EssayError:
+            essays = []
+        pieces = split_pieces(essays, request.POST if request.method == "POST" else None)
+    essays = [piece.essay for piece in pieces]
     context = _context(
         model_admin,
         request,
@@ -342,6 +394,7 @@ def _render_check(model_admin, request, form, check, split=True, copies=None):
         check=check,
         repair_groups=repair_groups(check.essay),
         split_essays=essays,
+        split_pieces=pieces,
         split_mode="split" if split else "one",
         marked=check.marked(),
         warnings=[as_sentence(warning) for warning in check.essay.warnings],

@@ -12,10 +12,11 @@ the text that covers most.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db import connection
 
 from articles.copies.models import CopyBand, CopyText
 from articles.editing.formulations import active_lexicon
@@ -23,7 +24,9 @@ from articles.editing.rules import article_text
 from articles.essay import copies
 from articles.models import Article
 
-CANDIDATES = 20
+CANDIDATES = 8
+# A band key more texts have than this is a set phrase's (see candidates()).
+COMMON_KEY = 1000
 # A text sharing a single band of 64 is chance (a common shingle); a copied
 # paragraph of a tenth of an essay already shares about three.
 MIN_SHARED = 2
@@ -143,29 +146,55 @@ def _ids(exclude_article):
     return {pk for pk in exclude_article if pk is not None}
 
 
-def candidates(signature, exclude_article=None, limit=CANDIDATES) -> list[int]:
-    """Ids of the texts sharing the most bands with ``signature`` (the essay's own texts left out)."""
-    if not signature:
+def candidates(keys, exclude_article=None, limit=CANDIDATES) -> list[int]:
+    """Ids of the texts sharing the most band keys with ``keys`` (the essay's own texts left out).
+
+    A key that more than :data:`COMMON_KEY` texts have is left out: it is
+    the MinHash of a set phrase of the genre (one of the sentences every
+    essay repeats), says nothing about copying, and would cost a count over
+    thousands of rows. Then the texts sharing :data:`MIN_SHARED` or more of
+    the other keys, most first, at most ``limit``. On PostgreSQL one query:
+    each key looked up in the primary key's index, at most ``COMMON_KEY`` + 1
+    rows read per key.
+    """
+    if not keys:
         return []
-    lookup = Q()
-    for band, value in enumerate(signature):
-        lookup |= Q(band=band, value=value)
-    own = set()
+    own = []
     if exclude_article is not None:
-        own = set(CopyText.objects.filter(article_id__in=_ids(exclude_article)).values_list("pk", flat=True))
-    rows = (
-        CopyBand.objects.filter(lookup)
-        .values("text_id")
-        .annotate(shared=Count("id"))
-        .order_by("-shared", "text_id")[: limit + len(own)]
-    )
-    return [row["text_id"] for row in rows if row["text_id"] not in own and row["shared"] >= MIN_SHARED][:limit]
+        own = list(CopyText.objects.filter(article_id__in=_ids(exclude_article)).values_list("pk", flat=True))
+    if connection.vendor == "postgresql":
+        table = CopyBand._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                WITH hits AS (
+                    SELECT wanted.key, found.text_id
+                    FROM unnest(%s::bigint[]) AS wanted(key)
+                    CROSS JOIN LATERAL (
+                        SELECT text_id FROM {table} WHERE {table}.key = wanted.key LIMIT %s
+                    ) AS found
+                ),
+                common AS (SELECT key FROM hits GROUP BY key HAVING count(*) > %s)
+                SELECT text_id FROM hits
+                WHERE key NOT IN (SELECT key FROM common) AND NOT (text_id = ANY(%s::bigint[]))
+                GROUP BY text_id HAVING count(*) >= %s
+                ORDER BY count(*) DESC, text_id LIMIT %s
+                """,
+                [list(keys), COMMON_KEY + 1, COMMON_KEY, own, MIN_SHARED, limit],
+            )
+            return [row[0] for row in cursor.fetchall()]
+    hits = list(CopyBand.objects.filter(key__in=keys).values_list("key", "text_id"))
+    per_key = Counter(key for key, _ in hits)
+    own_ids = set(own)
+    shared = Counter(text for key, text in hits if per_key[key] <= COMMON_KEY and text not in own_ids)
+    ranked = sorted((-count, text) for text, count in shared.items() if count >= MIN_SHARED)
+    return [text for _, text in ranked[:limit]]
 
 
 def check_text(text: str, *, exclude_article=None, extra_sources=()) -> Report:
     """How much of ``text`` is found in the index (and in ``extra_sources``: (label, text) pairs not stored)."""
     normalised = copies.normalise(text, formulations=active_lexicon().formulations)
-    ids = candidates(copies.signature(normalised), exclude_article)
+    ids = candidates(copies.band_keys(normalised), exclude_article)
     identical = CopyText.objects.filter(digest=normalised.digest)
     if exclude_article is not None:
         identical = identical.exclude(article_id__in=_ids(exclude_article))

@@ -54,14 +54,16 @@ class CopyText(models.Model):
 
 
 class CopyBand(models.Model):
-    """One MinHash value of a text (band = which permutation; one value per band)."""
+    """One MinHash value of a text, as one key: the band (which permutation) in the high 32 bits,
+    the value in the low 32 (:func:`articles.essay.copies.band_keys`).
 
+    The primary key ``(key, text)`` is the lookup index (a check asks for 64
+    keys and counts the texts); ``text`` has its own index for deletes.
+    """
+
+    pk = models.CompositePrimaryKey("key", "text")
+    key = models.BigIntegerField()
     text = models.ForeignKey(CopyText, on_delete=models.CASCADE, related_name="bands")
-    band = models.PositiveSmallIntegerField()
-    value = models.IntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["band", "value", "text"], name="copyband_lookup")]
 
     def __str__(self):
-        return f"{self.text_id}:{self.band}={self.value}"
+        return f"{self.text_id}:{self.key >> 32}={self.key & 0xFFFFFFFF}"

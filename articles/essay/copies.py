@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from articles.search.segmentation import get_segmenter
 
 from .cleaning import find_repairs
@@ -56,6 +58,7 @@ MAX_POSITIONS = 8
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _KEPT = re.compile(rf"[{_HAN}0-9a-z]")
+_NOT_KEPT = re.compile(rf"[^{_HAN}0-9a-z]+")
 _NUMERAL = "一二三四五六七八九十百零〇"
 # Numbering of parts and points wherever it stands: 一、 （一） (1) 1. 1、 1． ① 第一，
 _NUMBERING = re.compile(
@@ -94,24 +97,60 @@ class SwapTable:
             for word in words[1:]:
                 self.canonical.setdefault(word, head)
         self.longest = max((len(word) for word in self.canonical), default=0)
+        self._pattern: re.Pattern | None = None
 
     def get(self, word: str) -> str:
         return self.canonical.get(word, word)
 
     def replace(self, chars: str) -> list[tuple[int, int, str]]:
-        """(start, end, word) of every listed word in ``chars``, longest first from the left."""
-        found, i, table, longest = [], 0, self.canonical, self.longest
-        while i < len(chars) - 1:
-            for size in range(min(longest, len(chars) - i), 1, -1):
-                word = chars[i : i + size]
-                if word in table:
-                    if table[word] != word:
-                        found.append((i, i + size, table[word]))
-                    i += size
-                    break
-            else:
-                i += 1
+        """(start, end, word) of every listed word in ``chars``, longest first from the left.
+
+        One scan of a trie pattern (:func:`longest_pattern`): from the left, at
+        each position the longest listed word of two or more characters,
+        then on behind it.
+        """
+        table = self.canonical
+        found = []
+        for match in self.pattern.finditer(chars):
+            word = match.group()
+            if table[word] != word:
+                found.append((match.start(), match.end(), table[word]))
         return found
+
+    @property
+    def pattern(self) -> re.Pattern:
+        if self._pattern is None:
+            self._pattern = longest_pattern(word for word in self.canonical if len(word) >= 2)
+        return self._pattern
+
+
+def longest_pattern(words: Iterable[str]) -> re.Pattern:
+    """A pattern matching, at a position, the longest of ``words`` that starts there.
+
+    The words as a trie, each node's continuations tried before stopping at
+    it (a greedy optional group), so the regular expression engine walks the
+    trie in C.
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = True
+
+    def pattern(node) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        inner = "(?:" + "|".join(branches) + ")" if len(branches) > 1 else branches[0]
+        return f"(?:{inner})?" if "" in node else inner
+
+    if not trie:
+        return re.compile("(?!)")
+    # The first characters as a set first: most positions start no word, and
+    # a set is one lookup where the alternation would try every branch.
+    first = "[" + "".join(re.escape(char) for char in sorted(trie) if char) + "]"
+    return re.compile(f"(?={first}){pattern(trie)}")
 
 
 def _neighbour_groups(path: Path):
@@ -200,31 +239,51 @@ def normalise(
                 pieces += [folded[position:start], " " * (end - start)]
                 position = end
         folded = "".join(pieces) + folded[position:]
-    offsets = [match.start() for match in _KEPT.finditer(folded)]
-    kept = "".join(folded[i] for i in offsets)
-    quoted = bytearray(len(text))
-    for match in _QUOTATION.finditer(text):
-        quoted[match.start(1) : match.end(1)] = b"\x01" * (match.end(1) - match.start(1))
+    # The kept characters and their offsets, found on the code points with numpy.
+    codes = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    offsets = np.flatnonzero(_kept_mask(codes))
+    kept = _NOT_KEPT.sub("", folded)
     # The swaps, on the characters (not on the segmenter's words: a swap can
     # change how the words around it are cut, 促发展 / 促 开展); a replacement
     # of another length spreads over the word it replaces.
-    chars, new_offsets, new_ends = [], [], []
+    chars, index, last = [], [], []  # index: the kept character each compared one stands for
     position = 0
     for start, end, word in [*swaps.replace(kept), (len(kept), len(kept), "")]:
-        chars.append(kept[position:start])
-        new_offsets += offsets[position:start]
-        new_ends += [offset + 1 for offset in offsets[position:start]]
-        for i in range(len(word)):
-            source = offsets[start + min(i, end - start - 1)]
-            new_offsets.append(source)
-            new_ends.append(offsets[end - 1] + 1 if i == len(word) - 1 else source + 1)
-        chars.append(word)
+        chars += [kept[position:start], word]
+        index.extend(range(position, start))
+        if len(word) == end - start:
+            index.extend(range(start, end))
+        elif word:
+            index.extend(start + min(i, end - start - 1) for i in range(len(word)))
+            last.append((len(index) - 1, end - 1))  # the word's last character ends where the old one did
         position = end
     compared = "".join(chars)
-    excluded = {i for i, offset in enumerate(new_offsets) if quoted[offset]}
+    index_array = np.array(index, dtype=np.intp)
+    new_offsets = offsets[index_array]
+    new_ends = new_offsets + 1
+    if last:
+        where, source = np.array(last, dtype=np.intp).T
+        new_ends[where] = offsets[source] + 1
+    excluded = set()
+    if "“" in text:
+        quoted = np.zeros(len(text), dtype=bool)
+        for match in _QUOTATION.finditer(text):
+            quoted[match.start(1) : match.end(1)] = True
+        excluded = set(np.flatnonzero(quoted[new_offsets]).tolist())
     excluded |= _formulation_positions(compared, _compared_formulations(frozenset(formulations), swaps))
     words = tuple(cut(compared)) if compared else ()
-    return Normalised(text, compared, tuple(new_offsets), tuple(new_ends), frozenset(excluded), words)
+    return Normalised(text, compared, tuple(new_offsets.tolist()), tuple(new_ends.tolist()), frozenset(excluded), words)
+
+
+def _kept_mask(codes):
+    """Which code points are compared: Han characters, ASCII digits and small letters (``_KEPT``)."""
+    return (
+        ((codes >= 0x4E00) & (codes <= 0x9FFF))
+        | ((codes >= 0x3400) & (codes <= 0x4DBF))
+        | ((codes >= 0xF900) & (codes <= 0xFAFF))
+        | ((codes >= 0x30) & (codes <= 0x39))
+        | ((codes >= 0x61) & (codes <= 0x7A))
+    )
 
 
 def swapped(text: str, swaps: SwapTable) -> str:
@@ -270,7 +329,6 @@ _MAX_HASH = (1 << 32) - 1
 
 @lru_cache(maxsize=1)
 def _permutations():
-    import numpy as np
 
     generator = np.random.RandomState(20261208)  # fixed: stored bands must stay comparable
     a = generator.randint(1, _MERSENNE, size=PERMUTATIONS, dtype=np.uint64)
@@ -289,7 +347,6 @@ def shingles(words: Iterable[str], size: int = SHINGLE_WORDS):
     A run's hash combines its words' CRC-32s as a polynomial (stable across
     processes, unlike ``hash()``), one vectorised pass for the whole text.
     """
-    import numpy as np
 
     hashes = np.fromiter((_word_hash(word) for word in words), dtype=np.uint64)
     if len(hashes) == 0:
@@ -307,16 +364,23 @@ def signature(normalised: Normalised) -> list[int]:
 
     The same universal hashing as ``datasketch.MinHash`` ((a·h + b) mod 2⁶¹−1,
     cut to 32 bits), on numpy; datasketch itself would bring scipy along
-    for nothing here. Signed 32-bit values, as the database stores them.
+    for nothing here. Unsigned 32-bit values.
     """
-    import numpy as np
-
     values = shingles(normalised.words)
     if len(values) == 0:
         return []
     a, b = _permutations()
     mins = (((np.outer(values, a) + b) % np.uint64(_MERSENNE)) & np.uint64(_MAX_HASH)).min(axis=0)
-    return [int(value) - (1 << 31) for value in mins.tolist()]
+    return mins.tolist()
+
+
+def band_keys(normalised: Normalised) -> list[int]:
+    """The signature as the index stores it: band ``i``'s value ``v`` is the key ``i·2³² + v``.
+
+    One integer per band, so a lookup is one indexed ``IN`` over a single
+    column; two texts share a key exactly when they share that band.
+    """
+    return [band << 32 | value for band, value in enumerate(signature(normalised))]
 
 
 # ---------------------------------------------------------------- alignment

@@ -56,6 +56,35 @@ def test_every_essay_is_indexed_with_its_bands():
     assert CopyBand.objects.filter(text=row).count() == copies.PERMUTATIONS
 
 
+def _texts_with_keys(*keysets):
+    rows = CopyText.objects.bulk_create(
+        [CopyText(label=f"参考{i}", text="x", chars="x", digest=f"d{i}") for i in range(len(keysets))]
+    )
+    CopyBand.objects.bulk_create(
+        [CopyBand(key=key, text=row) for row, keys in zip(rows, keysets, strict=True) for key in keys]
+    )
+    return [row.pk for row in rows]
+
+
+def test_candidates_leave_out_the_keys_of_set_phrases(monkeypatch):
+    from articles.copies import check
+
+    monkeypatch.setattr(check, "COMMON_KEY", 3)
+    # Keys 1 and 2: a set phrase four texts share. Keys 7 and 8: a copied passage of two texts.
+    first, second, *others = _texts_with_keys([1, 2, 7, 8], [1, 2, 7, 8, 9], [1, 2], [1, 2])
+    assert check.candidates([1, 2, 7, 8]) == [first, second]
+    monkeypatch.setattr(check, "COMMON_KEY", 10)
+    assert check.candidates([1, 2, 7, 8]) == [first, second, *others]
+
+
+def test_candidates_are_ranked_by_shared_keys_and_capped():
+    from articles.copies import check
+
+    ids = _texts_with_keys(*[list(range(100, 100 + n)) for n in range(2, 14)])
+    assert check.candidates(list(range(100, 140)), limit=3) == ids[::-1][:3]
+    assert check.candidates(list(range(100, 140)), limit=50) == ids[::-1]
+
+
 def test_a_copy_of_a_draft_in_the_recycle_bin_is_still_found():
     source = essay(make=make_draft)
     source.deleted_at = timezone.now()

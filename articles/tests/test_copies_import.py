@@ -78,3 +78,73 @@ def test_an_unrelated_essay_is_imported_without_a_question(admin_client, admin_u
     assert response.status_code == 302
     assert Article.objects.count() == 2
     assert browser_form(review)  # the review form itself is intact
+
+
+def _multi_page_with_a_published_piece(client, user):
+    """The first essay of a two-essay page imported and published alone; returns (it, the page)."""
+    from articles.essay.splitting import split_essays
+    from articles.tests.test_import_real_texts import MULTI
+
+    first = split_essays(MULTI)[0]
+    submit_review(client, paste(client, first))
+    published = Article.objects.get()
+    workflow.publish(published, user, confirm_secrecy=True)
+    return published, MULTI
+
+
+def test_a_split_page_does_not_silently_create_a_piece_the_portal_holds(admin_client, admin_user):
+    published, page = _multi_page_with_a_published_piece(admin_client, admin_user)
+    review = paste(admin_client, page)
+    response = submit_review(admin_client, review)
+    assert Article.objects.count() == 1, "a duplicate piece of a split page was created silently"
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert f"与《{published.title}》（已发布" in text and "重复 100%" in text
+    assert reverse("admin:articles_article_change", args=[published.pk]) in text
+    assert 'name="duplicate_1"' in text and 'name="duplicate_2"' not in text
+    assert any("第 1 篇" in message for message in message_texts(response))
+
+
+def test_the_split_list_shows_each_pieces_copy_check(admin_client, admin_user):
+    published, page = _multi_page_with_a_published_piece(admin_client, admin_user)
+    review = paste(admin_client, page)
+    first, second = review.context["split_pieces"]
+    assert first.report.identical.article == published
+    assert second.report.identical is None
+    text = review.content.decode()
+    assert "未发现与库中文稿或参考文本重复的段落" in text  # the second piece's line
+
+
+def test_a_duplicate_piece_can_be_skipped(admin_client, admin_user):
+    _published, page = _multi_page_with_a_published_piece(admin_client, admin_user)
+    response = submit_review(admin_client, paste(admin_client, page), duplicate_1="skip")
+    assert response.status_code == 302
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["做一名合格党员的思考", "坚持学用结合的体会"]
+    assert Article.objects.filter(title="坚持学用结合的体会").count() == 1
+    assert any("跳过 1 篇" in message for message in message_texts(response))
+
+
+def test_a_duplicate_piece_can_be_imported_anyway(admin_client, admin_user):
+    _published, page = _multi_page_with_a_published_piece(admin_client, admin_user)
+    response = submit_review(admin_client, paste(admin_client, page), duplicate_1="import")
+    assert response.status_code == 302
+    assert Article.objects.filter(title="坚持学用结合的体会").count() == 2
+    assert Article.objects.count() == 3
+
+
+def test_skipping_every_piece_imports_nothing(admin_client, admin_user):
+    from articles.tests.test_import_real_texts import MULTI
+
+    submit_review(admin_client, paste(admin_client, MULTI))
+    assert Article.objects.count() == 2
+    response = submit_review(admin_client, paste(admin_client, MULTI), duplicate_1="skip", duplicate_2="skip")
+    assert response.status_code == 302
+    assert Article.objects.count() == 2
+    assert any("没有导入" in message for message in message_texts(response))
+
+
+def test_an_unknown_duplicate_choice_is_asked_again(admin_client, admin_user):
+    _published, page = _multi_page_with_a_published_piece(admin_client, admin_user)
+    response = submit_review(admin_client, paste(admin_client, page), duplicate_1="whatever")
+    assert response.status_code == 200
+    assert Article.objects.count() == 1
