@@ -31,7 +31,7 @@ def derive_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0032_i21_copies_index"),
+        ("articles", "0034_i26_search_drop_head_vector"),
     ]
 
     operations = [
