@@ -3,7 +3,7 @@
 A result shows its essay's row (title link, subtitle, date, unit, topics),
 as a list card does, plus two parts made for the query: the highlighted
 title and the snippet. The row's part is kept in the process keyed by the
-values it shows (``articles.reading.rendered``, as ``{% essay_card %}``
+values it shows (``articles.reading.rendered``, as ``{% essay_link %}``
 does); the query's two parts are put in on every request, so a search never
 shows another query's highlights. Which essays a page lists is still decided
 by that page's search on every request (``published()`` essays only).
