@@ -360,7 +360,22 @@ class Article(models.Model):
         return [OutlineEntry(part, points) for part, points in groups]
 
 
-class EssayCard(models.Model):
+class StoredRender(models.Model):
+    """HTML of an essay kept in the database, valid while the essay and the code are those it was rendered from."""
+
+    # The templates, code and settings it was rendered with (articles.reading.renditions.code_version).
+    code_version = models.CharField("程序版本", max_length=32)
+    # Article.version when rendered: any later save of the essay makes it stale.
+    article_version = models.PositiveIntegerField("文稿版次")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.article_id} v{self.article_version}"
+
+
+class EssayCard(StoredRender):
     """An essay's card in the reading site's lists, as rendered HTML, stored once per version of the essay.
 
     A list page (全部文稿, a topic, a filter, any deep page, the home page's
@@ -378,20 +393,13 @@ class EssayCard(models.Model):
         related_name="card",
     )
     html = models.TextField("卡片")
-    # The templates, code and settings the card was rendered with (articles.reading.renditions.code_version).
-    code_version = models.CharField("程序版本", max_length=32)
-    # Article.version when rendered: any later save of the essay makes the card stale.
-    article_version = models.PositiveIntegerField("文稿版次")
 
     class Meta:
         verbose_name = "文稿卡片"
         verbose_name_plural = "文稿卡片"
 
-    def __str__(self):
-        return f"{self.article_id} v{self.article_version}"
 
-
-class EssayRendition(models.Model):
+class EssayRendition(StoredRender):
     """An essay's public page as rendered HTML, stored once per version of the essay.
 
     The "published static page" of Chinese government CMSs, kept dynamic:
@@ -408,18 +416,11 @@ class EssayRendition(models.Model):
         related_name="rendition",
     )
     html = models.TextField("页面")
-    # The templates, code and settings the page was rendered with (articles.reading.renditions.code_version).
-    code_version = models.CharField("程序版本", max_length=32)
-    # Article.version when rendered: any later save of the essay makes the page stale.
-    article_version = models.PositiveIntegerField("文稿版次")
     rendered_at = models.DateTimeField("生成时间", auto_now=True)
 
     class Meta:
         verbose_name = "文稿页面"
         verbose_name_plural = "文稿页面"
-
-    def __str__(self):
-        return f"{self.article_id} v{self.article_version}"
 
 
 @dataclass
