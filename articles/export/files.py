@@ -19,10 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-# Bump when what articles.export.layout prints changes: the files kept are keyed on it. Kept here,
-# not in layout, so that a worker reading or serving files never imports python-docx (18 MB).
-LAYOUT_VERSION = 1
-
+from articles.export.version import LAYOUT_VERSION
 
 FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

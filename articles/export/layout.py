@@ -49,8 +49,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 
 from articles.export import html as rich
-from articles.export.files import LAYOUT_VERSION  # noqa: F401  (the version of what this module prints)
 from articles.export.html import xml_safe
+from articles.export.version import LAYOUT_VERSION  # noqa: F401  (the version of what this module prints)
 
 PAGE_WIDTH_MM = 210
 PAGE_HEIGHT_MM = 297

@@ -25,7 +25,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition, require_GET
 
 from articles.export import files, pdf, tasks
-from articles.export.files import LAYOUT_VERSION
+from articles.export.version import LAYOUT_VERSION
 from articles.models import Article
 from articles.reading.views import SLUG_MAX_LENGTH
 from config import ratelimit

@@ -37,10 +37,8 @@ from django.template.context import make_context
 from django.template.loader_tags import ExtendsNode
 
 from articles.reading import renditions
+from articles.templatetags.slots import FILLS_CONTEXT_KEY, SlotNode
 from config import pagecache
-
-# The context variable that turns the fills' {% slot %} tags into markers (articles/templatetags/slots.py).
-FILLS_CONTEXT_KEY = "frame_fills"
 
 
 def render_framed(request, template_name, context, *, key, fills, variant_of=None):
@@ -81,8 +79,6 @@ def _slot_nodes(template):
 
     Kept per compiled template: the cached template loader gives the same object until a restart
     (with DEBUG's reloading loader, an edited template is another object and another entry)."""
-    from articles.templatetags.slots import SlotNode
-
     nodes = {}
     while template is not None:
         for node in template.nodelist.get_nodes_by_type(SlotNode):

@@ -19,10 +19,12 @@ generation and current navigation item, not on every list page.
 from django import template
 
 from articles.reading import renditions
-from articles.reading.frames import FILLS_CONTEXT_KEY
 from config import pagecache
 
 register = template.Library()
+
+# The context variable that turns a frame's fills into markers (articles.reading.frames).
+FILLS_CONTEXT_KEY = "frame_fills"
 
 
 class SlotNode(template.Node):

@@ -25,6 +25,7 @@ PURE = (
     "articles.export.html",
     "articles.export.layout",
     "articles.export.pdf",
+    "articles.export.version",
     "articles.search.segmentation",
     "articles.search.snippets",
     "library.concepts",

@@ -20,9 +20,10 @@ INDEX_QUERIES = (
     3 + SITE_SETTINGS + PAGE_GENERATION
 )  # nav topics; all topics; published counts of every topic (one UNION)
 DETAIL_QUERIES = (
-    5 + 3 + SITE_SETTINGS + PAGE_GENERATION
+    5 + 5 + SITE_SETTINGS + PAGE_GENERATION
 )  # nav; topic (+ parent); children; published counts (also the page count); page with its cards;
-# the first request renders and stores the cards (articles/reading/cards.py): essays, their topics, the insert
+# the first request renders and stores the cards (articles/reading/cards.py): essays, their topics,
+# the insert in its savepoint
 
 
 def html_of(response):
