@@ -501,7 +501,7 @@ def recall(entries, *, extra_keys=()):
     (the view, the navigation, the site settings …), each a round trip to
     Redis. The middleware remembers, per path, the keys its last render asked
     for (its *plan*) and fetches them all with the generation in one round
-    trip before the view runs (:func:`_prefetch`); this reads them from there.
+    trip before the view runs (``PageCacheMiddleware._planned``); this reads them from there.
     """
     keys = [_memo_key(entry) for entry in entries] + list(extra_keys)
     asked = _asked.get()

@@ -619,3 +619,35 @@ def test_encoded_separators_never_share_a_key_with_real_ones(first, second):
         second_key = middleware._lookup(Factory().get(f"/articles/?{second}")).key
     same_meaning = Factory().get(f"/articles/?{first}").GET == Factory().get(f"/articles/?{second}").GET
     assert (first_key == second_key) == same_meaning
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/articles/"])
+def test_a_rendered_page_fetches_its_memoized_values_in_one_round_trip(client, settings, path):
+    """Without the page cache, a public page's memoized values (its frame, the navigation, the
+    site settings, counts …) come from one cache round trip with the generation: the path's plan."""
+    settings.PAGE_CACHE_SECONDS = 0
+    make_article("第一篇", topics=[make_topic("党建研究")])
+    first = client.get(path)
+    calls = []
+    real = pagecache._cache
+
+    def counting():
+        shared = real()
+        return mock.Mock(wraps=shared, get_many=lambda keys: calls.append(keys) or shared.get_many(keys))
+
+    with mock.patch.object(pagecache, "_cache", counting):
+        again = client.get(path)
+    assert again.content == first.content
+    assert len(calls) == 1, calls
+    assert pagecache.GENERATION_KEY in calls[0] and len(calls[0]) > 3
+
+
+@pytest.mark.django_db
+def test_a_page_s_prefetched_values_are_not_read_after_it(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    make_article("第一篇")
+    client.get("/articles/")
+    client.get("/articles/")
+    assert pagecache._prefetched.get() is None
+    assert pagecache.prefetched("siteinfo:settings:v1") is None
