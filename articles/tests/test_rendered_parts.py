@@ -65,3 +65,18 @@ def test_a_new_author_unit_joins_the_filter_menu(client):
     make_article("第二篇", author_org="乙县委组织部")
     page = client.get(reverse("articles:list")).content.decode()
     assert "乙县委组织部" in page and "甲县委组织部" in page
+
+
+def test_the_kept_parts_are_bounded_by_their_size(monkeypatch):
+    """A crawler selecting every author unit cannot make a worker keep every filter menu."""
+    from articles.reading import rendered
+
+    rendered.forget_all()
+    monkeypatch.setattr(rendered, "MAX_CHARS", 10_000)
+    for n in range(50):
+        rendered.rendered(("menu", n), lambda n=n: f"{n:04d}" * 500)  # 2,000 characters each
+    assert rendered._chars <= 10_000
+    assert sum(len(html) for html in rendered._rendered.values()) == rendered._chars
+    assert rendered.rendered(("menu", 49), lambda: "rendered again") == "0049" * 500  # the newest is kept
+    rendered.forget_all()
+    assert rendered._chars == 0
