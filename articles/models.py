@@ -41,20 +41,13 @@ class ArticleQuerySet(models.QuerySet):
     def in_review(self):
         return self.filter(status=Article.Status.IN_REVIEW)
 
-    def in_topic(self, topic, children=None):
+    def in_topic(self, topic):
         """Essays tagged with ``topic`` or one of its children.
 
         A subquery rather than a join, so an essay tagged with both a column
-        and one of its special topics is counted and listed once. With
-        ``children`` (the ids of the topic's children, when the caller has
-        them) the subquery reads the topic links alone: on PostgreSQL its plan
-        takes a tenth of the time of the one that joins the topics.
+        and one of its special topics is counted and listed once.
         """
-        if children is None:
-            condition = models.Q(topic=topic) | models.Q(topic__parent=topic)
-        else:
-            condition = models.Q(topic_id__in=[topic.pk, *children])
-        tagged = Article.topics.through.objects.filter(condition)
+        tagged = Article.topics.through.objects.filter(models.Q(topic=topic) | models.Q(topic__parent=topic))
         return self.filter(pk__in=tagged.values("article_id"))
 
     def scheduled(self):
