@@ -51,6 +51,11 @@ def card_rows(queryset):
     return queryset.values_list("pk", "version", "card__html", "card__code_version", "card__article_version")
 
 
+def _column(connection, alias, model, field):
+    """``alias."column"`` of ``model.field``, quoted for ``connection`` (the written-out queries below)."""
+    return f"{alias}.{connection.ops.quote_name(model._meta.get_field(field).column)}"
+
+
 class PublishedCards:
     """What :func:`card_rows` gives for ``Article.objects.published()`` in reading order, written out.
 
@@ -83,7 +88,7 @@ class PublishedCards:
         through = Article.topics.through._meta
 
         def a(name):
-            return "a." + quote(Article._meta.get_field(name).column)
+            return _column(connection, "a", Article, name)
 
         conditions = [f"{a('status')} = %s", f"{a('published_at')} <= %s", f"{a('deleted_at')} IS NULL"]
         params = [Article.Status.PUBLISHED.value, connection.ops.adapt_datetimefield_value(timezone.now())]
@@ -113,8 +118,7 @@ class PublishedCards:
 
     def newest_sql(self, connection, limit):
         """``(sql, params)``: ``essay, moment`` (id, publish time) of the first ``limit`` essays in reading order."""
-        quote = connection.ops.quote_name
-        published_at, pk = (f"a.{quote(Article._meta.get_field(name).column)}" for name in ("published_at", "id"))
+        published_at, pk = (_column(connection, "a", Article, name) for name in ("published_at", "id"))
         from_where, params = self._from_where(connection)
         sql = f"SELECT {pk} AS essay, {published_at} AS moment{from_where} ORDER BY {published_at} DESC, {pk} DESC LIMIT %s"
         return sql, [*params, limit]
@@ -141,7 +145,7 @@ class PublishedCards:
         quote = connection.ops.quote_name
 
         def a(name):
-            return "a." + quote(Article._meta.get_field(name).column)
+            return _column(connection, "a", Article, name)
 
         def c(name):
             return "c." + quote(EssayCard._meta.get_field(name).column)
@@ -182,8 +186,7 @@ class PublishedCards:
         index = start // ANCHOR_EVERY
         if index == 0:
             return 0, None
-        quote = connection.ops.quote_name
-        published_at, pk = (f"a.{quote(Article._meta.get_field(name).column)}" for name in ("published_at", "id"))
+        published_at, pk = (_column(connection, "a", Article, name) for name in ("published_at", "id"))
         key = (
             ANCHOR_EVERY,
             self.pinned,
